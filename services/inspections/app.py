@@ -1,0 +1,14 @@
+"""Inspections API: `uvicorn services.inspections.app:app`."""
+
+from services.inspections.runtime import runtime
+from services.inspections.units.api import router as units_router
+from services.inspections.worker import consumer
+from shared.events.dead_letters_api import dead_letter_router
+from shared.web import create_app
+
+app = create_app(
+    runtime,
+    title="GridSafe 检查与隐患 Inspections",
+    description="Inspections, the hazard ledger (事故隐患台帐) and its rectification lifecycle.",
+    routers=[units_router, dead_letter_router(consumer)],
+)

@@ -1,0 +1,24 @@
+import uuid
+from datetime import datetime
+
+from sqlalchemy import DateTime, Enum, String, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from services.inspections.runtime import Base
+from shared.events.contracts.registry import ProductionStatus, UnitKind
+
+
+class SupervisedUnit(Base):
+    """The inspections service's copy of a registry unit (受监管单位), fed by registry events."""
+
+    __tablename__ = "supervised_unit"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[UnitKind] = mapped_column(Enum(UnitKind, native_enum=False, length=32))
+    production_status: Mapped[ProductionStatus] = mapped_column(
+        Enum(ProductionStatus, native_enum=False, length=32)
+    )
+    key_supervision: Mapped[bool]
+    grid_id: Mapped[uuid.UUID | None]
+    synced_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

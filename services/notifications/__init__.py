@@ -1,0 +1,1 @@
+"""Notifications service (通知): inbox, email, SMS, webhooks, reminders and escalation."""

@@ -1,0 +1,34 @@
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy.orm import Session
+
+from services.notifications.directory.models import UnitContact
+from services.notifications.runtime import runtime
+from shared.auth import CurrentUser
+from shared.deps import transactional_session
+from shared.errors import NotFound
+
+router = APIRouter(prefix="/directory", tags=["directory 通讯录"])
+DbSession = Annotated[Session, Depends(transactional_session(runtime))]
+
+
+class UnitContactOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    unit_id: uuid.UUID
+    unit_name: str
+    grid_id: uuid.UUID | None
+    responsible_head: str | None
+    responsible_phone: str | None
+
+
+@router.get("/units/{unit_id}", summary="单位联系人 / who is told about a unit")
+def get_unit_contact(unit_id: uuid.UUID, session: DbSession, user: CurrentUser) -> UnitContactOut:
+    user.ensure_may_see_enterprise(unit_id)
+    contact = session.get(UnitContact, unit_id)
+    if contact is None:
+        raise NotFound(f"单位不存在 / unit {unit_id} not known to notifications")
+    return UnitContactOut.model_validate(contact)

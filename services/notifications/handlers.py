@@ -1,0 +1,5 @@
+"""Every event handler of notifications, imported by the worker so each one registers."""
+
+from services.notifications.directory import tasks as directory_tasks
+
+__all__ = ["directory_tasks"]

@@ -1,0 +1,8 @@
+"""Every table of notifications, imported so Alembic sees the whole schema."""
+
+from services.notifications.directory import models as directory_models
+from services.notifications.runtime import runtime
+
+metadata = runtime.metadata
+
+__all__ = ["directory_models", "metadata"]

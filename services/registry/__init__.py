@@ -1,0 +1,1 @@
+"""Registry service (网格台账): grids, enterprises and sites, people, responsibilities, the map."""

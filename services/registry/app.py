@@ -1,0 +1,14 @@
+"""Registry API: `uvicorn services.registry.app:app`."""
+
+from services.registry.enterprise.api import router as enterprise_router
+from services.registry.runtime import runtime
+from services.registry.worker import consumer
+from shared.events.dead_letters_api import dead_letter_router
+from shared.web import create_app
+
+app = create_app(
+    runtime,
+    title="GridSafe 网格台账 Registry",
+    description="Grids, enterprises and sites, people and responsibilities (网格、企业、人员、责任).",
+    routers=[enterprise_router, dead_letter_router(consumer)],
+)

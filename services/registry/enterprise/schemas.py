@@ -1,0 +1,54 @@
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from services.registry.enterprise.credit_code import credit_code_problem
+from shared.events.contracts.registry import ProductionStatus, UnitKind
+
+
+class EnterpriseCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(min_length=1, max_length=200, title="企业名称 / name")
+    credit_code: str = Field(title="统一社会信用代码 / unified social credit code")
+    kind: UnitKind = Field(UnitKind.enterprise, title="类型 / kind")
+    industry: str | None = Field(None, max_length=100, title="行业 / industry")
+    address: str | None = Field(None, max_length=300, title="地址 / address")
+    longitude: float | None = Field(None, ge=-180, le=180, title="经度 / longitude (WGS84)")
+    latitude: float | None = Field(None, ge=-90, le=90, title="纬度 / latitude (WGS84)")
+    production_status: ProductionStatus = Field(ProductionStatus.operating, title="生产状态")
+    key_supervision: bool = Field(False, title="重点监管 / key supervision")
+    legal_representative: str | None = Field(None, max_length=100, title="法定代表人")
+    responsible_head: str | None = Field(None, max_length=100, title="企业负责人")
+    responsible_phone: str | None = Field(None, max_length=30, title="负责人电话")
+
+    @field_validator("credit_code")
+    @classmethod
+    def _valid_credit_code(cls, value: str) -> str:
+        value = value.strip().upper()
+        problem = credit_code_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+
+class EnterpriseOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    name: str
+    credit_code: str
+    kind: UnitKind
+    industry: str | None
+    address: str | None
+    longitude: float | None
+    latitude: float | None
+    production_status: ProductionStatus
+    key_supervision: bool
+    legal_representative: str | None
+    responsible_head: str | None
+    responsible_phone: str | None
+    grid_id: uuid.UUID | None
+    created_at: datetime
+    updated_at: datetime

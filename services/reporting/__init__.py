@@ -1,0 +1,1 @@
+"""Reporting service (报表): monthly risk reports, statistics, assessments and exports."""

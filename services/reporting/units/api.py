@@ -1,0 +1,31 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from services.reporting.runtime import runtime
+from services.reporting.units.models import ReportingUnit
+from shared.auth import Principal, Role, require_roles
+from shared.deps import transactional_session
+from shared.events.contracts.registry import UnitKind
+
+router = APIRouter(prefix="/statistics", tags=["statistics 统计"])
+DbSession = Annotated[Session, Depends(transactional_session(runtime))]
+Supervisor = Annotated[
+    Principal,
+    require_roles(Role.zone_admin, Role.leader, Role.grid_member, Role.enforcement_officer, Role.auditor),
+]
+
+
+class UnitCounts(BaseModel):
+    total: int
+    by_kind: dict[UnitKind, int]
+
+
+@router.get("/units", summary="辖区单位数 / how many units the zone supervises, by kind")
+def unit_counts(session: DbSession, _: Supervisor) -> UnitCounts:
+    rows = session.execute(select(ReportingUnit.kind, func.count()).group_by(ReportingUnit.kind)).all()
+    by_kind = {kind: count for kind, count in rows}
+    return UnitCounts(total=sum(by_kind.values()), by_kind=by_kind)

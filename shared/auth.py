@@ -1,0 +1,124 @@
+"""JWT bearer authentication and role checks shared by every API.
+
+The registry issues the tokens; every service verifies them with the shared secret. A token
+carries the user's id, roles, and the scope they act in: the enterprise of an enterprise user,
+the grids of grid staff.
+"""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Annotated
+
+import jwt
+from fastapi import Depends, HTTPException, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field, ValidationError
+
+from shared.errors import Forbidden
+from shared.settings import Settings, get_settings
+
+
+class Role(StrEnum):
+    zone_admin = "zone_admin"  # 管委会安全办 / 系统管理员
+    leader = "leader"  # 分管领导
+    grid_member = "grid_member"  # 网格员
+    enterprise_user = "enterprise_user"  # 企业用户
+    enforcement_officer = "enforcement_officer"  # 区级执法人员
+    auditor = "auditor"  # 只读审计
+
+
+class Principal(BaseModel):
+    """Who is calling, as the token says."""
+
+    user_id: uuid.UUID
+    name: str = ""
+    roles: frozenset[Role] = Field(min_length=1)
+    enterprise_id: uuid.UUID | None = None
+    grid_ids: frozenset[uuid.UUID] = frozenset()
+
+    def has(self, *roles: Role) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def own_enterprise_only(self) -> bool:
+        """An enterprise user with no other role sees and acts on its own enterprise only."""
+        return self.roles == {Role.enterprise_user}
+
+    def ensure_may_see_enterprise(self, enterprise_id: uuid.UUID) -> None:
+        if self.own_enterprise_only and self.enterprise_id != enterprise_id:
+            raise Forbidden("只能查看本企业 / enterprise users may only see their own enterprise")
+
+
+def issue_token(principal: Principal, settings: Settings | None = None, minutes: int | None = None) -> str:
+    settings = settings or get_settings()
+    now = datetime.now(UTC)
+    claims = {
+        "sub": str(principal.user_id),
+        "name": principal.name,
+        "roles": sorted(principal.roles),
+        "enterprise_id": str(principal.enterprise_id) if principal.enterprise_id else None,
+        "grid_ids": sorted(str(g) for g in principal.grid_ids),
+        "iss": settings.jwt_issuer,
+        "iat": now,
+        "exp": now + timedelta(minutes=minutes or settings.access_token_minutes),
+    }
+    return jwt.encode(claims, settings.jwt_secret, algorithm=settings.jwt_algorithm)
+
+
+def _unauthorized(message: str) -> HTTPException:
+    return HTTPException(status.HTTP_401_UNAUTHORIZED, detail=message, headers={"WWW-Authenticate": "Bearer"})
+
+
+def decode_token(token: str, settings: Settings) -> Principal:
+    try:
+        claims = jwt.decode(
+            token,
+            settings.jwt_secret,
+            algorithms=[settings.jwt_algorithm],
+            issuer=settings.jwt_issuer,
+            options={"require": ["sub", "exp", "iss"]},
+        )
+    except jwt.ExpiredSignatureError:
+        raise _unauthorized("令牌已过期 / token expired") from None
+    except jwt.PyJWTError as exc:
+        raise _unauthorized(f"令牌无效 / invalid token: {exc}") from None
+    try:
+        return Principal(
+            user_id=claims["sub"],
+            name=claims.get("name") or "",
+            roles=claims.get("roles") or [],
+            enterprise_id=claims.get("enterprise_id"),
+            grid_ids=claims.get("grid_ids") or [],
+        )
+    except ValidationError as exc:
+        raise _unauthorized(f"令牌内容无效 / invalid token claims: {exc.errors()[0]['msg']}") from None
+
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def authenticate(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    settings: Annotated[Settings, Depends(get_settings)],
+) -> Principal:
+    if credentials is None:
+        raise _unauthorized("缺少认证令牌 / missing bearer token")
+    return decode_token(credentials.credentials, settings)
+
+
+CurrentUser = Annotated[Principal, Depends(authenticate)]
+
+
+def require_roles(*roles: Role):  # noqa: ANN201 - returns a FastAPI dependency
+    """Dependency that lets through only callers holding one of `roles`."""
+    allowed = ", ".join(roles)
+
+    def check(user: CurrentUser) -> Principal:
+        if not user.has(*roles):
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN, detail=f"无权操作 / forbidden: needs one of the roles {allowed}"
+            )
+        return user
+
+    return Depends(check)

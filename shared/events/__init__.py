@@ -1,0 +1,1 @@
+"""The event backbone: envelope, contracts, outbox, relay and idempotent consumers."""

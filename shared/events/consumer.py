@@ -1,0 +1,201 @@
+"""Idempotent event consumers: at-least-once delivery, exactly-once effect.
+
+Each service registers one Celery task, `<service>.handle_event`, on its own queue. The task
+records (consumer, event id) in the service's `processed_event` table in the same transaction as
+the handler's effect; a redelivered event finds its row and does nothing. Transient failures are
+retried with exponential backoff and jitter; an event that keeps failing, or whose contract the
+service does not know, goes to the dead-letter table with the reason, from where it can be
+replayed.
+"""
+
+import json
+import random
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import structlog
+from celery import Celery, Task
+from pydantic import ValidationError
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from shared.context import bind_correlation_id, clear_context
+from shared.events.contracts import EventContract, UnknownContract, contract_for
+from shared.events.envelope import CloudEvent
+from shared.runtime import ServiceRuntime
+
+log = structlog.get_logger(__name__)
+
+Handler = Callable[[Session, Any, CloudEvent], None]
+
+
+class PermanentEventError(Exception):
+    """The event can never be handled as it is: dead-letter it at once, without retries."""
+
+
+class RetryLater(Exception):
+    """A transient condition (e.g. a referenced entity not yet known): retry with backoff."""
+
+
+def handle_event_task_name(service: str) -> str:
+    return f"{service}.handle_event"
+
+
+def backoff_seconds(retries: int, base: float, cap: float) -> float:
+    """Exponential backoff with full jitter: a random delay in [base/2, min(cap, base*2^n)]."""
+    ceiling = min(cap, base * 2**retries)
+    return random.uniform(min(base / 2, ceiling), ceiling)
+
+
+def _event_id_of(envelope: dict[str, Any]) -> uuid.UUID:
+    """The envelope's id, or for a malformed one a stable id derived from its content."""
+    try:
+        return uuid.UUID(str(envelope.get("id")))
+    except ValueError:
+        return uuid.uuid5(uuid.NAMESPACE_URL, json.dumps(envelope, sort_keys=True, default=str))
+
+
+class EventConsumer:
+    def __init__(self, runtime: ServiceRuntime, app: Celery) -> None:
+        self.runtime = runtime
+        self.app = app
+        self.name = runtime.name
+        self.handlers: dict[tuple[str, int], tuple[type[EventContract], Handler]] = {}
+        self._register_task()
+
+    def handles(self, contract: type[EventContract]) -> Callable[[Handler], Handler]:
+        """Decorator: `handler(session, data, event)` applies one event of this contract."""
+
+        def register(handler: Handler) -> Handler:
+            self.handlers[(contract.event_type, contract.event_version)] = (contract, handler)
+            return handler
+
+        return register
+
+    @property
+    def handled_types(self) -> set[str]:
+        return {event_type for event_type, _ in self.handlers}
+
+    def _register_task(self) -> None:
+        consumer = self
+        settings = self.runtime.settings
+
+        @self.app.task(
+            bind=True,
+            name=handle_event_task_name(self.name),
+            max_retries=settings.consumer_max_retries,
+            acks_late=True,
+            reject_on_worker_lost=True,
+        )
+        def handle_event(task: Task, envelope: dict[str, Any]) -> str:
+            attempts = task.request.retries + 1
+            try:
+                return consumer.process(envelope)
+            except PermanentEventError as exc:
+                consumer.dead_letter(envelope, reason=str(exc), attempts=attempts)
+                return "dead-lettered"
+            except Exception as exc:
+                if task.request.retries >= task.max_retries:
+                    consumer.dead_letter(envelope, reason=f"{type(exc).__name__}: {exc}", attempts=attempts)
+                    return "dead-lettered"
+                delay = backoff_seconds(
+                    task.request.retries,
+                    settings.retry_backoff_base_seconds,
+                    settings.retry_backoff_max_seconds,
+                )
+                log.warning(
+                    "event.retry",
+                    consumer=consumer.name,
+                    event_id=envelope.get("id"),
+                    attempt=attempts,
+                    delay_s=round(delay, 2),
+                    error=repr(exc),
+                )
+                raise task.retry(exc=exc, countdown=delay) from exc
+            finally:
+                clear_context()
+
+    def parse(self, envelope: dict[str, Any]) -> tuple[CloudEvent, EventContract, Handler]:
+        try:
+            event = CloudEvent.model_validate(envelope)
+        except ValidationError as exc:
+            raise PermanentEventError(f"malformed envelope: {exc}") from exc
+        try:
+            contract_for(event.type, event.dataversion)
+        except UnknownContract as exc:
+            raise PermanentEventError(str(exc)) from exc
+        entry = self.handlers.get((event.type, event.dataversion))
+        if entry is None:
+            raise PermanentEventError(
+                f"consumer {self.name} has no handler for {event.type} v{event.dataversion}"
+            )
+        contract, handler = entry
+        try:
+            data = contract.model_validate(event.data)
+        except ValidationError as exc:
+            raise PermanentEventError(
+                f"data does not match {event.type} v{event.dataversion}: {exc}"
+            ) from exc
+        return event, data, handler
+
+    def process(self, envelope: dict[str, Any]) -> str:
+        """Apply one event once. Returns 'applied' or 'duplicate'."""
+        event, data, handler = self.parse(envelope)
+        bind_correlation_id(event.correlationid)
+        processed = self.runtime.tables.processed
+        with self.runtime.transaction() as session:
+            # Concurrent deliveries of one event serialise on this key; the loser sees a conflict.
+            claimed = session.execute(
+                insert(processed)
+                .values(consumer=self.name, event_id=event.id, event_type=event.type)
+                .on_conflict_do_nothing()
+                .returning(processed.c.event_id)
+            ).first()
+            if claimed is None:
+                log.info("event.duplicate", consumer=self.name, event_id=str(event.id), type=event.type)
+                return "duplicate"
+            handler(session, data, event)
+        log.info("event.applied", consumer=self.name, event_id=str(event.id), type=event.type)
+        return "applied"
+
+    def dead_letter(self, envelope: dict[str, Any], *, reason: str, attempts: int) -> None:
+        table = self.runtime.tables.dead_letter
+        values = {
+            "consumer": self.name,
+            "event_id": _event_id_of(envelope),
+            "event_type": str(envelope.get("type", "?")),
+            "envelope": envelope,
+            "reason": reason,
+            "attempts": attempts,
+        }
+        with self.runtime.transaction() as session:
+            session.execute(
+                insert(table)
+                .values(**values)
+                .on_conflict_do_update(
+                    index_elements=[table.c.consumer, table.c.event_id],
+                    set_={
+                        "reason": reason,
+                        "attempts": table.c.attempts + attempts,
+                        "failed_at": func.now(),
+                        "replayed_at": None,
+                    },
+                )
+            )
+        log.error("event.dead_lettered", consumer=self.name, event_id=envelope.get("id"), reason=reason)
+
+    def replay(self, session: Session, dead_letter_id: int) -> dict[str, Any] | None:
+        """Send a dead-lettered event to this consumer again; None if there is no such entry."""
+        table = self.runtime.tables.dead_letter
+        row = session.execute(select(table).where(table.c.id == dead_letter_id).with_for_update()).first()
+        if row is None:
+            return None
+        session.execute(
+            update(table)
+            .where(table.c.id == dead_letter_id)
+            .values(replayed_at=func.now(), replay_count=table.c.replay_count + 1)
+        )
+        self.app.send_task(handle_event_task_name(self.name), args=[row.envelope], queue=self.name)
+        return dict(row._mapping)

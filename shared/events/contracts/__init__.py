@@ -1,0 +1,12 @@
+"""All event contracts; importing this package registers every one of them."""
+
+from shared.events.contracts import registry
+from shared.events.contracts.base import (
+    CONTRACTS,
+    EventContract,
+    UnknownContract,
+    contract_for,
+    schema_uri,
+)
+
+__all__ = ["CONTRACTS", "EventContract", "UnknownContract", "contract_for", "registry", "schema_uri"]

@@ -1,0 +1,57 @@
+"""Admin API over a service's dead-letter table (死信): list the events it gave up on, replay one."""
+
+from datetime import datetime
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+from sqlalchemy import select
+
+from shared.auth import Role, require_roles
+from shared.errors import NotFound
+from shared.events.consumer import EventConsumer
+
+
+class DeadLetterOut(BaseModel):
+    id: int
+    consumer: str
+    event_id: UUID
+    event_type: str
+    reason: str
+    attempts: int
+    failed_at: datetime
+    replayed_at: datetime | None
+    replay_count: int
+    envelope: dict[str, Any]
+
+
+def dead_letter_router(consumer: EventConsumer) -> APIRouter:
+    router = APIRouter(prefix="/admin/dead-letters", tags=["admin"])
+    table = consumer.runtime.tables.dead_letter
+    admin = require_roles(Role.zone_admin)
+
+    @router.get("", summary="死信列表 / dead-lettered events", dependencies=[admin])
+    def list_dead_letters(
+        pending_only: bool = True,
+        after_id: Annotated[int, Query(ge=0)] = 0,
+        limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    ) -> list[DeadLetterOut]:
+        query = select(table).where(table.c.id > after_id).order_by(table.c.id).limit(limit)
+        if pending_only:
+            query = query.where(table.c.replayed_at.is_(None))
+        with consumer.runtime.transaction() as session:
+            return [DeadLetterOut.model_validate(dict(r._mapping)) for r in session.execute(query)]
+
+    @router.post(
+        "/{dead_letter_id}/replay", summary="重放死信 / replay a dead-lettered event", dependencies=[admin]
+    )
+    def replay_dead_letter(dead_letter_id: int) -> DeadLetterOut:
+        with consumer.runtime.transaction() as session:
+            row = consumer.replay(session, dead_letter_id)
+            if row is None:
+                raise NotFound(f"dead letter {dead_letter_id} not found")
+            row = session.execute(select(table).where(table.c.id == dead_letter_id)).one()
+            return DeadLetterOut.model_validate(dict(row._mapping))
+
+    return router

@@ -1,0 +1,39 @@
+"""CloudEvents 1.0 envelope (JSON format) with two extensions: `dataversion`, `correlationid`."""
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.events.contracts import EventContract, schema_uri
+
+
+class CloudEvent(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    specversion: Literal["1.0"] = "1.0"
+    id: uuid.UUID = Field(default_factory=uuid.uuid4)
+    source: str = Field(min_length=1)
+    type: str = Field(min_length=1)
+    subject: str | None = None
+    time: datetime = Field(default_factory=lambda: datetime.now(UTC))
+    datacontenttype: Literal["application/json"] = "application/json"
+    dataschema: str
+    dataversion: int = Field(ge=1)
+    correlationid: str | None = None
+    data: dict[str, Any]
+
+    @classmethod
+    def wrap(
+        cls, contract: EventContract, *, source: str, subject: str | None, correlation_id: str | None
+    ) -> "CloudEvent":
+        return cls(
+            source=source,
+            type=contract.event_type,
+            subject=subject,
+            dataschema=schema_uri(contract.event_type, contract.event_version),
+            dataversion=contract.event_version,
+            correlationid=correlation_id,
+            data=contract.model_dump(mode="json"),
+        )

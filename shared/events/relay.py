@@ -1,0 +1,141 @@
+"""The outbox relay: moves a service's committed events to the queues of their subscribers.
+
+It claims unpublished rows in order with `FOR UPDATE SKIP LOCKED` (so several relays can run
+side by side), sends one Celery task per subscriber with the event id as task id, and marks the
+rows published in the same transaction. If the broker is unreachable the transaction rolls back
+and the rows wait; nothing is lost, and a consumer that sees an event twice ignores the second.
+
+It wakes on the NOTIFY that `ServiceRuntime.publish` issues at commit, and polls every
+`relay_poll_seconds` as a safety net.
+"""
+
+import select as select_module
+import signal
+import time
+from contextlib import closing
+from typing import Any
+
+import psycopg2
+import structlog
+from celery import Celery
+from sqlalchemy import func, select, update
+
+from shared.events.consumer import handle_event_task_name
+from shared.events.subscriptions import subscribers
+from shared.runtime import ServiceRuntime, outbox_channel
+
+log = structlog.get_logger(__name__)
+
+# Publishing must fail fast when Redis is down, so the relay can back off and retry the batch.
+PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0.1, "interval_step": 0.2, "interval_max": 0.5}
+
+
+class OutboxRelay:
+    def __init__(self, runtime: ServiceRuntime, app: Celery) -> None:
+        self.runtime = runtime
+        self.app = app
+        self.settings = runtime.settings
+        self._stopping = False
+
+    def relay_batch(self) -> int:
+        """Publish up to one batch of events. Returns how many were published."""
+        outbox = self.runtime.tables.outbox
+        with self.runtime.transaction() as session:
+            rows = session.execute(
+                select(outbox.c.position, outbox.c.event_type, outbox.c.envelope)
+                .where(outbox.c.published_at.is_(None))
+                .order_by(outbox.c.position)
+                .limit(self.settings.relay_batch_size)
+                .with_for_update(skip_locked=True)
+            ).all()
+            if not rows:
+                return 0
+            with self.app.producer_or_acquire() as producer:
+                for row in rows:
+                    self._send(producer, row.event_type, row.envelope)
+            session.execute(
+                update(outbox)
+                .where(outbox.c.position.in_([row.position for row in rows]))
+                .values(published_at=func.now())
+            )
+        return len(rows)
+
+    def _send(self, producer: Any, event_type: str, envelope: dict[str, Any]) -> None:
+        for service in subscribers(event_type):
+            self.app.send_task(
+                handle_event_task_name(service),
+                args=[envelope],
+                queue=service,
+                task_id=envelope["id"],
+                producer=producer,
+                retry=True,
+                retry_policy=PUBLISH_RETRY_POLICY,
+            )
+
+    def drain(self) -> int:
+        total = 0
+        while (published := self.relay_batch()) > 0:
+            total += published
+        return total
+
+    def stop(self, *_: object) -> None:
+        self._stopping = True
+
+    def run_forever(self) -> None:
+        signal.signal(signal.SIGTERM, self.stop)
+        signal.signal(signal.SIGINT, self.stop)
+        failures = 0
+        log.info("relay.started", service=self.runtime.name)
+        while not self._stopping:
+            try:
+                with closing(self._listen()) as listener:
+                    while not self._stopping:
+                        published = self.drain()
+                        if published:
+                            log.info("relay.published", service=self.runtime.name, events=published)
+                        failures = 0
+                        self._wait_for_notify(listener)
+            except Exception as exc:  # database or broker down: back off, keep the events
+                failures += 1
+                delay = min(30.0, 0.5 * 2 ** min(failures, 6))
+                log.warning("relay.error", service=self.runtime.name, error=repr(exc), retry_in_s=delay)
+                time.sleep(delay)
+        log.info("relay.stopped", service=self.runtime.name)
+
+    def _listen(self) -> Any:
+        """A dedicated connection (outside the pool) listening on this service's channel."""
+        dsn = self.runtime.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        listener = psycopg2.connect(dsn)
+        listener.set_session(autocommit=True)
+        listener.cursor().execute(f"LISTEN {outbox_channel(self.runtime.schema)}")
+        return listener
+
+    def _wait_for_notify(self, raw: Any) -> None:
+        """Sleep until a NOTIFY on the outbox channel arrives, or the poll interval passes."""
+        ready, _, _ = select_module.select([raw], [], [], self.settings.relay_poll_seconds)
+        if ready:
+            raw.poll()
+            raw.notifies.clear()
+
+
+def main() -> None:
+    """`python -m shared.events.relay SERVICE`: run the relay of one service."""
+    import argparse
+    import importlib
+
+    from shared.health import database_problem, wait_until_reachable
+    from shared.settings import SERVICE_NAMES
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("service", choices=SERVICE_NAMES)
+    args = parser.parse_args()
+    worker = importlib.import_module(f"services.{args.service}.worker")
+    runtime: ServiceRuntime = worker.runtime
+    wait_until_reachable(
+        {"database": lambda: database_problem(runtime.engine)}, runtime.settings.startup_wait_seconds
+    )
+    OutboxRelay(runtime, worker.celery_app).run_forever()
+
+
+if __name__ == "__main__":
+    main()

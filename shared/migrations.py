@@ -1,0 +1,63 @@
+"""Alembic: each service keeps its own migration history and version table in its own schema."""
+
+from pathlib import Path
+
+from alembic import command, context
+from alembic.config import Config
+from sqlalchemy import MetaData, text
+
+from shared.db import get_engine, service_metadata
+from shared.events.tables import event_tables
+from shared.settings import SERVICE_NAMES, get_settings
+
+SERVICES_DIR = Path(__file__).resolve().parent.parent / "services"
+
+
+def alembic_config(service: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(SERVICES_DIR / service / "migrations"))
+    config.set_main_option("version_locations", str(SERVICES_DIR / service / "migrations" / "versions"))
+    config.attributes["service"] = service
+    return config
+
+
+def run_env(metadata: MetaData) -> None:
+    """Body of every service's migrations/env.py (online mode only)."""
+    schema = metadata.schema
+    assert schema, "service metadata must name its schema"
+    engine = get_engine(get_settings().database_url)
+    with engine.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+        connection.commit()
+        context.configure(
+            connection=connection,
+            target_metadata=metadata,
+            version_table_schema=schema,
+            include_schemas=True,
+            include_name=lambda name, type_, _: type_ != "schema" or name == schema,
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+def upgrade_all(services: tuple[str, ...] = SERVICE_NAMES) -> None:
+    for service in services:
+        command.upgrade(alembic_config(service), "head")
+
+
+if __name__ == "__main__":
+    upgrade_all()
+
+
+def create_event_tables(schema: str) -> None:
+    """Create a service's outbox, processed-event and dead-letter tables (its first migration)."""
+    metadata = service_metadata(schema)
+    event_tables(metadata)
+    metadata.create_all(context.get_bind())
+
+
+def drop_event_tables(schema: str) -> None:
+    metadata = service_metadata(schema)
+    event_tables(metadata)
+    metadata.drop_all(context.get_bind())

@@ -1,0 +1,72 @@
+"""What a service is at run time: its name, schema, settings, database and event tables."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from sqlalchemy import Engine, MetaData, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from shared.context import get_correlation_id
+from shared.db import get_engine, get_session_factory, service_metadata
+from shared.events.contracts import EventContract
+from shared.events.envelope import CloudEvent
+from shared.events.tables import EventTables, event_tables
+from shared.settings import Settings, get_settings
+
+
+def outbox_channel(schema: str) -> str:
+    """The NOTIFY channel that wakes the relay of one service."""
+    return f"gridsafe_outbox_{schema}"
+
+
+@dataclass
+class ServiceRuntime:
+    name: str
+    metadata: MetaData = field(init=False)
+    tables: EventTables = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.metadata = service_metadata(self.name)
+        self.tables = event_tables(self.metadata)
+
+    @property
+    def schema(self) -> str:
+        return self.name
+
+    @property
+    def settings(self) -> Settings:
+        return get_settings()
+
+    @cached_property
+    def engine(self) -> Engine:
+        return get_engine(self.settings.database_url)
+
+    @cached_property
+    def session_factory(self) -> sessionmaker[Session]:
+        return get_session_factory(self.settings.database_url)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        with self.session_factory() as session, session.begin():
+            yield session
+
+    def publish(self, session: Session, contract: EventContract, *, subject: str | None) -> CloudEvent:
+        """Write an event to this service's outbox, in the caller's transaction.
+
+        The relay is woken by a NOTIFY, which PostgreSQL delivers only when the transaction
+        commits; a rolled-back change publishes nothing.
+        """
+        event = CloudEvent.wrap(
+            contract, source=self.name, subject=subject, correlation_id=get_correlation_id()
+        )
+        session.execute(
+            self.tables.outbox.insert().values(
+                event_id=event.id,
+                event_type=event.type,
+                envelope=event.model_dump(mode="json"),
+            )
+        )
+        session.execute(select(func.pg_notify(outbox_channel(self.schema), "")))
+        return event

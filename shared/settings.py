@@ -1,0 +1,59 @@
+"""Settings read from the environment (and an optional `.env` file).
+
+Every service reads the same variables; a service-specific value (its port) is chosen by the
+service's name. Names are upper case in the environment: DATABASE_URL, REDIS_URL, JWT_SECRET...
+"""
+
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SERVICE_NAMES = ("registry", "inspections", "notifications", "reporting")
+
+# Fixed ports of the four APIs (the run command and docker-compose use the same numbers).
+DEFAULT_PORTS = {"registry": 8001, "inspections": 8002, "notifications": 8003, "reporting": 8004}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        "postgresql+psycopg2://postgres@127.0.0.1:5432/gridsafe",
+        description="SQLAlchemy URL of the PostgreSQL database all services share (one schema each).",
+    )
+    redis_url: str = Field("redis://127.0.0.1:6379/0", description="Redis: Celery broker.")
+    jwt_secret: str = Field("change-me-in-production-please-32b", min_length=32)
+    jwt_algorithm: str = "HS256"
+    jwt_issuer: str = "gridsafe"
+    access_token_minutes: int = Field(480, ge=1)
+    zone_timezone: str = Field("Asia/Shanghai", description="Deadlines are computed in this time zone.")
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    # Event backbone
+    relay_batch_size: int = Field(500, ge=1, le=10_000)
+    relay_poll_seconds: float = Field(1.0, gt=0, description="Safety-net polling interval of the relay.")
+    consumer_max_retries: int = Field(8, ge=0)
+    retry_backoff_base_seconds: float = Field(2.0, gt=0)
+    retry_backoff_max_seconds: float = Field(600.0, gt=0)
+    outbox_retention_days: int = Field(30, ge=1)
+
+    # Start-up: how long to wait for the database and Redis before giving up.
+    startup_wait_seconds: float = Field(120.0, ge=0)
+
+    @field_validator("zone_timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        ZoneInfo(value)  # raises for an unknown zone
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.zone_timezone)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

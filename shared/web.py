@@ -1,0 +1,138 @@
+"""FastAPI application factory: health, metrics, correlation ids, and JSON errors for all."""
+
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+import structlog
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from shared.context import bind_correlation_id, clear_context
+from shared.errors import DomainError
+from shared.health import database_problem, redis_problem, wait_until_reachable
+from shared.logs import configure_logging
+from shared.metrics import HTTP_LATENCY, HTTP_REQUESTS
+from shared.runtime import ServiceRuntime
+
+log = structlog.get_logger(__name__)
+
+CORRELATION_HEADER = "X-Correlation-ID"
+
+
+def _error(status_code: int, detail: str, errors: list[dict[str, Any]] | None = None) -> JSONResponse:
+    body: dict[str, Any] = {"detail": detail}
+    if errors:
+        body["errors"] = errors
+    return JSONResponse(status_code=status_code, content=body)
+
+
+def _location(loc: Sequence[int | str]) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [{"loc": _location(e["loc"]), "message": e["msg"], "type": e["type"]} for e in exc.errors()]
+        summary = "; ".join(f"{e['loc']}: {e['message']}" for e in errors)
+        return _error(422, f"请求数据无效 / invalid request: {summary}", errors)
+
+    @app.exception_handler(DomainError)
+    async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
+        errors = [{"loc": exc.field, "message": exc.message}] if exc.field else None
+        return _error(exc.status_code, exc.message, errors)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        response = _error(exc.status_code, str(exc.detail))
+        for name, value in (exc.headers or {}).items():
+            response.headers[name] = value
+        return response
+
+    @app.exception_handler(Exception)
+    async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("http.unhandled", error=repr(exc))
+        return _error(500, "服务器内部错误 / internal error; quote the correlation id when reporting it")
+
+
+def _route_template(request: Request) -> str:
+    route = request.scope.get("route")
+    return getattr(route, "path", "unmatched")
+
+
+def create_app(
+    runtime: ServiceRuntime,
+    *,
+    title: str,
+    description: str,
+    routers: Sequence[APIRouter],
+    wait_for_dependencies: bool = True,
+) -> FastAPI:
+    settings = runtime.settings
+    configure_logging(runtime.name, settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if wait_for_dependencies:
+            await run_in_threadpool(
+                wait_until_reachable,
+                {
+                    "database": lambda: database_problem(runtime.engine),
+                    "redis": lambda: redis_problem(settings.redis_url),
+                },
+                settings.startup_wait_seconds,
+            )
+        log.info("api.started", service=runtime.name)
+        yield
+
+    app = FastAPI(title=title, description=description, version="1.0", lifespan=lifespan)
+    install_error_handlers(app)
+
+    @app.middleware("http")
+    async def correlate_and_measure(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        correlation_id = bind_correlation_id(request.headers.get(CORRELATION_HEADER))
+        started = time.perf_counter()
+        try:
+            response = await call_next(request)
+        finally:
+            clear_context()
+        route = _route_template(request)
+        HTTP_LATENCY.labels(runtime.name, request.method, route).observe(time.perf_counter() - started)
+        HTTP_REQUESTS.labels(runtime.name, request.method, route, response.status_code).inc()
+        response.headers[CORRELATION_HEADER] = correlation_id
+        return response
+
+    @app.get("/healthz", tags=["health"], summary="存活检查 / liveness")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok", "service": runtime.name}
+
+    @app.get("/readyz", tags=["health"], summary="就绪检查 / readiness: database and Redis reachable")
+    def readyz() -> JSONResponse:
+        problems = {
+            "database": database_problem(runtime.engine),
+            "redis": redis_problem(settings.redis_url),
+        }
+        ready = not any(problems.values())
+        return JSONResponse(
+            status_code=200 if ready else 503,
+            content={
+                "status": "ready" if ready else "unavailable",
+                "checks": {name: problem or "ok" for name, problem in problems.items()},
+            },
+        )
+
+    @app.get("/metrics", tags=["health"], summary="Prometheus metrics", include_in_schema=False)
+    def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    for router in routers:
+        app.include_router(router)
+    return app
