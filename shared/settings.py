@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     # Event backbone
     relay_batch_size: int = Field(500, ge=1, le=10_000)
     relay_poll_seconds: float = Field(1.0, gt=0, description="Safety-net polling interval of the relay.")
+    relay_max_backoff_seconds: float = Field(30.0, gt=0, description="Longest pause after a relay error.")
     consumer_max_retries: int = Field(8, ge=0)
     retry_backoff_base_seconds: float = Field(2.0, gt=0)
     retry_backoff_max_seconds: float = Field(600.0, gt=0)

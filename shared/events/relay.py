@@ -97,7 +97,7 @@ class OutboxRelay:
                         self._wait_for_notify(listener)
             except Exception as exc:  # database or broker down: back off, keep the events
                 failures += 1
-                delay = min(30.0, 0.5 * 2 ** min(failures, 6))
+                delay = min(self.settings.relay_max_backoff_seconds, 0.5 * 2 ** min(failures, 6))
                 log.warning("relay.error", service=self.runtime.name, error=repr(exc), retry_in_s=delay)
                 time.sleep(delay)
         log.info("relay.stopped", service=self.runtime.name)

