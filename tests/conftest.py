@@ -142,7 +142,10 @@ def make_token() -> Callable[..., str]:
 
     def make(*roles: Role, enterprise_id: uuid.UUID | None = None, minutes: int | None = None) -> str:
         principal = Principal(
-            user_id=uuid.uuid4(), name="测试用户", roles=roles or {Role.zone_admin}, enterprise_id=enterprise_id
+            user_id=uuid.uuid4(),
+            name="测试用户",
+            roles=roles or {Role.zone_admin},
+            enterprise_id=enterprise_id,
         )
         return issue_token(principal, minutes=minutes)
 

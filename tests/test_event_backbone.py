@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 import redis
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 
 from shared.db import get_engine
 from shared.events.consumer import handle_event_task_name
@@ -56,8 +56,9 @@ def test_enterprise_registered_reaches_every_service(clients, workers, relay, au
 
     wait_until(lambda: copies() == {"inspections": 1, "notifications": 1, "reporting": 1})
     # each service answers about the unit from its own copy
-    assert clients["inspections"].get(f"/units/{enterprise_id}", headers=auth()).json()["name"] == (
-        response.json()["name"]
+    assert (
+        clients["inspections"].get(f"/units/{enterprise_id}", headers=auth()).json()["name"]
+        == (response.json()["name"])
     )
     contact = clients["notifications"].get(f"/directory/units/{enterprise_id}", headers=auth()).json()
     assert contact["responsible_head"] == "张三"
@@ -103,9 +104,12 @@ def test_same_event_delivered_twice_has_one_effect(workers):
         handle_event_task_name("probe"), args=[event.model_dump(mode="json")], queue="probe"
     )
     # the second delivery is recognised and skipped before the handler runs
-    wait_until(lambda: f'"event_id": "{event.id}", "type": "probe.pinged", "event": "event.duplicate"' in (
-        workers["probe"].log_text()
-    ))
+    wait_until(
+        lambda: (
+            f'"event_id": "{event.id}", "type": "probe.pinged", "event": "event.duplicate"'
+            in (workers["probe"].log_text())
+        )
+    )
     assert effects(event) == 1
     assert scalar("SELECT count(*) FROM probe.attempt WHERE event_id = :id", id=event.id) == 1
     assert scalar("SELECT count(*) FROM probe.processed_event") == 1
@@ -140,8 +144,10 @@ def test_persistent_failure_is_dead_lettered_and_can_be_replayed(workers):
     with probe.runtime.transaction() as session:
         assert probe.consumer.replay(session, row.id) is not None
     wait_until(
-        lambda: scalar("SELECT count(*) FROM probe.attempt WHERE event_id = :id", id=event.id)
-        == 2 * (max_retries + 1)
+        lambda: (
+            scalar("SELECT count(*) FROM probe.attempt WHERE event_id = :id", id=event.id)
+            == 2 * (max_retries + 1)
+        )
     )
     wait_until(lambda: scalar("SELECT replayed_at IS NULL FROM probe.dead_letter") is True)
     assert scalar("SELECT replay_count FROM probe.dead_letter") == 1

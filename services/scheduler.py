@@ -1,0 +1,21 @@
+"""The one periodic-job scheduler (celery beat) for every service.
+
+Run exactly one: `celery -A services.scheduler beat`. It only sends tasks by name to each
+service's queue; the services' workers do the work, and every periodic job is idempotent.
+"""
+
+from celery.schedules import crontab
+
+from shared.celery_app import make_celery
+from shared.settings import SERVICE_NAMES, get_settings
+from shared.worker import purge_outbox_task_name
+
+celery_app = make_celery("scheduler", get_settings())
+celery_app.conf.beat_schedule = {
+    f"{service}-purge-outbox": {
+        "task": purge_outbox_task_name(service),
+        "schedule": crontab(hour=3, minute=10 * index),  # zone time, staggered
+        "options": {"queue": service},
+    }
+    for index, service in enumerate(SERVICE_NAMES)
+}

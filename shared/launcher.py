@@ -1,0 +1,188 @@
+"""Run the whole system on this machine: `python -m shared.launcher` (or `make run`).
+
+It uses the PostgreSQL and Redis named by DATABASE_URL and REDIS_URL; where one is not named it
+starts a real server from pip packages, keeping its data under the data folder between runs.
+Then it migrates every service and starts the four APIs, their workers, their outbox relays and
+the scheduler. Ctrl-C stops every process it started.
+"""
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg2
+from sqlalchemy.engine import make_url
+
+from shared.health import database_problem, redis_problem, wait_until_reachable
+from shared.local_servers import LocalServer, start_postgres, start_redis
+from shared.settings import DEFAULT_PORTS, SERVICE_NAMES
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def ensure_database(url: str) -> None:
+    """Create the database named in `url` if the server does not have it yet."""
+    parsed = make_url(url)
+    admin_dsn = parsed.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    conn = psycopg2.connect(admin_dsn)
+    try:
+        conn.autocommit = True
+        cur = conn.cursor()
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (parsed.database,))
+        if cur.fetchone() is None:
+            cur.execute(f'CREATE DATABASE "{parsed.database}"')
+    finally:
+        conn.close()
+
+
+def process_commands(host: str, port_base: int, data_dir: Path) -> dict[str, list[str]]:
+    python = sys.executable
+    commands: dict[str, list[str]] = {}
+    for service in SERVICE_NAMES:
+        port = port_base + DEFAULT_PORTS[service] - DEFAULT_PORTS["registry"]
+        commands[f"{service}-api"] = [
+            python,
+            "-m",
+            "uvicorn",
+            f"services.{service}.app:app",
+            "--host",
+            host,
+            "--port",
+            str(port),
+            "--no-access-log",
+        ]
+        commands[f"{service}-worker"] = [
+            python,
+            "-m",
+            "celery",
+            "-A",
+            f"services.{service}.worker",
+            "worker",
+            "-Q",
+            service,
+            "-n",
+            f"{service}@%h",
+            "-c",
+            "2",
+            "-l",
+            "INFO",
+        ]
+        commands[f"{service}-relay"] = [python, "-m", "shared.events.relay", service]
+    commands["scheduler"] = [
+        python, "-m", "celery", "-A", "services.scheduler", "beat", "-l", "INFO",
+        "--schedule", str(data_dir / "celerybeat-schedule"),
+    ]  # fmt: skip
+    return commands
+
+
+class Launcher:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.data_dir: Path = args.data_dir.resolve()
+        self.servers: list[LocalServer] = []
+        self.processes: dict[str, subprocess.Popen[bytes]] = {}
+        self.stopping = False
+
+    def say(self, message: str) -> None:
+        print(f"[gridsafe] {message}", flush=True)
+
+    def prepare_servers(self) -> None:
+        if not os.environ.get("DATABASE_URL"):
+            self.say(f"DATABASE_URL not set: starting PostgreSQL with data in {self.data_dir / 'postgres'}")
+            server = start_postgres(self.data_dir / "postgres")
+            self.servers.append(server)
+            os.environ["DATABASE_URL"] = (
+                make_url(server.url).set(database="gridsafe").render_as_string(hide_password=False)
+            )
+        if not os.environ.get("REDIS_URL"):
+            self.say(f"REDIS_URL not set: starting Redis with data in {self.data_dir / 'redis'}")
+            server = start_redis(self.data_dir / "redis")
+            self.servers.append(server)
+            os.environ["REDIS_URL"] = server.url
+        ensure_database(os.environ["DATABASE_URL"])
+
+    def migrate(self) -> None:
+        from shared.db import get_engine
+        from shared.migrations import upgrade_all
+
+        engine = get_engine(os.environ["DATABASE_URL"])
+        wait_until_reachable(
+            {
+                "database": lambda: database_problem(engine),
+                "redis": lambda: redis_problem(os.environ["REDIS_URL"]),
+            },
+            timeout_s=60,
+        )
+        upgrade_all()
+        engine.dispose()
+        self.say("migrations applied")
+
+    def start_processes(self) -> None:
+        log_dir = self.data_dir / "logs"
+        log_dir.mkdir(parents=True, exist_ok=True)
+        for name, command in process_commands(self.args.host, self.args.port_base, self.data_dir).items():
+            log = (log_dir / f"{name}.log").open("ab")
+            self.processes[name] = subprocess.Popen(
+                command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        self.say(f"started {len(self.processes)} processes; logs in {log_dir}")
+        for service in SERVICE_NAMES:
+            port = self.args.port_base + DEFAULT_PORTS[service] - DEFAULT_PORTS["registry"]
+            self.say(
+                f"{service:<14} http://{self.args.host}:{port}   docs: http://{self.args.host}:{port}/docs"
+            )
+        self.say("press Ctrl-C to stop everything")
+
+    def watch(self) -> int:
+        while not self.stopping:
+            for name, process in self.processes.items():
+                if process.poll() is not None:
+                    self.say(f"{name} exited with code {process.returncode}; stopping (see its log)")
+                    return 1
+            time.sleep(0.5)
+        return 0
+
+    def stop(self, *_: object) -> None:
+        self.stopping = True
+
+    def shutdown(self) -> None:
+        for process in self.processes.values():
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        deadline = time.monotonic() + 20
+        for process in self.processes.values():
+            try:
+                process.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        for server in reversed(self.servers):
+            server.stop()
+        self.say("stopped")
+
+    def run(self) -> int:
+        signal.signal(signal.SIGINT, self.stop)
+        signal.signal(signal.SIGTERM, self.stop)
+        try:
+            self.prepare_servers()
+            self.migrate()
+            self.start_processes()
+            return self.watch()
+        finally:
+            self.shutdown()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Run every GridSafe service on this machine.")
+    parser.add_argument("--data-dir", type=Path, default=ROOT / ".gridsafe", help="servers' data and logs")
+    parser.add_argument("--host", default="127.0.0.1", help="address the APIs listen on")
+    parser.add_argument("--port-base", type=int, default=DEFAULT_PORTS["registry"], help="registry's port")
+    sys.exit(Launcher(parser.parse_args()).run())
+
+
+if __name__ == "__main__":
+    main()

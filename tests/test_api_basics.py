@@ -1,0 +1,147 @@
+"""What every API does the same way: authentication, roles, JSON errors, health, metrics."""
+
+import uuid
+
+import pytest
+
+from shared.auth import Role
+from shared.health import redis_problem, wait_until_reachable
+from tests.factories import credit_code, enterprise_payload
+
+SERVICES = ("registry", "inspections", "notifications", "reporting")
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_health_and_metrics(clients, service):
+    client = clients[service]
+    assert client.get("/healthz").json() == {"status": "ok", "service": service}
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and ready.json()["checks"] == {"database": "ok", "redis": "ok"}
+    metrics = client.get("/metrics")
+    assert 'gridsafe_http_requests_total{method="GET",route="/healthz"' in metrics.text
+    assert client.get("/openapi.json").json()["info"]["title"].startswith("GridSafe")
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_unknown_route_and_missing_token_answer_json_4xx(clients, service):
+    client = clients[service]
+    missing = client.get("/no-such-route")
+    assert missing.status_code == 404 and missing.json() == {"detail": "Not Found"}
+    unauthenticated = client.get("/admin/dead-letters")
+    assert unauthenticated.status_code == 401
+    assert "missing bearer token" in unauthenticated.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "header, message",
+    [
+        ("Bearer not-a-jwt", "invalid token"),
+        ("Basic dXNlcjpwYXNz", "missing bearer token"),
+    ],
+)
+def test_bad_tokens_are_rejected(clients, header, message):
+    response = clients["registry"].get("/enterprises", headers={"Authorization": header})
+    assert response.status_code == 401 and message in response.json()["detail"]
+
+
+def test_expired_and_foreign_tokens_are_rejected(clients, make_token):
+    import jwt
+
+    expired = make_token(Role.zone_admin, minutes=-1)
+    response = clients["registry"].get("/enterprises", headers={"Authorization": f"Bearer {expired}"})
+    assert response.status_code == 401 and "expired" in response.json()["detail"]
+    forged = jwt.encode(
+        {"sub": str(uuid.uuid4()), "roles": ["zone_admin"], "iss": "gridsafe", "exp": 9e9}, "x" * 32
+    )
+    response = clients["registry"].get("/enterprises", headers={"Authorization": f"Bearer {forged}"})
+    assert response.status_code == 401 and "invalid token" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("role", [r for r in Role if r is not Role.zone_admin])
+def test_only_zone_admins_register_enterprises(clients, auth, role):
+    response = clients["registry"].post("/enterprises", json=enterprise_payload(), headers=auth(role))
+    assert response.status_code == 403 and "zone_admin" in response.json()["detail"]
+
+
+def test_enterprise_user_sees_only_its_own_enterprise(clients, auth):
+    registry = clients["registry"]
+    own = registry.post("/enterprises", json=enterprise_payload(), headers=auth()).json()["id"]
+    other = registry.post("/enterprises", json=enterprise_payload(), headers=auth()).json()["id"]
+    user = auth(Role.enterprise_user, enterprise_id=uuid.UUID(own))
+    assert registry.get(f"/enterprises/{own}", headers=user).status_code == 200
+    forbidden = registry.get(f"/enterprises/{other}", headers=user)
+    assert forbidden.status_code == 403 and "own enterprise" in forbidden.json()["detail"]
+    assert [e["id"] for e in registry.get("/enterprises", headers=user).json()] == [own]
+    assert len(registry.get("/enterprises", headers=auth(Role.auditor)).json()) == 2
+
+
+def test_malformed_json_is_a_422_naming_the_problem(clients, auth):
+    response = clients["registry"].post(
+        "/enterprises", content=b'{"name": ', headers={**auth(), "Content-Type": "application/json"}
+    )
+    assert response.status_code == 422 and "JSON decode error" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "field, value, expected",
+    [
+        ("credit_code", "91320500MA00000011", "wrong check character: expected 0, got 1"),
+        ("credit_code", "9132050", "must be 18 characters"),
+        ("credit_code", "91320500MA0000001I", "not allowed: I"),
+        ("latitude", 95, "less than or equal to 90"),
+        ("longitude", -181, "greater than or equal to -180"),
+        ("kind", "factory", "'enterprise' or 'construction_site'"),
+        ("name", "", "at least 1 character"),
+        ("surprise", 1, "Extra inputs are not permitted"),
+    ],
+)
+def test_bad_enterprise_input_names_the_field_and_writes_nothing(clients, auth, field, value, expected):
+    response = clients["registry"].post(
+        "/enterprises", json=enterprise_payload(**{field: value}), headers=auth()
+    )
+    assert response.status_code == 422, response.text
+    errors = response.json()["errors"]
+    assert errors[0]["loc"] == f"body.{field}" and expected in errors[0]["message"], errors
+    assert clients["registry"].get("/enterprises", headers=auth()).json() == []
+
+
+def test_duplicate_credit_code_is_a_409_and_publishes_nothing_more(clients, auth):
+    code = credit_code()
+    first = clients["registry"].post(
+        "/enterprises", json=enterprise_payload(credit_code=code), headers=auth()
+    )
+    assert first.status_code == 201
+    again = clients["registry"].post(
+        "/enterprises", json=enterprise_payload(credit_code=code.lower()), headers=auth()
+    )
+    assert again.status_code == 409
+    assert again.json()["errors"] == [{"loc": "credit_code", "message": again.json()["detail"]}]
+    assert len(clients["registry"].get("/enterprises", headers=auth()).json()) == 1
+
+
+def test_unknown_enterprise_is_404(clients, auth):
+    response = clients["registry"].get(f"/enterprises/{uuid.uuid4()}", headers=auth())
+    assert response.status_code == 404 and "not found" in response.json()["detail"]
+
+
+def test_keyset_pages_cover_every_enterprise_once(clients, auth):
+    ids = {
+        clients["registry"].post("/enterprises", json=enterprise_payload(), headers=auth()).json()["id"]
+        for _ in range(5)
+    }
+    seen: list[str] = []
+    after = None
+    while True:
+        params = {"limit": 2, **({"after": after} if after else {})}
+        page = clients["registry"].get("/enterprises", params=params, headers=auth()).json()
+        if not page:
+            break
+        seen += [e["id"] for e in page]
+        after = page[-1]["id"]
+    assert sorted(seen) == sorted(ids)
+
+
+def test_waiting_for_an_unreachable_dependency_names_it():
+    assert "redis unreachable at redis://127.0.0.1:1/0" in redis_problem("redis://127.0.0.1:1/0")
+    with pytest.raises(RuntimeError, match="redis unreachable"):
+        wait_until_reachable({"redis": lambda: redis_problem("redis://127.0.0.1:1/0")}, timeout_s=1)

@@ -1,0 +1,42 @@
+"""The one command that runs the whole system: everything answers, and Ctrl-C leaves nothing behind."""
+
+import signal
+
+import httpx
+import psutil
+
+from shared.local_servers import free_port
+from shared.settings import SERVICE_NAMES
+from tests.factories import enterprise_payload
+from tests.support.processes import ManagedProcess, wait_until
+
+
+def test_run_command_starts_everything_and_stops_everything(tmp_path, make_token):
+    base = free_port()  # the four APIs take base .. base+3
+    launcher = ManagedProcess(
+        "launcher", ["-m", "shared.launcher", "--data-dir", str(tmp_path), "--port-base", str(base)], tmp_path
+    )
+    try:
+        launcher.wait_for_log("press Ctrl-C", timeout=120)
+        urls = {service: f"http://127.0.0.1:{base + i}" for i, service in enumerate(SERVICE_NAMES)}
+
+        def all_ready() -> bool:
+            try:
+                return all(httpx.get(f"{url}/readyz").status_code == 200 for url in urls.values())
+            except httpx.HTTPError:
+                return False
+
+        wait_until(all_ready, timeout=90, interval=0.5)
+        headers = {"Authorization": f"Bearer {make_token()}"}
+        created = httpx.post(f"{urls['registry']}/enterprises", json=enterprise_payload(), headers=headers)
+        assert created.status_code == 201, created.text
+        unit = f"{urls['inspections']}/units/{created.json()['id']}"
+        wait_until(lambda: httpx.get(unit, headers=headers).status_code == 200, timeout=30)
+        descendants = launcher.children()
+        assert len(descendants) >= 13
+    finally:
+        launcher.process.send_signal(signal.SIGINT)
+        launcher.process.wait(60)
+        launcher.stop()
+    assert "[gridsafe] stopped" in launcher.log_text()
+    assert not [p for p in descendants if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]

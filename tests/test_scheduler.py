@@ -1,0 +1,40 @@
+"""The scheduler's jobs reach real workers and are safe to run again."""
+
+import importlib
+import os
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import text
+
+from services.scheduler import celery_app
+from shared.db import get_engine
+from tests.support.processes import wait_until
+
+
+def test_every_scheduled_task_is_registered_by_its_service_worker():
+    for entry in celery_app.conf.beat_schedule.values():
+        service = entry["options"]["queue"]
+        worker = importlib.import_module(f"services.{service}.worker")
+        assert entry["task"] in worker.celery_app.tasks, entry
+
+
+def test_purge_outbox_deletes_only_old_published_events(workers):
+    engine = get_engine(os.environ["DATABASE_URL"])
+    old = datetime.now(UTC) - timedelta(days=40)
+    with engine.begin() as conn:
+        for event_type, published in (("old", old), ("recent", datetime.now(UTC)), ("pending", None)):
+            conn.execute(
+                text(
+                    "INSERT INTO reporting.outbox (event_id, event_type, envelope, published_at) "
+                    "VALUES (gen_random_uuid(), :t, '{}', :p)"
+                ),
+                {"t": event_type, "p": published},
+            )
+    for _ in range(2):  # a second run changes nothing more
+        celery_app.send_task("reporting.purge_outbox", queue="reporting")
+
+    def remaining() -> list[str]:
+        with engine.connect() as conn:
+            return sorted(conn.execute(text("SELECT event_type FROM reporting.outbox")).scalars())
+
+    wait_until(lambda: remaining() == ["pending", "recent"])
