@@ -1,5 +1,6 @@
 """A TCP proxy that a test can cut and restore, to make a server unreachable for real."""
 
+import contextlib
 import socket
 import threading
 
@@ -30,10 +31,8 @@ class TcpProxy:
                 self._listener.close()
                 self._listener = None
             for conn in self._connections:
-                try:
+                with contextlib.suppress(OSError):
                     conn.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
                 conn.close()
             self._connections.clear()
 
@@ -62,7 +61,5 @@ class TcpProxy:
             pass
         finally:
             for conn in (source, sink):
-                try:
+                with contextlib.suppress(OSError):
                     conn.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
