@@ -1,0 +1,87 @@
+"""docker-compose.yml and the Dockerfile agree with the code (no Docker engine needed)."""
+
+import importlib
+from pathlib import Path
+
+import dockerfile
+import pytest
+import yaml
+
+from shared.settings import DEFAULT_PORTS, SERVICE_NAMES, Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+SERVICES = COMPOSE["services"]
+APP_SERVICES = {name: spec for name, spec in SERVICES.items() if spec.get("build")}
+
+
+def _module_of(command: list[str]) -> tuple[str, str | None]:
+    """The Python module (and attribute) a container command runs."""
+    if command[:2] == ["python", "-m"] and command[2] == "uvicorn":
+        module, attribute = command[3].split(":")
+        return module, attribute
+    if command[:2] == ["python", "-m"]:
+        return command[2], None
+    if command[0] == "celery":
+        return command[command.index("-A") + 1], "celery_app"
+    raise AssertionError(f"unexpected command {command}")
+
+
+def test_every_process_the_system_needs_is_in_compose():
+    expected = {"postgres", "redis", "migrate", "scheduler"}
+    for service in SERVICE_NAMES:
+        expected |= {f"{service}-api", f"{service}-worker", f"{service}-relay"}
+    assert set(SERVICES) == expected
+
+
+@pytest.mark.parametrize("name", sorted(APP_SERVICES))
+def test_each_command_names_code_that_exists(name):
+    module, attribute = _module_of(APP_SERVICES[name]["command"])
+    loaded = importlib.import_module(module)
+    if attribute:
+        assert hasattr(loaded, attribute), f"{name}: {module} has no {attribute}"
+    command = APP_SERVICES[name]["command"]
+    if "-Q" in command:  # a worker consumes its own service's queue
+        assert command[command.index("-Q") + 1] == name.removesuffix("-worker")
+    if name.endswith("-relay"):
+        assert command[-1] == name.removesuffix("-relay")
+
+
+@pytest.mark.parametrize("service", SERVICE_NAMES)
+def test_api_ports_and_health_checks_match_the_settings(service):
+    spec = SERVICES[f"{service}-api"]
+    port = DEFAULT_PORTS[service]
+    assert spec["ports"] == [f"{port}:{port}"]
+    assert spec["command"][-1] == str(port)
+    assert f"127.0.0.1:{port}/readyz" in " ".join(spec["healthcheck"]["test"])
+
+
+def test_environment_variables_are_settings_the_code_reads():
+    fields = {name.upper() for name in Settings.model_fields}
+    for name, spec in APP_SERVICES.items():
+        unknown = set(spec["environment"]) - fields
+        assert not unknown, f"{name}: {unknown} are not settings"
+        assert {"DATABASE_URL", "REDIS_URL", "JWT_SECRET"} <= set(spec["environment"])
+
+
+def test_dependencies_wait_for_healthy_servers_and_migrations():
+    for name, spec in APP_SERVICES.items():
+        for dependency, condition in spec["depends_on"].items():
+            assert dependency in SERVICES
+            if condition["condition"] == "service_healthy":
+                assert "healthcheck" in SERVICES[dependency], f"{name} waits on {dependency} health"
+        if name != "migrate":
+            assert spec["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert SERVICES["migrate"]["command"] == ["python", "-m", "shared.migrations"]
+    assert {"postgres-data", "redis-data", "scheduler-data"} <= set(COMPOSE["volumes"])
+
+
+def test_dockerfile_copies_what_exists_and_installs_cjk_fonts():
+    commands = dockerfile.parse_file(str(ROOT / "Dockerfile"))
+    copies = [c.value[:-1] for c in commands if c.cmd == "COPY"]
+    for sources in copies:
+        for source in sources:
+            assert (ROOT / source).exists(), source
+    run = " ".join(" ".join(c.value) for c in commands if c.cmd == "RUN")
+    assert "fonts-noto-cjk" in run and "pip install" in run
+    assert any(c.cmd == "USER" for c in commands), "the image must not run as root"
