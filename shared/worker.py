@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import structlog
 from celery import Celery
-from celery.signals import worker_init
+from celery.signals import worker_init, worker_process_init
 from sqlalchemy import delete
 
 from shared.celery_app import make_celery
@@ -31,6 +31,11 @@ def create_worker(runtime: ServiceRuntime) -> tuple[Celery, EventConsumer]:
         wait_until_reachable(
             {"database": lambda: database_problem(runtime.engine)}, settings.startup_wait_seconds
         )
+
+    @worker_process_init.connect(weak=False)
+    def forget_inherited_connections(**_: object) -> None:
+        """A forked pool process must not reuse the parent's database connections."""
+        runtime.engine.dispose(close=False)
 
     @app.task(name=purge_outbox_task_name(runtime.name))
     def purge_outbox() -> int:

@@ -65,12 +65,12 @@ class ManagedProcess:
 
 
 def start_worker(service: str, log_dir: Path, app_module: str | None = None, **env: str) -> ManagedProcess:
-    """A real Celery worker (prefork, one child) consuming the service's queue."""
+    """A real Celery worker (prefork, two children, as in production) consuming the service's queue."""
     worker = ManagedProcess(
         f"worker-{service}",
         [
             "-m", "celery", "-A", app_module or f"services.{service}.worker", "worker",
-            "-Q", service, "-n", f"{service}-test@%h", "-c", "1", "--pool", "prefork",
+            "-Q", service, "-n", f"{service}-test@%h", "-c", "2", "--pool", "prefork",
             "--without-mingle", "--without-gossip", "-l", "INFO",
         ],
         log_dir,

@@ -1,0 +1,157 @@
+"""Benchmark of the event backbone: outbox relay throughput and registered → consumed latency.
+
+`python -m bench.event_backbone` (or `make bench`). Uses DATABASE_URL / REDIS_URL's servers
+(default: the local ones) with a database of its own, `gridsafe_bench`, dropped afterwards.
+Prints figures; asserts nothing.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+import uuid
+
+import psycopg2
+
+DEFAULT_DATABASE = "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
+
+
+def _prepare_environment() -> tuple[str, str]:
+    from sqlalchemy.engine import make_url
+
+    server = os.environ.get("DATABASE_URL", DEFAULT_DATABASE)
+    admin = make_url(server).set(drivername="postgresql", database="postgres")
+    conn = psycopg2.connect(admin.render_as_string(hide_password=False))
+    conn.autocommit = True
+    conn.cursor().execute("DROP DATABASE IF EXISTS gridsafe_bench WITH (FORCE)")
+    conn.cursor().execute("CREATE DATABASE gridsafe_bench")
+    conn.close()
+    os.environ["DATABASE_URL"] = (
+        make_url(server).set(database="gridsafe_bench").render_as_string(hide_password=False)
+    )
+    os.environ["REDIS_URL"] = os.environ.get("REDIS_URL", DEFAULT_REDIS).rsplit("/", 1)[0] + "/12"
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    return admin.render_as_string(hide_password=False), os.environ["REDIS_URL"]
+
+
+def _contract(serial: int):  # noqa: ANN202
+    from shared.events.contracts.registry import EnterpriseRegisteredV1, ProductionStatus, UnitKind
+
+    return EnterpriseRegisteredV1(
+        enterprise_id=uuid.uuid4(),
+        name=f"基准企业{serial}",
+        credit_code=f"{serial:018d}",
+        kind=UnitKind.enterprise,
+        industry="化工",
+        production_status=ProductionStatus.operating,
+        key_supervision=False,
+        grid_id=None,
+        responsible_head=None,
+        responsible_phone=None,
+    )
+
+
+def relay_throughput(events: int) -> None:
+    import redis
+
+    from services.registry.worker import celery_app, runtime
+    from shared.events.relay import OutboxRelay
+
+    for start in range(0, events, 1000):
+        with runtime.transaction() as session:
+            for serial in range(start, min(events, start + 1000)):
+                runtime.publish(session, _contract(serial), subject=None)
+    relay = OutboxRelay(runtime, celery_app)
+    started = time.perf_counter()
+    published = relay.drain()
+    elapsed = time.perf_counter() - started
+    messages = published * 3  # enterprise.registered has three subscribers
+    print(f"outbox relay: {published} events in {elapsed:.2f} s = {published / elapsed:,.0f} events/s "
+          f"({messages / elapsed:,.0f} queue messages/s, batch {runtime.settings.relay_batch_size})")  # fmt: skip
+    redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
+
+
+def registered_to_consumed_latency(rate: float, seconds: float) -> None:
+    import subprocess
+
+    from sqlalchemy import text
+
+    from services.registry.enterprise.schemas import EnterpriseCreate
+    from services.registry.enterprise.service import register_enterprise
+    from services.registry.runtime import runtime
+    from tests.factories import credit_code
+
+    processes = [
+        subprocess.Popen([sys.executable, "-m", "shared.events.relay", "registry"]),
+        subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "services.reporting.worker", "worker", "-Q", "reporting",
+             "-c", "2", "-l", "WARNING", "--without-mingle", "--without-gossip"]
+        ),
+    ]  # fmt: skip
+    try:
+        time.sleep(6)  # let the worker and relay start
+        total = int(rate * seconds)
+        interval = 1 / rate
+        next_at = time.perf_counter()
+        for serial in range(total):
+            with runtime.transaction() as session:
+                register_enterprise(
+                    session, EnterpriseCreate(name=f"延迟{serial}", credit_code=credit_code(serial + 1))
+                )
+            next_at += interval
+            time.sleep(max(0.0, next_at - time.perf_counter()))
+        deadline = time.monotonic() + 60
+        with runtime.engine.connect() as conn:
+            while time.monotonic() < deadline:
+                done = conn.execute(text("SELECT count(*) FROM reporting.reporting_unit")).scalar()
+                if done >= total:
+                    break
+                time.sleep(0.2)
+            latencies = (
+                conn.execute(
+                    text(
+                        "SELECT extract(epoch FROM r.synced_at - o.created_at) * 1000 FROM registry.outbox o "
+                        "JOIN reporting.reporting_unit r ON r.id = (o.envelope->'data'->>'enterprise_id')::uuid"
+                    )
+                )
+                .scalars()
+                .all()
+            )
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(30)
+    latencies = sorted(float(v) for v in latencies)
+    p50 = statistics.median(latencies)
+    p95 = latencies[int(0.95 * (len(latencies) - 1))]
+    print(f"enterprise registered -> consumed by reporting at {rate:.0f}/s for {seconds:.0f} s: "
+          f"{len(latencies)}/{total} consumed, p50 {p50:.1f} ms, p95 {p95:.1f} ms")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Event backbone benchmark")
+    parser.add_argument("--events", type=int, default=20_000, help="events for the relay throughput run")
+    parser.add_argument("--rate", type=float, default=50, help="registrations per second in the latency run")
+    parser.add_argument("--seconds", type=float, default=10, help="length of the latency run")
+    args = parser.parse_args()
+    admin_dsn, _ = _prepare_environment()
+    from shared.migrations import upgrade_all
+
+    upgrade_all()
+    try:
+        relay_throughput(args.events)
+        registered_to_consumed_latency(args.rate, args.seconds)
+    finally:
+        from shared.db import get_engine
+
+        get_engine(os.environ["DATABASE_URL"]).dispose()
+        conn = psycopg2.connect(admin_dsn)
+        conn.autocommit = True
+        conn.cursor().execute("DROP DATABASE IF EXISTS gridsafe_bench WITH (FORCE)")
+        conn.close()
+
+
+if __name__ == "__main__":
+    main()
