@@ -122,3 +122,23 @@ def require_roles(*roles: Role):  # noqa: ANN201 - returns a FastAPI dependency
         return user
 
     return Depends(check)
+
+
+def main() -> None:
+    """`python -m shared.auth --role zone_admin`: print a token signed with JWT_SECRET (bootstrap, scripts)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--role", action="append", choices=[r.value for r in Role], required=True)
+    parser.add_argument("--name", default="bootstrap")
+    parser.add_argument("--enterprise-id", type=uuid.UUID)
+    parser.add_argument("--minutes", type=int, default=None)
+    args = parser.parse_args()
+    principal = Principal(
+        user_id=uuid.uuid4(), name=args.name, roles=frozenset(args.role), enterprise_id=args.enterprise_id
+    )
+    print(issue_token(principal, minutes=args.minutes))
+
+
+if __name__ == "__main__":
+    main()
