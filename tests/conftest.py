@@ -91,6 +91,7 @@ def clean_state(migrated_database: None) -> Iterator[None]:
 
     engine = get_engine(os.environ["DATABASE_URL"])
     with engine.begin() as conn:
+        conn.execute(text("SET LOCAL lock_timeout = '20s'"))  # a leaked transaction fails loudly
         tables = conn.execute(
             text(
                 "SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) FROM pg_tables "

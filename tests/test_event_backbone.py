@@ -131,12 +131,8 @@ def test_persistent_failure_is_dead_lettered_and_can_be_replayed(workers):
     event = send_probe(always_fail=True)
     wait_until(lambda: scalar("SELECT count(*) FROM probe.dead_letter") == 1)
     max_retries = int(os.environ["CONSUMER_MAX_RETRIES"])
-    row = (
-        get_engine(os.environ["DATABASE_URL"])
-        .connect()
-        .execute(select(probe.runtime.tables.dead_letter))
-        .one()
-    )
+    with get_engine(os.environ["DATABASE_URL"]).connect() as conn:
+        row = conn.execute(select(probe.runtime.tables.dead_letter)).one()
     assert row.event_id == event.id and row.attempts == max_retries + 1
     assert "always fails" in row.reason
     assert effects(event) == 0
