@@ -16,6 +16,7 @@ SERVICES_DIR = Path(__file__).resolve().parent.parent / "services"
 def alembic_config(service: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(SERVICES_DIR / service / "migrations"))
+    config.set_main_option("path_separator", "os")
     config.set_main_option("version_locations", str(SERVICES_DIR / service / "migrations" / "versions"))
     config.attributes["service"] = service
     return config
