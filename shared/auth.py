@@ -45,7 +45,13 @@ class Principal(BaseModel):
         """An enterprise user with no other role sees and acts on its own enterprise only."""
         return self.roles == {Role.enterprise_user}
 
-    def ensure_may_see_enterprise(self, enterprise_id: uuid.UUID) -> None:
+    @property
+    def own_grids_only(self) -> bool:
+        """Grid leaders and members with no zone-wide role see only their own grids."""
+        zone_wide = {Role.zone_admin, Role.enforcement_officer, Role.auditor}
+        return bool(self.roles & {Role.leader, Role.grid_member}) and not self.roles & zone_wide
+
+    def ensure_may_see_enterprise(self, enterprise_id: uuid.UUID | None) -> None:
         if self.own_enterprise_only and self.enterprise_id != enterprise_id:
             raise Forbidden("只能查看本企业 / enterprise users may only see their own enterprise")
 

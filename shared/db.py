@@ -40,11 +40,17 @@ def transaction(url: str) -> Iterator[Session]:
         yield session
 
 
-def upsert(session: Session, model: type, values: dict[str, Any], *, key: str = "id") -> None:
-    """Insert a row, or overwrite the existing one with the same key (for event-fed copies)."""
+def upsert_snapshot(session: Session, model: Any, values: dict[str, Any], *, key: str = "id") -> None:
+    """Keep an event-fed copy of an entity: insert it, or overwrite it with a newer snapshot.
+
+    `values` must hold `source_time`, the time of the event carrying the snapshot; an older
+    snapshot arriving late (a retry, a slower worker) never overwrites a newer one.
+    """
     statement = insert(model).values(**values)
     session.execute(
         statement.on_conflict_do_update(
-            index_elements=[key], set_={name: statement.excluded[name] for name in values if name != key}
+            index_elements=[key],
+            set_={name: statement.excluded[name] for name in values if name != key},
+            where=model.source_time < statement.excluded.source_time,
         )
     )

@@ -185,3 +185,11 @@ def clients(migrated_database: None) -> Iterator[dict[str, object]]:
     yield entered
     for client in entered.values():
         client.__exit__(None, None, None)
+
+
+@pytest.fixture
+def grid(clients, auth) -> dict:
+    """A zone with one grid, created through the registry API."""
+    from tests.factories import create_zone_and_grid
+
+    return create_zone_and_grid(clients["registry"], auth())

@@ -1,10 +1,14 @@
-"""Valid test data: credit codes with correct check characters, enterprise payloads."""
+"""Valid test data: credit codes with correct check characters, grids, enterprise payloads."""
 
 import itertools
+from typing import Any
 
 from services.registry.enterprise.credit_code import check_character
 
 _serial = itertools.count(1)
+
+# The demo-like zone the tests draw grids in: around 117.3 E, 31.8 N.
+ORIGIN = (117.30, 31.80)
 
 
 def credit_code(serial: int | None = None) -> str:
@@ -12,7 +16,19 @@ def credit_code(serial: int | None = None) -> str:
     return first17 + check_character(first17)
 
 
-def enterprise_payload(**overrides: object) -> dict[str, object]:
+def square(west: float, south: float, size: float = 0.01) -> dict[str, Any]:
+    """A GeoJSON polygon: a square with its south-west corner at (west, south)."""
+    ring = [
+        [west, south],
+        [west + size, south],
+        [west + size, south + size],
+        [west, south + size],
+        [west, south],
+    ]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def enterprise_payload(grid_id: object, **overrides: object) -> dict[str, object]:
     payload: dict[str, object] = {
         "name": f"测试企业{next(_serial)}有限公司",
         "credit_code": credit_code(),
@@ -20,6 +36,26 @@ def enterprise_payload(**overrides: object) -> dict[str, object]:
         "key_supervision": True,
         "responsible_head": "张三",
         "responsible_phone": "13800000000",
+        "grid_id": str(grid_id),
     }
     payload.update(overrides)
     return payload
+
+
+def create_zone_and_grid(
+    client: Any, headers: dict[str, str], code: str = "G1", west: float = ORIGIN[0]
+) -> dict:
+    zone = client.post("/zones", json={"code": f"Z-{code}", "name": "测试经开区"}, headers=headers)
+    assert zone.status_code == 201, zone.text
+    grid = client.post(
+        "/grids",
+        json={
+            "zone_id": zone.json()["id"],
+            "code": code,
+            "name": f"第{code}网格",
+            "boundary": square(west, ORIGIN[1]),
+        },
+        headers=headers,
+    )
+    assert grid.status_code == 201, grid.text
+    return grid.json()

@@ -58,15 +58,17 @@ def test_expired_and_foreign_tokens_are_rejected(clients, make_token):
 
 
 @pytest.mark.parametrize("role", [r for r in Role if r is not Role.zone_admin])
-def test_only_zone_admins_register_enterprises(clients, auth, role):
-    response = clients["registry"].post("/enterprises", json=enterprise_payload(), headers=auth(role))
+def test_only_zone_admins_register_enterprises(clients, auth, grid, role):
+    response = clients["registry"].post(
+        "/enterprises", json=enterprise_payload(grid["id"]), headers=auth(role)
+    )
     assert response.status_code == 403 and "zone_admin" in response.json()["detail"]
 
 
-def test_enterprise_user_sees_only_its_own_enterprise(clients, auth):
+def test_enterprise_user_sees_only_its_own_enterprise(clients, auth, grid):
     registry = clients["registry"]
-    own = registry.post("/enterprises", json=enterprise_payload(), headers=auth()).json()["id"]
-    other = registry.post("/enterprises", json=enterprise_payload(), headers=auth()).json()["id"]
+    own = registry.post("/enterprises", json=enterprise_payload(grid["id"]), headers=auth()).json()["id"]
+    other = registry.post("/enterprises", json=enterprise_payload(grid["id"]), headers=auth()).json()["id"]
     user = auth(Role.enterprise_user, enterprise_id=uuid.UUID(own))
     assert registry.get(f"/enterprises/{own}", headers=user).status_code == 200
     forbidden = registry.get(f"/enterprises/{other}", headers=user)
@@ -95,9 +97,9 @@ def test_malformed_json_is_a_422_naming_the_problem(clients, auth):
         ("surprise", 1, "Extra inputs are not permitted"),
     ],
 )
-def test_bad_enterprise_input_names_the_field_and_writes_nothing(clients, auth, field, value, expected):
+def test_bad_enterprise_input_names_the_field_and_writes_nothing(clients, auth, grid, field, value, expected):
     response = clients["registry"].post(
-        "/enterprises", json=enterprise_payload(**{field: value}), headers=auth()
+        "/enterprises", json=enterprise_payload(grid["id"], **{field: value}), headers=auth()
     )
     assert response.status_code == 422, response.text
     errors = response.json()["errors"]
@@ -105,14 +107,14 @@ def test_bad_enterprise_input_names_the_field_and_writes_nothing(clients, auth, 
     assert clients["registry"].get("/enterprises", headers=auth()).json() == []
 
 
-def test_duplicate_credit_code_is_a_409_and_publishes_nothing_more(clients, auth):
+def test_duplicate_credit_code_is_a_409_and_publishes_nothing_more(clients, auth, grid):
     code = credit_code()
     first = clients["registry"].post(
-        "/enterprises", json=enterprise_payload(credit_code=code), headers=auth()
+        "/enterprises", json=enterprise_payload(grid["id"], credit_code=code), headers=auth()
     )
     assert first.status_code == 201
     again = clients["registry"].post(
-        "/enterprises", json=enterprise_payload(credit_code=code.lower()), headers=auth()
+        "/enterprises", json=enterprise_payload(grid["id"], credit_code=code.lower()), headers=auth()
     )
     assert again.status_code == 409
     assert again.json()["errors"] == [{"loc": "credit_code", "message": again.json()["detail"]}]
@@ -124,9 +126,11 @@ def test_unknown_enterprise_is_404(clients, auth):
     assert response.status_code == 404 and "not found" in response.json()["detail"]
 
 
-def test_keyset_pages_cover_every_enterprise_once(clients, auth):
+def test_keyset_pages_cover_every_enterprise_once(clients, auth, grid):
     ids = {
-        clients["registry"].post("/enterprises", json=enterprise_payload(), headers=auth()).json()["id"]
+        clients["registry"]
+        .post("/enterprises", json=enterprise_payload(grid["id"]), headers=auth())
+        .json()["id"]
         for _ in range(5)
     }
     seen: list[str] = []

@@ -46,10 +46,10 @@ def effects(event: CloudEvent) -> int:
     return scalar("SELECT count(*) FROM probe.effect WHERE event_id = :id", id=event.id)
 
 
-def test_enterprise_registered_reaches_every_service(clients, workers, relay, auth):
+def test_enterprise_registered_reaches_every_service(clients, workers, relay, auth, grid):
     relay("registry")
     response = clients["registry"].post(
-        "/enterprises", json=enterprise_payload(), headers={**auth(), "X-Correlation-ID": "flow-1"}
+        "/enterprises", json=enterprise_payload(grid["id"]), headers={**auth(), "X-Correlation-ID": "flow-1"}
     )
     assert response.status_code == 201, response.text
     enterprise_id = response.json()["id"]
@@ -71,7 +71,7 @@ def test_enterprise_registered_reaches_every_service(clients, workers, relay, au
     assert scalar("SELECT count(*) FROM registry.outbox WHERE published_at IS NULL") == 0
 
 
-def test_events_wait_in_outbox_while_redis_is_unreachable(clients, workers, relay, auth):
+def test_events_wait_in_outbox_while_redis_is_unreachable(clients, workers, relay, auth, grid):
     host_port = os.environ["REDIS_URL"].split("://", 1)[1].split("/", 1)[0]
     host, port = host_port.rsplit(":", 1)
     proxy = TcpProxy(host, int(port))
@@ -82,7 +82,9 @@ def test_events_wait_in_outbox_while_redis_is_unreachable(clients, workers, rela
     proxy.disable()  # Redis vanishes for the relay
     created = 0
     for _ in range(20):
-        response = clients["registry"].post("/enterprises", json=enterprise_payload(), headers=auth())
+        response = clients["registry"].post(
+            "/enterprises", json=enterprise_payload(grid["id"]), headers=auth()
+        )
         assert response.status_code == 201, response.text
         created += 1
     registry_relay.wait_for_log("relay.error")

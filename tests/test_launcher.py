@@ -7,7 +7,7 @@ import psutil
 
 from shared.local_servers import free_port
 from shared.settings import SERVICE_NAMES
-from tests.factories import enterprise_payload
+from tests.factories import create_zone_and_grid, enterprise_payload
 from tests.support.processes import ManagedProcess, wait_until
 
 
@@ -28,7 +28,10 @@ def test_run_command_starts_everything_and_stops_everything(tmp_path, make_token
 
         wait_until(all_ready, timeout=90, interval=0.5)
         headers = {"Authorization": f"Bearer {make_token()}"}
-        created = httpx.post(f"{urls['registry']}/enterprises", json=enterprise_payload(), headers=headers)
+        grid = create_zone_and_grid(httpx.Client(base_url=urls["registry"]), headers)
+        created = httpx.post(
+            f"{urls['registry']}/enterprises", json=enterprise_payload(grid["id"]), headers=headers
+        )
         assert created.status_code == 201, created.text
         unit = f"{urls['inspections']}/units/{created.json()['id']}"
         wait_until(lambda: httpx.get(unit, headers=headers).status_code == 200, timeout=30)

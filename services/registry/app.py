@@ -1,6 +1,9 @@
 """Registry API: `uvicorn services.registry.app:app`."""
 
 from services.registry.enterprise.api import router as enterprise_router
+from services.registry.grid.api import router as grid_router
+from services.registry.people.api import router as people_router
+from services.registry.responsibility.api import router as responsibility_router
 from services.registry.runtime import runtime
 from services.registry.worker import consumer
 from shared.events.dead_letters_api import dead_letter_router
@@ -10,5 +13,11 @@ app = create_app(
     runtime,
     title="GridSafe 网格台账 Registry",
     description="Grids, enterprises and sites, people and responsibilities (网格、企业、人员、责任).",
-    routers=[enterprise_router, dead_letter_router(consumer)],
+    routers=[
+        people_router,
+        grid_router,
+        enterprise_router,
+        responsibility_router,
+        dead_letter_router(consumer),
+    ],
 )

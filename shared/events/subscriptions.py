@@ -7,9 +7,9 @@ Each service's consumer must handle every type it subscribes to (checked by a te
 from functools import lru_cache
 
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
-    "inspections": ("enterprise.registered",),
-    "notifications": ("enterprise.registered",),
-    "reporting": ("enterprise.registered",),
+    "inspections": ("enterprise.*", "grid.*"),
+    "notifications": ("enterprise.*", "grid.*", "person.*", "assignment.*"),
+    "reporting": ("enterprise.*", "grid.*"),
 }
 
 

@@ -1,7 +1,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import DateTime, Enum, String, func
+from sqlalchemy import ARRAY, DateTime, Enum, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.inspections.runtime import Base
@@ -21,4 +21,18 @@ class SupervisedUnit(Base):
     )
     key_supervision: Mapped[bool]
     grid_id: Mapped[uuid.UUID | None]
-    synced_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    source_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # time of the event it came from
+
+
+class SupervisedGrid(Base):
+    """The inspections service's copy of a registry grid and who staffs it today."""
+
+    __tablename__ = "supervised_grid"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    zone_id: Mapped[uuid.UUID]
+    code: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+    leader_person_id: Mapped[uuid.UUID | None]
+    member_person_ids: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(Uuid))
+    source_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # time of the event it came from

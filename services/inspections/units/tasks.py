@@ -1,17 +1,24 @@
-"""Registry events that keep the inspections service's unit copy current."""
+"""Registry events that keep the inspections service's copies of units and grids current."""
 
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from services.inspections.units.models import SupervisedUnit
+from services.inspections.units.models import SupervisedGrid, SupervisedUnit
 from services.inspections.worker import consumer
-from shared.db import upsert
-from shared.events.contracts.registry import EnterpriseRegisteredV1
+from shared.db import upsert_snapshot
+from shared.events.contracts.registry import (
+    EnterpriseRegisteredV1,
+    EnterpriseUpdatedV1,
+    GridChangedV1,
+    GridDeletedV1,
+)
 from shared.events.envelope import CloudEvent
 
 
 @consumer.handles(EnterpriseRegisteredV1)
-def on_enterprise_registered(session: Session, data: EnterpriseRegisteredV1, _: CloudEvent) -> None:
-    upsert(
+@consumer.handles(EnterpriseUpdatedV1)
+def on_enterprise(session: Session, data: EnterpriseRegisteredV1, event: CloudEvent) -> None:
+    upsert_snapshot(
         session,
         SupervisedUnit,
         {
@@ -21,5 +28,28 @@ def on_enterprise_registered(session: Session, data: EnterpriseRegisteredV1, _: 
             "production_status": data.production_status,
             "key_supervision": data.key_supervision,
             "grid_id": data.grid_id,
+            "source_time": event.time,
         },
     )
+
+
+@consumer.handles(GridChangedV1)
+def on_grid_changed(session: Session, data: GridChangedV1, event: CloudEvent) -> None:
+    upsert_snapshot(
+        session,
+        SupervisedGrid,
+        {
+            "id": data.grid_id,
+            "zone_id": data.zone_id,
+            "code": data.code,
+            "name": data.name,
+            "leader_person_id": data.leader_person_id,
+            "member_person_ids": data.member_person_ids,
+            "source_time": event.time,
+        },
+    )
+
+
+@consumer.handles(GridDeletedV1)
+def on_grid_deleted(session: Session, data: GridDeletedV1, _: CloudEvent) -> None:
+    session.execute(delete(SupervisedGrid).where(SupervisedGrid.id == data.grid_id))

@@ -1,23 +1,53 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
-from sqlalchemy.orm import Session
+from fastapi import APIRouter, Query, status
 
+from services.registry.deps import Admin, DbSession
 from services.registry.enterprise import service
-from services.registry.enterprise.schemas import EnterpriseCreate, EnterpriseOut
-from services.registry.runtime import runtime
-from shared.auth import CurrentUser, Principal, Role, require_roles
-from shared.deps import transactional_session
+from services.registry.enterprise.schemas import (
+    EnterpriseChangeOut,
+    EnterpriseCreate,
+    EnterpriseOut,
+    EnterpriseUpdate,
+    GridMove,
+    StatusChange,
+)
+from shared.auth import CurrentUser
+from shared.events.contracts.registry import ProductionStatus, RiskColour, UnitKind
 
-router = APIRouter(prefix="/enterprises", tags=["enterprises 企业"])
-DbSession = Annotated[Session, Depends(transactional_session(runtime))]
-Admin = Annotated[Principal, require_roles(Role.zone_admin)]
+router = APIRouter(prefix="/enterprises", tags=["enterprises 企业与工地"])
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="登记企业或工地 / register a unit")
-def register_enterprise(data: EnterpriseCreate, session: DbSession, _: Admin) -> EnterpriseOut:
-    return EnterpriseOut.model_validate(service.register_enterprise(session, data))
+def register_enterprise(data: EnterpriseCreate, session: DbSession, user: Admin) -> EnterpriseOut:
+    return EnterpriseOut.model_validate(service.register_enterprise(session, data, user))
+
+
+@router.get("", summary="企业列表 / units, filtered, keyset-paged by id")
+def list_enterprises(
+    session: DbSession,
+    user: CurrentUser,
+    grid_id: uuid.UUID | None = None,
+    kind: UnitKind | None = None,
+    production_status: ProductionStatus | None = None,
+    key_supervision: bool | None = None,
+    risk_colour: RiskColour | None = None,
+    after: Annotated[uuid.UUID | None, Query(description="last id of the previous page")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[EnterpriseOut]:
+    rows = service.list_enterprises(
+        session,
+        user,
+        after=after,
+        limit=limit,
+        grid_id=grid_id,
+        kind=kind,
+        status=production_status,
+        key_supervision=key_supervision,
+        risk_colour=risk_colour,
+    )
+    return [EnterpriseOut.model_validate(e) for e in rows]
 
 
 @router.get("/{enterprise_id}", summary="企业详情 / one unit")
@@ -25,14 +55,29 @@ def get_enterprise(enterprise_id: uuid.UUID, session: DbSession, user: CurrentUs
     return EnterpriseOut.model_validate(service.get_enterprise(session, enterprise_id, user))
 
 
-@router.get("", summary="企业列表 / units, keyset-paged by id")
-def list_enterprises(
-    session: DbSession,
-    user: CurrentUser,
-    after: Annotated[uuid.UUID | None, Query(description="last id of the previous page")] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> list[EnterpriseOut]:
-    return [
-        EnterpriseOut.model_validate(e)
-        for e in service.list_enterprises(session, user, after=after, limit=limit)
-    ]
+@router.patch("/{enterprise_id}", summary="修改企业信息 / correct a unit's details")
+def update_enterprise(
+    enterprise_id: uuid.UUID, data: EnterpriseUpdate, session: DbSession, user: Admin
+) -> EnterpriseOut:
+    return EnterpriseOut.model_validate(service.update_enterprise(session, enterprise_id, data, user))
+
+
+@router.post("/{enterprise_id}/status", summary="变更生产状态 / change production status")
+def change_status(
+    enterprise_id: uuid.UUID, data: StatusChange, session: DbSession, user: Admin
+) -> EnterpriseOut:
+    return EnterpriseOut.model_validate(
+        service.change_status(session, enterprise_id, data.production_status, data.reason, user)
+    )
+
+
+@router.post("/{enterprise_id}/grid", summary="调整所属网格 / move a unit to another grid")
+def move_to_grid(enterprise_id: uuid.UUID, data: GridMove, session: DbSession, user: Admin) -> EnterpriseOut:
+    return EnterpriseOut.model_validate(
+        service.move_to_grid(session, enterprise_id, data.grid_id, data.reason, user)
+    )
+
+
+@router.get("/{enterprise_id}/history", summary="变更历史 / status, grid, key flag and risk colour history")
+def history(enterprise_id: uuid.UUID, session: DbSession, user: CurrentUser) -> list[EnterpriseChangeOut]:
+    return [EnterpriseChangeOut.model_validate(c) for c in service.history(session, enterprise_id, user)]

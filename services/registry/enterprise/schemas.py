@@ -4,7 +4,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from services.registry.enterprise.credit_code import credit_code_problem
-from shared.events.contracts.registry import ProductionStatus, UnitKind
+from shared.events.contracts.registry import ProductionStatus, RiskColour, UnitKind
 
 
 class EnterpriseCreate(BaseModel):
@@ -22,6 +22,9 @@ class EnterpriseCreate(BaseModel):
     legal_representative: str | None = Field(None, max_length=100, title="法定代表人")
     responsible_head: str | None = Field(None, max_length=100, title="企业负责人")
     responsible_phone: str | None = Field(None, max_length=30, title="负责人电话")
+    grid_id: uuid.UUID | None = Field(
+        None, title="所属网格 / grid; suggested from the coordinates when not given"
+    )
 
     @field_validator("credit_code")
     @classmethod
@@ -49,6 +52,49 @@ class EnterpriseOut(BaseModel):
     legal_representative: str | None
     responsible_head: str | None
     responsible_phone: str | None
-    grid_id: uuid.UUID | None
+    risk_colour: RiskColour | None
+    grid_id: uuid.UUID
     created_at: datetime
     updated_at: datetime
+
+
+class EnterpriseUpdate(BaseModel):
+    """Details that may be corrected; status and grid have their own endpoints (with reasons)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str | None = Field(None, min_length=1, max_length=200)
+    industry: str | None = Field(None, max_length=100)
+    address: str | None = Field(None, max_length=300)
+    longitude: float | None = Field(None, ge=-180, le=180)
+    latitude: float | None = Field(None, ge=-90, le=90)
+    key_supervision: bool | None = None
+    legal_representative: str | None = Field(None, max_length=100)
+    responsible_head: str | None = Field(None, max_length=100)
+    responsible_phone: str | None = Field(None, max_length=30)
+    reason: str | None = Field(None, max_length=500, title="变更原因 / why")
+
+
+class StatusChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    production_status: ProductionStatus
+    reason: str = Field(min_length=1, max_length=500, title="原因 / reason")
+
+
+class GridMove(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    grid_id: uuid.UUID
+    reason: str = Field(min_length=1, max_length=500, title="原因 / reason")
+
+
+class EnterpriseChangeOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    field: str
+    old_value: str | None
+    new_value: str | None
+    reason: str | None
+    changed_by: uuid.UUID | None
+    changed_at: datetime

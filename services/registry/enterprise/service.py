@@ -1,17 +1,73 @@
+"""Enterprises and construction sites: registration, changes with history, and their grid."""
+
 import uuid
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services.registry.enterprise.models import Enterprise
-from services.registry.enterprise.schemas import EnterpriseCreate
+from services.registry.enterprise.models import Enterprise, EnterpriseChange
+from services.registry.enterprise.schemas import EnterpriseCreate, EnterpriseUpdate
+from services.registry.grid.models import Grid
+from services.registry.grid.service import ensure_may_see_grid, grid_covering
 from services.registry.runtime import runtime
 from shared.auth import Principal
-from shared.errors import Conflict, NotFound
-from shared.events.contracts.registry import EnterpriseRegisteredV1
+from shared.errors import Conflict, InvalidInput, NotFound
+from shared.events.contracts.registry import (
+    EnterpriseRegisteredV1,
+    EnterpriseUpdatedV1,
+    ProductionStatus,
+    RiskColour,
+    UnitKind,
+)
+
+# Changes to these are kept in the enterprise's history (with who, when and why).
+TRACKED_FIELDS = ("production_status", "grid_id", "key_supervision", "risk_colour", "name")
 
 
-def register_enterprise(session: Session, data: EnterpriseCreate) -> Enterprise:
+def _snapshot(enterprise: Enterprise) -> dict[str, object]:
+    return {
+        "enterprise_id": enterprise.id,
+        "name": enterprise.name,
+        "credit_code": enterprise.credit_code,
+        "kind": enterprise.kind,
+        "industry": enterprise.industry,
+        "production_status": enterprise.production_status,
+        "key_supervision": enterprise.key_supervision,
+        "grid_id": enterprise.grid_id,
+        "responsible_head": enterprise.responsible_head,
+        "responsible_phone": enterprise.responsible_phone,
+        "risk_colour": enterprise.risk_colour,
+        "address": enterprise.address,
+        "longitude": enterprise.longitude,
+        "latitude": enterprise.latitude,
+    }
+
+
+def resolve_grid(
+    session: Session, grid_id: uuid.UUID | None, longitude: float | None, latitude: float | None
+) -> uuid.UUID:
+    """The grid a unit belongs to: the one given, else the one covering its coordinates."""
+    if grid_id is not None:
+        if session.get(Grid, grid_id) is None:
+            raise InvalidInput(f"网格不存在 / grid {grid_id} does not exist", field="grid_id")
+        return grid_id
+    if longitude is None or latitude is None:
+        raise InvalidInput(
+            "须指定所属网格或提供坐标 / give grid_id, or longitude and latitude inside a grid",
+            field="grid_id",
+        )
+    grid = grid_covering(session, longitude, latitude)
+    if grid is None:
+        raise InvalidInput(
+            f"坐标({longitude}, {latitude})不在任何网格内 / the coordinates lie outside every grid",
+            field="longitude",
+        )
+    return grid.id
+
+
+def register_enterprise(
+    session: Session, data: EnterpriseCreate, user: Principal | None = None
+) -> Enterprise:
     """Register an enterprise or site and announce it (enterprise.registered) in one transaction."""
     # Serialise registrations of one code, so two concurrent requests cannot both pass the check.
     session.execute(select(func.pg_advisory_xact_lock(func.hashtext(f"credit_code:{data.credit_code}"))))
@@ -20,25 +76,11 @@ def register_enterprise(session: Session, data: EnterpriseCreate) -> Enterprise:
             f"统一社会信用代码已登记 / credit code {data.credit_code} is already registered",
             field="credit_code",
         )
-    enterprise = Enterprise(id=uuid.uuid4(), **data.model_dump())
+    grid_id = resolve_grid(session, data.grid_id, data.longitude, data.latitude)
+    enterprise = Enterprise(id=uuid.uuid4(), **data.model_dump(exclude={"grid_id"}), grid_id=grid_id)
     session.add(enterprise)
     session.flush()
-    runtime.publish(
-        session,
-        EnterpriseRegisteredV1(
-            enterprise_id=enterprise.id,
-            name=enterprise.name,
-            credit_code=enterprise.credit_code,
-            kind=enterprise.kind,
-            industry=enterprise.industry,
-            production_status=enterprise.production_status,
-            key_supervision=enterprise.key_supervision,
-            grid_id=enterprise.grid_id,
-            responsible_head=enterprise.responsible_head,
-            responsible_phone=enterprise.responsible_phone,
-        ),
-        subject=str(enterprise.id),
-    )
+    runtime.publish(session, EnterpriseRegisteredV1(**_snapshot(enterprise)), subject=str(enterprise.id))
     return enterprise
 
 
@@ -47,16 +89,116 @@ def get_enterprise(session: Session, enterprise_id: uuid.UUID, user: Principal) 
     enterprise = session.get(Enterprise, enterprise_id)
     if enterprise is None:
         raise NotFound(f"企业不存在 / enterprise {enterprise_id} not found")
+    ensure_may_see_grid(user, enterprise.grid_id)
     return enterprise
 
 
+def _apply(
+    session: Session, enterprise: Enterprise, changes: dict[str, object], reason: str | None, user: Principal
+) -> Enterprise:
+    """Set fields, record tracked ones in the history, announce the new state."""
+    changed = [name for name, value in changes.items() if getattr(enterprise, name) != value]
+    if not changed:
+        return enterprise
+    for name in changed:
+        old = getattr(enterprise, name)
+        new = changes[name]
+        if name in TRACKED_FIELDS:
+            session.add(
+                EnterpriseChange(
+                    enterprise_id=enterprise.id,
+                    field=name,
+                    old_value=None if old is None else str(old),
+                    new_value=None if new is None else str(new),
+                    reason=reason,
+                    changed_by=user.user_id,
+                )
+            )
+        setattr(enterprise, name, new)
+    session.flush()
+    runtime.publish(
+        session,
+        EnterpriseUpdatedV1(**_snapshot(enterprise), changed=sorted(changed)),
+        subject=str(enterprise.id),
+    )
+    return enterprise
+
+
+def update_enterprise(
+    session: Session, enterprise_id: uuid.UUID, data: EnterpriseUpdate, user: Principal
+) -> Enterprise:
+    enterprise = get_enterprise(session, enterprise_id, user)
+    changes = data.model_dump(exclude_unset=True, exclude={"reason"})
+    return _apply(session, enterprise, changes, data.reason, user)
+
+
+def change_status(
+    session: Session, enterprise_id: uuid.UUID, status: ProductionStatus, reason: str, user: Principal
+) -> Enterprise:
+    enterprise = get_enterprise(session, enterprise_id, user)
+    if enterprise.production_status == status:
+        raise Conflict(
+            f"生产状态已是 {status.value} / the status is already {status.value}", field="production_status"
+        )
+    return _apply(session, enterprise, {"production_status": status}, reason, user)
+
+
+def move_to_grid(
+    session: Session, enterprise_id: uuid.UUID, grid_id: uuid.UUID, reason: str, user: Principal
+) -> Enterprise:
+    enterprise = get_enterprise(session, enterprise_id, user)
+    resolve_grid(session, grid_id, None, None)
+    if enterprise.grid_id == grid_id:
+        raise Conflict("已在该网格 / the unit is already in this grid", field="grid_id")
+    return _apply(session, enterprise, {"grid_id": grid_id}, reason, user)
+
+
+def set_risk_colour(
+    session: Session, enterprise_id: uuid.UUID, colour: RiskColour, reason: str, user: Principal
+) -> Enterprise:
+    enterprise = get_enterprise(session, enterprise_id, user)
+    return _apply(session, enterprise, {"risk_colour": colour}, reason, user)
+
+
+def history(session: Session, enterprise_id: uuid.UUID, user: Principal) -> list[EnterpriseChange]:
+    get_enterprise(session, enterprise_id, user)
+    return list(
+        session.scalars(
+            select(EnterpriseChange)
+            .where(EnterpriseChange.enterprise_id == enterprise_id)
+            .order_by(EnterpriseChange.changed_at, EnterpriseChange.id)
+        )
+    )
+
+
 def list_enterprises(
-    session: Session, user: Principal, *, after: uuid.UUID | None, limit: int
+    session: Session,
+    user: Principal,
+    *,
+    after: uuid.UUID | None,
+    limit: int,
+    grid_id: uuid.UUID | None = None,
+    kind: UnitKind | None = None,
+    status: ProductionStatus | None = None,
+    key_supervision: bool | None = None,
+    risk_colour: RiskColour | None = None,
 ) -> list[Enterprise]:
-    """Keyset-paged by id. Enterprise users see only their own enterprise."""
+    """Keyset-paged by id and filtered; each caller sees only what their role covers."""
     query = select(Enterprise).order_by(Enterprise.id).limit(limit)
     if after is not None:
         query = query.where(Enterprise.id > after)
     if user.own_enterprise_only:
         query = query.where(Enterprise.id == user.enterprise_id)
+    if user.own_grids_only:
+        query = query.where(Enterprise.grid_id.in_(user.grid_ids))
+    filters = {
+        Enterprise.grid_id: grid_id,
+        Enterprise.kind: kind,
+        Enterprise.production_status: status,
+        Enterprise.key_supervision: key_supervision,
+        Enterprise.risk_colour: risk_colour,
+    }
+    for column, value in filters.items():
+        if value is not None:
+            query = query.where(column == value)
     return list(session.scalars(query))

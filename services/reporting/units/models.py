@@ -1,11 +1,11 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import DateTime, Enum, String, func
+from sqlalchemy import DateTime, Enum, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.reporting.runtime import Base
-from shared.events.contracts.registry import UnitKind
+from shared.events.contracts.registry import ProductionStatus, UnitKind
 
 
 class ReportingUnit(Base):
@@ -17,6 +17,20 @@ class ReportingUnit(Base):
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[UnitKind] = mapped_column(Enum(UnitKind, native_enum=False, length=32))
     industry: Mapped[str | None] = mapped_column(String(100))
+    production_status: Mapped[ProductionStatus] = mapped_column(
+        Enum(ProductionStatus, native_enum=False, length=32)
+    )
     grid_id: Mapped[uuid.UUID | None]
-    registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    synced_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    source_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # time of the event it came from
+
+
+class ReportingGrid(Base):
+    """A grid as the statistics group by it."""
+
+    __tablename__ = "reporting_grid"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    zone_id: Mapped[uuid.UUID]
+    code: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+    source_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,17 +1,24 @@
-"""Registry events that keep the reporting service's units current."""
+"""Registry events that keep the reporting service's units and grids current."""
 
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from services.reporting.units.models import ReportingUnit
+from services.reporting.units.models import ReportingGrid, ReportingUnit
 from services.reporting.worker import consumer
-from shared.db import upsert
-from shared.events.contracts.registry import EnterpriseRegisteredV1
+from shared.db import upsert_snapshot
+from shared.events.contracts.registry import (
+    EnterpriseRegisteredV1,
+    EnterpriseUpdatedV1,
+    GridChangedV1,
+    GridDeletedV1,
+)
 from shared.events.envelope import CloudEvent
 
 
 @consumer.handles(EnterpriseRegisteredV1)
-def on_enterprise_registered(session: Session, data: EnterpriseRegisteredV1, event: CloudEvent) -> None:
-    upsert(
+@consumer.handles(EnterpriseUpdatedV1)
+def on_enterprise(session: Session, data: EnterpriseRegisteredV1, event: CloudEvent) -> None:
+    upsert_snapshot(
         session,
         ReportingUnit,
         {
@@ -19,7 +26,28 @@ def on_enterprise_registered(session: Session, data: EnterpriseRegisteredV1, eve
             "name": data.name,
             "kind": data.kind,
             "industry": data.industry,
+            "production_status": data.production_status,
             "grid_id": data.grid_id,
-            "registered_at": event.time,
+            "source_time": event.time,
         },
     )
+
+
+@consumer.handles(GridChangedV1)
+def on_grid_changed(session: Session, data: GridChangedV1, event: CloudEvent) -> None:
+    upsert_snapshot(
+        session,
+        ReportingGrid,
+        {
+            "id": data.grid_id,
+            "zone_id": data.zone_id,
+            "code": data.code,
+            "name": data.name,
+            "source_time": event.time,
+        },
+    )
+
+
+@consumer.handles(GridDeletedV1)
+def on_grid_deleted(session: Session, data: GridDeletedV1, _: CloudEvent) -> None:
+    session.execute(delete(ReportingGrid).where(ReportingGrid.id == data.grid_id))

@@ -1,7 +1,9 @@
 """Events published by the registry service (units, grids, people, assignments)."""
 
 import uuid
+from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from shared.events.contracts.base import EventContract
 
@@ -16,6 +18,13 @@ class ProductionStatus(StrEnum):
     suspended = "suspended"  # 停产
     under_construction = "under_construction"  # 在建
     closed = "closed"  # 关闭
+
+
+class RiskColour(StrEnum):
+    red = "red"  # 重大风险
+    orange = "orange"  # 较大风险
+    yellow = "yellow"  # 一般风险
+    blue = "blue"  # 低风险
 
 
 class EnterpriseRegisteredV1(EventContract):
@@ -34,3 +43,67 @@ class EnterpriseRegisteredV1(EventContract):
     grid_id: uuid.UUID | None
     responsible_head: str | None
     responsible_phone: str | None
+    risk_colour: RiskColour | None = None
+    address: str | None = None
+    longitude: float | None = None
+    latitude: float | None = None
+
+
+class EnterpriseUpdatedV1(EnterpriseRegisteredV1):
+    """An enterprise changed (details, production status, grid, key flag, risk colour): its new state."""
+
+    event_type = "enterprise.updated"
+    event_version = 1
+
+    changed: list[str]
+
+
+class GridChangedV1(EventContract):
+    """A grid (网格) was created or its name, boundary, leader or members changed: its new state."""
+
+    event_type = "grid.changed"
+    event_version = 1
+
+    grid_id: uuid.UUID
+    zone_id: uuid.UUID
+    code: str
+    name: str
+    boundary: dict[str, Any]
+    leader_person_id: uuid.UUID | None
+    member_person_ids: list[uuid.UUID]
+
+
+class GridDeletedV1(EventContract):
+    event_type = "grid.deleted"
+    event_version = 1
+
+    grid_id: uuid.UUID
+
+
+class PersonChangedV1(EventContract):
+    """A person was registered or their contact details changed (人员信息)."""
+
+    event_type = "person.changed"
+    event_version = 1
+
+    person_id: uuid.UUID
+    name: str
+    phone: str | None
+    email: str | None
+    enterprise_id: uuid.UUID | None
+    user_id: uuid.UUID | None = None
+
+
+class AssignmentChangedV1(EventContract):
+    """A responsibility assignment (定人定岗定责) started or ended: its state now."""
+
+    event_type = "assignment.changed"
+    event_version = 1
+
+    assignment_id: uuid.UUID
+    person_id: uuid.UUID
+    duty: str
+    scope_type: str
+    scope_id: uuid.UUID
+    valid_from: date
+    valid_to: date | None

@@ -1,0 +1,60 @@
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from services.registry.deps import Admin, DbSession
+from services.registry.grid import service
+from services.registry.grid.schemas import GridCreate, GridOut, GridUpdate, ZoneCreate, ZoneOut
+from shared.auth import CurrentUser
+from shared.errors import NotFound
+
+router = APIRouter(tags=["grids 网格"])
+
+
+@router.post("/zones", status_code=status.HTTP_201_CREATED, summary="新建辖区 / create a zone")
+def create_zone(data: ZoneCreate, session: DbSession, _: Admin) -> ZoneOut:
+    return ZoneOut.model_validate(service.create_zone(session, data))
+
+
+@router.post("/grids", status_code=status.HTTP_201_CREATED, summary="新建网格 / create a grid")
+def create_grid(data: GridCreate, session: DbSession, _: Admin) -> GridOut:
+    return service.grid_out(session, service.create_grid(session, data))
+
+
+@router.get("/grids", summary="网格列表 / grids (grid staff: their own)")
+def list_grids(
+    session: DbSession, user: CurrentUser, zone_id: Annotated[uuid.UUID | None, Query()] = None
+) -> list[GridOut]:
+    return [service.grid_out(session, g) for g in service.list_grids(session, user, zone_id)]
+
+
+@router.get("/grids/covering", summary="按坐标建议网格 / the grid covering a point")
+def grid_covering(
+    session: DbSession,
+    user: CurrentUser,
+    longitude: Annotated[float, Query(ge=-180, le=180)],
+    latitude: Annotated[float, Query(ge=-90, le=90)],
+) -> GridOut:
+    grid = service.grid_covering(session, longitude, latitude)
+    if grid is None:
+        raise NotFound("该坐标不在任何网格内 / the point lies outside every grid")
+    return service.grid_out(session, grid)
+
+
+@router.get("/grids/{grid_id}", summary="网格详情 / one grid")
+def get_grid(grid_id: uuid.UUID, session: DbSession, user: CurrentUser) -> GridOut:
+    service.ensure_may_see_grid(user, grid_id)
+    return service.grid_out(session, service.get_grid(session, grid_id))
+
+
+@router.patch("/grids/{grid_id}", summary="修改网格 / rename or redraw a grid")
+def update_grid(grid_id: uuid.UUID, data: GridUpdate, session: DbSession, _: Admin) -> GridOut:
+    return service.grid_out(session, service.update_grid(session, grid_id, data))
+
+
+@router.delete(
+    "/grids/{grid_id}", status_code=status.HTTP_204_NO_CONTENT, summary="删除网格 / delete an empty grid"
+)
+def delete_grid(grid_id: uuid.UUID, session: DbSession, _: Admin) -> None:
+    service.delete_grid(session, grid_id)

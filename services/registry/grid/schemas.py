@@ -1,0 +1,48 @@
+import uuid
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ZoneCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    code: str = Field(min_length=1, max_length=40, title="辖区编码 / zone code")
+    name: str = Field(min_length=1, max_length=200, title="辖区名称 / zone name")
+
+
+class ZoneOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    code: str
+    name: str
+
+
+class GridCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    zone_id: uuid.UUID
+    code: str = Field(min_length=1, max_length=40, title="网格编码 / grid code")
+    name: str = Field(min_length=1, max_length=200, title="网格名称 / grid name")
+    boundary: dict[str, Any] = Field(title="边界 / boundary: GeoJSON Polygon or MultiPolygon, WGS84")
+
+
+class GridUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str | None = Field(None, min_length=1, max_length=200)
+    boundary: dict[str, Any] | None = None
+
+
+class GridOut(BaseModel):
+    id: uuid.UUID
+    zone_id: uuid.UUID
+    code: str
+    name: str
+    boundary: dict[str, Any]
+    leader_person_id: uuid.UUID | None = Field(title="分管领导 / leader today")
+    member_person_ids: list[uuid.UUID] = Field(title="网格员 / members today")
+    unit_count: int
+    updated_at: datetime
