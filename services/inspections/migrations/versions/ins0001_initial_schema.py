@@ -23,6 +23,18 @@ def upgrade() -> None:
     """Upgrade schema."""
     create_event_tables("inspections")
     op.create_table(
+        "supervised_grid",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("zone_id", sa.Uuid(), nullable=False),
+        sa.Column("code", sa.String(length=40), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("leader_person_id", sa.Uuid(), nullable=True),
+        sa.Column("member_person_ids", sa.ARRAY(sa.Uuid()), nullable=False),
+        sa.Column("source_time", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_supervised_grid")),
+        schema="inspections",
+    )
+    op.create_table(
         "supervised_unit",
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
@@ -54,7 +66,7 @@ def upgrade() -> None:
         ),
         sa.Column("key_supervision", sa.Boolean(), nullable=False),
         sa.Column("grid_id", sa.Uuid(), nullable=True),
-        sa.Column("synced_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.Column("source_time", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_supervised_unit")),
         schema="inspections",
     )
@@ -64,3 +76,4 @@ def downgrade() -> None:
     """Downgrade schema."""
     drop_event_tables("inspections")
     op.drop_table("supervised_unit", schema="inspections")
+    op.drop_table("supervised_grid", schema="inspections")

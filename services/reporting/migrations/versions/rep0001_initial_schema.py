@@ -23,6 +23,16 @@ def upgrade() -> None:
     """Upgrade schema."""
     create_event_tables("reporting")
     op.create_table(
+        "reporting_grid",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("zone_id", sa.Uuid(), nullable=False),
+        sa.Column("code", sa.String(length=40), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("source_time", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_reporting_grid")),
+        schema="reporting",
+    )
+    op.create_table(
         "reporting_unit",
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
@@ -39,9 +49,22 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("industry", sa.String(length=100), nullable=True),
+        sa.Column(
+            "production_status",
+            sa.Enum(
+                "operating",
+                "suspended",
+                "under_construction",
+                "closed",
+                name="productionstatus",
+                native_enum=False,
+                length=32,
+                schema="reporting",
+            ),
+            nullable=False,
+        ),
         sa.Column("grid_id", sa.Uuid(), nullable=True),
-        sa.Column("registered_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("synced_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
+        sa.Column("source_time", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_reporting_unit")),
         schema="reporting",
     )
@@ -51,3 +74,4 @@ def downgrade() -> None:
     """Downgrade schema."""
     drop_event_tables("reporting")
     op.drop_table("reporting_unit", schema="reporting")
+    op.drop_table("reporting_grid", schema="reporting")
