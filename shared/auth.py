@@ -130,6 +130,11 @@ def require_roles(*roles: Role):  # noqa: ANN201 - returns a FastAPI dependency
     return Depends(check)
 
 
+# Who may edit a unit's own records (people, organisation, hazard sources, rules): the committee,
+# or the enterprise itself (service functions check it is their own enterprise).
+UnitEditor = Annotated[Principal, require_roles(Role.zone_admin, Role.enterprise_user)]
+
+
 def main() -> None:
     """`python -m shared.auth --role zone_admin`: print a token signed with JWT_SECRET (bootstrap, scripts)."""
     import argparse

@@ -54,3 +54,14 @@ def upsert_snapshot(session: Session, model: Any, values: dict[str, Any], *, key
             where=model.source_time < statement.excluded.source_time,
         )
     )
+
+
+def upsert_row(session: Session, model: Any, values: dict[str, Any], *, keys: tuple[str, ...]) -> None:
+    """Insert a row or overwrite the one with the same key columns."""
+    statement = insert(model).values(**values)
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=list(keys),
+            set_={name: statement.excluded[name] for name in values if name not in keys},
+        )
+    )

@@ -1,7 +1,11 @@
 """Registry API: `uvicorn services.registry.app:app`."""
 
+from services.registry.checklist.api import router as checklist_router
 from services.registry.enterprise.api import router as enterprise_router
 from services.registry.grid.api import router as grid_router
+from services.registry.hazard_source.api import router as hazard_source_router
+from services.registry.map.api import router as map_router
+from services.registry.organisation.api import router as organisation_router
 from services.registry.people.api import router as people_router
 from services.registry.responsibility.api import router as responsibility_router
 from services.registry.runtime import runtime
@@ -18,6 +22,10 @@ app = create_app(
         grid_router,
         enterprise_router,
         responsibility_router,
+        organisation_router,
+        hazard_source_router,
+        checklist_router,
+        map_router,
         dead_letter_router(consumer),
     ],
 )

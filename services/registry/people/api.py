@@ -14,11 +14,10 @@ from services.registry.people.schemas import (
     PersonUpdate,
     TokenOut,
 )
-from shared.auth import CurrentUser, Principal, Role, issue_token, require_roles
+from shared.auth import CurrentUser, Principal, UnitEditor, issue_token
 from shared.settings import get_settings
 
 router = APIRouter(tags=["people 人员与账号"])
-PeopleEditor = Annotated[Principal, require_roles(Role.zone_admin, Role.enterprise_user)]
 
 
 @router.post("/auth/token", summary="登录 / OAuth2 password flow: username and password for a bearer token")
@@ -40,7 +39,7 @@ def me(user: CurrentUser) -> Principal:
 
 
 @router.post("/people", status_code=status.HTTP_201_CREATED, summary="登记人员 / register a person")
-def create_person(data: PersonCreate, session: DbSession, user: PeopleEditor) -> PersonOut:
+def create_person(data: PersonCreate, session: DbSession, user: UnitEditor) -> PersonOut:
     return PersonOut.model_validate(service.create_person(session, data, user))
 
 
@@ -65,7 +64,7 @@ def get_person(person_id: uuid.UUID, session: DbSession, user: CurrentUser) -> P
 
 @router.patch("/people/{person_id}", summary="修改人员信息 / update a person")
 def update_person(
-    person_id: uuid.UUID, data: PersonUpdate, session: DbSession, user: PeopleEditor
+    person_id: uuid.UUID, data: PersonUpdate, session: DbSession, user: UnitEditor
 ) -> PersonOut:
     return PersonOut.model_validate(service.update_person(session, person_id, data, user))
 

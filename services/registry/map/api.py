@@ -1,0 +1,65 @@
+import uuid
+from pathlib import Path
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, Response
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, ConfigDict
+
+from services.registry.deps import DbSession
+from services.registry.map import service
+from shared.auth import CurrentUser
+from shared.events.contracts.registry import ProductionStatus, RiskColour, UnitKind
+
+router = APIRouter(prefix="/map", tags=["map 辖区企业分布图"])
+PAGE = (Path(__file__).parent / "page.html").read_text(encoding="utf-8")
+MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
+
+
+class MapFilters(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    zone_id: uuid.UUID | None = None
+    grid_id: uuid.UUID | None = None
+    kind: UnitKind | None = None
+    production_status: ProductionStatus | None = None
+    key_supervision: bool | None = None
+    risk_colour: RiskColour | None = None
+
+
+Filters = Annotated[MapFilters, Depends()]
+
+
+def _collection(session: DbSession, user: CurrentUser, filters: MapFilters) -> dict:
+    return service.feature_collection(
+        session,
+        user,
+        zone_id=filters.zone_id,
+        grid_id=filters.grid_id,
+        kind=filters.kind,
+        status=filters.production_status,
+        key_supervision=filters.key_supervision,
+        risk_colour=filters.risk_colour,
+    )
+
+
+@router.get("", response_class=HTMLResponse, summary="分布图页面 / the map page (no internet tiles)")
+def map_page() -> HTMLResponse:
+    return HTMLResponse(PAGE)
+
+
+@router.get("/features", summary="GeoJSON: grids and units / 网格与单位")
+def features(session: DbSession, user: CurrentUser, filters: Filters) -> dict:
+    return _collection(session, user, filters)
+
+
+@router.get("/picture.{image_format}", summary="分布图图片 / the map as SVG or PNG")
+def picture(
+    image_format: Literal["svg", "png"],
+    session: DbSession,
+    user: CurrentUser,
+    filters: Filters,
+    title: Annotated[str, Query(max_length=100)] = "辖区企业分布图 Distribution map",
+) -> Response:
+    image = service.render(_collection(session, user, filters), image_format, title)
+    return Response(image, media_type=MEDIA_TYPES[image_format])

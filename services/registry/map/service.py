@@ -1,0 +1,157 @@
+"""The distribution map (辖区企业分布图): GeoJSON of grids and units, and a picture of it."""
+
+import io
+import uuid
+from typing import Any
+
+from matplotlib import pyplot
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.patches import Polygon as PolygonPatch
+from sqlalchemy.orm import Session
+
+from services.registry.enterprise.service import list_enterprises
+from services.registry.grid.service import list_grids
+from shared.auth import Principal
+from shared.charts import new_figure
+from shared.events.contracts.registry import ProductionStatus, RiskColour, UnitKind
+
+RISK_COLOURS = {  # 四色: the colour drawn, and the legend label
+    RiskColour.red: ("#d62728", "重大风险 red"),
+    RiskColour.orange: ("#ff7f0e", "较大风险 orange"),
+    RiskColour.yellow: ("#f2c80f", "一般风险 yellow"),
+    RiskColour.blue: ("#1f77b4", "低风险 blue"),
+    None: ("#9e9e9e", "未评估 not assessed"),
+}
+STATUS_LABELS = {
+    ProductionStatus.operating: "生产经营",
+    ProductionStatus.suspended: "停产",
+    ProductionStatus.under_construction: "在建",
+    ProductionStatus.closed: "关闭",
+}
+MAX_UNITS = 20_000
+
+
+def feature_collection(
+    session: Session,
+    user: Principal,
+    *,
+    zone_id: uuid.UUID | None = None,
+    grid_id: uuid.UUID | None = None,
+    kind: UnitKind | None = None,
+    status: ProductionStatus | None = None,
+    key_supervision: bool | None = None,
+    risk_colour: RiskColour | None = None,
+) -> dict[str, Any]:
+    grids = [g for g in list_grids(session, user, zone_id) if grid_id is None or g.id == grid_id]
+    grid_ids = {g.id for g in grids}
+    units = list_enterprises(
+        session,
+        user,
+        after=None,
+        limit=MAX_UNITS,
+        grid_id=grid_id,
+        kind=kind,
+        status=status,
+        key_supervision=key_supervision,
+        risk_colour=risk_colour,
+    )
+    features: list[dict[str, Any]] = [
+        {
+            "type": "Feature",
+            "id": str(g.id),
+            "geometry": g.boundary,
+            "properties": {"layer": "grid", "code": g.code, "name": g.name},
+        }
+        for g in grids
+    ]
+    features += [
+        {
+            "type": "Feature",
+            "id": str(u.id),
+            "geometry": {"type": "Point", "coordinates": [u.longitude, u.latitude]},
+            "properties": {
+                "layer": "unit",
+                "name": u.name,
+                "kind": u.kind,
+                "production_status": u.production_status,
+                "production_status_label": STATUS_LABELS[u.production_status],
+                "key_supervision": u.key_supervision,
+                "risk_colour": u.risk_colour,
+                "grid_id": str(u.grid_id),
+            },
+        }
+        for u in units
+        if u.longitude is not None and u.latitude is not None and u.grid_id in grid_ids
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def render(collection: dict[str, Any], image_format: str, title: str) -> bytes:
+    """Grid boundaries, units coloured by risk, key units ringed, a legend in Chinese."""
+    figure, axes = new_figure(10, 8)
+    try:
+        for feature in collection["features"]:
+            if feature["properties"]["layer"] != "grid":
+                continue
+            geometry = feature["geometry"]
+            polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+            for polygon in polygons:
+                axes.add_patch(
+                    PolygonPatch(
+                        polygon[0],
+                        closed=True,
+                        fill=True,
+                        facecolor="#f4f8f4",
+                        edgecolor="#2e7d32",
+                        linewidth=1.5,
+                    )
+                )
+                xs, ys = zip(*polygon[0], strict=False)
+                axes.annotate(
+                    f"{feature['properties']['code']} {feature['properties']['name']}",
+                    (sum(xs) / len(xs), max(ys)),
+                    ha="center",
+                    va="top",
+                    fontsize=9,
+                    color="#2e7d32",
+                )
+        for feature in collection["features"]:
+            props = feature["properties"]
+            if props["layer"] != "unit":
+                continue
+            lon, lat = feature["geometry"]["coordinates"]
+            colour = RISK_COLOURS[props["risk_colour"]][0]
+            marker = "s" if props["kind"] == UnitKind.construction_site else "o"
+            axes.scatter(
+                lon,
+                lat,
+                s=120 if props["key_supervision"] else 60,
+                c=colour,
+                marker=marker,
+                edgecolors="black" if props["key_supervision"] else "white",
+                linewidths=2 if props["key_supervision"] else 0.5,
+                zorder=3,
+                alpha=0.5 if props["production_status"] == ProductionStatus.closed else 1,
+            )
+        axes.autoscale_view()
+        axes.set_aspect("equal", adjustable="datalim")
+        axes.set_title(title)
+        axes.set_xlabel("经度 longitude")
+        axes.set_ylabel("纬度 latitude")
+        legend = [Patch(facecolor=colour, label=label) for colour, label in RISK_COLOURS.values()]
+        legend += [
+            Line2D([], [], marker="o", color="w", markerfacecolor="#cccccc", markeredgecolor="black", markeredgewidth=2, markersize=10, label="重点监管 key supervision"),
+            Line2D([], [], marker="o", color="w", markerfacecolor="#cccccc", markersize=8, label="企业 enterprise"),
+            Line2D([], [], marker="s", color="w", markerfacecolor="#cccccc", markersize=8, label="建设工地 construction site"),
+            Patch(facecolor="#f4f8f4", edgecolor="#2e7d32", label="网格 grid"),
+        ]  # fmt: skip
+        axes.legend(
+            handles=legend, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, title="图例 legend"
+        )
+        figure.tight_layout()
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format=image_format)
+        return buffer.getvalue()
+    finally:
+        pyplot.close(figure)

@@ -1,0 +1,33 @@
+"""Matplotlib set-up for pictures with Chinese text: a CJK font found by name, no display needed."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from functools import lru_cache  # noqa: E402
+
+import structlog  # noqa: E402
+from matplotlib import font_manager, pyplot  # noqa: E402
+
+log = structlog.get_logger(__name__)
+
+# Debian's fonts-noto-cjk and fonts-wqy-zenhei, and common desktop fonts.
+CJK_FONT_NAMES = ("Noto Sans CJK SC", "WenQuanYi Zen Hei", "Source Han Sans SC", "SimHei", "Microsoft YaHei")
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> str | None:
+    available = {font.name for font in font_manager.fontManager.ttflist}
+    for name in CJK_FONT_NAMES:
+        if name in available:
+            return name
+    log.warning("charts.no_cjk_font", tried=CJK_FONT_NAMES, hint="install fonts-noto-cjk or fonts-wqy-zenhei")
+    return None
+
+
+def new_figure(width: float, height: float):  # noqa: ANN201 - (figure, axes)
+    font = cjk_font()
+    if font:
+        pyplot.rcParams["font.sans-serif"] = [font, "DejaVu Sans"]
+    pyplot.rcParams["axes.unicode_minus"] = False
+    return pyplot.subplots(figsize=(width, height), dpi=100)
