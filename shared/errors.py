@@ -1,13 +1,18 @@
 """Domain errors that service functions raise; the web layer turns them into JSON 4xx answers."""
 
+from typing import Any
+
 
 class DomainError(Exception):
     status_code = 400
 
-    def __init__(self, message: str, *, field: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, field: str | None = None, details: list[dict[str, Any]] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
+        self.details = details  # several problems, e.g. one per spreadsheet cell
 
 
 class InvalidInput(DomainError):

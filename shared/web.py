@@ -45,7 +45,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(DomainError)
     async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
-        errors = [{"loc": exc.field, "message": exc.message}] if exc.field else None
+        errors = exc.details or ([{"loc": exc.field, "message": exc.message}] if exc.field else None)
         return _error(exc.status_code, exc.message, errors)
 
     @app.exception_handler(StarletteHTTPException)

@@ -4,6 +4,7 @@ from services.registry.checklist.api import router as checklist_router
 from services.registry.enterprise.api import router as enterprise_router
 from services.registry.grid.api import router as grid_router
 from services.registry.hazard_source.api import router as hazard_source_router
+from services.registry.ledger.api import router as ledger_router
 from services.registry.map.api import router as map_router
 from services.registry.organisation.api import router as organisation_router
 from services.registry.people.api import router as people_router
@@ -26,6 +27,7 @@ app = create_app(
         hazard_source_router,
         checklist_router,
         map_router,
+        ledger_router,
         dead_letter_router(consumer),
     ],
 )

@@ -1,0 +1,70 @@
+"""Reading a ledger the way safety offices keep it: an .xlsx workbook or a CSV file."""
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+
+from openpyxl import Workbook, load_workbook
+
+from shared.errors import InvalidInput
+
+MAX_ROWS = 50_000
+
+
+def read_rows(content: bytes, filename: str | None) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """Header and numbered data rows (row numbers as the user sees them in the sheet)."""
+    if content.startswith(b"PK"):
+        rows = _xlsx_rows(content)
+    else:
+        rows = _csv_rows(content, filename)
+    try:
+        header = [str(cell or "").strip() for cell in next(rows)]
+    except StopIteration:
+        raise InvalidInput("文件为空 / the file is empty", field="file") from None
+
+    def numbered() -> Iterator[tuple[int, list[str]]]:
+        for number, row in enumerate(rows, start=2):
+            values = ["" if cell is None else str(cell).strip() for cell in row]
+            if any(values):
+                if number > MAX_ROWS + 1:
+                    raise InvalidInput(f"超过{MAX_ROWS}行 / more than {MAX_ROWS} rows", field="file")
+                yield number, values
+
+    return header, numbered()
+
+
+def _xlsx_rows(content: bytes) -> Iterator[tuple[object, ...]]:
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise InvalidInput(f"不是有效的Excel文件 / not a valid .xlsx workbook: {exc}", field="file") from None
+    return workbook.worksheets[0].iter_rows(values_only=True)
+
+
+def _csv_rows(content: bytes, filename: str | None) -> Iterator[list[str]]:
+    if b"\x00" in content[:4096]:
+        raise InvalidInput(
+            f"不是表格文件 / {filename or 'the file'} is not a spreadsheet (.xlsx or UTF-8 .csv)",
+            field="file",
+        )
+    for encoding in ("utf-8-sig", "gb18030"):  # Excel in China saves CSV as GBK more often than not
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise InvalidInput("无法识别文件编码 / the CSV is neither UTF-8 nor GB18030", field="file")
+    return iter(csv.reader(io.StringIO(text)))
+
+
+def write_xlsx(title: str, header: list[str], rows: Iterator[list[object]]) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title)
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
