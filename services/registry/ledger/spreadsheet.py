@@ -14,10 +14,7 @@ MAX_ROWS = 50_000
 
 def read_rows(content: bytes, filename: str | None) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
     """Header and numbered data rows (row numbers as the user sees them in the sheet)."""
-    if content.startswith(b"PK"):
-        rows = _xlsx_rows(content)
-    else:
-        rows = _csv_rows(content, filename)
+    rows = _xlsx_rows(content) if content.startswith(b"PK") else _csv_rows(content, filename)
     try:
         header = [str(cell or "").strip() for cell in next(rows)]
     except StopIteration:

@@ -1,0 +1,157 @@
+"""Demo data: a fictional development zone shaped like the work plan. Loading it twice changes nothing.
+
+`python -m services.registry.demo` (or `make run ARGS=--demo`). Every account's password is
+DEMO_PASSWORD; the accounts are printed at the end.
+"""
+
+import uuid
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.registry.enterprise.credit_code import check_character
+from services.registry.enterprise.models import Enterprise
+from services.registry.enterprise.schemas import EnterpriseCreate
+from services.registry.enterprise.service import register_enterprise, set_risk_colour
+from services.registry.grid.models import Grid, Zone
+from services.registry.grid.schemas import GridCreate, ZoneCreate
+from services.registry.grid.service import create_grid, create_zone
+from services.registry.people.models import UserAccount
+from services.registry.people.schemas import AccountCreate, PersonCreate
+from services.registry.people.service import create_account, create_person
+from services.registry.responsibility.schemas import AssignmentCreate
+from services.registry.responsibility.service import start_assignment
+from services.registry.runtime import runtime
+from shared.auth import Principal, Role
+from shared.events.contracts.registry import ProductionStatus, RiskColour, UnitKind
+
+DEMO_PASSWORD = "gridsafe-demo-2026"
+ZONE_CODE = "DEMO-JKQ"
+WEST, SOUTH, CELL = 117.26, 31.78, 0.02  # 2 x 2 grids of 0.02 degrees
+GRIDS = [("W1", "一网格(东区)"), ("W2", "二网格(西区)"), ("W3", "三网格(南区)"), ("W4", "四网格(北区)")]
+INDUSTRIES = ["化工", "机械制造", "食品加工", "纺织", "建材", "电子", "物流仓储"]
+SYSTEM = Principal(user_id=uuid.UUID(int=0), name="demo loader", roles=frozenset({Role.zone_admin}))
+START = date(2026, 3, 15)  # survey phase of the roll-out
+
+
+def demo_credit_code(serial: int) -> str:
+    first17 = f"91340700MA2D{serial:05d}"
+    return first17 + check_character(first17)
+
+
+def _grid_square(index: int) -> dict:
+    west = WEST + (index % 2) * CELL
+    south = SOUTH + (index // 2) * CELL
+    ring = [
+        [west, south],
+        [west + CELL, south],
+        [west + CELL, south + CELL],
+        [west, south + CELL],
+        [west, south],
+    ]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def _person(
+    session: Session, name: str, phone: str, title: str, enterprise_id: uuid.UUID | None = None
+) -> uuid.UUID:
+    email = f"{phone}@demo-gridsafe.cn"
+    return create_person(
+        session,
+        PersonCreate(name=name, phone=phone, email=email, title=title, enterprise_id=enterprise_id),
+        SYSTEM,
+    ).id
+
+
+def _account(session: Session, person_id: uuid.UUID, username: str, *roles: Role) -> None:
+    create_account(
+        session,
+        AccountCreate(person_id=person_id, username=username, password=DEMO_PASSWORD, roles=list(roles)),
+    )
+
+
+def _assign(session: Session, person_id: uuid.UUID, duty: str, scope_id: uuid.UUID) -> None:
+    start_assignment(
+        session, AssignmentCreate(person_id=person_id, duty=duty, scope_id=scope_id, valid_from=START), SYSTEM
+    )
+
+
+def load(session: Session) -> bool:
+    """Load the demo zone; False if it is already there."""
+    if session.scalar(select(Zone.id).where(Zone.code == ZONE_CODE)):
+        return False
+    zone = create_zone(session, ZoneCreate(code=ZONE_CODE, name="示范经济开发区 (演示)"))
+    director = _person(session, "周主任", "13900000001", "管委会主任")
+    _assign(session, director, "committee_director", zone.id)
+    _account(session, director, "director", Role.leader)
+    office = _person(session, "安监站 吴工", "13900000002", "安监站站长")
+    _assign(session, office, "safety_office", zone.id)
+    _account(session, office, "admin", Role.zone_admin)
+    officer = _person(session, "执法大队 郑队", "13900000003", "区执法大队")
+    _assign(session, officer, "enforcement_officer", zone.id)
+    _account(session, officer, "officer", Role.enforcement_officer)
+    auditor = _person(session, "审计 王老师", "13900000004", "审计")
+    _account(session, auditor, "auditor", Role.auditor)
+
+    grids: list[Grid] = []
+    for index, (code, name) in enumerate(GRIDS):
+        grid = create_grid(
+            session, GridCreate(zone_id=zone.id, code=code, name=name, boundary=_grid_square(index))
+        )
+        grids.append(grid)
+        leader = _person(session, f"{name[:2]}分管领导 陈{index + 1}", f"1390000010{index}", "管委会副主任")
+        _assign(session, leader, "grid_leader", grid.id)
+        _account(session, leader, f"leader{index + 1}", Role.leader)
+        for member in range(2):
+            number = index * 2 + member + 1
+            person = _person(session, f"网格员 李{number}", f"139000002{number:02d}", "网格员")
+            _assign(session, person, "grid_member", grid.id)
+            _account(session, person, f"member{number}", Role.grid_member)
+
+    for serial in range(1, 34):  # 28 enterprises and 5 construction sites
+        site = serial > 28
+        grid_index = serial % 4
+        column, row = grid_index % 2, grid_index // 2
+        offset = ((serial * 7) % 9 + 1) / 10 * CELL
+        enterprise = register_enterprise(
+            session,
+            EnterpriseCreate(
+                name=f"示范{'建设项目' if site else '实业'}{serial:02d}{'工地' if site else '有限公司'}",
+                credit_code=demo_credit_code(serial),
+                kind=UnitKind.construction_site if site else UnitKind.enterprise,
+                industry="建筑施工" if site else INDUSTRIES[serial % len(INDUSTRIES)],
+                address=f"示范开发区{['纬一', '纬二', '经一', '经二'][grid_index]}路{serial * 8}号",
+                longitude=round(WEST + column * CELL + offset, 6),
+                latitude=round(SOUTH + row * CELL + (1 - offset / CELL) * CELL * 0.9 + CELL * 0.05, 6),
+                production_status=ProductionStatus.under_construction if site else ProductionStatus.operating,
+                key_supervision=serial % 4 == 0 or INDUSTRIES[serial % len(INDUSTRIES)] == "化工",
+                legal_representative=f"法人{serial:02d}",
+                responsible_head=f"负责人{serial:02d}",
+                responsible_phone=f"1370000{serial:04d}",
+            ),
+            SYSTEM,
+        )
+        head = _person(session, f"负责人{serial:02d}", f"1370000{serial:04d}", "主要负责人", enterprise.id)
+        _assign(session, head, "principal_person", enterprise.id)
+        if serial <= 5:
+            _account(session, head, f"ent{serial:02d}", Role.enterprise_user)
+        colour = [RiskColour.red, RiskColour.orange, RiskColour.yellow, RiskColour.blue, RiskColour.blue][
+            serial % 5
+        ]
+        set_risk_colour(session, enterprise.id, colour, "初始风险评估 / initial assessment", SYSTEM)
+    return True
+
+
+def main() -> None:
+    with runtime.transaction() as session:
+        loaded = load(session)
+        units = session.scalar(select(Enterprise.id).limit(1)) is not None
+        accounts = session.scalars(select(UserAccount.username).order_by(UserAccount.username)).all()
+    print("demo data loaded" if loaded else "demo data already present; nothing changed")
+    if units:
+        print(f"accounts (password {DEMO_PASSWORD}): {', '.join(accounts)}")
+
+
+if __name__ == "__main__":
+    main()
