@@ -4,12 +4,14 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import logging  # noqa: E402
 from functools import lru_cache  # noqa: E402
 
 import structlog  # noqa: E402
 from matplotlib import font_manager, pyplot  # noqa: E402
 
 log = structlog.get_logger(__name__)
+logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)  # weight fallbacks are harmless
 
 # Debian's fonts-noto-cjk and fonts-wqy-zenhei, and common desktop fonts.
 CJK_FONT_NAMES = ("Noto Sans CJK SC", "WenQuanYi Zen Hei", "Source Han Sans SC", "SimHei", "Microsoft YaHei")

@@ -118,8 +118,10 @@ class Launcher:
             timeout_s=60,
         )
         upgrade_all()
-        engine.dispose()
         self.say("migrations applied")
+        engine.dispose()
+        if self.args.demo:
+            subprocess.run([sys.executable, "-m", "services.registry.demo"], cwd=ROOT, check=True)
 
     def start_processes(self) -> None:
         log_dir = self.data_dir / "logs"
@@ -181,6 +183,9 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=ROOT / ".gridsafe", help="servers' data and logs")
     parser.add_argument("--host", default="127.0.0.1", help="address the APIs listen on")
     parser.add_argument("--port-base", type=int, default=DEFAULT_PORTS["registry"], help="registry's port")
+    parser.add_argument(
+        "--demo", action="store_true", help="load the demo zone (once; a second load is a no-op)"
+    )
     sys.exit(Launcher(parser.parse_args()).run())
 
 

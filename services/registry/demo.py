@@ -29,7 +29,12 @@ from shared.events.contracts.registry import ProductionStatus, RiskColour, UnitK
 DEMO_PASSWORD = "gridsafe-demo-2026"
 ZONE_CODE = "DEMO-JKQ"
 WEST, SOUTH, CELL = 117.26, 31.78, 0.02  # 2 x 2 grids of 0.02 degrees
-GRIDS = [("W1", "一网格(东区)"), ("W2", "二网格(西区)"), ("W3", "三网格(南区)"), ("W4", "四网格(北区)")]
+GRIDS = [
+    ("W1", "一网格(西南片)"),
+    ("W2", "二网格(东南片)"),
+    ("W3", "三网格(西北片)"),
+    ("W4", "四网格(东北片)"),
+]
 INDUSTRIES = ["化工", "机械制造", "食品加工", "纺织", "建材", "电子", "物流仓储"]
 SYSTEM = Principal(user_id=uuid.UUID(int=0), name="demo loader", roles=frozenset({Role.zone_admin}))
 START = date(2026, 3, 15)  # survey phase of the roll-out
@@ -113,7 +118,7 @@ def load(session: Session) -> bool:
         site = serial > 28
         grid_index = serial % 4
         column, row = grid_index % 2, grid_index // 2
-        offset = ((serial * 7) % 9 + 1) / 10 * CELL
+        x_share, y_share = ((serial * 37) % 17 + 1) / 19, ((serial * 53) % 13 + 1) / 15  # spread, repeatable
         enterprise = register_enterprise(
             session,
             EnterpriseCreate(
@@ -122,8 +127,8 @@ def load(session: Session) -> bool:
                 kind=UnitKind.construction_site if site else UnitKind.enterprise,
                 industry="建筑施工" if site else INDUSTRIES[serial % len(INDUSTRIES)],
                 address=f"示范开发区{['纬一', '纬二', '经一', '经二'][grid_index]}路{serial * 8}号",
-                longitude=round(WEST + column * CELL + offset, 6),
-                latitude=round(SOUTH + row * CELL + (1 - offset / CELL) * CELL * 0.9 + CELL * 0.05, 6),
+                longitude=round(WEST + (column + x_share) * CELL, 6),
+                latitude=round(SOUTH + (row + 0.04 + y_share * 0.92) * CELL, 6),
                 production_status=ProductionStatus.under_construction if site else ProductionStatus.operating,
                 key_supervision=serial % 4 == 0 or INDUSTRIES[serial % len(INDUSTRIES)] == "化工",
                 legal_representative=f"法人{serial:02d}",

@@ -135,6 +135,7 @@ def render(collection: dict[str, Any], image_format: str, title: str) -> bytes:
                 alpha=0.5 if props["production_status"] == ProductionStatus.closed else 1,
             )
         axes.autoscale_view()
+        axes.ticklabel_format(useOffset=False)
         axes.set_aspect("equal", adjustable="datalim")
         axes.set_title(title)
         axes.set_xlabel("经度 longitude")
