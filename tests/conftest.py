@@ -141,12 +141,15 @@ def relay(log_dir: Path) -> Iterator[Callable[..., object]]:
 def make_token() -> Callable[..., str]:
     from shared.auth import Principal, Role, issue_token
 
-    def make(*roles: Role, enterprise_id: uuid.UUID | None = None, minutes: int | None = None) -> str:
+    def make(
+        *roles: Role, enterprise_id: uuid.UUID | None = None, grid_ids: list | None = None, minutes: int | None = None
+    ) -> str:
         principal = Principal(
             user_id=uuid.uuid4(),
             name="测试用户",
             roles=roles or {Role.zone_admin},
             enterprise_id=enterprise_id,
+            grid_ids=grid_ids or [],
         )
         return issue_token(principal, minutes=minutes)
 

@@ -27,7 +27,7 @@ def parse_boundary(geojson: dict[str, Any], field: str = "boundary") -> BaseGeom
     min_lon, min_lat, max_lon, max_lat = geometry.bounds
     if min_lon < -180 or max_lon > 180 or min_lat < -90 or max_lat > 90:
         raise InvalidInput("边界坐标超出经纬度范围 / coordinates out of WGS84 range", field=field)
-    if geometry.is_empty or geometry.area == 0:
+    if geometry.is_empty:
         raise InvalidInput("边界面积为零 / boundary has no area", field=field)
     if not geometry.is_valid:
         raise InvalidInput(f"边界多边形无效 / invalid polygon: {explain_validity(geometry)}", field=field)
