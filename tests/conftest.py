@@ -142,7 +142,10 @@ def make_token() -> Callable[..., str]:
     from shared.auth import Principal, Role, issue_token
 
     def make(
-        *roles: Role, enterprise_id: uuid.UUID | None = None, grid_ids: list | None = None, minutes: int | None = None
+        *roles: Role,
+        enterprise_id: uuid.UUID | None = None,
+        grid_ids: list | None = None,
+        minutes: int | None = None,
     ) -> str:
         principal = Principal(
             user_id=uuid.uuid4(),

@@ -8,7 +8,9 @@ from tests.factories import ORIGIN, enterprise_payload, square
 
 def new_grid(client, headers, zone_id, code, boundary):
     return client.post(
-        "/grids", json={"zone_id": zone_id, "code": code, "name": f"网格{code}", "boundary": boundary}, headers=headers
+        "/grids",
+        json={"zone_id": zone_id, "code": code, "name": f"网格{code}", "boundary": boundary},
+        headers=headers,
     )
 
 
@@ -17,7 +19,10 @@ def test_overlapping_grid_is_refused_but_a_neighbour_sharing_a_border_is_fine(cl
     west, south = ORIGIN
     overlapping = new_grid(registry, auth(), grid["zone_id"], "G2", square(west + 0.005, south))
     assert overlapping.status_code == 422
-    assert overlapping.json()["errors"][0]["loc"] == "boundary" and "overlaps grid G1" in overlapping.json()["detail"]
+    assert (
+        overlapping.json()["errors"][0]["loc"] == "boundary"
+        and "overlaps grid G1" in overlapping.json()["detail"]
+    )
     neighbour = new_grid(registry, auth(), grid["zone_id"], "G2", square(west + 0.01, south))
     assert neighbour.status_code == 201, neighbour.text
     assert new_grid(registry, auth(), grid["zone_id"], "G2", square(west + 0.05, south)).status_code == 409
@@ -31,7 +36,10 @@ def test_overlapping_grid_is_refused_but_a_neighbour_sharing_a_border_is_fine(cl
             "Self-intersection",
         ),
         ({"type": "Point", "coordinates": [117.3, 31.8]}, "must be a GeoJSON Polygon"),
-        ({"type": "Polygon", "coordinates": [[[190, 0], [191, 0], [191, 1], [190, 0]]]}, "out of WGS84 range"),
+        (
+            {"type": "Polygon", "coordinates": [[[190, 0], [191, 0], [191, 1], [190, 0]]]},
+            "out of WGS84 range",
+        ),
         ({"type": "Polygon", "coordinates": [[[1, 1], [2, 2], [3, 3], [1, 1]]]}, "invalid polygon"),
         ({"type": "Polygon", "coordinates": "nonsense"}, "malformed boundary"),
     ],
