@@ -151,7 +151,7 @@ def import_enterprises(
     grid_query = select(Grid.code, Grid.id)
     if zone_id is not None:
         grid_query = grid_query.where(Grid.zone_id == zone_id)
-    grids = dict(session.execute(grid_query).tuples().all())
+    grids = dict(session.execute(grid_query).all())
     known_codes = set(session.scalars(select(Enterprise.credit_code)))
     errors = ImportErrors([])
     valid: list[tuple[int, EnterpriseCreate]] = []
@@ -192,7 +192,7 @@ def import_people(session: Session, content: bytes, filename: str | None, user: 
     header, rows = read_rows(content, filename)
     positions = _column_map(header, PEOPLE_COLUMNS)
     headers = {c.key: c.header for c in PEOPLE_COLUMNS}
-    enterprises = dict(session.execute(select(Enterprise.credit_code, Enterprise.id)).tuples().all())
+    enterprises = dict(session.execute(select(Enterprise.credit_code, Enterprise.id)).all())
     errors = ImportErrors([])
     valid: list[PersonCreate] = []
     for number, record in _parse_rows(rows, PEOPLE_COLUMNS, positions, errors):
