@@ -12,28 +12,7 @@ import sys
 import time
 import uuid
 
-import psycopg2
-
-DEFAULT_DATABASE = "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
-DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
-
-
-def _prepare_environment() -> tuple[str, str]:
-    from sqlalchemy.engine import make_url
-
-    server = os.environ.get("DATABASE_URL", DEFAULT_DATABASE)
-    admin = make_url(server).set(drivername="postgresql", database="postgres")
-    conn = psycopg2.connect(admin.render_as_string(hide_password=False))
-    conn.autocommit = True
-    conn.cursor().execute("DROP DATABASE IF EXISTS gridsafe_bench WITH (FORCE)")
-    conn.cursor().execute("CREATE DATABASE gridsafe_bench")
-    conn.close()
-    os.environ["DATABASE_URL"] = (
-        make_url(server).set(database="gridsafe_bench").render_as_string(hide_password=False)
-    )
-    os.environ["REDIS_URL"] = os.environ.get("REDIS_URL", DEFAULT_REDIS).rsplit("/", 1)[0] + "/12"
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    return admin.render_as_string(hide_password=False), os.environ["REDIS_URL"]
+from bench.scratch import demo_grid_id, scratch_database
 
 
 def _contract(serial: int):  # noqa: ANN202
@@ -83,6 +62,7 @@ def registered_to_consumed_latency(rate: float, seconds: float) -> None:
     from services.registry.runtime import runtime
     from tests.factories import credit_code
 
+    grid_id = demo_grid_id()
     processes = [
         subprocess.Popen([sys.executable, "-m", "shared.events.relay", "registry"]),
         subprocess.Popen(
@@ -98,7 +78,10 @@ def registered_to_consumed_latency(rate: float, seconds: float) -> None:
         for serial in range(total):
             with runtime.transaction() as session:
                 register_enterprise(
-                    session, EnterpriseCreate(name=f"延迟{serial}", credit_code=credit_code(serial + 1))
+                    session,
+                    EnterpriseCreate(
+                        name=f"延迟{serial}", credit_code=credit_code(serial + 1), grid_id=grid_id
+                    ),
                 )
             next_at += interval
             time.sleep(max(0.0, next_at - time.perf_counter()))
@@ -123,7 +106,7 @@ def registered_to_consumed_latency(rate: float, seconds: float) -> None:
         for process in processes:
             process.terminate()
             process.wait(30)
-    latencies = sorted(float(v) for v in latencies)
+    latencies = sorted(float(v) for v in latencies if v is not None)
     p50 = statistics.median(latencies)
     p95 = latencies[int(0.95 * (len(latencies) - 1))]
     print(f"enterprise registered -> consumed by reporting at {rate:.0f}/s for {seconds:.0f} s: "
@@ -136,21 +119,9 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=50, help="registrations per second in the latency run")
     parser.add_argument("--seconds", type=float, default=10, help="length of the latency run")
     args = parser.parse_args()
-    admin_dsn, _ = _prepare_environment()
-    from shared.migrations import upgrade_all
-
-    upgrade_all()
-    try:
+    with scratch_database():
         relay_throughput(args.events)
         registered_to_consumed_latency(args.rate, args.seconds)
-    finally:
-        from shared.db import get_engine
-
-        get_engine(os.environ["DATABASE_URL"]).dispose()
-        conn = psycopg2.connect(admin_dsn)
-        conn.autocommit = True
-        conn.cursor().execute("DROP DATABASE IF EXISTS gridsafe_bench WITH (FORCE)")
-        conn.close()
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """What a service is at run time: its name, schema, settings, database and event tables."""
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -58,15 +58,24 @@ class ServiceRuntime:
         The relay is woken by a NOTIFY, which PostgreSQL delivers only when the transaction
         commits; a rolled-back change publishes nothing.
         """
-        event = CloudEvent.wrap(
-            contract, source=self.name, subject=subject, correlation_id=get_correlation_id()
-        )
-        session.execute(
-            self.tables.outbox.insert().values(
-                event_id=event.id,
-                event_type=event.type,
-                envelope=event.model_dump(mode="json"),
+        return self.publish_many(session, [(contract, subject)])[0]
+
+    def publish_many(
+        self, session: Session, items: Sequence[tuple[EventContract, str | None]]
+    ) -> list[CloudEvent]:
+        """Several events in one statement (bulk imports), in the caller's transaction."""
+        correlation_id = get_correlation_id()
+        events = [
+            CloudEvent.wrap(contract, source=self.name, subject=subject, correlation_id=correlation_id)
+            for contract, subject in items
+        ]
+        if events:
+            session.execute(
+                self.tables.outbox.insert(),
+                [
+                    {"event_id": e.id, "event_type": e.type, "envelope": e.model_dump(mode="json")}
+                    for e in events
+                ],
             )
-        )
-        session.execute(select(func.pg_notify(outbox_channel(self.schema), "")))
-        return event
+            session.execute(select(func.pg_notify(outbox_channel(self.schema), "")))
+        return events

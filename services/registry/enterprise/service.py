@@ -3,6 +3,7 @@
 import uuid
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from services.registry.enterprise.models import Enterprise, EnterpriseChange
@@ -76,12 +77,36 @@ def register_enterprise(
             f"统一社会信用代码已登记 / credit code {data.credit_code} is already registered",
             field="credit_code",
         )
-    grid_id = resolve_grid(session, data.grid_id, data.longitude, data.latitude)
-    enterprise = Enterprise(id=uuid.uuid4(), **data.model_dump(exclude={"grid_id"}), grid_id=grid_id)
-    session.add(enterprise)
-    session.flush()
-    runtime.publish(session, EnterpriseRegisteredV1(**_snapshot(enterprise)), subject=str(enterprise.id))
-    return enterprise
+    return register_many(session, [data])[0]
+
+
+def register_many(session: Session, items: list[EnterpriseCreate]) -> list[Enterprise]:
+    """Register units whose credit codes were checked by the caller; one flush, one outbox write.
+
+    A code registered concurrently in the meantime still fails on the unique constraint.
+    """
+    checked: set[uuid.UUID] = set()  # grids already known to exist
+
+    def grid_of(data: EnterpriseCreate) -> uuid.UUID:
+        if data.grid_id in checked:
+            return data.grid_id
+        grid_id = resolve_grid(session, data.grid_id, data.longitude, data.latitude)
+        checked.add(grid_id)
+        return grid_id
+
+    enterprises = [
+        Enterprise(id=uuid.uuid4(), **data.model_dump(exclude={"grid_id"}), grid_id=grid_of(data))
+        for data in items
+    ]
+    session.add_all(enterprises)
+    try:
+        session.flush()
+    except IntegrityError:
+        raise Conflict(
+            "统一社会信用代码已登记 / a credit code was registered meanwhile", field="credit_code"
+        ) from None
+    runtime.publish_many(session, [(EnterpriseRegisteredV1(**_snapshot(e)), str(e.id)) for e in enterprises])
+    return enterprises
 
 
 def get_enterprise(session: Session, enterprise_id: uuid.UUID, user: Principal) -> Enterprise:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from services.registry.enterprise.models import Enterprise
 from services.registry.enterprise.schemas import EnterpriseCreate
-from services.registry.enterprise.service import register_enterprise
+from services.registry.enterprise.service import register_many, resolve_grid
 from services.registry.grid.models import Grid
 from services.registry.ledger.spreadsheet import read_rows, write_xlsx
 from services.registry.people.schemas import PersonCreate
@@ -177,14 +177,15 @@ def import_enterprises(
             )
         seen.setdefault(data.credit_code, number)
         valid.append((number, data))
-    if not errors.problems:
-        for number, data in valid:
+    for number, data in valid:
+        if data.grid_id is None:
             try:
-                register_enterprise(session, data, user)
+                data.grid_id = resolve_grid(session, None, data.longitude, data.latitude)
             except DomainError as exc:  # e.g. coordinates outside every grid
                 errors.add(number, headers.get(exc.field or "", exc.field), exc.message)
-    if errors.problems:  # raising rolls back the rows registered so far
+    if errors.problems:
         raise LedgerRejected(errors.problems)
+    register_many(session, [data for _, data in valid])
     return len(valid)
 
 
