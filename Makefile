@@ -3,16 +3,24 @@ VENV ?= .venv
 PYTHON := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint bench
+.PHONY: install fonts run test lint bench
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
 	$(PYTHON) -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)  ## create .venv with every dependency (pinned in pyproject.toml)
+install: $(STAMP) fonts  ## create .venv with every dependency (pinned in pyproject.toml)
 
-run: install  ## migrate and run every service; ARGS="--host 0.0.0.0" etc.
+# Chinese text in maps and charts needs a CJK font (Debian's fonts-wqy-zenhei or fonts-noto-cjk).
+fonts:
+	@if command -v fc-list >/dev/null && [ -z "$$(fc-list :lang=zh 2>/dev/null)" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-zenhei) >/dev/null; \
+	  else echo "note: install a CJK font (fonts-wqy-zenhei) or Chinese text in pictures shows as boxes"; fi; \
+	fi
+
+run: install  ## migrate and run every service; ARGS="--demo", ARGS="--host 0.0.0.0" etc.
 	$(PYTHON) -m shared.launcher $(ARGS)
 
 test: install  ## the test suite against real PostgreSQL, Redis and Celery workers
@@ -23,4 +31,5 @@ lint: install
 	$(VENV)/bin/ruff format --check shared services tests bench
 
 bench: install  ## benchmarks; they print figures and assert nothing
-	$(PYTHON) -m bench.event_backbone $(ARGS)
+	$(PYTHON) -m bench.event_backbone
+	$(PYTHON) -m bench.registry_import

@@ -95,8 +95,9 @@ def registered_to_consumed_latency(rate: float, seconds: float) -> None:
             latencies = (
                 conn.execute(
                     text(
-                        "SELECT extract(epoch FROM r.synced_at - o.created_at) * 1000 FROM registry.outbox o "
-                        "JOIN reporting.reporting_unit r ON r.id = (o.envelope->'data'->>'enterprise_id')::uuid"
+                        "SELECT extract(epoch FROM p.processed_at - o.created_at) * 1000 FROM registry.outbox o "
+                    "JOIN reporting.processed_event p ON p.event_id = o.event_id "
+                    "WHERE o.event_type = 'enterprise.registered'"
                     )
                 )
                 .scalars()
