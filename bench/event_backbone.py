@@ -96,8 +96,8 @@ def registered_to_consumed_latency(rate: float, seconds: float) -> None:
                 conn.execute(
                     text(
                         "SELECT extract(epoch FROM p.processed_at - o.created_at) * 1000 FROM registry.outbox o "
-                    "JOIN reporting.processed_event p ON p.event_id = o.event_id "
-                    "WHERE o.event_type = 'enterprise.registered'"
+                        "JOIN reporting.processed_event p ON p.event_id = o.event_id "
+                        "WHERE o.event_type = 'enterprise.registered'"
                     )
                 )
                 .scalars()
