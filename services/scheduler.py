@@ -18,4 +18,11 @@ celery_app.conf.beat_schedule = {
         "options": {"queue": service},
     }
     for index, service in enumerate(SERVICE_NAMES)
+} | {
+    # idempotent: each hazard.due_soon / hazard.overdue is emitted once, however often this runs
+    "inspections-check-hazard-deadlines": {
+        "task": "inspections.check_hazard_deadlines",
+        "schedule": 600.0,
+        "options": {"queue": "inspections"},
+    },
 }

@@ -1,8 +1,9 @@
 """Every table of inspections, imported so Alembic sees the whole schema."""
 
+from services.inspections.hazard import models as hazard_models
 from services.inspections.runtime import runtime
 from services.inspections.units import models as units_models
 
 metadata = runtime.metadata
 
-__all__ = ["units_models", "metadata"]
+__all__ = ["hazard_models", "metadata", "units_models"]

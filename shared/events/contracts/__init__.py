@@ -1,6 +1,6 @@
 """All event contracts; importing this package registers every one of them."""
 
-from shared.events.contracts import registry
+from shared.events.contracts import inspections, registry
 from shared.events.contracts.base import (
     CONTRACTS,
     EventContract,
@@ -9,4 +9,12 @@ from shared.events.contracts.base import (
     schema_uri,
 )
 
-__all__ = ["CONTRACTS", "EventContract", "UnknownContract", "contract_for", "registry", "schema_uri"]
+__all__ = [
+    "CONTRACTS",
+    "EventContract",
+    "UnknownContract",
+    "contract_for",
+    "inspections",
+    "registry",
+    "schema_uri",
+]

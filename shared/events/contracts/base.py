@@ -24,6 +24,8 @@ class EventContract(BaseModel):
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
+        if "event_type" not in cls.__dict__:  # a shared base of several contracts, not one itself
+            return
         key = (cls.event_type, cls.event_version)
         if key in CONTRACTS:
             raise TypeError(f"two contracts for {key}: {CONTRACTS[key].__name__} and {cls.__name__}")

@@ -1,0 +1,130 @@
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Header, Query, Response, UploadFile, status
+from sqlalchemy.orm import Session
+
+from services.inspections.hazard import service
+from services.inspections.hazard.schemas import (
+    EvidenceOut,
+    HazardAction,
+    HazardOut,
+    HazardReport,
+    TransitionOut,
+)
+from services.inspections.hazard.state_machine import TRANSITIONS, allowed_actions
+from services.inspections.runtime import runtime
+from services.inspections.settings import get_inspections_settings
+from shared.auth import CurrentUser, Principal, Role, require_roles
+from shared.deps import transactional_session
+from shared.events.contracts.inspections import HazardGrade, HazardSource, HazardState
+
+router = APIRouter(prefix="/hazards", tags=["hazards 事故隐患台帐"])
+DbSession = Annotated[Session, Depends(transactional_session(runtime))]
+Reporter = Annotated[
+    Principal,
+    require_roles(
+        Role.zone_admin, Role.leader, Role.grid_member, Role.enforcement_officer, Role.enterprise_user
+    ),
+]
+
+
+def _out(hazard) -> HazardOut:  # noqa: ANN001
+    return HazardOut.model_validate(hazard).model_copy(
+        update={"allowed_actions": allowed_actions(hazard.state)}
+    )
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, summary="登记隐患 / report a hazard")
+def report_hazard(
+    data: HazardReport,
+    session: DbSession,
+    user: Reporter,
+    response: Response,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            max_length=100, description="the same key and body give the same hazard; another body gives 409"
+        ),
+    ] = None,
+) -> HazardOut:
+    hazard, created = service.report_hazard(session, data, user, idempotency_key)
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return _out(hazard)
+
+
+@router.get("", summary="隐患台帐 / the ledger, newest first, keyset-paged")
+def list_hazards(
+    session: DbSession,
+    user: CurrentUser,
+    unit_id: uuid.UUID | None = None,
+    grid_id: uuid.UUID | None = None,
+    grade: HazardGrade | None = None,
+    state: HazardState | None = None,
+    source: HazardSource | None = None,
+    category: Annotated[str | None, Query(max_length=60)] = None,
+    reported_from: datetime | None = None,
+    reported_to: datetime | None = None,
+    overdue: bool | None = None,
+    after_reported_at: Annotated[
+        datetime | None, Query(description="reported_at of the previous page's last")
+    ] = None,
+    after_id: Annotated[uuid.UUID | None, Query(description="id of the previous page's last")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[HazardOut]:
+    after = (after_reported_at, after_id) if after_reported_at and after_id else None
+    rows = service.list_hazards(
+        session,
+        user,
+        unit_id=unit_id,
+        grid_id=grid_id,
+        grade=grade,
+        state=state,
+        source=source,
+        category=category,
+        reported_from=reported_from,
+        reported_to=reported_to,
+        overdue=overdue,
+        after=after,
+        limit=limit,
+    )
+    return [_out(h) for h in rows]
+
+
+@router.get("/actions", summary="状态机 / the lifecycle's actions")
+def actions(_: CurrentUser) -> dict[str, dict[str, object]]:
+    return {
+        name: {"label": t.label, "from": sorted(t.sources), "to": t.target, "roles": sorted(t.roles)}
+        for name, t in TRANSITIONS.items()
+    }
+
+
+@router.get("/{hazard_id}", summary="隐患详情 / one hazard")
+def get_hazard(hazard_id: uuid.UUID, session: DbSession, user: CurrentUser) -> HazardOut:
+    return _out(service.get_hazard(session, hazard_id, user))
+
+
+@router.get("/{hazard_id}/history", summary="处理过程 / every step, append-only")
+def history(hazard_id: uuid.UUID, session: DbSession, user: CurrentUser) -> list[TransitionOut]:
+    return [TransitionOut.model_validate(t) for t in service.history(session, hazard_id, user)]
+
+
+@router.post("/{hazard_id}/actions/{action}", summary="推进处理 / take one step of the lifecycle")
+def apply_action(
+    hazard_id: uuid.UUID, action: str, data: HazardAction, session: DbSession, user: CurrentUser
+) -> HazardOut:
+    return _out(service.apply_action(session, hazard_id, action, data, user))
+
+
+@router.post(
+    "/{hazard_id}/evidence", status_code=status.HTTP_201_CREATED, summary="上传佐证 / attach a photo or PDF"
+)
+async def add_evidence(
+    hazard_id: uuid.UUID, file: Annotated[UploadFile, File()], session: DbSession, user: CurrentUser
+) -> EvidenceOut:
+    content = await file.read(get_inspections_settings().evidence_max_bytes + 1)
+    return EvidenceOut.model_validate(
+        service.add_evidence(session, hazard_id, file.filename or "file", content, user)
+    )

@@ -1,0 +1,36 @@
+"""Evidence files: photos and PDFs, their type told by their content, not their name."""
+
+import hashlib
+
+from shared.errors import InvalidInput
+
+# Leading bytes of the types accepted (照片、PDF).
+SIGNATURES = {
+    b"\xff\xd8\xff": "image/jpeg",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+    b"%PDF-": "application/pdf",
+    b"RIFF": "image/webp",  # checked further below
+}
+
+
+def sniff(content: bytes) -> str:
+    for signature, content_type in SIGNATURES.items():
+        if content.startswith(signature):
+            if content_type == "image/webp" and content[8:12] != b"WEBP":
+                break
+            return content_type
+    raise InvalidInput(
+        "文件类型不允许,仅限 JPEG、PNG、WebP 照片或 PDF / only JPEG, PNG, WebP photos or PDF files are accepted",
+        field="file",
+    )
+
+
+def check(content: bytes, max_bytes: int) -> tuple[str, str]:
+    """(content type, sha256) of an acceptable file; 4xx for an empty, oversized or foreign one."""
+    if not content:
+        raise InvalidInput("文件为空 / the file is empty", field="file")
+    if len(content) > max_bytes:
+        raise InvalidInput(
+            f"文件超过{max_bytes // (1024 * 1024)}MB / larger than {max_bytes} bytes", field="file"
+        )
+    return sniff(content), hashlib.sha256(content).hexdigest()

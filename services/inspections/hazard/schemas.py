@@ -1,0 +1,103 @@
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.events.contracts.inspections import HazardGrade, HazardSource, HazardState
+
+
+class HazardReport(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    unit_id: uuid.UUID = Field(title="单位 / enterprise or site")
+    source: HazardSource = Field(title="来源 / self-report, superior inspection or grid patrol")
+    category: str = Field(min_length=1, max_length=60, title="类别 / category, e.g. 消防, 用电, 特种设备")
+    grade: HazardGrade = Field(title="等级 / general (一般) or major (重大)")
+    location: str = Field(min_length=1, max_length=300, title="部位 / where")
+    description: str = Field(min_length=1, max_length=5000, title="描述 / what is wrong")
+
+
+class RectificationPlan(BaseModel):
+    """The six parts a major hazard's plan must have (重大事故隐患治理方案)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    goals_and_tasks: str = Field(min_length=1, title="治理的目标和任务")
+    methods_and_measures: str = Field(min_length=1, title="采取的方法和措施")
+    funds_and_materials: str = Field(min_length=1, title="经费和物资的落实")
+    responsible_body_and_people: str = Field(min_length=1, title="负责治理的机构和人员")
+    time_limit_and_milestones: str = Field(min_length=1, title="治理的时限和要求")
+    safety_and_emergency_measures: str = Field(min_length=1, title="安全措施和应急预案")
+
+
+class HazardAction(BaseModel):
+    """What one step needs; which fields are required depends on the action (see the docs)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: str | None = Field(None, max_length=5000, title="说明 / why, or what was done")
+    evidence_ids: list[uuid.UUID] = Field(default_factory=list, title="佐证 / uploaded evidence files")
+    deadline: date | None = Field(None, title="整改期限 / last day (zone date)")
+    responsible_person: str | None = Field(None, max_length=100, title="整改责任人")
+    measures: str | None = Field(None, max_length=5000, title="整改措施")
+    plan: RectificationPlan | None = Field(None, title="治理方案 / required for a major hazard")
+    passed: bool | None = Field(None, title="复查结论 / verification result")
+    evaluation: str | None = Field(None, max_length=5000, title="评估报告 / major hazards")
+    restart_applied_on: date | None = Field(None, title="复产申请日期 / major hazards")
+    authority_review_on: date | None = Field(None, title="审查日期 / the authority's on-site review")
+    enforcement_owner: str | None = Field(
+        None, max_length=100, title="接收执法部门或人员 / who takes it over"
+    )
+
+
+class TransitionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    action: str
+    from_state: HazardState | None
+    to_state: HazardState
+    actor_id: uuid.UUID | None
+    actor_name: str
+    at: datetime
+    reason: str | None
+    details: dict[str, Any]
+    evidence_ids: list[uuid.UUID]
+
+
+class HazardOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    unit_id: uuid.UUID
+    grid_id: uuid.UUID | None
+    source: HazardSource
+    category: str
+    grade: HazardGrade
+    location: str
+    description: str
+    state: HazardState
+    reporter_id: uuid.UUID
+    reporter_name: str
+    reported_at: datetime
+    deadline: date | None
+    responsible_person: str | None
+    measures: str | None
+    plan: dict[str, Any] | None
+    enforcement_owner: str | None
+    overdue_since: date | None
+    overdue_explanation: str | None
+    closed_at: datetime | None
+    allowed_actions: list[str] = []
+
+
+class EvidenceOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    hazard_id: uuid.UUID
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime

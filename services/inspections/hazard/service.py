@@ -1,0 +1,436 @@
+"""The hazard ledger: report, move through the lifecycle, attach evidence, query, watch deadlines."""
+
+import hashlib
+import json
+import uuid
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from services.inspections.hazard import evidence
+from services.inspections.hazard.models import (
+    DeadlineNotice,
+    EvidenceFile,
+    Hazard,
+    HazardSubmission,
+    HazardTransition,
+)
+from services.inspections.hazard.schemas import HazardAction, HazardReport
+from services.inspections.hazard.state_machine import DEADLINE_STATES, TRANSITIONS, allowed_actions
+from services.inspections.runtime import runtime
+from services.inspections.settings import get_inspections_settings
+from services.inspections.units.models import SupervisedUnit
+from shared.auth import Principal, Role
+from shared.clock import local_today, utc_now
+from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
+from shared.events.contracts.inspections import (
+    HazardDueSoonV1,
+    HazardEscalatedV1,
+    HazardEventV1,
+    HazardGrade,
+    HazardOverdueV1,
+    HazardReportedV1,
+    HazardSource,
+    HazardState,
+    HazardVerificationFailedV1,
+)
+from shared.events.contracts.registry import ProductionStatus
+
+
+def ensure_may_act_on_unit(user: Principal, unit: SupervisedUnit) -> None:
+    user.ensure_may_see_enterprise(unit.id)
+    if user.own_grids_only and unit.grid_id not in user.grid_ids:
+        raise Forbidden("只能处理本人负责网格内的单位 / grid staff act only within their own grids")
+
+
+def _record(
+    session: Session,
+    hazard: Hazard,
+    action: str,
+    previous: HazardState | None,
+    user: Principal,
+    event: type[HazardEventV1],
+    *,
+    reason: str | None = None,
+    details: dict | None = None,
+    evidence_ids: list[uuid.UUID] | None = None,
+) -> None:
+    """Append the step to the history and announce it through the outbox, in one transaction."""
+    at = utc_now()
+    session.add(
+        HazardTransition(
+            hazard_id=hazard.id,
+            action=action,
+            from_state=previous,
+            to_state=hazard.state,
+            actor_id=user.user_id,
+            actor_name=user.name or str(user.user_id),
+            at=at,
+            reason=reason,
+            details=details or {},
+            evidence_ids=evidence_ids or [],
+        )
+    )
+    runtime.publish(
+        session,
+        event(
+            hazard_id=hazard.id,
+            unit_id=hazard.unit_id,
+            grid_id=hazard.grid_id,
+            grade=hazard.grade,
+            source=hazard.source,
+            category=hazard.category,
+            state=hazard.state,
+            previous_state=previous,
+            action=action,
+            deadline=hazard.deadline,
+            overdue=hazard.overdue_since is not None,
+            actor_id=user.user_id,
+            reason=reason,
+            at=at,
+        ),
+        subject=str(hazard.id),
+    )
+
+
+def _body_hash(data: HazardReport) -> str:
+    return hashlib.sha256(json.dumps(data.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
+
+
+def report_hazard(
+    session: Session, data: HazardReport, user: Principal, idempotency_key: str | None
+) -> tuple[Hazard, bool]:
+    """Register a hazard (隐患登记). Returns it and whether it is new (a retried submission is not)."""
+    if idempotency_key is not None:
+        body_hash = _body_hash(data)
+        previous = session.get(HazardSubmission, (idempotency_key, user.user_id))
+        if previous is not None:
+            if previous.body_sha256 != body_hash:
+                raise Conflict(
+                    "幂等键已用于另一份不同的上报 / this Idempotency-Key was used for a different report",
+                    field="Idempotency-Key",
+                )
+            return session.get(Hazard, previous.hazard_id), False
+    unit = session.get(SupervisedUnit, data.unit_id)
+    if unit is None:
+        raise InvalidInput(f"单位未知 / unit {data.unit_id} is not known", field="unit_id")
+    ensure_may_act_on_unit(user, unit)
+    if unit.production_status == ProductionStatus.closed:
+        raise InvalidInput("单位已关闭 / the unit is closed", field="unit_id")
+    if user.own_enterprise_only and data.source != HazardSource.self_report:
+        raise InvalidInput(
+            "企业上报的隐患来源应为自查自报 / an enterprise reports self_report hazards", field="source"
+        )
+    hazard = Hazard(
+        id=uuid.uuid4(),
+        unit_id=unit.id,
+        grid_id=unit.grid_id,
+        state=HazardState.reported,
+        reporter_id=user.user_id,
+        reporter_name=user.name or str(user.user_id),
+        **data.model_dump(),
+    )
+    session.add(hazard)
+    session.flush()
+    if idempotency_key is not None:
+        # a concurrent retry with the same key fails here on the primary key and is answered 409
+        session.add(
+            HazardSubmission(
+                key=idempotency_key, user_id=user.user_id, body_sha256=body_hash, hazard_id=hazard.id
+            )
+        )
+        session.flush()
+    _record(session, hazard, "report", None, user, HazardReportedV1, reason=data.description)
+    if data.grade == HazardGrade.major:  # reported to the supervising authority at once
+        _record(
+            session,
+            hazard,
+            "escalate",
+            HazardState.reported,
+            user,
+            HazardEscalatedV1,
+            reason="重大隐患即时上报",
+        )
+    return hazard, True
+
+
+def get_hazard(
+    session: Session, hazard_id: uuid.UUID, user: Principal, *, for_update: bool = False
+) -> Hazard:
+    hazard = session.get(Hazard, hazard_id, with_for_update=for_update)
+    if hazard is None:
+        raise NotFound(f"隐患不存在 / hazard {hazard_id} not found")
+    ensure_may_act_on_unit(user, session.get(SupervisedUnit, hazard.unit_id))
+    return hazard
+
+
+def _require(data: HazardAction, *fields: str) -> None:
+    missing = [name for name in fields if getattr(data, name) in (None, [], "")]
+    if missing:
+        raise InvalidInput(f"缺少必填项 / required for this step: {', '.join(missing)}", field=missing[0])
+
+
+def _check_deadline(deadline: date) -> None:
+    today = local_today()
+    longest = get_inspections_settings().hazard_max_deadline_days
+    if deadline < today:
+        raise InvalidInput(f"整改期限已过 / the deadline {deadline} is in the past", field="deadline")
+    if deadline > today + timedelta(days=longest):
+        raise InvalidInput(
+            f"整改期限超过{longest}天 / the deadline is more than {longest} days away", field="deadline"
+        )
+
+
+def _check_evidence(session: Session, hazard: Hazard, ids: list[uuid.UUID]) -> None:
+    found = set(
+        session.scalars(
+            select(EvidenceFile.id).where(EvidenceFile.id.in_(ids), EvidenceFile.hazard_id == hazard.id)
+        )
+    )
+    unknown = [str(i) for i in ids if i not in found]
+    if unknown:
+        raise InvalidInput(
+            f"佐证文件不属于该隐患 / evidence not attached to this hazard: {', '.join(unknown)}",
+            field="evidence_ids",
+        )
+
+
+def apply_action(
+    session: Session, hazard_id: uuid.UUID, action: str, data: HazardAction, user: Principal
+) -> Hazard:
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise NotFound(f"未知操作 / unknown action {action!r}; actions: {', '.join(TRANSITIONS)}")
+    hazard = get_hazard(session, hazard_id, user, for_update=True)
+    if not user.has(*transition.roles):
+        raise Forbidden(
+            f"无权执行“{transition.label}” / {action} needs one of the roles {', '.join(sorted(transition.roles))}"
+        )
+    if hazard.state not in transition.sources:
+        raise Conflict(
+            f"当前状态 {hazard.state.value} 不能执行 {action}; 可执行 / allowed now: "
+            f"{', '.join(allowed_actions(hazard.state)) or 'none (closed)'}"
+        )
+    _check_evidence(session, hazard, data.evidence_ids)
+    previous = hazard.state
+    details = _apply(session, hazard, action, data, user)
+    if transition.target is not None and hazard.state == previous:
+        hazard.state = transition.target
+    event = HazardVerificationFailedV1 if action == "verify" and data.passed is False else transition.event
+    session.flush()
+    _record(
+        session,
+        hazard,
+        action,
+        previous,
+        user,
+        event,
+        reason=data.reason,
+        details=details,
+        evidence_ids=data.evidence_ids,
+    )
+    return hazard
+
+
+def _apply(session: Session, hazard: Hazard, action: str, data: HazardAction, user: Principal) -> dict:
+    """Check what the step needs and set the fields it changes; returns what the history keeps."""
+    major = hazard.grade == HazardGrade.major
+    if action == "fix_on_spot":
+        if major:
+            raise Conflict(
+                "重大隐患不能立改立销 / a major hazard cannot be fixed on the spot; order rectification"
+            )
+        _require(data, "evidence_ids", "reason")
+        hazard.rectified_by = user.user_id
+        return {}
+    if action in ("order_rectification", "reject_review"):
+        _require(data, "deadline", "responsible_person", "measures")
+        if major and hazard.plan is None:
+            _require(data, "plan")
+        _check_deadline(data.deadline)
+        _set_deadline(hazard, data.deadline)
+        hazard.responsible_person, hazard.measures = data.responsible_person, data.measures
+        if data.plan is not None:
+            hazard.plan = data.plan.model_dump()
+        return {"deadline": data.deadline.isoformat(), "responsible_person": data.responsible_person}
+    if action == "suspend":
+        _require(data, "evidence_ids", "reason")
+        return {}
+    if action == "mark_rectified":
+        _require(data, "evidence_ids")
+        hazard.rectified_by = user.user_id
+        return {}
+    if action == "verify":
+        _require(data, "passed")
+        if hazard.rectified_by == user.user_id:
+            raise Conflict(
+                "复查须由整改人以外的人员进行 / verification must be done by someone other than the fixer"
+            )
+        if not data.passed:
+            _require(data, "reason", "deadline")
+            _check_deadline(data.deadline)
+            _set_deadline(hazard, data.deadline)
+            hazard.state = HazardState.rectifying
+            return {"passed": False, "deadline": data.deadline.isoformat()}
+        if major:
+            _require(data, "evaluation", "restart_applied_on")
+            hazard.restart_applied_on = data.restart_applied_on
+        hazard.verified_by = user.user_id
+        return {"passed": True, "evaluation": data.evaluation}
+    if action == "close":
+        if major:
+            _require(data, "authority_review_on")
+            limit = hazard.restart_applied_on + timedelta(days=get_inspections_settings().major_review_days)
+            if not hazard.restart_applied_on <= data.authority_review_on <= limit:
+                raise InvalidInput(
+                    f"审查须在复产申请后{get_inspections_settings().major_review_days}日内 / the review must fall "
+                    f"between {hazard.restart_applied_on} and {limit}",
+                    field="authority_review_on",
+                )
+        hazard.closed_at = utc_now()
+        return {"authority_review_on": data.authority_review_on.isoformat()} if major else {}
+    if action == "refuse":
+        _require(data, "reason", "enforcement_owner")
+        hazard.enforcement_owner = data.enforcement_owner
+        return {"enforcement_owner": data.enforcement_owner}
+    if action == "explain_overdue":
+        if hazard.overdue_since is None:
+            raise Conflict("隐患未逾期 / the hazard is not overdue")
+        _require(data, "reason")
+        hazard.overdue_explanation = data.reason
+        return {}
+    raise AssertionError(f"no rule for {action}")  # every TRANSITIONS entry has a branch above
+
+
+def _set_deadline(hazard: Hazard, deadline: date) -> None:
+    hazard.deadline = deadline
+    if hazard.overdue_since is not None and deadline >= local_today():
+        hazard.overdue_since = None  # a new deadline; the old lateness stays in the history
+
+
+def add_evidence(
+    session: Session, hazard_id: uuid.UUID, filename: str, content: bytes, user: Principal
+) -> EvidenceFile:
+    hazard = get_hazard(session, hazard_id, user)
+    if user.has(Role.auditor) and len(user.roles) == 1:
+        raise Forbidden("审计只读 / auditors read only")
+    if hazard.state == HazardState.closed:
+        raise Conflict("隐患已销号 / the hazard is closed")
+    content_type, digest = evidence.check(content, get_inspections_settings().evidence_max_bytes)
+    record = EvidenceFile(
+        id=uuid.uuid4(),
+        hazard_id=hazard.id,
+        filename=filename[:200],
+        content_type=content_type,
+        size=len(content),
+        sha256=digest,
+        content=content,
+        uploaded_by=user.user_id,
+    )
+    session.add(record)
+    session.flush()
+    return record
+
+
+def history(session: Session, hazard_id: uuid.UUID, user: Principal) -> list[HazardTransition]:
+    get_hazard(session, hazard_id, user)
+    return list(
+        session.scalars(
+            select(HazardTransition)
+            .where(HazardTransition.hazard_id == hazard_id)
+            .order_by(HazardTransition.id)
+        )
+    )
+
+
+def list_hazards(
+    session: Session,
+    user: Principal,
+    *,
+    unit_id: uuid.UUID | None = None,
+    grid_id: uuid.UUID | None = None,
+    grade: HazardGrade | None = None,
+    state: HazardState | None = None,
+    source: HazardSource | None = None,
+    category: str | None = None,
+    reported_from: datetime | None = None,
+    reported_to: datetime | None = None,
+    overdue: bool | None = None,
+    after: tuple[datetime, uuid.UUID] | None = None,
+    limit: int = 100,
+) -> list[Hazard]:
+    """Newest first, keyset-paged on (reported_at, id)."""
+    query = select(Hazard).order_by(Hazard.reported_at.desc(), Hazard.id.desc()).limit(limit)
+    if user.own_enterprise_only:
+        query = query.where(Hazard.unit_id == user.enterprise_id)
+    if user.own_grids_only:
+        query = query.where(Hazard.grid_id.in_(user.grid_ids))
+    filters = {
+        Hazard.unit_id: unit_id,
+        Hazard.grid_id: grid_id,
+        Hazard.grade: grade,
+        Hazard.state: state,
+        Hazard.source: source,
+        Hazard.category: category,
+    }
+    for column, value in filters.items():
+        if value is not None:
+            query = query.where(column == value)
+    if reported_from is not None:
+        query = query.where(Hazard.reported_at >= reported_from)
+    if reported_to is not None:
+        query = query.where(Hazard.reported_at < reported_to)
+    if overdue is not None:
+        query = query.where(Hazard.overdue_since.is_not(None) if overdue else Hazard.overdue_since.is_(None))
+    if after is not None:
+        at, hazard_id = after
+        query = query.where(
+            or_(Hazard.reported_at < at, and_(Hazard.reported_at == at, Hazard.id < hazard_id))
+        )
+    return list(session.scalars(query))
+
+
+SCHEDULER = Principal(user_id=uuid.UUID(int=0), name="定时检查 scheduler", roles=frozenset({Role.zone_admin}))
+
+
+def check_deadlines(session: Session, today: date) -> dict[str, int]:
+    """Emit hazard.due_soon and hazard.overdue once per hazard and deadline, however often it runs."""
+    due_soon_days = get_inspections_settings().hazard_due_soon_days
+    emitted = {"due_soon": 0, "overdue": 0}
+    candidates = session.scalars(
+        select(Hazard)
+        .where(
+            Hazard.state.in_(DEADLINE_STATES),
+            Hazard.deadline.is_not(None),
+            Hazard.deadline <= today + timedelta(days=due_soon_days),
+        )
+        .with_for_update(skip_locked=True)
+    )
+    for hazard in candidates:
+        kind = "overdue" if hazard.deadline < today else "due_soon"
+        claimed = session.execute(
+            insert(DeadlineNotice)
+            .values(hazard_id=hazard.id, kind=kind, deadline=hazard.deadline)
+            .on_conflict_do_nothing()
+            .returning(DeadlineNotice.id)
+        ).first()
+        if claimed is None:
+            continue
+        if kind == "overdue":
+            hazard.overdue_since = hazard.deadline + timedelta(days=1)
+        event = HazardOverdueV1 if kind == "overdue" else HazardDueSoonV1
+        reason = f"整改期限 {hazard.deadline}"
+        _record(
+            session,
+            hazard,
+            kind,
+            hazard.state,
+            SCHEDULER,
+            event,
+            reason=reason,
+            details={"deadline": hazard.deadline.isoformat()},
+        )
+        emitted[kind] += 1
+    return emitted

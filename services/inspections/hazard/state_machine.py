@@ -1,0 +1,80 @@
+"""The hazard lifecycle as data: which action moves a hazard from which states to which, and who may.
+
+After the hazard investigation rules (安监总局令第16号) and the work plan:
+  reported ─fix_on_spot (general only)──────────────▶ rectified
+  reported ─order_rectification (deadline; major: six-part plan)▶ rectifying
+  rectifying/reported ─suspend (people withdrawn, area cordoned)─▶ suspended
+  rectifying/suspended ─mark_rectified (after-evidence)─▶ rectified
+  rectified ─verify (someone else; passed)──▶ verified     (failed ─▶ rectifying, new deadline)
+  verified ─close (major: authority review within 10 days)──▶ closed
+  verified ─reject_review (major: the authority's review failed)─▶ rectifying
+  reported/rectifying/suspended ─refuse (to rectify or stop work)─▶ with_enforcement
+  with_enforcement ─order_rectification (by enforcement)─▶ rectifying
+Overdue is not a state: a hazard past its deadline stays where it is, flagged, until closed.
+"""
+
+from dataclasses import dataclass
+
+from shared.auth import Role
+from shared.events.contracts.inspections import (
+    HazardClosedV1,
+    HazardEventV1,
+    HazardFixedOnSpotV1,
+    HazardOverdueExplainedV1,
+    HazardRectificationOrderedV1,
+    HazardRectifiedV1,
+    HazardRefusedV1,
+    HazardState,
+    HazardSuspendedV1,
+    HazardVerificationFailedV1,
+    HazardVerifiedV1,
+)
+
+S = HazardState
+SUPERVISORS = frozenset({Role.zone_admin, Role.leader, Role.grid_member, Role.enforcement_officer})
+UNIT = frozenset({Role.enterprise_user})
+OPEN_STATES = frozenset({S.reported, S.rectifying, S.suspended, S.rectified, S.verified, S.with_enforcement})
+# States in which a deadline runs: the unit owes the rectification.
+DEADLINE_STATES = frozenset({S.rectifying, S.suspended})
+
+
+@dataclass(frozen=True)
+class Transition:
+    label: str
+    sources: frozenset[HazardState]
+    target: HazardState | None  # None: the state stays as it is
+    roles: frozenset[Role]
+    event: type[HazardEventV1]
+
+
+TRANSITIONS: dict[str, Transition] = {
+    "fix_on_spot": Transition("立改立销 / fixed on the spot", frozenset({S.reported}), S.rectified, SUPERVISORS | UNIT, HazardFixedOnSpotV1),
+    "order_rectification": Transition(
+        "限期整改 / order rectification by a deadline",
+        frozenset({S.reported, S.with_enforcement}),
+        S.rectifying,
+        SUPERVISORS | UNIT,
+        HazardRectificationOrderedV1,
+    ),
+    "suspend": Transition("停产停用 / stop production or use", frozenset({S.reported, S.rectifying}), S.suspended, SUPERVISORS | UNIT, HazardSuspendedV1),
+    "mark_rectified": Transition("整改完成 / rectification done", frozenset({S.rectifying, S.suspended}), S.rectified, SUPERVISORS | UNIT, HazardRectifiedV1),
+    "verify": Transition("复查验收 / verify", frozenset({S.rectified}), S.verified, SUPERVISORS | UNIT, HazardVerifiedV1),
+    "close": Transition("销号 / close out", frozenset({S.verified}), S.closed, SUPERVISORS, HazardClosedV1),
+    "reject_review": Transition(
+        "审查未通过 / the authority's review failed", frozenset({S.verified}), S.rectifying, SUPERVISORS, HazardVerificationFailedV1
+    ),
+    "refuse": Transition(
+        "拒不整改,移交执法 / refused: hand to enforcement",
+        frozenset({S.reported, S.rectifying, S.suspended}),
+        S.with_enforcement,
+        SUPERVISORS,
+        HazardRefusedV1,
+    ),
+    "explain_overdue": Transition(
+        "逾期说明 / explain the delay", DEADLINE_STATES, None, SUPERVISORS | UNIT, HazardOverdueExplainedV1
+    ),
+}  # fmt: skip
+
+
+def allowed_actions(state: HazardState) -> list[str]:
+    return [action for action, t in TRANSITIONS.items() if state in t.sources]

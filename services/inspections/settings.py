@@ -1,0 +1,23 @@
+"""Settings of the inspections service: local rules with the plan's and the law's defaults."""
+
+from functools import lru_cache
+
+from pydantic import Field
+
+from shared.settings import Settings
+
+
+class InspectionsSettings(Settings):
+    hazard_max_deadline_days: int = Field(90, ge=1, description="longest rectification deadline (限期整改)")
+    hazard_due_soon_days: int = Field(
+        3, ge=0, description="hazard.due_soon this many days before the deadline"
+    )
+    major_review_days: int = Field(
+        10, ge=1, description="authority review after a restart application (10 days)"
+    )
+    evidence_max_bytes: int = Field(10 * 1024 * 1024, ge=1024, description="largest evidence file")
+
+
+@lru_cache
+def get_inspections_settings() -> InspectionsSettings:
+    return InspectionsSettings()

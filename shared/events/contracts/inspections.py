@@ -1,0 +1,88 @@
+"""Events published by the inspections service (hazards and their lifecycle, inspections)."""
+
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+
+from shared.events.contracts.base import EventContract
+
+
+class HazardGrade(StrEnum):
+    general = "general"  # 一般隐患
+    major = "major"  # 重大隐患
+
+
+class HazardSource(StrEnum):
+    self_report = "self_report"  # 自查自报
+    superior_inspection = "superior_inspection"  # 上级检查
+    grid_patrol = "grid_patrol"  # 网格巡查
+
+
+class HazardState(StrEnum):
+    reported = "reported"  # 已登记
+    rectifying = "rectifying"  # 整改中(限期整改)
+    suspended = "suspended"  # 停产停用整改(撤人、警戒)
+    rectified = "rectified"  # 已整改,待复查
+    verified = "verified"  # 复查验收通过,待销号
+    closed = "closed"  # 已销号
+    with_enforcement = "with_enforcement"  # 已移交执法部门
+
+
+class HazardEventV1(EventContract):
+    """A hazard's state after one step of its lifecycle (事故隐患台帐), and the step itself.
+
+    The base of every hazard.* contract: they share this shape and differ by type.
+    """
+
+    hazard_id: uuid.UUID
+    unit_id: uuid.UUID
+    grid_id: uuid.UUID | None
+    grade: HazardGrade
+    source: HazardSource
+    category: str
+    state: HazardState
+    previous_state: HazardState | None
+    action: str
+    deadline: date | None
+    overdue: bool
+    actor_id: uuid.UUID | None
+    reason: str | None
+    at: datetime
+
+
+def _hazard_event(event_type: str, doc: str) -> type[HazardEventV1]:
+    return type(
+        event_type.replace(".", "_").title().replace("_", "") + "V1",
+        (HazardEventV1,),
+        {"event_type": event_type, "event_version": 1, "__doc__": doc, "__module__": __name__},
+    )
+
+
+HazardReportedV1 = _hazard_event("hazard.reported", "A hazard was registered (隐患登记).")
+HazardFixedOnSpotV1 = _hazard_event(
+    "hazard.fixed_on_spot", "A general hazard was fixed on the spot (立改立销)."
+)
+HazardRectificationOrderedV1 = _hazard_event(
+    "hazard.rectification_ordered", "Deadline rectification was ordered (限期整改)."
+)
+HazardSuspendedV1 = _hazard_event(
+    "hazard.suspended", "Production or use stopped, people withdrawn (停产停用)."
+)
+HazardRectifiedV1 = _hazard_event("hazard.rectified", "The rectification was reported done (整改完成).")
+HazardVerificationFailedV1 = _hazard_event(
+    "hazard.verification_failed",
+    "Verification or the authority's review failed: a new correction order (复查未通过).",
+)
+HazardVerifiedV1 = _hazard_event("hazard.verified", "Verified by someone other than the fixer (复查验收).")
+HazardClosedV1 = _hazard_event("hazard.closed", "Closed out (销号).")
+HazardRefusedV1 = _hazard_event(
+    "hazard.refused", "Refusal to rectify or stop work: handed to enforcement (移交执法)."
+)
+HazardEscalatedV1 = _hazard_event(
+    "hazard.escalated", "Reported to the supervising authority at once (重大隐患上报)."
+)
+HazardDueSoonV1 = _hazard_event("hazard.due_soon", "The rectification deadline is near (即将到期).")
+HazardOverdueV1 = _hazard_event("hazard.overdue", "The rectification deadline passed (逾期).")
+HazardOverdueExplainedV1 = _hazard_event(
+    "hazard.overdue_explained", "A written explanation of the delay (逾期说明)."
+)
