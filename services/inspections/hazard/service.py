@@ -130,7 +130,7 @@ def report_hazard(
         state=HazardState.reported,
         reporter_id=user.user_id,
         reporter_name=user.name or str(user.user_id),
-        **data.model_dump(),
+        **data.model_dump(exclude={"unit_id"}),
     )
     session.add(hazard)
     session.flush()

@@ -1,0 +1,398 @@
+"""The hazard ledger through the API: every path of the lifecycle, its guards, its history and events."""
+
+import os
+import uuid
+from datetime import timedelta
+
+import psycopg2
+import pytest
+from sqlalchemy import text
+
+from services.inspections.hazard.service import check_deadlines
+from services.inspections.runtime import runtime as inspections
+from services.inspections.worker import consumer as inspections_consumer
+from shared.auth import Role
+from shared.clock import local_today
+from shared.db import get_engine
+from shared.events.contracts.registry import EnterpriseRegisteredV1, ProductionStatus, UnitKind
+from shared.events.envelope import CloudEvent
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+SIX_PARTS = {
+    "goals_and_tasks": "消除储罐区泄漏隐患",
+    "methods_and_measures": "更换阀门,增设检测报警",
+    "funds_and_materials": "资金20万元已落实",
+    "responsible_body_and_people": "设备部 张工",
+    "time_limit_and_milestones": "30日内完成",
+    "safety_and_emergency_measures": "停用储罐,设置警戒,应急预案已备案",
+}
+
+
+def sql(statement: str, **params: object) -> object:
+    with get_engine(os.environ["DATABASE_URL"]).connect() as conn:
+        return conn.execute(text(statement), params).scalar()
+
+
+def known_unit(
+    grid_id: uuid.UUID | None = None, status: ProductionStatus = ProductionStatus.operating
+) -> uuid.UUID:
+    """A unit the inspections service has heard of, through its real event consumer."""
+    unit_id = uuid.uuid4()
+    data = EnterpriseRegisteredV1(
+        enterprise_id=unit_id,
+        name="受检企业",
+        credit_code="x",
+        kind=UnitKind.enterprise,
+        industry="化工",
+        production_status=status,
+        key_supervision=True,
+        grid_id=grid_id or uuid.uuid4(),
+        responsible_head=None,
+        responsible_phone=None,
+    )
+    envelope = CloudEvent.wrap(data, source="registry", subject=str(unit_id), correlation_id=None)
+    assert inspections_consumer.process(envelope.model_dump(mode="json")) == "applied"
+    return unit_id
+
+
+@pytest.fixture
+def unit() -> uuid.UUID:
+    return known_unit()
+
+
+@pytest.fixture
+def api(clients, auth):
+    """Call the inspections API as a given person (a fixed user id per name, so 'someone else' is real)."""
+    from shared.auth import Principal, issue_token
+
+    ids: dict[str, uuid.UUID] = {}
+
+    def call(method: str, path: str, who: str = "inspector", role: Role = Role.grid_member, **kwargs):
+        user_id = ids.setdefault(who, uuid.uuid4())
+        principal = Principal(
+            user_id=user_id,
+            name=who,
+            roles={role},
+            enterprise_id=kwargs.pop("enterprise_id", None),
+            grid_ids=kwargs.pop("grid_ids", []),
+        )
+        headers = {"Authorization": f"Bearer {issue_token(principal)}", **kwargs.pop("headers", {})}
+        return clients["inspections"].request(method, path, headers=headers, **kwargs)
+
+    return call
+
+
+def report(api, unit_id, grade="general", who="inspector", role=Role.zone_admin, **extra):
+    body = {
+        "unit_id": str(unit_id),
+        "source": "grid_patrol",
+        "category": "消防",
+        "grade": grade,
+        "location": "二号仓库",
+        "description": "灭火器过期",
+        **extra,
+    }
+    return api("POST", "/hazards", who=who, role=role, json=body)
+
+
+def step(
+    api, hazard_id, action, who="inspector", role=Role.zone_admin, enterprise_id=None, grid_ids=None, **body
+):
+    return api(
+        "POST",
+        f"/hazards/{hazard_id}/actions/{action}",
+        who=who,
+        role=role,
+        enterprise_id=enterprise_id,
+        grid_ids=grid_ids or [],
+        json=body,
+    )
+
+
+def evidence(api, hazard_id, who="inspector", content=PNG, name="after.png"):
+    response = api(
+        "POST",
+        f"/hazards/{hazard_id}/evidence",
+        who=who,
+        role=Role.zone_admin,
+        files={"file": (name, content)},
+    )
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+def events_of(hazard_id) -> list[str]:
+    with get_engine(os.environ["DATABASE_URL"]).connect() as conn:
+        return list(
+            conn.execute(
+                text(
+                    "SELECT event_type FROM inspections.outbox WHERE envelope->>'subject' = :s ORDER BY position"
+                ),
+                {"s": str(hazard_id)},
+            ).scalars()
+        )
+
+
+def test_general_hazard_fixed_on_the_spot_then_verified_by_someone_else_and_closed(api, unit):
+    hazard = report(api, unit).json()
+    assert hazard["state"] == "reported" and "fix_on_spot" in hazard["allowed_actions"]
+    no_evidence = step(api, hazard["id"], "fix_on_spot", who="fixer", reason="已更换")
+    assert no_evidence.status_code == 422 and no_evidence.json()["errors"][0]["loc"] == "evidence_ids"
+    photo = evidence(api, hazard["id"], who="fixer")
+    fixed = step(api, hazard["id"], "fix_on_spot", who="fixer", reason="已更换灭火器", evidence_ids=[photo])
+    assert fixed.json()["state"] == "rectified"
+    own = step(api, hazard["id"], "verify", who="fixer", passed=True)
+    assert own.status_code == 409 and "someone other than the fixer" in own.json()["detail"]
+    assert step(api, hazard["id"], "verify", who="checker", passed=True).json()["state"] == "verified"
+    closed = step(api, hazard["id"], "close", who="checker")
+    assert closed.json()["state"] == "closed" and closed.json()["allowed_actions"] == []
+    history = api("GET", f"/hazards/{hazard['id']}/history", role=Role.auditor).json()
+    assert [(h["action"], h["to_state"]) for h in history] == [
+        ("report", "reported"),
+        ("fix_on_spot", "rectified"),
+        ("verify", "verified"),
+        ("close", "closed"),
+    ]
+    assert history[1]["evidence_ids"] == [photo] and history[1]["actor_name"] == "fixer"
+    assert events_of(hazard["id"]) == [
+        "hazard.reported",
+        "hazard.fixed_on_spot",
+        "hazard.verified",
+        "hazard.closed",
+    ]
+
+
+def test_deadline_rectification_with_a_failed_verification(api, unit):
+    hazard = report(api, unit).json()
+    today = local_today()
+    order = {"responsible_person": "王班长", "measures": "更换线路"}
+    past = step(api, hazard["id"], "order_rectification", deadline=str(today - timedelta(days=1)), **order)
+    assert past.status_code == 422 and "in the past" in past.json()["detail"]
+    far = step(api, hazard["id"], "order_rectification", deadline=str(today + timedelta(days=400)), **order)
+    assert far.status_code == 422 and "more than 90 days" in far.json()["detail"]
+    missing = step(api, hazard["id"], "order_rectification", deadline=str(today + timedelta(days=7)))
+    assert missing.status_code == 422 and "responsible_person, measures" in missing.json()["detail"]
+    ordered = step(api, hazard["id"], "order_rectification", deadline=str(today + timedelta(days=7)), **order)
+    assert ordered.json()["state"] == "rectifying" and ordered.json()["deadline"] == str(
+        today + timedelta(days=7)
+    )
+    photo = evidence(api, hazard["id"], who="unit")
+    assert (
+        step(api, hazard["id"], "mark_rectified", who="unit", evidence_ids=[photo]).json()["state"]
+        == "rectified"
+    )
+    failed = step(
+        api,
+        hazard["id"],
+        "verify",
+        who="checker",
+        passed=False,
+        reason="仍有裸露线头",
+        deadline=str(today + timedelta(days=3)),
+    )
+    assert failed.json()["state"] == "rectifying" and failed.json()["deadline"] == str(
+        today + timedelta(days=3)
+    )
+    step(api, hazard["id"], "mark_rectified", who="unit", evidence_ids=[photo])
+    step(api, hazard["id"], "verify", who="checker", passed=True)
+    assert step(api, hazard["id"], "close", who="checker").json()["state"] == "closed"
+    assert "hazard.verification_failed" in events_of(hazard["id"])
+
+
+def test_major_hazard_needs_its_plan_and_the_authoritys_review_within_ten_days(api, unit):
+    hazard = report(api, unit, grade="major").json()
+    assert events_of(hazard["id"]) == ["hazard.reported", "hazard.escalated"]
+    on_spot = step(api, hazard["id"], "fix_on_spot", reason="x", evidence_ids=[evidence(api, hazard["id"])])
+    assert on_spot.status_code == 409 and "cannot be fixed on the spot" in on_spot.json()["detail"]
+    deadline = str(local_today() + timedelta(days=30))
+    order = {"deadline": deadline, "responsible_person": "张总", "measures": "停用储罐"}
+    no_plan = step(api, hazard["id"], "order_rectification", **order)
+    assert no_plan.status_code == 422 and no_plan.json()["errors"][0]["loc"] == "plan"
+    partial = step(api, hazard["id"], "order_rectification", plan={"goals_and_tasks": "x"}, **order)
+    assert partial.status_code == 422
+    assert {e["loc"] for e in partial.json()["errors"]} >= {
+        "body.plan.funds_and_materials",
+        "body.plan.safety_and_emergency_measures",
+    }
+    assert step(api, hazard["id"], "order_rectification", plan=SIX_PARTS, **order).json()["plan"] == SIX_PARTS
+    cordon = evidence(api, hazard["id"], name="cordon.pdf", content=b"%PDF-1.7 cordon")
+    assert (
+        step(api, hazard["id"], "suspend", reason="撤出人员,设置警戒", evidence_ids=[cordon]).json()["state"]
+        == "suspended"
+    )
+    step(api, hazard["id"], "mark_rectified", who="unit", evidence_ids=[cordon])
+    need_evaluation = step(api, hazard["id"], "verify", passed=True)
+    assert (
+        need_evaluation.status_code == 422
+        and "evaluation, restart_applied_on" in need_evaluation.json()["detail"]
+    )
+    applied = local_today()
+    verified = step(
+        api, hazard["id"], "verify", passed=True, evaluation="评估合格", restart_applied_on=str(applied)
+    )
+    assert verified.json()["state"] == "verified"
+    late = step(api, hazard["id"], "close", authority_review_on=str(applied + timedelta(days=11)))
+    assert late.status_code == 422 and late.json()["errors"][0]["loc"] == "authority_review_on"
+    closed = step(api, hazard["id"], "close", authority_review_on=str(applied + timedelta(days=10)))
+    assert closed.json()["state"] == "closed"
+
+
+def test_refusal_hands_the_hazard_to_enforcement_who_order_rectification(api, unit):
+    hazard = report(api, unit).json()
+    refused = step(
+        api, hazard["id"], "refuse", reason="企业拒不整改", enforcement_owner="区应急管理局执法大队"
+    )
+    assert (
+        refused.json()["state"] == "with_enforcement"
+        and refused.json()["enforcement_owner"] == "区应急管理局执法大队"
+    )
+    by_unit = step(
+        api,
+        hazard["id"],
+        "refuse",
+        who="unit",
+        role=Role.enterprise_user,
+        enterprise_id=str(unit),
+        reason="x",
+        enforcement_owner="y",
+    )
+    assert by_unit.status_code == 403 and "refuse needs one of the roles" in by_unit.json()["detail"]
+    ordered = step(
+        api, hazard["id"], "order_rectification", who="officer", role=Role.enforcement_officer,
+        deadline=str(local_today() + timedelta(days=5)), responsible_person="法人", measures="责令整改",
+    )  # fmt: skip
+    assert ordered.json()["state"] == "rectifying"
+    assert "hazard.refused" in events_of(hazard["id"])
+
+
+def test_a_step_not_allowed_now_is_409_listing_the_allowed_ones(api, unit):
+    hazard = report(api, unit).json()
+    response = step(api, hazard["id"], "close")
+    assert response.status_code == 409
+    assert "allowed now: fix_on_spot, order_rectification, suspend, refuse" in response.json()["detail"]
+    assert step(api, hazard["id"], "teleport").status_code == 404
+
+
+def test_the_same_idempotency_key_gives_the_same_hazard(api, unit):
+    headers = {"Idempotency-Key": "phone-42-report-7"}
+    body = {
+        "unit_id": str(unit),
+        "source": "grid_patrol",
+        "category": "用电",
+        "grade": "general",
+        "location": "配电房",
+        "description": "线路老化",
+    }
+    first = api("POST", "/hazards", who="member", json=body, headers=headers, grid_ids=[])
+    assert first.status_code in (201, 403)  # the grid member here has no grid: try as an admin below
+    first = api("POST", "/hazards", who="admin", role=Role.zone_admin, json=body, headers=headers)
+    again = api("POST", "/hazards", who="admin", role=Role.zone_admin, json=body, headers=headers)
+    assert first.status_code == 201 and again.status_code == 200 and again.json()["id"] == first.json()["id"]
+    other = api(
+        "POST",
+        "/hazards",
+        who="admin",
+        role=Role.zone_admin,
+        json={**body, "location": "仓库"},
+        headers=headers,
+    )
+    assert other.status_code == 409 and "different report" in other.json()["detail"]
+    assert sql("SELECT count(*) FROM inspections.hazard") == 1
+
+
+@pytest.mark.parametrize(
+    "content, name, message",
+    [
+        (b"hello, I am text", "photo.jpg", "only JPEG, PNG, WebP photos or PDF"),
+        (b"", "empty.png", "the file is empty"),
+        (PNG + b"\x00" * (10 * 1024 * 1024), "huge.png", "larger than"),
+    ],
+)
+def test_bad_evidence_files_are_refused(api, unit, content, name, message):
+    hazard = report(api, unit).json()
+    response = api(
+        "POST", f"/hazards/{hazard['id']}/evidence", role=Role.zone_admin, files={"file": (name, content)}
+    )
+    assert response.status_code == 422 and message in response.json()["detail"]
+    assert sql("SELECT count(*) FROM inspections.evidence_file") == 0
+
+
+def test_who_may_report_and_act_where(api, unit):
+    grid_id = sql("SELECT grid_id FROM inspections.supervised_unit WHERE id = :u", u=unit)
+    assert report(api, uuid.uuid4()).status_code == 422  # unknown unit
+    closed_unit = known_unit(status=ProductionStatus.closed)
+    assert "closed" in report(api, closed_unit).json()["detail"]
+    outsider = report(api, unit, who="m", role=Role.grid_member)
+    assert outsider.status_code == 403 and "own grids" in outsider.json()["detail"]
+    member = api("POST", "/hazards", who="m", role=Role.grid_member, grid_ids=[str(grid_id)], json={
+        "unit_id": str(unit), "source": "grid_patrol", "category": "消防", "grade": "general", "location": "x", "description": "y"})  # fmt: skip
+    assert member.status_code == 201
+    other_unit = known_unit()
+    foreign = api("POST", "/hazards", who="e", role=Role.enterprise_user, enterprise_id=str(other_unit), json={
+        "unit_id": str(unit), "source": "self_report", "category": "消防", "grade": "general", "location": "x", "description": "y"})  # fmt: skip
+    assert foreign.status_code == 403
+    foreign_step = step(
+        api,
+        member.json()["id"],
+        "suspend",
+        who="e",
+        role=Role.enterprise_user,
+        enterprise_id=str(other_unit),
+        reason="x",
+    )
+    assert foreign_step.status_code == 403
+    auditor = step(
+        api, member.json()["id"], "refuse", who="a", role=Role.auditor, reason="x", enforcement_owner="y"
+    )
+    assert auditor.status_code == 403
+    assert api("GET", "/hazards", who="a", role=Role.auditor).json()[0]["id"] == member.json()["id"]
+
+
+def test_history_cannot_be_edited(api, unit):
+    report(api, unit)
+    dsn = os.environ["DATABASE_URL"].replace("postgresql+psycopg2://", "postgresql://")
+    conn = psycopg2.connect(dsn)
+    try:
+        with pytest.raises(psycopg2.errors.RaiseException, match="append-only"):
+            conn.cursor().execute("UPDATE inspections.hazard_transition SET reason = 'rewritten'")
+        conn.rollback()
+        with pytest.raises(psycopg2.errors.RaiseException, match="append-only"):
+            conn.cursor().execute("DELETE FROM inspections.hazard_transition")
+    finally:
+        conn.close()
+
+
+def test_deadline_events_are_emitted_once_however_often_the_check_runs(api, unit, workers):
+    from services.scheduler import celery_app as scheduler
+    from tests.support.processes import wait_until
+
+    hazard = report(api, unit).json()
+    step(
+        api,
+        hazard["id"],
+        "order_rectification",
+        deadline=str(local_today() + timedelta(days=1)),
+        responsible_person="x",
+        measures="y",
+    )
+    for _ in range(3):  # the scheduler may fire again and again
+        scheduler.send_task("inspections.check_hazard_deadlines", queue="inspections")
+    wait_until(lambda: events_of(hazard["id"]).count("hazard.due_soon") == 1)
+    with inspections.transaction() as session:  # the clock moves past the deadline
+        assert check_deadlines(session, local_today() + timedelta(days=2)) == {"due_soon": 0, "overdue": 1}
+    with inspections.transaction() as session:
+        assert check_deadlines(session, local_today() + timedelta(days=3)) == {"due_soon": 0, "overdue": 0}
+    assert events_of(hazard["id"]).count("hazard.overdue") == 1
+    overdue = api("GET", "/hazards", role=Role.zone_admin, params={"overdue": True}).json()
+    assert [h["id"] for h in overdue] == [hazard["id"]] and overdue[0]["state"] == "rectifying"
+    explained = step(api, hazard["id"], "explain_overdue", reason="配件未到货,预计下周完成")
+    assert explained.json()["overdue_explanation"] == "配件未到货,预计下周完成"
+
+
+def test_keyset_pages_cover_the_ledger_once(api, unit):
+    ids = {report(api, unit).json()["id"] for _ in range(7)}
+    seen, params = [], {"limit": 3}
+    while page := api("GET", "/hazards", role=Role.zone_admin, params=params).json():
+        seen += [h["id"] for h in page]
+        params = {"limit": 3, "after_reported_at": page[-1]["reported_at"], "after_id": page[-1]["id"]}
+    assert sorted(seen) == sorted(ids)
