@@ -21,10 +21,23 @@ class LocalServer:
     stop: Callable[[], None]
 
 
-def free_port() -> int:
+def free_port(block: int = 1) -> int:
+    """A port such that it and the `block - 1` ports after it are free now."""
+    while True:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            base = sock.getsockname()[1]
+        if base + block <= 65535 and all(_is_free(base + offset) for offset in range(1, block)):
+            return base
+
+
+def _is_free(port: int) -> bool:
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
 
 
 def start_postgres(data_dir: Path) -> LocalServer:

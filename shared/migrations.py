@@ -8,6 +8,7 @@ from sqlalchemy import MetaData, text
 
 from shared.db import get_engine, service_metadata
 from shared.events.tables import event_tables
+from shared.runtime import outbox_channel
 from shared.settings import SERVICE_NAMES, get_settings
 
 SERVICES_DIR = Path(__file__).resolve().parent.parent / "services"
@@ -52,13 +53,33 @@ if __name__ == "__main__":
 
 
 def create_event_tables(schema: str) -> None:
-    """Create a service's outbox, processed-event and dead-letter tables (its first migration)."""
+    """Create a service's outbox, processed-event and dead-letter tables (its first migration).
+
+    A statement trigger on the outbox NOTIFYs the service's relay; the notification is
+    delivered at commit, and not at all if the transaction rolls back.
+    """
     metadata = service_metadata(schema)
     event_tables(metadata)
-    metadata.create_all(context.get_bind())
+    bind = context.get_bind()
+    metadata.create_all(bind)
+    bind.execute(
+        text(
+            f"""
+            CREATE FUNCTION "{schema}".wake_outbox_relay() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_notify('{outbox_channel(schema)}', '');
+                RETURN NULL;
+            END $$;
+            CREATE TRIGGER outbox_wakes_relay AFTER INSERT ON "{schema}".outbox
+                FOR EACH STATEMENT EXECUTE FUNCTION "{schema}".wake_outbox_relay();
+            """
+        )
+    )
 
 
 def drop_event_tables(schema: str) -> None:
     metadata = service_metadata(schema)
     event_tables(metadata)
-    metadata.drop_all(context.get_bind())
+    bind = context.get_bind()
+    metadata.drop_all(bind)
+    bind.execute(text(f'DROP FUNCTION IF EXISTS "{schema}".wake_outbox_relay()'))

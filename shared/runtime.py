@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from sqlalchemy import Engine, MetaData, func, select
+from sqlalchemy import Engine, MetaData
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared.context import get_correlation_id
@@ -55,8 +55,8 @@ class ServiceRuntime:
     def publish(self, session: Session, contract: EventContract, *, subject: str | None) -> CloudEvent:
         """Write an event to this service's outbox, in the caller's transaction.
 
-        The relay is woken by a NOTIFY, which PostgreSQL delivers only when the transaction
-        commits; a rolled-back change publishes nothing.
+        A trigger on the outbox NOTIFYs the relay, which PostgreSQL delivers only when the
+        transaction commits; a rolled-back change publishes nothing.
         """
         return self.publish_many(session, [(contract, subject)])[0]
 
@@ -77,5 +77,4 @@ class ServiceRuntime:
                     for e in events
                 ],
             )
-            session.execute(select(func.pg_notify(outbox_channel(self.schema), "")))
         return events

@@ -12,7 +12,7 @@ from tests.support.processes import ManagedProcess, wait_until
 
 
 def test_run_command_starts_everything_and_stops_everything(tmp_path, make_token):
-    base = free_port()  # the four APIs take base .. base+3
+    base = free_port(block=len(SERVICE_NAMES))  # the four APIs take base .. base+3
     launcher = ManagedProcess(
         "launcher", ["-m", "shared.launcher", "--data-dir", str(tmp_path), "--port-base", str(base)], tmp_path
     )

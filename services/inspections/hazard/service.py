@@ -5,7 +5,7 @@ import json
 import uuid
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -105,6 +105,10 @@ def report_hazard(
     """Register a hazard (隐患登记). Returns it and whether it is new (a retried submission is not)."""
     if idempotency_key is not None:
         body_hash = _body_hash(data)
+        # a concurrent retry with the same key waits here, then finds this one's hazard
+        session.execute(
+            select(func.pg_advisory_xact_lock(func.hashtext(f"hazard-key:{user.user_id}:{idempotency_key}")))
+        )
         previous = session.get(HazardSubmission, (idempotency_key, user.user_id))
         if previous is not None:
             if previous.body_sha256 != body_hash:
@@ -123,6 +127,7 @@ def report_hazard(
         raise InvalidInput(
             "企业上报的隐患来源应为自查自报 / an enterprise reports self_report hazards", field="source"
         )
+    now = utc_now()  # set here rather than by the database, so answering needs no second read
     hazard = Hazard(
         id=uuid.uuid4(),
         unit_id=unit.id,
@@ -130,18 +135,17 @@ def report_hazard(
         state=HazardState.reported,
         reporter_id=user.user_id,
         reporter_name=user.name or str(user.user_id),
+        reported_at=now,
+        updated_at=now,
         **data.model_dump(exclude={"unit_id"}),
     )
     session.add(hazard)
-    session.flush()
     if idempotency_key is not None:
-        # a concurrent retry with the same key fails here on the primary key and is answered 409
         session.add(
             HazardSubmission(
                 key=idempotency_key, user_id=user.user_id, body_sha256=body_hash, hazard_id=hazard.id
             )
         )
-        session.flush()
     _record(session, hazard, "report", None, user, HazardReportedV1, reason=data.description)
     if data.grade == HazardGrade.major:  # reported to the supervising authority at once
         _record(
@@ -215,6 +219,7 @@ def apply_action(
         )
     _check_evidence(session, hazard, data.evidence_ids)
     previous = hazard.state
+    hazard.updated_at = utc_now()
     details = _apply(session, hazard, action, data, user)
     if transition.target is not None and hazard.state == previous:
         hazard.state = transition.target
