@@ -104,13 +104,13 @@ def decode_token(token: str, settings: Settings) -> Principal:
 _bearer = HTTPBearer(auto_error=False)
 
 
-def authenticate(
+# Dependencies that do no I/O are `async def`, so FastAPI runs them without a thread hop.
+async def authenticate(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-    settings: Annotated[Settings, Depends(get_settings)],
 ) -> Principal:
     if credentials is None:
         raise _unauthorized("缺少认证令牌 / missing bearer token")
-    return decode_token(credentials.credentials, settings)
+    return decode_token(credentials.credentials, get_settings())
 
 
 CurrentUser = Annotated[Principal, Depends(authenticate)]
@@ -120,7 +120,7 @@ def require_roles(*roles: Role):  # noqa: ANN201 - returns a FastAPI dependency
     """Dependency that lets through only callers holding one of `roles`."""
     allowed = ", ".join(roles)
 
-    def check(user: CurrentUser) -> Principal:
+    async def check(user: CurrentUser) -> Principal:
         if not user.has(*roles):
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN, detail=f"无权操作 / forbidden: needs one of the roles {allowed}"

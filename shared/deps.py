@@ -8,7 +8,11 @@ from shared.runtime import ServiceRuntime
 
 
 def transactional_session(runtime: ServiceRuntime) -> Callable[[], Iterator[Session]]:
-    """A dependency yielding a session in one transaction, committed when the endpoint returns."""
+    """A dependency yielding a session in one transaction, committed when the endpoint returns.
+
+    Use it with `Depends(..., scope="function")`, so the commit happens before the response is
+    sent: a transaction that fails to commit must never have answered 2xx.
+    """
 
     def dependency() -> Iterator[Session]:
         with runtime.transaction() as session:

@@ -1,7 +1,7 @@
 """FastAPI application factory: health, metrics, correlation ids, and JSON errors for all."""
 
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.context import bind_correlation_id, clear_context
 from shared.errors import DomainError
@@ -61,9 +62,40 @@ def install_error_handlers(app: FastAPI) -> None:
         return _error(500, "服务器内部错误 / internal error; quote the correlation id when reporting it")
 
 
-def _route_template(request: Request) -> str:
-    route = request.scope.get("route")
-    return getattr(route, "path", "unmatched")
+class CorrelationAndMetrics:
+    """Pure ASGI middleware: binds the correlation id, echoes it, and records request metrics."""
+
+    def __init__(self, app: ASGIApp, service: str) -> None:
+        self.app = app
+        self.service = service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope["headers"]).get(CORRELATION_HEADER.lower().encode())
+        correlation_id = bind_correlation_id(incoming.decode("latin-1") if incoming else None)
+        started = time.perf_counter()
+        status_code = 500
+
+        async def send_with_header(message: Message) -> None:
+            nonlocal status_code
+            if message["type"] == "http.response.start":
+                status_code = message["status"]
+                message = {
+                    **message,
+                    "headers": [*message.get("headers", []), (b"x-correlation-id", correlation_id.encode())],
+                }
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_header)
+        finally:
+            clear_context()
+            route = getattr(scope.get("route"), "path", "unmatched")
+            method = scope["method"]
+            HTTP_LATENCY.labels(self.service, method, route).observe(time.perf_counter() - started)
+            HTTP_REQUESTS.labels(self.service, method, route, status_code).inc()
 
 
 def create_app(
@@ -94,21 +126,7 @@ def create_app(
     app = FastAPI(title=title, description=description, version="1.0", lifespan=lifespan)
     install_error_handlers(app)
 
-    @app.middleware("http")
-    async def correlate_and_measure(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        correlation_id = bind_correlation_id(request.headers.get(CORRELATION_HEADER))
-        started = time.perf_counter()
-        try:
-            response = await call_next(request)
-        finally:
-            clear_context()
-        route = _route_template(request)
-        HTTP_LATENCY.labels(runtime.name, request.method, route).observe(time.perf_counter() - started)
-        HTTP_REQUESTS.labels(runtime.name, request.method, route, response.status_code).inc()
-        response.headers[CORRELATION_HEADER] = correlation_id
-        return response
+    app.add_middleware(CorrelationAndMetrics, service=runtime.name)
 
     @app.get("/healthz", tags=["health"], summary="存活检查 / liveness")
     def healthz() -> dict[str, str]:

@@ -149,3 +149,35 @@ def test_waiting_for_an_unreachable_dependency_names_it():
     assert "redis unreachable at redis://127.0.0.1:1/0" in redis_problem("redis://127.0.0.1:1/0")
     with pytest.raises(RuntimeError, match="redis unreachable"):
         wait_until_reachable({"redis": lambda: redis_problem("redis://127.0.0.1:1/0")}, timeout_s=1)
+
+
+def test_a_commit_that_fails_never_answers_2xx(clients, auth, grid):
+    """The transaction commits before the response is sent: a failure at commit is an error answer."""
+    import os
+
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(os.environ["DATABASE_URL"])
+    fail_at_commit = """
+        CREATE FUNCTION registry.fail_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'failing at commit'; END $$;
+        CREATE CONSTRAINT TRIGGER fail_at_commit AFTER INSERT ON registry.enterprise
+            DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.name = '提交时失败')
+            EXECUTE FUNCTION registry.fail_at_commit();
+    """
+    with engine.begin() as conn:
+        conn.execute(text(fail_at_commit))
+    try:
+        failed = clients["registry"].post(
+            "/enterprises", json=enterprise_payload(grid["id"], name="提交时失败"), headers=auth()
+        )
+        assert failed.status_code == 500 and "correlation id" in failed.json()["detail"]
+        assert clients["registry"].get("/enterprises", headers=auth()).json() == []
+    finally:
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "DROP TRIGGER fail_at_commit ON registry.enterprise; DROP FUNCTION registry.fail_at_commit()"
+                )
+            )
+        engine.dispose()

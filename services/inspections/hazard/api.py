@@ -21,7 +21,7 @@ from shared.deps import transactional_session
 from shared.events.contracts.inspections import HazardGrade, HazardSource, HazardState
 
 router = APIRouter(prefix="/hazards", tags=["hazards 事故隐患台帐"])
-DbSession = Annotated[Session, Depends(transactional_session(runtime))]
+DbSession = Annotated[Session, Depends(transactional_session(runtime), scope="function")]
 Reporter = Annotated[
     Principal,
     require_roles(

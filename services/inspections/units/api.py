@@ -12,7 +12,7 @@ from shared.deps import transactional_session
 from shared.errors import NotFound
 
 router = APIRouter(prefix="/units", tags=["units 受监管单位"])
-DbSession = Annotated[Session, Depends(transactional_session(runtime))]
+DbSession = Annotated[Session, Depends(transactional_session(runtime), scope="function")]
 
 
 @router.get("/{unit_id}", summary="单位(来自台账) / a unit as known to inspections")

@@ -12,7 +12,7 @@ from shared.deps import transactional_session
 from shared.errors import NotFound
 
 router = APIRouter(prefix="/directory", tags=["directory 通讯录"])
-DbSession = Annotated[Session, Depends(transactional_session(runtime))]
+DbSession = Annotated[Session, Depends(transactional_session(runtime), scope="function")]
 
 
 class UnitContactOut(BaseModel):

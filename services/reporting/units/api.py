@@ -12,7 +12,7 @@ from shared.deps import transactional_session
 from shared.events.contracts.registry import UnitKind
 
 router = APIRouter(prefix="/statistics", tags=["statistics 统计"])
-DbSession = Annotated[Session, Depends(transactional_session(runtime))]
+DbSession = Annotated[Session, Depends(transactional_session(runtime), scope="function")]
 Supervisor = Annotated[
     Principal,
     require_roles(Role.zone_admin, Role.leader, Role.grid_member, Role.enforcement_officer, Role.auditor),
