@@ -38,6 +38,8 @@ class Hazard(Base):
         Index("ix_hazard_reported", "reported_at", "id"),
         Index("ix_hazard_unit_reported", "unit_id", "reported_at", "id"),
         Index("ix_hazard_grid_reported", "grid_id", "reported_at", "id"),
+        Index("ix_hazard_grade_reported", "grade", "reported_at", "id"),
+        Index("ix_hazard_state_reported", "state", "reported_at", "id"),
         Index("ix_hazard_state_deadline", "state", "deadline"),
     )
 
