@@ -33,3 +33,4 @@ lint: install
 bench: install  ## benchmarks; they print figures and assert nothing
 	$(PYTHON) -m bench.event_backbone
 	$(PYTHON) -m bench.registry_import
+	$(PYTHON) -m bench.hazards
