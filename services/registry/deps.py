@@ -9,5 +9,5 @@ from services.registry.runtime import runtime
 from shared.auth import Principal, Role, require_roles
 from shared.deps import transactional_session
 
-DbSession = Annotated[Session, Depends(transactional_session(runtime))]
+DbSession = Annotated[Session, Depends(transactional_session(runtime), scope="function")]
 Admin = Annotated[Principal, require_roles(Role.zone_admin)]
