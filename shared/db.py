@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Engine, MetaData, create_engine
+from sqlalchemy import Engine, MetaData, Select, create_engine
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -65,3 +65,11 @@ def upsert_row(session: Session, model: Any, values: dict[str, Any], *, keys: tu
             set_={name: statement.excluded[name] for name in values if name not in keys},
         )
     )
+
+
+def where_given(query: Select[Any], filters: dict[Any, Any]) -> Select[Any]:
+    """Add `column == value` for each filter whose value was given (not None)."""
+    for column, value in filters.items():
+        if value is not None:
+            query = query.where(column == value)
+    return query

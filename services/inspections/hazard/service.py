@@ -24,6 +24,7 @@ from services.inspections.settings import get_inspections_settings
 from services.inspections.units.models import SupervisedUnit
 from shared.auth import Principal, Role
 from shared.clock import local_today, utc_now
+from shared.db import where_given
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from shared.events.contracts.inspections import (
     HazardDueSoonV1,
@@ -372,17 +373,17 @@ def list_hazards(
         query = query.where(Hazard.unit_id == user.enterprise_id)
     if user.own_grids_only:
         query = query.where(Hazard.grid_id.in_(user.grid_ids))
-    filters = {
-        Hazard.unit_id: unit_id,
-        Hazard.grid_id: grid_id,
-        Hazard.grade: grade,
-        Hazard.state: state,
-        Hazard.source: source,
-        Hazard.category: category,
-    }
-    for column, value in filters.items():
-        if value is not None:
-            query = query.where(column == value)
+    query = where_given(
+        query,
+        {
+            Hazard.unit_id: unit_id,
+            Hazard.grid_id: grid_id,
+            Hazard.grade: grade,
+            Hazard.state: state,
+            Hazard.source: source,
+            Hazard.category: category,
+        },
+    )
     if reported_from is not None:
         query = query.where(Hazard.reported_at >= reported_from)
     if reported_to is not None:

@@ -12,6 +12,7 @@ from services.registry.grid.models import Grid
 from services.registry.grid.service import ensure_may_see_grid, grid_covering
 from services.registry.runtime import runtime
 from shared.auth import Principal
+from shared.db import where_given
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.events.contracts.registry import (
     EnterpriseRegisteredV1,
@@ -216,14 +217,14 @@ def list_enterprises(
         query = query.where(Enterprise.id == user.enterprise_id)
     if user.own_grids_only:
         query = query.where(Enterprise.grid_id.in_(user.grid_ids))
-    filters = {
-        Enterprise.grid_id: grid_id,
-        Enterprise.kind: kind,
-        Enterprise.production_status: status,
-        Enterprise.key_supervision: key_supervision,
-        Enterprise.risk_colour: risk_colour,
-    }
-    for column, value in filters.items():
-        if value is not None:
-            query = query.where(column == value)
+    query = where_given(
+        query,
+        {
+            Enterprise.grid_id: grid_id,
+            Enterprise.kind: kind,
+            Enterprise.production_status: status,
+            Enterprise.key_supervision: key_supervision,
+            Enterprise.risk_colour: risk_colour,
+        },
+    )
     return list(session.scalars(query))
