@@ -111,7 +111,7 @@ def workers(log_dir: Path, migrated_database: None) -> Iterator[dict[str, object
 
     started = {}
     try:
-        for service in ("inspections", "notifications", "reporting"):
+        for service in ("registry", "inspections", "notifications", "reporting"):
             started[service] = start_worker(service, log_dir)
         started["probe"] = start_worker("probe", log_dir, app_module="tests.support.probe")
         yield started

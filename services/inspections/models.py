@@ -1,9 +1,10 @@
 """Every table of inspections, imported so Alembic sees the whole schema."""
 
 from services.inspections.hazard import models as hazard_models
+from services.inspections.risk import models as risk_models
 from services.inspections.runtime import runtime
 from services.inspections.units import models as units_models
 
 metadata = runtime.metadata
 
-__all__ = ["hazard_models", "metadata", "units_models"]
+__all__ = ["hazard_models", "metadata", "risk_models", "units_models"]

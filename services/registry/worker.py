@@ -5,4 +5,7 @@ from shared.worker import create_worker
 
 celery_app, consumer = create_worker(runtime)
 
+# Event handlers register themselves on the consumer when imported.
+from services.registry import handlers  # noqa: E402,F401
+
 __all__ = ["celery_app", "consumer", "runtime"]

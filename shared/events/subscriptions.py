@@ -7,6 +7,7 @@ Each service's consumer must handle every type it subscribes to (checked by a te
 from functools import lru_cache
 
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
+    "registry": ("risk.assessed",),
     "inspections": ("enterprise.*", "grid.*"),
     "notifications": ("enterprise.*", "grid.*", "person.*", "assignment.*"),
     "reporting": ("enterprise.*", "grid.*"),

@@ -86,3 +86,19 @@ HazardOverdueV1 = _hazard_event("hazard.overdue", "The rectification deadline pa
 HazardOverdueExplainedV1 = _hazard_event(
     "hazard.overdue_explained", "A written explanation of the delay (逾期说明)."
 )
+
+
+class RiskAssessedV1(EventContract):
+    """A unit's risk was assessed (风险评估); `unit_colour` is its colour now, the highest of its targets'."""
+
+    event_type = "risk.assessed"
+    event_version = 1
+
+    assessment_id: uuid.UUID
+    unit_id: uuid.UUID
+    target: str
+    method: str
+    score: float
+    colour: str
+    table_version: str
+    unit_colour: str

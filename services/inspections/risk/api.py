@@ -1,0 +1,50 @@
+import uuid
+from dataclasses import asdict
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, status
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy.orm import Session
+
+from services.inspections.hazard.api import Reporter
+from services.inspections.risk import service
+from services.inspections.risk.bands import TABLES
+from services.inspections.risk.service import AssessmentIn
+from services.inspections.runtime import runtime
+from shared.auth import CurrentUser
+from shared.deps import transactional_session
+from shared.events.contracts.registry import RiskColour
+
+router = APIRouter(prefix="/risk-assessments", tags=["risk 风险分级"])
+DbSession = Annotated[Session, Depends(transactional_session(runtime), scope="function")]
+
+
+class AssessmentOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    unit_id: uuid.UUID
+    target: str
+    method: str
+    factors: dict[str, float]
+    score: float
+    colour: RiskColour
+    band_label: str
+    table_version: str
+    assessed_at: datetime
+
+
+@router.get("/tables", summary="分级表 / the band tables in force, with their source and version")
+def tables(_: CurrentUser) -> dict[str, dict]:
+    return {method: asdict(table) for method, table in TABLES.items()}
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, summary="风险评估 / assess with LEC or LS")
+def assess(data: AssessmentIn, session: DbSession, user: Reporter) -> AssessmentOut:
+    return AssessmentOut.model_validate(service.assess(session, data, user))
+
+
+@router.get("", summary="单位的风险评估 / a unit's assessments, newest first")
+def assessments(unit_id: uuid.UUID, session: DbSession, user: CurrentUser) -> list[AssessmentOut]:
+    return [AssessmentOut.model_validate(a) for a in service.assessments(session, unit_id, user)]
