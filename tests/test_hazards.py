@@ -396,3 +396,31 @@ def test_keyset_pages_cover_the_ledger_once(api, unit):
         seen += [h["id"] for h in page]
         params = {"limit": 3, "after_reported_at": page[-1]["reported_at"], "after_id": page[-1]["id"]}
     assert sorted(seen) == sorted(ids)
+
+
+def test_three_major_hazard_penalties_in_180_days_flag_a_repeat_offender_once(api, unit):
+    today = local_today()
+    major = [report(api, unit, grade="major").json()["id"] for _ in range(4)]
+    general = report(api, unit).json()["id"]
+
+    def penalise(hazard_id, days_ago, number, role=Role.enforcement_officer):
+        body = {"decided_on": str(today - timedelta(days=days_ago)), "decision_number": number}
+        return api("POST", f"/hazards/{hazard_id}/penalties", who="officer", role=role, json=body)
+
+    assert penalise(general, 1, "罚-0").status_code == 409  # only major hazards count
+    assert penalise(major[0], 1, "罚-x", role=Role.grid_member).status_code == 403
+    assert penalise(major[0], -1, "罚-future").status_code == 422
+    assert penalise(major[0], 300, "罚-1").json()["penalties_180_days"] == 0  # outside the 180-day window
+    assert penalise(major[1], 100, "罚-2").json()["repeat_offender"] is False
+    assert penalise(major[1], 100, "罚-2").status_code == 409  # the same decision twice
+    third = penalise(major[2], 50, "罚-3").json()
+    assert (third["penalties_180_days"], third["penalties_365_days"], third["repeat_offender"]) == (
+        2,
+        3,
+        False,
+    )
+    fourth = penalise(major[3], 10, "罚-4").json()
+    assert fourth["repeat_offender"] is True and fourth["penalties_180_days"] == 3
+    assert sql("SELECT count(*) FROM inspections.outbox WHERE event_type = 'hazard.repeat_offender'") == 1
+    summary = api("GET", f"/units/{unit}/penalties", role=Role.auditor).json()
+    assert summary["repeat_offender"] is True and summary["penalties_365_days"] == 4

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Header, Query, Response, UploadFile, status
 from sqlalchemy.orm import Session
 
-from services.inspections.hazard import service
+from services.inspections.hazard import penalties, service
 from services.inspections.hazard.schemas import (
     EvidenceOut,
     HazardAction,
@@ -17,6 +17,7 @@ from services.inspections.hazard.state_machine import TRANSITIONS, allowed_actio
 from services.inspections.runtime import runtime
 from services.inspections.settings import get_inspections_settings
 from shared.auth import CurrentUser, Principal, Role, require_roles
+from shared.clock import local_today
 from shared.deps import transactional_session
 from shared.events.contracts.inspections import HazardGrade, HazardSource, HazardState
 
@@ -128,3 +129,16 @@ async def add_evidence(
     return EvidenceOut.model_validate(
         service.add_evidence(session, hazard_id, file.filename or "file", content, user)
     )
+
+
+Enforcer = Annotated[Principal, require_roles(Role.zone_admin, Role.enforcement_officer)]
+
+
+@router.post(
+    "/{hazard_id}/penalties", status_code=status.HTTP_201_CREATED, summary="登记处罚 / record a penalty"
+)
+def record_penalty(
+    hazard_id: uuid.UUID, data: penalties.PenaltyIn, session: DbSession, user: Enforcer
+) -> penalties.PenaltySummary:
+    penalty = penalties.record_penalty(session, hazard_id, data, user)
+    return penalties.summary(session, penalty.unit_id, local_today())

@@ -131,3 +131,18 @@ class DeadlineNotice(Base):
     kind: Mapped[str] = mapped_column(String(20))
     deadline: Mapped[date] = mapped_column(Date)
     emitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Penalty(Base):
+    """An administrative penalty decided for a major hazard (行政处罚), counted for art. 113."""
+
+    __tablename__ = "penalty"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    hazard_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("hazard.id"), index=True)
+    unit_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    decided_on: Mapped[date] = mapped_column(Date)
+    decision_number: Mapped[str] = mapped_column(String(100), unique=True)  # 处罚决定书文号
+    description: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[uuid.UUID]
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

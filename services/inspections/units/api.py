@@ -4,10 +4,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from sqlalchemy.orm import Session
 
+from services.inspections.hazard.penalties import PenaltySummary, summary
 from services.inspections.runtime import runtime
 from services.inspections.units.models import SupervisedUnit
 from services.inspections.units.schemas import SupervisedUnitOut
 from shared.auth import CurrentUser
+from shared.clock import local_today
 from shared.deps import transactional_session
 from shared.errors import NotFound
 
@@ -22,3 +24,11 @@ def get_unit(unit_id: uuid.UUID, session: DbSession, user: CurrentUser) -> Super
     if unit is None:
         raise NotFound(f"单位不存在 / unit {unit_id} not known to inspections")
     return SupervisedUnitOut.model_validate(unit)
+
+
+@router.get("/{unit_id}/penalties", summary="处罚累计 / major-hazard penalties in the last 180 and 365 days")
+def penalty_summary(unit_id: uuid.UUID, session: DbSession, user: CurrentUser) -> PenaltySummary:
+    user.ensure_may_see_enterprise(unit_id)
+    if session.get(SupervisedUnit, unit_id) is None:
+        raise NotFound(f"单位不存在 / unit {unit_id} not known to inspections")
+    return summary(session, unit_id, local_today())

@@ -102,3 +102,17 @@ class RiskAssessedV1(EventContract):
     colour: str
     table_version: str
     unit_colour: str
+
+
+class RepeatOffenderV1(EventContract):
+    """A unit was penalised for major hazards 3 times in 180 days or 4 times in a year (安全生产法第113条)."""
+
+    event_type = "hazard.repeat_offender"
+    event_version = 1
+
+    unit_id: uuid.UUID
+    rule: str
+    penalties_180_days: int
+    penalties_365_days: int
+    latest_penalty_id: uuid.UUID
+    decided_on: date
