@@ -199,3 +199,33 @@ def grid(clients, auth) -> dict:
     from tests.factories import create_zone_and_grid
 
     return create_zone_and_grid(clients["registry"], auth())
+
+
+@pytest.fixture
+def unit() -> uuid.UUID:
+    """A unit the inspections service knows (through its real event consumer)."""
+    from tests.support.inspections import known_unit
+
+    return known_unit()
+
+
+@pytest.fixture
+def api(clients, auth):
+    """Call the inspections API as a given person (a fixed user id per name, so 'someone else' is real)."""
+    from shared.auth import Principal, Role, issue_token
+
+    ids: dict[str, uuid.UUID] = {}
+
+    def call(method: str, path: str, who: str = "inspector", role: "Role" = Role.grid_member, **kwargs):
+        user_id = ids.setdefault(who, uuid.uuid4())
+        principal = Principal(
+            user_id=user_id,
+            name=who,
+            roles={role},
+            enterprise_id=kwargs.pop("enterprise_id", None),
+            grid_ids=kwargs.pop("grid_ids", []),
+        )
+        headers = {"Authorization": f"Bearer {issue_token(principal)}", **kwargs.pop("headers", {})}
+        return clients["inspections"].request(method, path, headers=headers, **kwargs)
+
+    return call

@@ -21,7 +21,8 @@ from shared.auth import Principal, Role
 from shared.clock import local_today
 from shared.errors import DomainError
 from shared.events.contracts.inspections import HazardGrade, HazardSource, HazardState
-from tests.test_hazards import PNG, SIX_PARTS, known_unit
+from tests.support.inspections import known_unit
+from tests.test_hazards import PNG, SIX_PARTS
 
 PEOPLE = {
     name: Principal(

@@ -6,16 +6,13 @@ from datetime import timedelta
 
 import psycopg2
 import pytest
-from sqlalchemy import text
 
 from services.inspections.hazard.service import check_deadlines
 from services.inspections.runtime import runtime as inspections
-from services.inspections.worker import consumer as inspections_consumer
 from shared.auth import Role
 from shared.clock import local_today
-from shared.db import get_engine
-from shared.events.contracts.registry import EnterpriseRegisteredV1, ProductionStatus, UnitKind
-from shared.events.envelope import CloudEvent
+from shared.events.contracts.registry import ProductionStatus
+from tests.support.inspections import events_of, known_unit, sql
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 SIX_PARTS = {
@@ -26,60 +23,6 @@ SIX_PARTS = {
     "time_limit_and_milestones": "30日内完成",
     "safety_and_emergency_measures": "停用储罐,设置警戒,应急预案已备案",
 }
-
-
-def sql(statement: str, **params: object) -> object:
-    with get_engine(os.environ["DATABASE_URL"]).connect() as conn:
-        return conn.execute(text(statement), params).scalar()
-
-
-def known_unit(
-    grid_id: uuid.UUID | None = None, status: ProductionStatus = ProductionStatus.operating
-) -> uuid.UUID:
-    """A unit the inspections service has heard of, through its real event consumer."""
-    unit_id = uuid.uuid4()
-    data = EnterpriseRegisteredV1(
-        enterprise_id=unit_id,
-        name="受检企业",
-        credit_code="x",
-        kind=UnitKind.enterprise,
-        industry="化工",
-        production_status=status,
-        key_supervision=True,
-        grid_id=grid_id or uuid.uuid4(),
-        responsible_head=None,
-        responsible_phone=None,
-    )
-    envelope = CloudEvent.wrap(data, source="registry", subject=str(unit_id), correlation_id=None)
-    assert inspections_consumer.process(envelope.model_dump(mode="json")) == "applied"
-    return unit_id
-
-
-@pytest.fixture
-def unit() -> uuid.UUID:
-    return known_unit()
-
-
-@pytest.fixture
-def api(clients, auth):
-    """Call the inspections API as a given person (a fixed user id per name, so 'someone else' is real)."""
-    from shared.auth import Principal, issue_token
-
-    ids: dict[str, uuid.UUID] = {}
-
-    def call(method: str, path: str, who: str = "inspector", role: Role = Role.grid_member, **kwargs):
-        user_id = ids.setdefault(who, uuid.uuid4())
-        principal = Principal(
-            user_id=user_id,
-            name=who,
-            roles={role},
-            enterprise_id=kwargs.pop("enterprise_id", None),
-            grid_ids=kwargs.pop("grid_ids", []),
-        )
-        headers = {"Authorization": f"Bearer {issue_token(principal)}", **kwargs.pop("headers", {})}
-        return clients["inspections"].request(method, path, headers=headers, **kwargs)
-
-    return call
 
 
 def report(api, unit_id, grade="general", who="inspector", role=Role.zone_admin, **extra):
@@ -119,18 +62,6 @@ def evidence(api, hazard_id, who="inspector", content=PNG, name="after.png"):
     )
     assert response.status_code == 201, response.text
     return response.json()["id"]
-
-
-def events_of(hazard_id) -> list[str]:
-    with get_engine(os.environ["DATABASE_URL"]).connect() as conn:
-        return list(
-            conn.execute(
-                text(
-                    "SELECT event_type FROM inspections.outbox WHERE envelope->>'subject' = :s ORDER BY position"
-                ),
-                {"s": str(hazard_id)},
-            ).scalars()
-        )
 
 
 def test_general_hazard_fixed_on_the_spot_then_verified_by_someone_else_and_closed(api, unit):

@@ -13,8 +13,8 @@ from services.inspections.risk.bands import LEC, LS, TABLES
 from shared.auth import Role
 from shared.db import get_engine
 from tests.factories import enterprise_payload
+from tests.support.inspections import known_unit
 from tests.support.processes import wait_until
-from tests.test_hazards import known_unit
 
 
 @given(st.floats(min_value=0, max_value=1e6, exclude_min=True, allow_nan=False))

@@ -1,10 +1,11 @@
 """Every table of inspections, imported so Alembic sees the whole schema."""
 
 from services.inspections.hazard import models as hazard_models
+from services.inspections.inspection import models as inspection_models
 from services.inspections.risk import models as risk_models
 from services.inspections.runtime import runtime
 from services.inspections.units import models as units_models
 
 metadata = runtime.metadata
 
-__all__ = ["hazard_models", "metadata", "risk_models", "units_models"]
+__all__ = ["hazard_models", "inspection_models", "metadata", "risk_models", "units_models"]

@@ -311,9 +311,9 @@ def _apply(session: Session, hazard: Hazard, action: str, data: HazardAction, us
 
 
 def _set_deadline(hazard: Hazard, deadline: date) -> None:
+    if hazard.overdue_since is not None and hazard.deadline is not None and deadline > hazard.deadline:
+        hazard.overdue_since = None  # a later deadline lifts the flag; the lateness stays in the history
     hazard.deadline = deadline
-    if hazard.overdue_since is not None and deadline >= local_today():
-        hazard.overdue_since = None  # a new deadline; the old lateness stays in the history
 
 
 def add_evidence(

@@ -116,3 +116,20 @@ class RepeatOffenderV1(EventContract):
     penalties_365_days: int
     latest_penalty_id: uuid.UUID
     decided_on: date
+
+
+class InspectionCompletedV1(EventContract):
+    """An inspection was recorded (检查完成), with how many items failed and the hazards they raised."""
+
+    event_type = "inspection.completed"
+    event_version = 1
+
+    inspection_id: uuid.UUID
+    unit_id: uuid.UUID
+    grid_id: uuid.UUID | None
+    kind: str
+    inspector_id: uuid.UUID
+    inspected_on: date
+    items: int
+    failed: int
+    hazard_ids: list[uuid.UUID]

@@ -1,0 +1,53 @@
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, status
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.inspections.inspection import service
+from services.inspections.inspection.models import ChecklistTemplate
+from services.inspections.inspection.schemas import (
+    ChecklistIn,
+    ChecklistOut,
+    InspectionIn,
+    InspectionOut,
+    ItemOut,
+)
+from services.inspections.runtime import runtime
+from shared.auth import CurrentUser, Principal, Role, require_roles
+from shared.deps import transactional_session
+
+router = APIRouter(tags=["inspections 检查"])
+DbSession = Annotated[Session, Depends(transactional_session(runtime), scope="function")]
+Admin = Annotated[Principal, require_roles(Role.zone_admin)]
+
+
+def _out(session: Session, inspection) -> InspectionOut:  # noqa: ANN001
+    items = [ItemOut.model_validate(i) for i in service.items_of(session, inspection.id)]
+    return InspectionOut.model_validate(inspection).model_copy(update={"items": items})
+
+
+@router.post(
+    "/checklists", status_code=status.HTTP_201_CREATED, summary="发布检查表 / publish a checklist version"
+)
+def publish_checklist(data: ChecklistIn, session: DbSession, _: Admin) -> ChecklistOut:
+    return ChecklistOut.model_validate(service.publish_checklist(session, data))
+
+
+@router.get("/checklists", summary="检查表 / every checklist version")
+def checklists(session: DbSession, _: CurrentUser) -> list[ChecklistOut]:
+    rows = session.scalars(
+        select(ChecklistTemplate).order_by(ChecklistTemplate.code, ChecklistTemplate.version)
+    )
+    return [ChecklistOut.model_validate(t) for t in rows]
+
+
+@router.post("/inspections", status_code=status.HTTP_201_CREATED, summary="检查记录 / record an inspection")
+def record_inspection(data: InspectionIn, session: DbSession, user: CurrentUser) -> InspectionOut:
+    return _out(session, service.record_inspection(session, data, user))
+
+
+@router.get("/inspections/{inspection_id}", summary="检查详情 / one inspection with its answers")
+def get_inspection(inspection_id: uuid.UUID, session: DbSession, user: CurrentUser) -> InspectionOut:
+    return _out(session, service.get_inspection(session, inspection_id, user))

@@ -1,0 +1,70 @@
+import uuid
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Date, DateTime, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint, func
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from services.inspections.runtime import Base
+
+
+class InspectionKind(StrEnum):
+    daily_patrol = "daily_patrol"  # 日巡查
+    weekly_check = "weekly_check"  # 周检查
+    leader_inspection = "leader_inspection"  # 分管领导检查
+    self_check = "self_check"  # 企业自查
+    monthly_patrol = "monthly_patrol"  # 企业月度全面巡查
+    special_campaign = "special_campaign"  # 专项治理
+    look_back = "look_back"  # 回头看
+
+
+class ItemResult(StrEnum):
+    passed = "pass"
+    failed = "fail"
+    not_applicable = "n/a"
+
+
+class ChecklistTemplate(Base):
+    """A versioned checklist (检查表): items are fixed once published; a change is a new version."""
+
+    __tablename__ = "checklist_template"
+    __table_args__ = (UniqueConstraint("code", "version"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    code: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    items: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)  # [{key, text, category}]
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Inspection(Base):
+    """One inspection of a unit (检查记录), against one checklist version."""
+
+    __tablename__ = "inspection"
+    __table_args__ = (Index("ix_inspection_unit_date", "unit_id", "inspected_on", "id"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    unit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("supervised_unit.id"))
+    grid_id: Mapped[uuid.UUID | None]
+    kind: Mapped[InspectionKind] = mapped_column(Enum(InspectionKind, native_enum=False, length=30))
+    template_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("checklist_template.id"))
+    inspector_id: Mapped[uuid.UUID]
+    inspector_name: Mapped[str] = mapped_column(String(100))
+    inspected_on: Mapped[date] = mapped_column(Date)  # zone date
+    notes: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class InspectionItem(Base):
+    """The answer to one checklist item; a failed item names the hazard it raised."""
+
+    __tablename__ = "inspection_item"
+
+    inspection_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("inspection.id"), primary_key=True)
+    item_key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    result: Mapped[ItemResult] = mapped_column(Enum(ItemResult, native_enum=False, length=20))
+    note: Mapped[str | None] = mapped_column(Text)
+    hazard_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("hazard.id"))

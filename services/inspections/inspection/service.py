@@ -1,0 +1,166 @@
+"""Inspection records against versioned checklists; a failed item raises a hazard in the ledger."""
+
+import uuid
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from services.inspections.hazard.schemas import HazardReport
+from services.inspections.hazard.service import ensure_may_act_on_unit, report_hazard
+from services.inspections.inspection.models import (
+    ChecklistTemplate,
+    Inspection,
+    InspectionItem,
+    InspectionKind,
+    ItemResult,
+)
+from services.inspections.inspection.schemas import ChecklistIn, InspectionIn
+from services.inspections.runtime import runtime
+from services.inspections.units.models import SupervisedUnit
+from shared.auth import Principal, Role
+from shared.clock import local_today
+from shared.errors import Forbidden, InvalidInput, NotFound
+from shared.events.contracts.inspections import HazardSource, InspectionCompletedV1
+
+# Who performs each kind of inspection (local rule from the work plan).
+KIND_ROLES: dict[InspectionKind, frozenset[Role]] = {
+    InspectionKind.daily_patrol: frozenset({Role.grid_member, Role.leader, Role.zone_admin}),
+    InspectionKind.weekly_check: frozenset({Role.grid_member, Role.leader, Role.zone_admin}),
+    InspectionKind.leader_inspection: frozenset({Role.leader}),
+    InspectionKind.self_check: frozenset({Role.enterprise_user}),
+    InspectionKind.monthly_patrol: frozenset({Role.enterprise_user}),
+    InspectionKind.special_campaign: frozenset(
+        {Role.zone_admin, Role.leader, Role.grid_member, Role.enforcement_officer}
+    ),
+    InspectionKind.look_back: frozenset({Role.zone_admin, Role.leader, Role.grid_member}),
+}
+
+
+def publish_checklist(session: Session, data: ChecklistIn) -> ChecklistTemplate:
+    keys = [item.key for item in data.items]
+    repeated = sorted({k for k in keys if keys.count(k) > 1})
+    if repeated:
+        raise InvalidInput(f"检查项编号重复 / repeated item keys: {', '.join(repeated)}", field="items")
+    session.execute(select(func.pg_advisory_xact_lock(func.hashtext(f"checklist:{data.code}"))))
+    latest = session.scalar(
+        select(func.max(ChecklistTemplate.version)).where(ChecklistTemplate.code == data.code)
+    )
+    template = ChecklistTemplate(
+        id=uuid.uuid4(),
+        code=data.code,
+        version=(latest or 0) + 1,
+        name=data.name,
+        items=[item.model_dump() for item in data.items],
+    )
+    session.add(template)
+    session.flush()
+    return template
+
+
+def record_inspection(session: Session, data: InspectionIn, user: Principal) -> Inspection:
+    if not user.has(*KIND_ROLES[data.kind]):
+        raise Forbidden(
+            f"{data.kind.value} 由 {', '.join(sorted(KIND_ROLES[data.kind]))} 进行 / is done by those roles"
+        )
+    unit = session.get(SupervisedUnit, data.unit_id)
+    if unit is None:
+        raise InvalidInput(f"单位未知 / unit {data.unit_id} is not known", field="unit_id")
+    ensure_may_act_on_unit(user, unit)
+    if data.inspected_on > local_today():
+        raise InvalidInput("检查日期在将来 / the inspection date is in the future", field="inspected_on")
+    template = session.get(ChecklistTemplate, data.template_id)
+    if template is None:
+        raise InvalidInput(f"检查表不存在 / checklist {data.template_id} not found", field="template_id")
+    items = {item["key"]: item for item in template.items}
+    answered = [a.item_key for a in data.answers]
+    missing = [k for k in items if k not in answered]
+    unknown = [k for k in answered if k not in items]
+    repeated = sorted({k for k in answered if answered.count(k) > 1})
+    if missing or unknown or repeated:
+        problems = [f"missing {', '.join(missing)}" if missing else "", f"unknown {', '.join(unknown)}" if unknown else "",
+                    f"repeated {', '.join(repeated)}" if repeated else ""]  # fmt: skip
+        raise InvalidInput(
+            f"须逐项回答检查表 v{template.version} / answer every item once: {'; '.join(p for p in problems if p)}",
+            field="answers",
+        )
+    for index, answer in enumerate(data.answers):
+        if (answer.result == ItemResult.failed) != (answer.finding is not None):
+            raise InvalidInput(
+                "不合格项须填写隐患,其他项不填 / a failed item needs its finding, and only a failed item",
+                field=f"answers.{index}.finding",
+            )
+    inspection = Inspection(
+        id=uuid.uuid4(),
+        unit_id=unit.id,
+        grid_id=unit.grid_id,
+        kind=data.kind,
+        template_id=template.id,
+        inspector_id=user.user_id,
+        inspector_name=user.name or str(user.user_id),
+        inspected_on=data.inspected_on,
+        notes=data.notes,
+    )
+    session.add(inspection)
+    session.flush()
+    source = (
+        HazardSource.self_report
+        if data.kind in (InspectionKind.self_check, InspectionKind.monthly_patrol)
+        else HazardSource.grid_patrol
+        if data.kind in (InspectionKind.daily_patrol, InspectionKind.weekly_check)
+        else HazardSource.superior_inspection
+    )
+    hazard_ids = []
+    for answer in data.answers:
+        hazard_id = None
+        if answer.finding is not None:
+            hazard, _ = report_hazard(
+                session,
+                HazardReport(
+                    unit_id=unit.id,
+                    source=source,
+                    category=items[answer.item_key]["category"],
+                    **answer.finding.model_dump(),
+                ),
+                user,
+                None,
+            )
+            hazard_id = hazard.id
+            hazard_ids.append(hazard.id)
+        session.add(
+            InspectionItem(
+                inspection_id=inspection.id,
+                item_key=answer.item_key,
+                result=answer.result,
+                note=answer.note,
+                hazard_id=hazard_id,
+            )
+        )
+    session.flush()
+    runtime.publish(
+        session,
+        InspectionCompletedV1(
+            inspection_id=inspection.id,
+            unit_id=unit.id,
+            grid_id=unit.grid_id,
+            kind=data.kind,
+            inspector_id=user.user_id,
+            inspected_on=data.inspected_on,
+            items=len(data.answers),
+            failed=len(hazard_ids),
+            hazard_ids=hazard_ids,
+        ),
+        subject=str(unit.id),
+    )
+    return inspection
+
+
+def items_of(session: Session, inspection_id: uuid.UUID) -> list[InspectionItem]:
+    return list(session.scalars(select(InspectionItem).where(InspectionItem.inspection_id == inspection_id)))
+
+
+def get_inspection(session: Session, inspection_id: uuid.UUID, user: Principal) -> Inspection:
+    inspection = session.get(Inspection, inspection_id)
+    if inspection is None:
+        raise NotFound(f"检查记录不存在 / inspection {inspection_id} not found")
+    ensure_may_act_on_unit(user, session.get(SupervisedUnit, inspection.unit_id))
+    return inspection

@@ -1,0 +1,50 @@
+"""Helpers for tests of the inspections service: units it has heard of, queries, the API as someone."""
+
+import os
+import uuid
+
+from sqlalchemy import text
+
+from services.inspections.worker import consumer as inspections_consumer
+from shared.db import get_engine
+from shared.events.contracts.registry import EnterpriseRegisteredV1, ProductionStatus, UnitKind
+from shared.events.envelope import CloudEvent
+
+
+def sql(statement: str, **params: object) -> object:
+    with get_engine(os.environ["DATABASE_URL"]).connect() as conn:
+        return conn.execute(text(statement), params).scalar()
+
+
+def known_unit(
+    grid_id: uuid.UUID | None = None, status: ProductionStatus = ProductionStatus.operating
+) -> uuid.UUID:
+    """A unit the inspections service has heard of, through its real event consumer."""
+    unit_id = uuid.uuid4()
+    data = EnterpriseRegisteredV1(
+        enterprise_id=unit_id,
+        name="受检企业",
+        credit_code="x",
+        kind=UnitKind.enterprise,
+        industry="化工",
+        production_status=status,
+        key_supervision=True,
+        grid_id=grid_id or uuid.uuid4(),
+        responsible_head=None,
+        responsible_phone=None,
+    )
+    envelope = CloudEvent.wrap(data, source="registry", subject=str(unit_id), correlation_id=None)
+    assert inspections_consumer.process(envelope.model_dump(mode="json")) == "applied"
+    return unit_id
+
+
+def events_of(hazard_id) -> list[str]:
+    with get_engine(os.environ["DATABASE_URL"]).connect() as conn:
+        return list(
+            conn.execute(
+                text(
+                    "SELECT event_type FROM inspections.outbox WHERE envelope->>'subject' = :s ORDER BY position"
+                ),
+                {"s": str(hazard_id)},
+            ).scalars()
+        )
