@@ -25,4 +25,9 @@ celery_app.conf.beat_schedule = {
         "schedule": 600.0,
         "options": {"queue": "inspections"},
     },
+    "inspections-check-missed-inspections": {
+        "task": "inspections.check_missed_inspections",
+        "schedule": 3600.0,
+        "options": {"queue": "inspections"},
+    },
 }

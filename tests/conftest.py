@@ -77,11 +77,21 @@ def migrated_database() -> None:
 
     upgrade_all()
     with probe.runtime.engine.begin() as conn:
+        # keep a copy of the reference rows migrations seed, to restore them after each test
+        conn.execute(text("CREATE SCHEMA IF NOT EXISTS test_seeds"))
+        for table in SEEDED_TABLES:
+            copy = table.replace(".", "__")
+            conn.execute(
+                text(
+                    f"DROP TABLE IF EXISTS test_seeds.{copy}; CREATE TABLE test_seeds.{copy} AS TABLE {table}"
+                )
+            )
         conn.execute(text('CREATE SCHEMA IF NOT EXISTS "probe"'))
         probe.runtime.metadata.create_all(conn)
 
 
 SCHEMAS = ("registry", "inspections", "notifications", "reporting", "probe")
+SEEDED_TABLES = ("inspections.cadence_rule",)  # reference data that migrations insert
 
 
 @pytest.fixture(autouse=True)
@@ -100,6 +110,8 @@ def clean_state(migrated_database: None) -> Iterator[None]:
             {"schemas": list(SCHEMAS)},
         ).scalars()
         conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        for table in SEEDED_TABLES:
+            conn.execute(text(f"INSERT INTO {table} SELECT * FROM test_seeds.{table.replace('.', '__')}"))
     redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
     yield
 

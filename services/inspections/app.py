@@ -1,5 +1,6 @@
 """Inspections API: `uvicorn services.inspections.app:app`."""
 
+from services.inspections.cadence.api import router as cadence_router
 from services.inspections.hazard.api import router as hazard_router
 from services.inspections.inspection.api import router as inspection_router
 from services.inspections.risk.api import router as risk_router
@@ -13,5 +14,12 @@ app = create_app(
     runtime,
     title="GridSafe 检查与隐患 Inspections",
     description="Inspections, the hazard ledger (事故隐患台帐) and its rectification lifecycle.",
-    routers=[inspection_router, hazard_router, risk_router, units_router, dead_letter_router(consumer)],
+    routers=[
+        cadence_router,
+        inspection_router,
+        hazard_router,
+        risk_router,
+        units_router,
+        dead_letter_router(consumer),
+    ],
 )

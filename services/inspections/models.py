@@ -1,5 +1,6 @@
 """Every table of inspections, imported so Alembic sees the whole schema."""
 
+from services.inspections.cadence import models as cadence_models
 from services.inspections.hazard import models as hazard_models
 from services.inspections.inspection import models as inspection_models
 from services.inspections.risk import models as risk_models
@@ -8,4 +9,4 @@ from services.inspections.units import models as units_models
 
 metadata = runtime.metadata
 
-__all__ = ["hazard_models", "inspection_models", "metadata", "risk_models", "units_models"]
+__all__ = ["cadence_models", "hazard_models", "inspection_models", "metadata", "risk_models", "units_models"]

@@ -133,3 +133,20 @@ class InspectionCompletedV1(EventContract):
     items: int
     failed: int
     hazard_ids: list[uuid.UUID]
+
+
+class InspectionMissedV1(EventContract):
+    """A required inspection was not done in its period (漏检), once per rule, subject and period."""
+
+    event_type = "inspection.missed"
+    event_version = 1
+
+    rule_code: str
+    inspection_kind: str
+    subject_id: uuid.UUID  # a unit, or a grid for per-grid rules
+    grid_id: uuid.UUID | None
+    period: str
+    period_start: date
+    period_end: date
+    done: int
+    required: int

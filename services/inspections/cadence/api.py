@@ -1,0 +1,59 @@
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.inspections.cadence import service
+from services.inspections.cadence.models import CadenceRule
+from services.inspections.cadence.periods import Period
+from services.inspections.runtime import runtime
+from shared.auth import CurrentUser, Principal, Role, require_roles
+from shared.clock import local_today
+from shared.deps import transactional_session
+
+router = APIRouter(prefix="/cadences", tags=["cadences 检查频次"])
+DbSession = Annotated[Session, Depends(transactional_session(runtime), scope="function")]
+Admin = Annotated[Principal, require_roles(Role.zone_admin)]
+
+
+class RuleOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    code: str
+    label: str
+    inspection_kind: str
+    subject: str
+    period: Period
+    required: int
+    grace_days: int
+    active: bool
+
+
+@router.get("/rules", summary="频次规则 / the recurring duties")
+def rules(session: DbSession, _: CurrentUser) -> list[RuleOut]:
+    return [
+        RuleOut.model_validate(r) for r in session.scalars(select(CadenceRule).order_by(CadenceRule.code))
+    ]
+
+
+@router.patch("/rules/{code}", summary="调整频次 / change how often, the grace, or switch a rule off")
+def change_rule(code: str, data: service.RuleChange, session: DbSession, _: Admin) -> RuleOut:
+    rule = service.get_rule(session, code)
+    for name, value in data.model_dump(exclude_none=True).items():
+        setattr(rule, name, value)
+    session.flush()
+    return RuleOut.model_validate(rule)
+
+
+@router.get("/status", summary="完成情况 / what is done, due or missed in a period")
+def status(
+    session: DbSession,
+    user: CurrentUser,
+    rule: str,
+    on: Annotated[date | None, Query(description="a day in the period (zone date); today if empty")] = None,
+) -> list[service.Obligation]:
+    today = local_today()
+    return service.obligations(session, service.get_rule(session, rule), on or today, today, user)

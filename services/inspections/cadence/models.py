@@ -1,0 +1,44 @@
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import Date, DateTime, Enum, Integer, String, UniqueConstraint, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from services.inspections.cadence.periods import Period
+from services.inspections.runtime import Base
+
+
+class CadenceRule(Base):
+    """A recurring duty (检查频次): who must do what for which subjects, how often, with what grace.
+
+    Rules are data with the work plan's values as defaults (seeded by the migration) and can be
+    changed through the API. `subject` says what each obligation is about: every unit, key units
+    only, or every grid.
+    """
+
+    __tablename__ = "cadence_rule"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    label: Mapped[str] = mapped_column(String(200))
+    inspection_kind: Mapped[str] = mapped_column(String(30))
+    subject: Mapped[str] = mapped_column(String(20))  # all_units | key_units | grids
+    period: Mapped[Period] = mapped_column(Enum(Period, native_enum=False, length=20))
+    required: Mapped[int] = mapped_column(Integer)
+    grace_days: Mapped[int] = mapped_column(Integer)
+    active: Mapped[bool]
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+
+
+class MissedNotice(Base):
+    """inspection.missed already emitted for one rule, subject and period: once each."""
+
+    __tablename__ = "missed_notice"
+    __table_args__ = (UniqueConstraint("rule_code", "subject_id", "period_start"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    rule_code: Mapped[str] = mapped_column(String(40))
+    subject_id: Mapped[uuid.UUID]
+    period_start: Mapped[date] = mapped_column(Date)
+    emitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

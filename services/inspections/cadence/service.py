@@ -1,0 +1,154 @@
+"""The cadence engine: which recurring inspections are due, done or missed, per subject and period."""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from services.inspections.cadence.models import CadenceRule, MissedNotice
+from services.inspections.cadence.periods import bounds, label
+from services.inspections.inspection.models import Inspection
+from services.inspections.runtime import runtime
+from services.inspections.units.models import SupervisedGrid, SupervisedUnit
+from shared.auth import Principal
+from shared.errors import NotFound
+from shared.events.contracts.inspections import InspectionMissedV1
+from shared.events.contracts.registry import ProductionStatus
+
+
+class RuleChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    required: int | None = Field(None, ge=1, le=100)
+    grace_days: int | None = Field(None, ge=0, le=60)
+    active: bool | None = None
+
+
+class Obligation(BaseModel):
+    rule_code: str
+    subject_id: uuid.UUID
+    subject_name: str
+    grid_id: uuid.UUID | None
+    period: str
+    period_start: date
+    period_end: date
+    required: int
+    done: int
+    status: str  # done | due | missed
+
+
+@dataclass(frozen=True)
+class Subject:
+    id: uuid.UUID
+    name: str
+    grid_id: uuid.UUID | None
+
+
+def _subjects(session: Session, rule: CadenceRule, user: Principal | None) -> list[Subject]:
+    if rule.subject == "grids":
+        query = select(SupervisedGrid)
+        if user is not None and user.own_grids_only:
+            query = query.where(SupervisedGrid.id.in_(user.grid_ids))
+        return [Subject(g.id, g.name, g.id) for g in session.scalars(query.order_by(SupervisedGrid.code))]
+    query = select(SupervisedUnit).where(SupervisedUnit.production_status != ProductionStatus.closed)
+    if rule.subject == "key_units":
+        query = query.where(SupervisedUnit.key_supervision.is_(True))
+    if user is not None and user.own_grids_only:
+        query = query.where(SupervisedUnit.grid_id.in_(user.grid_ids))
+    if user is not None and user.own_enterprise_only:
+        query = query.where(SupervisedUnit.id == user.enterprise_id)
+    return [Subject(u.id, u.name, u.grid_id) for u in session.scalars(query.order_by(SupervisedUnit.name))]
+
+
+def _done(session: Session, rule: CadenceRule, start: date, end: date) -> dict[uuid.UUID, int]:
+    key = Inspection.grid_id if rule.subject == "grids" else Inspection.unit_id
+    rows = session.execute(
+        select(key, func.count())
+        .where(Inspection.kind == rule.inspection_kind, Inspection.inspected_on.between(start, end))
+        .group_by(key)
+    )
+    return dict(rows.all())
+
+
+def get_rule(session: Session, code: str) -> CadenceRule:
+    rule = session.get(CadenceRule, code)
+    if rule is None:
+        raise NotFound(f"频次规则不存在 / no cadence rule {code}")
+    return rule
+
+
+def obligations(
+    session: Session, rule: CadenceRule, on: date, today: date, user: Principal | None
+) -> list[Obligation]:
+    """Each subject's obligation in the period containing `on`, as it stands `today`."""
+    start, end = bounds(rule.period, on)
+    done = _done(session, rule, start, end)
+    ended = end + timedelta(days=rule.grace_days) < today
+    result = []
+    for subject in _subjects(session, rule, user):
+        count = done.get(subject.id, 0)
+        status = "done" if count >= rule.required else "missed" if ended else "due"
+        result.append(
+            Obligation(
+                rule_code=rule.code,
+                subject_id=subject.id,
+                subject_name=subject.name,
+                grid_id=subject.grid_id,
+                period=label(rule.period, start),
+                period_start=start,
+                period_end=end,
+                required=rule.required,
+                done=count,
+                status=status,
+            )
+        )
+    return result
+
+
+def last_closed_period_day(rule: CadenceRule, today: date) -> date:
+    """A day inside the latest period whose end plus grace is already past."""
+    candidate = today - timedelta(days=rule.grace_days + 1)
+    start, end = bounds(rule.period, candidate)
+    return candidate if end <= candidate else start - timedelta(days=1)
+
+
+def check_missed(session: Session, today: date) -> int:
+    """Emit inspection.missed once per rule, subject and period, however often it runs."""
+    emitted = 0
+    for rule in session.scalars(select(CadenceRule).where(CadenceRule.active.is_(True))):
+        for obligation in obligations(session, rule, last_closed_period_day(rule, today), today, None):
+            if obligation.status != "missed":
+                continue
+            claimed = session.execute(
+                insert(MissedNotice)
+                .values(
+                    rule_code=rule.code,
+                    subject_id=obligation.subject_id,
+                    period_start=obligation.period_start,
+                )
+                .on_conflict_do_nothing()
+                .returning(MissedNotice.id)
+            ).first()
+            if claimed is None:
+                continue
+            runtime.publish(
+                session,
+                InspectionMissedV1(
+                    rule_code=rule.code,
+                    inspection_kind=rule.inspection_kind,
+                    subject_id=obligation.subject_id,
+                    grid_id=obligation.grid_id,
+                    period=obligation.period,
+                    period_start=obligation.period_start,
+                    period_end=obligation.period_end,
+                    done=obligation.done,
+                    required=obligation.required,
+                ),
+                subject=str(obligation.subject_id),
+            )
+            emitted += 1
+    return emitted
