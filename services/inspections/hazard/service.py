@@ -22,6 +22,7 @@ from services.inspections.hazard.state_machine import DEADLINE_STATES, TRANSITIO
 from services.inspections.runtime import runtime
 from services.inspections.settings import get_inspections_settings
 from services.inspections.units.models import SupervisedUnit
+from services.inspections.units.service import ensure_may_act_on_unit, unit_for
 from shared.auth import Principal, Role
 from shared.clock import local_today, utc_now
 from shared.db import where_given
@@ -38,12 +39,6 @@ from shared.events.contracts.inspections import (
     HazardVerificationFailedV1,
 )
 from shared.events.contracts.registry import ProductionStatus
-
-
-def ensure_may_act_on_unit(user: Principal, unit: SupervisedUnit) -> None:
-    user.ensure_may_see_enterprise(unit.id)
-    if user.own_grids_only and unit.grid_id not in user.grid_ids:
-        raise Forbidden("只能处理本人负责网格内的单位 / grid staff act only within their own grids")
 
 
 def _record(
@@ -118,10 +113,7 @@ def report_hazard(
                     field="Idempotency-Key",
                 )
             return session.get(Hazard, previous.hazard_id), False
-    unit = session.get(SupervisedUnit, data.unit_id)
-    if unit is None:
-        raise InvalidInput(f"单位未知 / unit {data.unit_id} is not known", field="unit_id")
-    ensure_may_act_on_unit(user, unit)
+    unit = unit_for(session, data.unit_id, user)
     if unit.production_status == ProductionStatus.closed:
         raise InvalidInput("单位已关闭 / the unit is closed", field="unit_id")
     if user.own_enterprise_only and data.source != HazardSource.self_report:

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from services.inspections.hazard.schemas import HazardReport
-from services.inspections.hazard.service import ensure_may_act_on_unit, report_hazard
+from services.inspections.hazard.service import report_hazard
 from services.inspections.inspection.models import (
     ChecklistTemplate,
     Inspection,
@@ -17,6 +17,7 @@ from services.inspections.inspection.models import (
 from services.inspections.inspection.schemas import ChecklistIn, InspectionIn
 from services.inspections.runtime import runtime
 from services.inspections.units.models import SupervisedUnit
+from services.inspections.units.service import ensure_may_act_on_unit, unit_for
 from shared.auth import Principal, Role
 from shared.clock import local_today
 from shared.errors import Forbidden, InvalidInput, NotFound
@@ -62,10 +63,7 @@ def record_inspection(session: Session, data: InspectionIn, user: Principal) -> 
         raise Forbidden(
             f"{data.kind.value} 由 {', '.join(sorted(KIND_ROLES[data.kind]))} 进行 / is done by those roles"
         )
-    unit = session.get(SupervisedUnit, data.unit_id)
-    if unit is None:
-        raise InvalidInput(f"单位未知 / unit {data.unit_id} is not known", field="unit_id")
-    ensure_may_act_on_unit(user, unit)
+    unit = unit_for(session, data.unit_id, user)
     if data.inspected_on > local_today():
         raise InvalidInput("检查日期在将来 / the inspection date is in the future", field="inspected_on")
     template = session.get(ChecklistTemplate, data.template_id)

@@ -6,11 +6,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services.inspections.hazard.service import ensure_may_act_on_unit
 from services.inspections.risk.bands import COLOUR_ORDER, TABLES
 from services.inspections.risk.models import RiskAssessment
 from services.inspections.runtime import runtime
-from services.inspections.units.models import SupervisedUnit
+from services.inspections.units.service import unit_for
 from shared.auth import Principal
 from shared.clock import utc_now
 from shared.errors import InvalidInput
@@ -70,10 +69,7 @@ def unit_colour(session: Session, unit_id: uuid.UUID) -> str:
 
 
 def assess(session: Session, data: AssessmentIn, user: Principal) -> RiskAssessment:
-    unit = session.get(SupervisedUnit, data.unit_id)
-    if unit is None:
-        raise InvalidInput(f"单位未知 / unit {data.unit_id} is not known", field="unit_id")
-    ensure_may_act_on_unit(user, unit)
+    unit = unit_for(session, data.unit_id, user)
     _check_factors(data)
     table = TABLES[data.method]
     score = table.score(data.factors)
@@ -111,10 +107,7 @@ def assess(session: Session, data: AssessmentIn, user: Principal) -> RiskAssessm
 
 
 def assessments(session: Session, unit_id: uuid.UUID, user: Principal) -> list[RiskAssessment]:
-    unit = session.get(SupervisedUnit, unit_id)
-    if unit is None:
-        raise InvalidInput(f"单位未知 / unit {unit_id} is not known", field="unit_id")
-    ensure_may_act_on_unit(user, unit)
+    unit_for(session, unit_id, user)
     return list(
         session.scalars(
             select(RiskAssessment)
