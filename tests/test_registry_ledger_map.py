@@ -199,3 +199,32 @@ def test_other_services_hold_the_registrys_units_grids_people_and_duties(clients
         )
     )
     assert count("SELECT count(*) FROM reporting.reporting_grid") == 1
+
+
+def test_people_ledger_imports_all_or_nothing(clients, auth, grid):
+    registry = clients["registry"]
+    code = credit_code()
+    registry.post(
+        "/enterprises", json={"name": "用人单位", "credit_code": code, "grid_id": grid["id"]}, headers=auth()
+    )
+    header = ["姓名", "电话", "邮箱", "职务", "所属企业信用代码"]
+    bad = xlsx(
+        [
+            ["王五", "13900001111", "wang@example.com", "安全员", code],
+            ["赵六", "phone?", "", "", "91320500MA9999999X"],
+        ],
+        header,
+    )
+    rejected = registry.post("/ledger/people/import", files={"file": ("people.xlsx", bad)}, headers=auth())
+    assert rejected.status_code == 422
+    assert {(p["row"], p["column"]) for p in rejected.json()["errors"]} == {
+        (3, "所属企业信用代码"),
+        (3, "电话"),
+    }
+    assert count("SELECT count(*) FROM registry.person") == 0
+    good = xlsx(
+        [["王五", "13900001111", "wang@example.com", "安全员", code], ["赵六", "", "", "网格员", ""]], header
+    )
+    imported = registry.post("/ledger/people/import", files={"file": ("people.xlsx", good)}, headers=auth())
+    assert imported.json() == {"imported": 2}
+    assert count("SELECT count(*) FROM registry.person WHERE enterprise_id IS NOT NULL") == 1
