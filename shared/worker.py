@@ -39,11 +39,20 @@ def create_worker(runtime: ServiceRuntime) -> tuple[Celery, EventConsumer]:
 
     @app.task(name=purge_outbox_task_name(runtime.name))
     def purge_outbox() -> int:
-        """Delete outbox rows published longer ago than the retention period."""
-        outbox = runtime.tables.outbox
+        """Delete published outbox rows, and processed-event records, older than the retention period.
+
+        Redeliveries come within hours (retries, visibility timeout), so a record kept for days
+        still stops every duplicate.
+        """
+        tables = runtime.tables
         cutoff = datetime.now(UTC) - timedelta(days=settings.outbox_retention_days)
         with runtime.transaction() as session:
-            deleted = session.execute(delete(outbox).where(outbox.c.published_at < cutoff)).rowcount
+            deleted = session.execute(
+                delete(tables.outbox).where(tables.outbox.c.published_at < cutoff)
+            ).rowcount
+            deleted += session.execute(
+                delete(tables.processed).where(tables.processed.c.processed_at < cutoff)
+            ).rowcount
         log.info("outbox.purged", rows=deleted)
         return deleted
 

@@ -18,7 +18,7 @@ def test_every_scheduled_task_is_registered_by_its_service_worker():
         assert entry["task"] in worker.celery_app.tasks, entry
 
 
-def test_purge_outbox_deletes_only_old_published_events(workers):
+def test_purge_deletes_only_old_published_events_and_old_inbox_records(workers):
     engine = get_engine(os.environ["DATABASE_URL"])
     old = datetime.now(UTC) - timedelta(days=40)
     with engine.begin() as conn:
@@ -30,6 +30,13 @@ def test_purge_outbox_deletes_only_old_published_events(workers):
                 ),
                 {"t": event_type, "p": published},
             )
+        conn.execute(
+            text(
+                "INSERT INTO reporting.processed_event (consumer, event_id, event_type, processed_at) VALUES "
+                "('reporting', gen_random_uuid(), 'old', :old), ('reporting', gen_random_uuid(), 'recent', now())"
+            ),
+            {"old": old},
+        )
     for _ in range(2):  # a second run changes nothing more
         celery_app.send_task("reporting.purge_outbox", queue="reporting")
 
@@ -38,3 +45,6 @@ def test_purge_outbox_deletes_only_old_published_events(workers):
             return sorted(conn.execute(text("SELECT event_type FROM reporting.outbox")).scalars())
 
     wait_until(lambda: remaining() == ["pending", "recent"])
+    with engine.connect() as conn:
+        kept = conn.execute(text("SELECT event_type FROM reporting.processed_event")).scalars().all()
+    assert kept == ["recent"]
