@@ -1,6 +1,7 @@
 """Notifications API: `uvicorn services.notifications.app:app`."""
 
 from services.notifications.directory.api import router as directory_router
+from services.notifications.inbox.api import router as inbox_router
 from services.notifications.runtime import runtime
 from services.notifications.worker import consumer
 from shared.events.dead_letters_api import dead_letter_router
@@ -10,5 +11,5 @@ app = create_app(
     runtime,
     title="GridSafe 通知 Notifications",
     description="Inbox, email, SMS and webhooks; reminders and the escalation ladder.",
-    routers=[directory_router, dead_letter_router(consumer)],
+    routers=[inbox_router, directory_router, dead_letter_router(consumer)],
 )

@@ -9,7 +9,19 @@ from functools import lru_cache
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "registry": ("risk.assessed",),
     "inspections": ("enterprise.*", "grid.*"),
-    "notifications": ("enterprise.*", "grid.*", "person.*", "assignment.*"),
+    "notifications": (
+        "enterprise.*",
+        "grid.*",
+        "person.*",
+        "assignment.*",
+        "hazard.reported",
+        "hazard.escalated",
+        "hazard.rectification_ordered",
+        "hazard.due_soon",
+        "hazard.overdue",
+        "hazard.refused",
+        "hazard.closed",
+    ),
     "reporting": ("enterprise.*", "grid.*"),
 }
 

@@ -1,0 +1,30 @@
+import uuid
+from datetime import datetime
+
+from sqlalchemy import DateTime, Index, String, Text, UniqueConstraint, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from services.notifications.runtime import Base
+
+
+class InboxMessage(Base):
+    """A message in a person's in-app inbox (站内消息): the channel every other one falls back to."""
+
+    __tablename__ = "inbox_message"
+    __table_args__ = (
+        UniqueConstraint("event_id", "person_id"),  # one message per event and recipient
+        Index("ix_inbox_message_user_created", "user_id", "created_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    person_id: Mapped[uuid.UUID]
+    user_id: Mapped[uuid.UUID | None]
+    event_id: Mapped[uuid.UUID]
+    event_type: Mapped[str] = mapped_column(String(60))
+    subject_id: Mapped[uuid.UUID | None]
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    urgent: Mapped[bool]
+    why: Mapped[str] = mapped_column(String(200))  # which routing rule chose this recipient
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
