@@ -221,3 +221,28 @@ def test_checklists_list_every_required_rule_and_the_ten_haves(clients, auth, gr
         headers=auth(),
     ).json()
     assert len(haves) == 10 and [h for h in haves if h["in_place"]][0]["item"] == "office"
+
+
+def test_hazard_sources_of_a_unit(clients, auth, grid):
+    registry = clients["registry"]
+    unit = registry.post("/enterprises", json=enterprise_payload(grid["id"]), headers=auth()).json()
+    own = auth(Role.enterprise_user, enterprise_id=uuid.UUID(unit["id"]))
+    created = registry.post(
+        f"/enterprises/{unit['id']}/hazard-sources",
+        json={"kind": "major_hazard_source", "name": "液氨储罐", "location": "罐区"},
+        headers=own,
+    )
+    assert created.status_code == 201
+    bad_kind = registry.post(
+        f"/enterprises/{unit['id']}/hazard-sources", json={"kind": "volcano", "name": "x"}, headers=own
+    )
+    assert bad_kind.status_code == 422 and bad_kind.json()["errors"][0]["loc"] == "body.kind"
+    other = auth(Role.enterprise_user, enterprise_id=uuid.uuid4())
+    assert (
+        registry.post(
+            f"/enterprises/{unit['id']}/hazard-sources", json={"kind": "key_area", "name": "x"}, headers=other
+        ).status_code
+        == 403
+    )
+    listed = registry.get(f"/enterprises/{unit['id']}/hazard-sources", headers=auth(Role.auditor)).json()
+    assert [(s["kind"], s["name"]) for s in listed] == [("major_hazard_source", "液氨储罐")]

@@ -41,11 +41,7 @@ def rules(session: DbSession, _: CurrentUser) -> list[RuleOut]:
 
 @router.patch("/rules/{code}", summary="调整频次 / change how often, the grace, or switch a rule off")
 def change_rule(code: str, data: service.RuleChange, session: DbSession, _: Admin) -> RuleOut:
-    rule = service.get_rule(session, code)
-    for name, value in data.model_dump(exclude_none=True).items():
-        setattr(rule, name, value)
-    session.flush()
-    return RuleOut.model_validate(rule)
+    return RuleOut.model_validate(service.change_rule(session, code, data))
 
 
 @router.get("/status", summary="完成情况 / what is done, due or missed in a period")

@@ -81,6 +81,14 @@ def get_rule(session: Session, code: str) -> CadenceRule:
     return rule
 
 
+def change_rule(session: Session, code: str, data: RuleChange) -> CadenceRule:
+    rule = get_rule(session, code)
+    for name, value in data.model_dump(exclude_none=True).items():
+        setattr(rule, name, value)
+    session.flush()
+    return rule
+
+
 def obligations(
     session: Session, rule: CadenceRule, on: date, today: date, user: Principal | None
 ) -> list[Obligation]:

@@ -5,11 +5,10 @@ from datetime import datetime
 
 from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
 
 from services.registry.deps import DbSession
-from services.registry.enterprise.service import get_enterprise
-from services.registry.hazard_source.models import HazardSource, HazardSourceKind
+from services.registry.hazard_source import service
+from services.registry.hazard_source.models import HazardSourceKind
 from shared.auth import CurrentUser, UnitEditor
 
 router = APIRouter(tags=["hazard sources 危险源"])
@@ -40,21 +39,11 @@ class HazardSourceOut(HazardSourceCreate):
 def create_hazard_source(
     enterprise_id: uuid.UUID, data: HazardSourceCreate, session: DbSession, user: UnitEditor
 ) -> HazardSourceOut:
-    get_enterprise(session, enterprise_id, user)
-    source = HazardSource(id=uuid.uuid4(), enterprise_id=enterprise_id, **data.model_dump())
-    session.add(source)
-    session.flush()
-    return HazardSourceOut.model_validate(source)
+    return HazardSourceOut.model_validate(service.register(session, enterprise_id, data.model_dump(), user))
 
 
 @router.get("/enterprises/{enterprise_id}/hazard-sources", summary="危险源清单 / a unit's hazard sources")
 def list_hazard_sources(
     enterprise_id: uuid.UUID, session: DbSession, user: CurrentUser
 ) -> list[HazardSourceOut]:
-    get_enterprise(session, enterprise_id, user)
-    rows = session.scalars(
-        select(HazardSource)
-        .where(HazardSource.enterprise_id == enterprise_id)
-        .order_by(HazardSource.kind, HazardSource.name)
-    )
-    return [HazardSourceOut.model_validate(r) for r in rows]
+    return [HazardSourceOut.model_validate(r) for r in service.of_enterprise(session, enterprise_id, user)]
