@@ -130,6 +130,8 @@ def require_roles(*roles: Role):  # noqa: ANN201 - returns a FastAPI dependency
     return Depends(check)
 
 
+ZoneAdmin = Annotated[Principal, require_roles(Role.zone_admin)]
+
 # Who may edit a unit's own records (people, organisation, hazard sources, rules): the committee,
 # or the enterprise itself (service functions check it is their own enterprise).
 UnitEditor = Annotated[Principal, require_roles(Role.zone_admin, Role.enterprise_user)]

@@ -26,12 +26,14 @@ class DeadLetterOut(BaseModel):
     envelope: dict[str, Any]
 
 
+ZONE_ADMIN = require_roles(Role.zone_admin)
+
+
 def dead_letter_router(consumer: EventConsumer) -> APIRouter:
     router = APIRouter(prefix="/admin/dead-letters", tags=["admin"])
     table = consumer.runtime.tables.dead_letter
-    admin = require_roles(Role.zone_admin)
 
-    @router.get("", summary="死信列表 / dead-lettered events", dependencies=[admin])
+    @router.get("", summary="死信列表 / dead-lettered events", dependencies=[ZONE_ADMIN])
     def list_dead_letters(
         pending_only: bool = True,
         after_id: Annotated[int, Query(ge=0)] = 0,
@@ -44,7 +46,9 @@ def dead_letter_router(consumer: EventConsumer) -> APIRouter:
             return [DeadLetterOut.model_validate(dict(r._mapping)) for r in session.execute(query)]
 
     @router.post(
-        "/{dead_letter_id}/replay", summary="重放死信 / replay a dead-lettered event", dependencies=[admin]
+        "/{dead_letter_id}/replay",
+        summary="重放死信 / replay a dead-lettered event",
+        dependencies=[ZONE_ADMIN],
     )
     def replay_dead_letter(dead_letter_id: int) -> DeadLetterOut:
         with consumer.runtime.transaction() as session:

@@ -1,22 +1,18 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from services.inspections.cadence import service
 from services.inspections.cadence.models import CadenceRule
 from services.inspections.cadence.periods import Period
-from services.inspections.runtime import runtime
-from shared.auth import CurrentUser, Principal, Role, require_roles
+from services.inspections.deps import DbSession
+from shared.auth import CurrentUser, ZoneAdmin
 from shared.clock import local_today
-from shared.deps import transactional_session
 
 router = APIRouter(prefix="/cadences", tags=["cadences 检查频次"])
-DbSession = Annotated[Session, Depends(transactional_session(runtime), scope="function")]
-Admin = Annotated[Principal, require_roles(Role.zone_admin)]
 
 
 class RuleOut(BaseModel):
@@ -40,7 +36,7 @@ def rules(session: DbSession, _: CurrentUser) -> list[RuleOut]:
 
 
 @router.patch("/rules/{code}", summary="调整频次 / change how often, the grace, or switch a rule off")
-def change_rule(code: str, data: service.RuleChange, session: DbSession, _: Admin) -> RuleOut:
+def change_rule(code: str, data: service.RuleChange, session: DbSession, _: ZoneAdmin) -> RuleOut:
     return RuleOut.model_validate(service.change_rule(session, code, data))
 
 

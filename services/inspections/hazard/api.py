@@ -2,9 +2,9 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Header, Query, Response, UploadFile, status
-from sqlalchemy.orm import Session
+from fastapi import APIRouter, File, Header, Query, Response, UploadFile, status
 
+from services.inspections.deps import DbSession
 from services.inspections.hazard import penalties, service
 from services.inspections.hazard.schemas import (
     EvidenceOut,
@@ -14,15 +14,12 @@ from services.inspections.hazard.schemas import (
     TransitionOut,
 )
 from services.inspections.hazard.state_machine import TRANSITIONS, allowed_actions
-from services.inspections.runtime import runtime
 from services.inspections.settings import get_inspections_settings
 from shared.auth import CurrentUser, Principal, Role, require_roles
 from shared.clock import local_today
-from shared.deps import transactional_session
 from shared.events.contracts.inspections import HazardGrade, HazardSource, HazardState
 
 router = APIRouter(prefix="/hazards", tags=["hazards 事故隐患台帐"])
-DbSession = Annotated[Session, Depends(transactional_session(runtime), scope="function")]
 Reporter = Annotated[
     Principal,
     require_roles(

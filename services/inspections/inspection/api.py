@@ -1,10 +1,10 @@
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, status
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.inspections.deps import DbSession
 from services.inspections.inspection import service
 from services.inspections.inspection.models import ChecklistTemplate
 from services.inspections.inspection.schemas import (
@@ -14,13 +14,9 @@ from services.inspections.inspection.schemas import (
     InspectionOut,
     ItemOut,
 )
-from services.inspections.runtime import runtime
-from shared.auth import CurrentUser, Principal, Role, require_roles
-from shared.deps import transactional_session
+from shared.auth import CurrentUser, ZoneAdmin
 
 router = APIRouter(tags=["inspections 检查"])
-DbSession = Annotated[Session, Depends(transactional_session(runtime), scope="function")]
-Admin = Annotated[Principal, require_roles(Role.zone_admin)]
 
 
 def _out(session: Session, inspection) -> InspectionOut:  # noqa: ANN001
@@ -31,7 +27,7 @@ def _out(session: Session, inspection) -> InspectionOut:  # noqa: ANN001
 @router.post(
     "/checklists", status_code=status.HTTP_201_CREATED, summary="发布检查表 / publish a checklist version"
 )
-def publish_checklist(data: ChecklistIn, session: DbSession, _: Admin) -> ChecklistOut:
+def publish_checklist(data: ChecklistIn, session: DbSession, _: ZoneAdmin) -> ChecklistOut:
     return ChecklistOut.model_validate(service.publish_checklist(session, data))
 
 

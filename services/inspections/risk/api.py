@@ -1,23 +1,19 @@
 import uuid
 from dataclasses import asdict
 from datetime import datetime
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy.orm import Session
 
+from services.inspections.deps import DbSession
 from services.inspections.hazard.api import Reporter
 from services.inspections.risk import service
 from services.inspections.risk.bands import TABLES
 from services.inspections.risk.service import AssessmentIn
-from services.inspections.runtime import runtime
 from shared.auth import CurrentUser
-from shared.deps import transactional_session
 from shared.events.contracts.registry import RiskColour
 
 router = APIRouter(prefix="/risk-assessments", tags=["risk 风险分级"])
-DbSession = Annotated[Session, Depends(transactional_session(runtime), scope="function")]
 
 
 class AssessmentOut(BaseModel):

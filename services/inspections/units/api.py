@@ -1,20 +1,16 @@
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Depends
-from sqlalchemy.orm import Session
+from fastapi import APIRouter
 
+from services.inspections.deps import DbSession
 from services.inspections.hazard.penalties import PenaltySummary, summary
-from services.inspections.runtime import runtime
 from services.inspections.units.models import SupervisedUnit
 from services.inspections.units.schemas import SupervisedUnitOut
 from shared.auth import CurrentUser
 from shared.clock import local_today
-from shared.deps import transactional_session
 from shared.errors import NotFound
 
 router = APIRouter(prefix="/units", tags=["units 受监管单位"])
-DbSession = Annotated[Session, Depends(transactional_session(runtime), scope="function")]
 
 
 @router.get("/{unit_id}", summary="单位(来自台账) / a unit as known to inspections")

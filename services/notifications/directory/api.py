@@ -1,18 +1,14 @@
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy.orm import Session
 
+from services.notifications.deps import DbSession
 from services.notifications.directory.models import UnitContact
-from services.notifications.runtime import runtime
 from shared.auth import CurrentUser
-from shared.deps import transactional_session
 from shared.errors import NotFound
 
 router = APIRouter(prefix="/directory", tags=["directory 通讯录"])
-DbSession = Annotated[Session, Depends(transactional_session(runtime), scope="function")]
 
 
 class UnitContactOut(BaseModel):
