@@ -10,7 +10,9 @@ import psycopg2
 import pytest
 import redis
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
+from tests.support.channels import HttpSink, MailSink, channel_settings
 from tests.support.servers import TEST_REDIS_DB, resolve_servers, with_database, with_redis_db
 
 # Fast retries and polling in tests; the production defaults are in shared/settings.py.
@@ -38,12 +40,17 @@ def pytest_configure(config: pytest.Config) -> None:
     admin.cursor().execute(f'CREATE DATABASE "{database}"')
     admin.close()
     os.environ.update(TEST_SETTINGS)
+    mail, http = MailSink(), HttpSink()
+    mail.controller.start()
+    os.environ.update(channel_settings(mail, http))
+    config.stash[_sinks_key] = (mail, http)
     os.environ["DATABASE_URL"] = with_database(servers.postgres_url, database)
     os.environ["REDIS_URL"] = with_redis_db(servers.redis_url, TEST_REDIS_DB)
     config.stash[_servers_key] = (servers, database)
 
 
 _servers_key = pytest.StashKey[tuple]()
+_sinks_key = pytest.StashKey[tuple]()
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -51,6 +58,10 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         return
     servers, database = config.stash[_servers_key]
     from shared.db import get_engine
+
+    mail, http = config.stash[_sinks_key]
+    mail.controller.stop()
+    http.server.shutdown()
 
     get_engine(os.environ["DATABASE_URL"]).dispose()
     admin = psycopg2.connect(_libpq(servers.postgres_url))
@@ -94,12 +105,7 @@ SCHEMAS = ("registry", "inspections", "notifications", "reporting", "probe")
 SEEDED_TABLES = ("inspections.cadence_rule",)  # reference data that migrations insert
 
 
-@pytest.fixture(autouse=True)
-def clean_state(migrated_database: None) -> Iterator[None]:
-    """Each test starts with empty tables and an empty test Redis database."""
-    from shared.db import get_engine
-
-    engine = get_engine(os.environ["DATABASE_URL"])
+def _truncate_all(engine) -> None:  # noqa: ANN001
     with engine.begin() as conn:
         conn.execute(text("SET LOCAL lock_timeout = '20s'"))  # a leaked transaction fails loudly
         tables = conn.execute(
@@ -112,8 +118,40 @@ def clean_state(migrated_database: None) -> Iterator[None]:
         conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         for table in SEEDED_TABLES:
             conn.execute(text(f"INSERT INTO {table} SELECT * FROM test_seeds.{table.replace('.', '__')}"))
+
+
+@pytest.fixture(autouse=True)
+def clean_state(migrated_database: None) -> Iterator[None]:
+    """Each test starts with empty tables and an empty test Redis database."""
+    from shared.db import get_engine
+
+    engine = get_engine(os.environ["DATABASE_URL"])
+    redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
+    for attempt in range(5):  # a worker may still be finishing the last test's deliveries
+        try:
+            _truncate_all(engine)
+            break
+        except OperationalError as exc:
+            if "deadlock" not in str(exc) or attempt == 4:
+                raise
     redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
     yield
+
+
+@pytest.fixture
+def mail(request: pytest.FixtureRequest) -> MailSink:
+    """The SMTP server notifications sends to (emptied for each test)."""
+    sink = request.config.stash[_sinks_key][0]
+    sink.reset()
+    return sink
+
+
+@pytest.fixture
+def http_sink(request: pytest.FixtureRequest) -> HttpSink:
+    """The HTTP server playing the SMS gateway (/sms) and webhook receivers (emptied for each test)."""
+    sink = request.config.stash[_sinks_key][1]
+    sink.reset()
+    return sink
 
 
 @pytest.fixture(scope="session")

@@ -40,7 +40,9 @@ def test_contract_schema_matches_its_snapshot(key):
 def test_each_subscriber_handles_exactly_what_it_subscribes_to(service):
     consumer = importlib.import_module(f"services.{service}.worker").consumer
     subscribed = {t for (t, _) in PUBLISHED if service in subscribers(t)}
-    assert consumer.handled_types == subscribed
+    assert consumer.handled_types <= subscribed, "a handler for events nobody sends this service"
+    if not consumer.observers:  # an observer of every event takes whatever has no handler of its own
+        assert consumer.handled_types == subscribed
 
 
 @given(st.text(alphabet=ALPHABET, min_size=17, max_size=17).filter(lambda s: s[2:8].isdigit()))

@@ -17,7 +17,8 @@ def count(sql: str, **params: object) -> int:
 
 
 def person_with_account(registry, headers, name, username, role):
-    person = registry.post("/people", json={"name": name, "phone": "13800000001"}, headers=headers).json()
+    body = {"name": name, "phone": "13800000001", "email": f"{username}@example.cn"}
+    person = registry.post("/people", json=body, headers=headers).json()
     account = registry.post(
         "/accounts",
         json={"person_id": person["id"], "username": username, "password": "long-enough-1", "roles": [role]},
@@ -26,7 +27,7 @@ def person_with_account(registry, headers, name, username, role):
     return person["id"], account["id"]
 
 
-def test_major_hazard_reaches_the_grid_leaders_inbox_once(clients, workers, relay, auth, grid):
+def test_major_hazard_reaches_the_grid_leaders_inbox_and_email_once(clients, workers, relay, auth, grid, mail):
     relay("registry")
     relay("inspections")
     registry, admin = clients["registry"], auth()
@@ -82,3 +83,9 @@ def test_major_hazard_reaches_the_grid_leaders_inbox_once(clients, workers, rela
     other = clients["notifications"].post(f"/inbox/{messages[1]['id']}/read", headers=auth(Role.auditor))
     assert other.status_code == 404  # someone else's message
     assert count("SELECT count(*) FROM notifications.inbox_message") == 3
+
+    # by email too: ordinary notices by email, urgent ones (a major hazard) by email and SMS
+    wait_until(lambda: len(mail.to("chen.leader@example.cn")) == 2)
+    subjects = sorted(m["Subject"] for m in mail.to("chen.leader@example.cn"))
+    assert all("重大隐患" in s for s in subjects) and "重大隐患上报" in subjects[1] + subjects[0]
+    assert "网格长 陈" in mail.to("chen.leader@example.cn")[0].get_content()

@@ -1,6 +1,8 @@
-"""Every event handler of notifications, imported by the worker so each one registers."""
+"""Every event handler and task of notifications, imported by the worker so each one registers."""
 
+from services.notifications.delivery import tasks as delivery_tasks
 from services.notifications.directory import tasks as directory_tasks
-from services.notifications.inbox import tasks as inbox_tasks
+from services.notifications.escalation import tasks as escalation_tasks
+from services.notifications.webhooks import tasks as webhook_tasks
 
-__all__ = ["directory_tasks", "inbox_tasks"]
+__all__ = ["delivery_tasks", "directory_tasks", "escalation_tasks", "webhook_tasks"]

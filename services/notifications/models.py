@@ -1,9 +1,19 @@
 """Every table of notifications, imported so Alembic sees the whole schema."""
 
+from services.notifications.delivery import models as delivery_models
 from services.notifications.directory import models as directory_models
+from services.notifications.escalation import models as escalation_models
 from services.notifications.inbox import models as inbox_models
 from services.notifications.runtime import runtime
+from services.notifications.webhooks import models as webhook_models
 
 metadata = runtime.metadata
 
-__all__ = ["directory_models", "inbox_models", "metadata"]
+__all__ = [
+    "delivery_models",
+    "directory_models",
+    "escalation_models",
+    "inbox_models",
+    "metadata",
+    "webhook_models",
+]

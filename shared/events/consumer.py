@@ -29,6 +29,7 @@ from shared.runtime import ServiceRuntime
 log = structlog.get_logger(__name__)
 
 Handler = Callable[[Session, Any, CloudEvent], None]
+Observer = Callable[[Session, CloudEvent], None]
 
 
 class PermanentEventError(Exception):
@@ -63,6 +64,7 @@ class EventConsumer:
         self.app = app
         self.name = runtime.name
         self.handlers: dict[tuple[str, int], tuple[type[EventContract], Handler]] = {}
+        self.observers: list[Observer] = []
         self._register_task()
 
     def handles(self, contract: type[EventContract]) -> Callable[[Handler], Handler]:
@@ -73,6 +75,12 @@ class EventConsumer:
             return handler
 
         return register
+
+    def observes_every_event(self, observer: Observer) -> Observer:
+        """Decorator: `observer(session, event)` also sees every event of a known contract, in the
+        same transaction, after the type's own handler if it has one."""
+        self.observers.append(observer)
+        return observer
 
     @property
     def handled_types(self) -> set[str]:
@@ -117,7 +125,7 @@ class EventConsumer:
             finally:
                 clear_context()
 
-    def parse(self, envelope: dict[str, Any]) -> tuple[CloudEvent, EventContract, Handler]:
+    def parse(self, envelope: dict[str, Any]) -> tuple[CloudEvent, EventContract | None, Handler | None]:
         try:
             event = CloudEvent.model_validate(envelope)
         except ValidationError as exc:
@@ -127,6 +135,8 @@ class EventConsumer:
         except UnknownContract as exc:
             raise PermanentEventError(str(exc)) from exc
         entry = self.handlers.get((event.type, event.dataversion))
+        if entry is None and self.observers:
+            return event, None, None
         if entry is None:
             raise PermanentEventError(
                 f"consumer {self.name} has no handler for {event.type} v{event.dataversion}"
@@ -156,7 +166,10 @@ class EventConsumer:
             if claimed is None:
                 log.info("event.duplicate", consumer=self.name, event_id=str(event.id), type=event.type)
                 return "duplicate"
-            handler(session, data, event)
+            if handler is not None:
+                handler(session, data, event)
+            for observer in self.observers:
+                observer(session, event)
         log.info("event.applied", consumer=self.name, event_id=str(event.id), type=event.type)
         return "applied"
 

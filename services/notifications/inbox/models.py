@@ -12,14 +12,16 @@ class InboxMessage(Base):
 
     __tablename__ = "inbox_message"
     __table_args__ = (
-        UniqueConstraint("event_id", "person_id"),  # one message per event and recipient
+        UniqueConstraint("occasion", "person_id"),  # one message per occasion and recipient
         Index("ix_inbox_message_user_created", "user_id", "created_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     person_id: Mapped[uuid.UUID]
     user_id: Mapped[uuid.UUID | None]
-    event_id: Mapped[uuid.UUID]
+    # what the message is about, e.g. "event:<id>" or "ladder:<hazard>:<deadline>:2" (每次只通知一次)
+    occasion: Mapped[str] = mapped_column(String(200))
+    event_id: Mapped[uuid.UUID | None]  # the event that caused it, if one did
     event_type: Mapped[str] = mapped_column(String(60))
     subject_id: Mapped[uuid.UUID | None]
     title: Mapped[str] = mapped_column(String(200))

@@ -13,18 +13,30 @@ from sqlalchemy.orm import Session
 
 from services.notifications.directory.models import DutyHolder, GridStaff
 
-# event type -> audiences; a major hazard adds MAJOR_EXTRA to any hazard event.
+# event type -> audiences told at once; a major hazard adds MAJOR_EXTRA to any of them. Deadlines
+# (due soon, overdue) are told by the reminders and the escalation ladder instead.
 HAZARD_ROUTES: dict[str, tuple[str, ...]] = {
     "hazard.reported": ("unit_principal", "grid_members"),
     "hazard.escalated": ("grid_leader", "safety_office"),
     "hazard.rectification_ordered": ("unit_principal",),
-    "hazard.due_soon": ("unit_principal", "grid_members"),
-    "hazard.overdue": ("unit_principal", "grid_members"),
+    "hazard.verification_failed": ("unit_principal", "grid_members"),
     "hazard.refused": ("enforcement_officers", "safety_office", "grid_leader"),
     "hazard.closed": ("unit_principal", "grid_members"),
 }
 MAJOR_EXTRA = ("grid_leader", "safety_office")
 URGENT_TYPES = frozenset({"hazard.escalated", "hazard.refused"})
+
+# Who hears of a missed inspection (漏检): the grid's staff.
+MISSED_INSPECTION_ROUTE = ("grid_members", "grid_leader")
+
+# The escalation ladder (逾期逐级上报) for an overdue hazard: (step, audiences, urgent); the days
+# after which each step is taken are settings.
+LADDER_STEPS: tuple[tuple[int, tuple[str, ...], bool], ...] = (
+    (1, ("unit_principal", "grid_members"), False),
+    (2, ("grid_leader",), False),
+    (3, ("enforcement_officers", "safety_office"), True),
+)
+DEADLINE_REMINDER_ROUTE = ("unit_principal", "grid_members")
 
 
 def _holders(session: Session, duty: str, scope_id: uuid.UUID | None, today: date) -> list[uuid.UUID]:
@@ -39,7 +51,11 @@ def _holders(session: Session, duty: str, scope_id: uuid.UUID | None, today: dat
 
 
 def recipients(
-    session: Session, audiences: tuple[str, ...], unit_id: uuid.UUID, grid_id: uuid.UUID | None, today: date
+    session: Session,
+    audiences: tuple[str, ...],
+    unit_id: uuid.UUID | None,
+    grid_id: uuid.UUID | None,
+    today: date,
 ) -> dict[uuid.UUID, str]:
     """person id -> the audience that chose them (first one wins)."""
     staff = session.get(GridStaff, grid_id) if grid_id else None
@@ -47,7 +63,7 @@ def recipients(
     for audience in audiences:
         match audience:
             case "unit_principal":
-                people = _holders(session, "principal_person", unit_id, today)
+                people = _holders(session, "principal_person", unit_id, today) if unit_id else []
             case "grid_members":
                 people = list(staff.member_person_ids) if staff else []
             case "grid_leader":

@@ -1,13 +1,64 @@
-"""Reading one's own inbox."""
+"""Telling people (站内消息 first, then their other channels), and reading one's own inbox."""
 
 import uuid
+from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
+from services.notifications.delivery.planning import plan_deliveries, send_after_commit
+from services.notifications.directory.models import PersonContact
 from services.notifications.inbox.models import InboxMessage
 from shared.clock import utc_now
 from shared.errors import NotFound
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something to tell: once per occasion and person, however often it is raised."""
+
+    occasion: str
+    event_type: str
+    title: str
+    body: str
+    urgent: bool
+    subject_id: uuid.UUID | None = None
+    event_id: uuid.UUID | None = None
+
+
+def notify(session: Session, notice: Notice, recipients: dict[uuid.UUID, str]) -> list[InboxMessage]:
+    """Write the notice to each recipient's inbox (person id -> why they are told) and plan its
+    deliveries; recipients already told on this occasion are skipped. Returns the new messages."""
+    if not recipients:
+        return []
+    users = dict(
+        session.execute(
+            select(PersonContact.person_id, PersonContact.user_id).where(
+                PersonContact.person_id.in_(list(recipients))
+            )
+        ).all()
+    )
+    rows = [
+        {
+            "person_id": person_id,
+            "user_id": users.get(person_id),
+            "occasion": notice.occasion,
+            "event_id": notice.event_id,
+            "event_type": notice.event_type,
+            "subject_id": notice.subject_id,
+            "title": notice.title[:200],
+            "body": notice.body,
+            "urgent": notice.urgent,
+            "why": why,
+        }
+        for person_id, why in recipients.items()
+    ]
+    messages = list(
+        session.scalars(insert(InboxMessage).values(rows).on_conflict_do_nothing().returning(InboxMessage))
+    )
+    send_after_commit(session, plan_deliveries(session, messages))
+    return messages
 
 
 def messages(

@@ -1,6 +1,6 @@
 """All event contracts; importing this package registers every one of them."""
 
-from shared.events.contracts import inspections, registry
+from shared.events.contracts import inspections, notifications, registry
 from shared.events.contracts.base import (
     CONTRACTS,
     EventContract,
@@ -15,6 +15,7 @@ __all__ = [
     "UnknownContract",
     "contract_for",
     "inspections",
+    "notifications",
     "registry",
     "schema_uri",
 ]

@@ -1,0 +1,149 @@
+"""Reading deliveries and notices (谁在何时因何被通知了什么), and people's preferences."""
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import select, true
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from services.notifications.delivery.models import (
+    Channel,
+    Delivery,
+    DeliveryAttempt,
+    DeliveryStatus,
+    Preference,
+)
+from services.notifications.delivery.planning import DEFAULT_CHANNELS, DEFAULT_URGENT_CHANNELS
+from services.notifications.delivery.schemas import (
+    DeliveryDetail,
+    DeliveryOut,
+    EventNotices,
+    NoticeOut,
+    PreferenceIn,
+    PreferenceOut,
+)
+from services.notifications.directory.models import PersonContact
+from services.notifications.inbox.models import InboxMessage
+from shared.auth import Principal, Role
+from shared.clock import utc_now
+from shared.db import where_given
+from shared.errors import NotFound
+
+
+def _visible(user: Principal):  # noqa: ANN202 - a SQL condition
+    """The committee and auditors see every delivery; anyone else the deliveries of their own messages."""
+    if user.has(Role.zone_admin, Role.auditor):
+        return true()
+    return Delivery.message_id.in_(select(InboxMessage.id).where(InboxMessage.user_id == user.user_id))
+
+
+def list_deliveries(
+    session: Session,
+    user: Principal,
+    *,
+    channel: Channel | None,
+    status: DeliveryStatus | None,
+    event_id: uuid.UUID | None,
+    subscription_id: uuid.UUID | None,
+    person_id: uuid.UUID | None,
+    before: datetime | None,
+    limit: int,
+) -> list[Delivery]:
+    """Newest first; `before` (the last row's created_at) pages back."""
+    query = where_given(
+        select(Delivery).where(_visible(user)),
+        {
+            Delivery.channel: channel,
+            Delivery.status: status,
+            Delivery.event_id: event_id,
+            Delivery.subscription_id: subscription_id,
+            Delivery.person_id: person_id,
+        },
+    )
+    if before is not None:
+        query = query.where(Delivery.created_at < before)
+    return list(session.scalars(query.order_by(Delivery.created_at.desc(), Delivery.id).limit(limit)))
+
+
+def delivery_detail(session: Session, user: Principal, delivery_id: uuid.UUID) -> DeliveryDetail:
+    delivery = session.scalar(select(Delivery).where(Delivery.id == delivery_id, _visible(user)))
+    if delivery is None:
+        raise NotFound(f"投递不存在 / delivery {delivery_id} not found")
+    attempts = session.scalars(
+        select(DeliveryAttempt)
+        .where(DeliveryAttempt.delivery_id == delivery_id)
+        .order_by(DeliveryAttempt.round, DeliveryAttempt.number)
+    )
+    return DeliveryDetail.model_validate(
+        {
+            **DeliveryOut.model_validate(delivery).model_dump(),
+            "body": delivery.body,
+            "attempt_log": list(attempts),
+        }
+    )
+
+
+def event_notices(session: Session, event_id: uuid.UUID) -> EventNotices:
+    """Everyone told because of one event, why, when, and how each channel fared."""
+    messages = session.scalars(
+        select(InboxMessage).where(InboxMessage.event_id == event_id).order_by(InboxMessage.created_at)
+    ).all()
+    deliveries = session.scalars(
+        select(Delivery).where(Delivery.event_id == event_id).order_by(Delivery.created_at)
+    ).all()
+    by_message: dict[uuid.UUID | None, list[DeliveryOut]] = {}
+    for delivery in deliveries:
+        by_message.setdefault(delivery.message_id, []).append(DeliveryOut.model_validate(delivery))
+    return EventNotices(
+        event_id=event_id,
+        notices=[
+            NoticeOut(
+                person_id=m.person_id,
+                why=m.why,
+                title=m.title,
+                urgent=m.urgent,
+                created_at=m.created_at,
+                read_at=m.read_at,
+                deliveries=by_message.get(m.id, []),
+            )
+            for m in messages
+        ],
+        webhooks=[d for d in by_message.get(None, []) if d.channel == Channel.webhook],
+    )
+
+
+def _person_of(session: Session, user: Principal) -> uuid.UUID:
+    person_id = session.scalar(select(PersonContact.person_id).where(PersonContact.user_id == user.user_id))
+    if person_id is None:
+        raise NotFound("账号未关联人员 / this account is not linked to a person known to notifications")
+    return person_id
+
+
+def my_preference(session: Session, user: Principal) -> PreferenceOut:
+    person_id = _person_of(session, user)
+    preference = session.get(Preference, person_id)
+    if preference is None:
+        return PreferenceOut(
+            person_id=person_id,
+            channels=DEFAULT_CHANNELS,
+            urgent_channels=DEFAULT_URGENT_CHANNELS,
+            digest=False,
+        )
+    return PreferenceOut.model_validate(preference, from_attributes=True)
+
+
+def set_my_preference(session: Session, user: Principal, data: PreferenceIn) -> PreferenceOut:
+    person_id = _person_of(session, user)
+    values = {
+        "channels": sorted(set(data.channels)),
+        "urgent_channels": sorted(set(data.urgent_channels)),
+        "digest": data.digest,
+        "updated_at": utc_now(),
+    }
+    session.execute(
+        insert(Preference)
+        .values(person_id=person_id, **values)
+        .on_conflict_do_update(index_elements=[Preference.person_id], set_=values)
+    )
+    return PreferenceOut(person_id=person_id, **values)

@@ -1,0 +1,149 @@
+"""Hazard notices: told at once on each lifecycle step, reminded before the deadline, and climbed
+up the escalation ladder (逐级上报) while overdue.
+
+Every notice has an occasion key naming the hazard, its current deadline and the step, so each
+is sent once per recipient however often the scheduler runs or an event is redelivered; a new
+deadline (a failed verification) starts the reminders and the ladder afresh, and a hazard that is
+no longer awaiting rectification leaves them.
+"""
+
+import uuid
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.notifications.directory.models import UnitContact
+from services.notifications.escalation.models import HazardWatch
+from services.notifications.inbox.models import InboxMessage
+from services.notifications.inbox.routing import (
+    DEADLINE_REMINDER_ROUTE,
+    HAZARD_ROUTES,
+    LADDER_STEPS,
+    MAJOR_EXTRA,
+    URGENT_TYPES,
+    recipients,
+)
+from services.notifications.inbox.service import Notice, notify
+from services.notifications.settings import get_notifications_settings
+from shared.db import upsert_snapshot
+from shared.events.consumer import RetryLater
+from shared.events.contracts.inspections import HazardEventV1, HazardGrade, HazardState
+from shared.events.envelope import CloudEvent
+
+AWAITING_RECTIFICATION = {HazardState.reported, HazardState.rectifying, HazardState.suspended}
+
+TITLES = {
+    "hazard.reported": "新登记隐患",
+    "hazard.escalated": "重大隐患上报",
+    "hazard.rectification_ordered": "限期整改通知",
+    "hazard.verification_failed": "复查未通过,需重新整改",
+    "hazard.refused": "拒不整改,已移交执法",
+    "hazard.closed": "隐患已销号",
+}
+GRADES = {HazardGrade.general.value: "一般隐患", HazardGrade.major.value: "重大隐患"}
+
+
+def known_unit(session: Session, unit_id: uuid.UUID) -> UnitContact:
+    unit = session.get(UnitContact, unit_id)
+    if unit is None:  # the registry's event has not arrived yet: try again later, never drop
+        raise RetryLater(f"unit {unit_id} not yet known to notifications")
+    return unit
+
+
+def on_hazard_event(session: Session, data: HazardEventV1, event: CloudEvent, today: date) -> None:
+    """Keep the hazard's copy, tell whoever this step concerns, and run its reminders."""
+    unit = known_unit(session, data.unit_id)
+    upsert_snapshot(
+        session,
+        HazardWatch,
+        {
+            "hazard_id": data.hazard_id,
+            "unit_id": data.unit_id,
+            "grid_id": data.grid_id,
+            "grade": data.grade.value,
+            "category": data.category,
+            "state": data.state.value,
+            "open": data.state in AWAITING_RECTIFICATION,
+            "deadline": data.deadline,
+            "source_time": event.time,
+        },
+        key="hazard_id",
+    )
+    if event.type in HAZARD_ROUTES:
+        audiences = HAZARD_ROUTES[event.type]
+        if data.grade == HazardGrade.major:
+            audiences = (*audiences, *MAJOR_EXTRA)
+        deadline = f",整改期限 {data.deadline}" if data.deadline else ""
+        grade = GRADES[data.grade.value]
+        notice = Notice(
+            occasion=f"event:{event.id}",
+            event_type=event.type,
+            title=f"【{grade}】{TITLES[event.type]}:{unit.unit_name}",
+            body=f"{unit.unit_name} {data.category}类{grade},当前状态 {data.state.value}{deadline}。{data.reason or ''}",
+            urgent=event.type in URGENT_TYPES or data.grade == HazardGrade.major,
+            subject_id=data.hazard_id,
+            event_id=event.id,
+        )
+        notify(session, notice, recipients(session, audiences, data.unit_id, data.grid_id, today))
+    watch = session.get(HazardWatch, data.hazard_id)
+    if watch is not None and watch.source_time == event.time:  # this event is the latest word
+        remind_and_escalate(session, today, [watch])
+
+
+def _hazard_notice(watch: HazardWatch, unit: UnitContact, occasion: str, title: str, urgent: bool) -> Notice:
+    grade = GRADES[watch.grade]
+    return Notice(
+        occasion=f"{occasion}:{watch.hazard_id}:{watch.deadline}",
+        event_type=f"reminder.{occasion}",
+        title=f"【{grade}】{title}:{unit.unit_name}",
+        body=f"{unit.unit_name} {watch.category}类{grade},整改期限 {watch.deadline}。请督促按期整改并上传整改证据。",
+        urgent=urgent or watch.grade == HazardGrade.major.value,
+        subject_id=watch.hazard_id,
+    )
+
+
+def remind_and_escalate(session: Session, today: date, watches: list[HazardWatch]) -> list[InboxMessage]:
+    """Deadline reminders and ladder steps due on `today` for these hazards; returns new messages."""
+    settings = get_notifications_settings()
+    sent: list[InboxMessage] = []
+    for watch in watches:
+        if not watch.open or watch.deadline is None:
+            continue
+        unit = session.get(UnitContact, watch.unit_id)
+        if unit is None:
+            continue
+        days_left = (watch.deadline - today).days
+        notices: list[tuple[Notice, tuple[str, ...]]] = []
+        if days_left >= 0:  # the deadline day itself still counts as in time
+            due = [d for d in settings.reminder_days_before_deadline if days_left <= d]
+            if due:
+                title = f"整改期限还剩 {days_left} 天" if days_left else "今天是整改期限"
+                notices.append(
+                    (_hazard_notice(watch, unit, f"due{min(due)}d", title, False), DEADLINE_REMINDER_ROUTE)
+                )
+        else:
+            overdue_days = -days_left
+            after = {1: 1, 2: settings.ladder_leader_after_days, 3: settings.ladder_enforcement_after_days}
+            for step, audiences, urgent in LADDER_STEPS:
+                if overdue_days >= after[step]:
+                    title = f"整改逾期 {overdue_days} 天,逐级上报(第{step}级)"
+                    notices.append((_hazard_notice(watch, unit, f"ladder{step}", title, urgent), audiences))
+            if overdue_days > 1:  # a daily reminder after the first step's notice
+                title = f"整改已逾期 {overdue_days} 天"
+                notices.append(
+                    (_hazard_notice(watch, unit, f"overdue{today}", title, False), DEADLINE_REMINDER_ROUTE)
+                )
+        for notice, audiences in notices:
+            chosen = recipients(session, audiences, watch.unit_id, watch.grid_id, today)
+            sent += notify(session, notice, chosen)
+    return sent
+
+
+def run_reminders(session: Session, today: date) -> int:
+    """The scheduler's pass over every hazard awaiting rectification whose reminders may be due."""
+    horizon = max(get_notifications_settings().reminder_days_before_deadline, default=0)
+    watches = session.scalars(
+        select(HazardWatch).where(HazardWatch.open, HazardWatch.deadline <= today + timedelta(days=horizon))
+    ).all()
+    return len(remind_and_escalate(session, today, list(watches)))

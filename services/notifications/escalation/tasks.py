@@ -1,0 +1,60 @@
+"""Hazard and inspection events that tell people, and the scheduler's reminder pass."""
+
+from datetime import date
+
+import structlog
+from sqlalchemy.orm import Session
+
+from services.notifications.escalation.service import known_unit, on_hazard_event, run_reminders
+from services.notifications.inbox.routing import MISSED_INSPECTION_ROUTE, recipients
+from services.notifications.inbox.service import Notice, notify
+from services.notifications.worker import celery_app, consumer, runtime
+from shared.clock import local_today
+from shared.events.contracts import CONTRACTS
+from shared.events.contracts.inspections import HazardEventV1, InspectionMissedV1
+from shared.events.envelope import CloudEvent
+
+log = structlog.get_logger(__name__)
+
+SEND_REMINDERS_TASK = "notifications.send_reminders"
+
+
+def handle_hazard_event(session: Session, data: HazardEventV1, event: CloudEvent) -> None:
+    on_hazard_event(session, data, event, local_today())
+
+
+for contract in CONTRACTS.values():
+    if issubclass(contract, HazardEventV1):
+        consumer.handles(contract)(handle_hazard_event)
+
+
+@consumer.handles(InspectionMissedV1)
+def on_inspection_missed(session: Session, data: InspectionMissedV1, event: CloudEvent) -> None:
+    """A required inspection was not done in its period (漏检): the grid's staff hear of it."""
+    unit_name = ""
+    if data.grid_id != data.subject_id:  # the subject is a unit, not the grid itself
+        unit_name = known_unit(session, data.subject_id).unit_name + " "
+    notice = Notice(
+        occasion=f"event:{event.id}",
+        event_type=event.type,
+        title=f"【漏检】{unit_name}{data.period} {data.inspection_kind}",
+        body=f"{unit_name}{data.period}({data.period_start} 至 {data.period_end})应检查 {data.required} 次,"
+        f"实际 {data.done} 次。",
+        urgent=False,
+        subject_id=data.subject_id,
+        event_id=event.id,
+    )
+    unit_id = data.subject_id if unit_name else None
+    notify(
+        session, notice, recipients(session, MISSED_INSPECTION_ROUTE, unit_id, data.grid_id, local_today())
+    )
+
+
+@celery_app.task(name=SEND_REMINDERS_TASK)
+def send_reminders(today: str | None = None) -> int:
+    """Deadline reminders and ladder steps due today (`today` as YYYY-MM-DD moves the clock)."""
+    day = date.fromisoformat(today) if today else local_today()
+    with runtime.transaction() as session:
+        sent = run_reminders(session, day)
+    log.info("reminders.sent", day=str(day), messages=sent)
+    return sent
