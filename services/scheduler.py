@@ -30,4 +30,21 @@ celery_app.conf.beat_schedule = {
         "schedule": 3600.0,
         "options": {"queue": "inspections"},
     },
+    # idempotent: each reminder and ladder step goes once per recipient and occasion
+    "notifications-send-reminders": {
+        "task": "notifications.send_reminders",
+        "schedule": 3600.0,
+        "options": {"queue": "notifications"},
+    },
+    # deliveries whose queue message was lost, or whose next retry is far off
+    "notifications-send-stalled-deliveries": {
+        "task": "notifications.send_stalled_deliveries",
+        "schedule": 60.0,
+        "options": {"queue": "notifications"},
+    },
+    "notifications-send-digests": {
+        "task": "notifications.send_digests",
+        "schedule": crontab(hour=8, minute=0),  # zone time: yesterday's ordinary notices in one email
+        "options": {"queue": "notifications"},
+    },
 }

@@ -27,7 +27,9 @@ def person_with_account(registry, headers, name, username, role):
     return person["id"], account["id"]
 
 
-def test_major_hazard_reaches_the_grid_leaders_inbox_and_email_once(clients, workers, relay, auth, grid, mail):
+def test_major_hazard_reaches_the_grid_leaders_inbox_and_email_once(
+    clients, workers, relay, auth, grid, mail
+):
     relay("registry")
     relay("inspections")
     registry, admin = clients["registry"], auth()

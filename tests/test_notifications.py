@@ -13,11 +13,12 @@ from sqlalchemy import text
 from standardwebhooks.webhooks import Webhook
 
 from services.notifications.delivery import sending
+from services.notifications.delivery.models import Channel, Delivery, DeliveryStatus
 from services.notifications.escalation.service import run_reminders
 from services.notifications.runtime import runtime
 from services.notifications.worker import celery_app, consumer
 from shared.auth import Principal, Role, issue_token
-from shared.clock import local_today
+from shared.clock import local_today, utc_now
 from shared.db import get_engine
 from shared.events.consumer import handle_event_task_name
 from shared.events.contracts.inspections import HazardGrade, HazardState, InspectionMissedV1
@@ -334,3 +335,23 @@ def test_a_missed_inspection_reaches_the_grid_staff(workers):
     )
     assert told(zone.people["leader"], "event:") == 1 and told(zone.people["member"], "event:") == 1
     assert told(zone.people["principal"]) == 0
+
+
+def test_a_delivery_whose_queue_message_was_lost_is_sent_by_the_sweeper(workers, mail):
+    zone = zone_with_people()
+    principal = zone.people["principal"]
+    with runtime.transaction() as session:  # as if the broker was down when the message was written
+        session.add(
+            Delivery(
+                channel=Channel.email,
+                status=DeliveryStatus.pending,
+                person_id=principal.person_id,
+                address=principal.email,
+                subject="整改提醒",
+                body="请按期整改。",
+                next_attempt_at=utc_now() - timedelta(minutes=5),
+            )
+        )
+    celery_app.send_task("notifications.send_stalled_deliveries", queue="notifications")
+    wait_until(lambda: len(mail.to(principal.email)) == 1)
+    assert deliveries(person_id=str(principal.person_id))[0]["status"] == "sent"
