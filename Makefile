@@ -34,3 +34,4 @@ bench: install  ## benchmarks; they print figures and assert nothing
 	$(PYTHON) -m bench.event_backbone
 	$(PYTHON) -m bench.registry_import
 	$(PYTHON) -m bench.hazards
+	$(PYTHON) -m bench.notifications

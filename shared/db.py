@@ -46,24 +46,26 @@ def upsert_snapshot(session: Session, model: Any, values: dict[str, Any], *, key
     `values` must hold `source_time`, the time of the event carrying the snapshot; an older
     snapshot arriving late (a retry, a slower worker) never overwrites a newer one.
     """
-    statement = insert(model).values(**values)
+    statement = insert(model)  # values as parameters, so the compiled statement is cached
     session.execute(
         statement.on_conflict_do_update(
             index_elements=[key],
             set_={name: statement.excluded[name] for name in values if name != key},
             where=model.source_time < statement.excluded.source_time,
-        )
+        ),
+        [values],
     )
 
 
 def upsert_row(session: Session, model: Any, values: dict[str, Any], *, keys: tuple[str, ...]) -> None:
     """Insert a row or overwrite the one with the same key columns."""
-    statement = insert(model).values(**values)
+    statement = insert(model)
     session.execute(
         statement.on_conflict_do_update(
             index_elements=list(keys),
             set_={name: statement.excluded[name] for name in values if name not in keys},
-        )
+        ),
+        [values],
     )
 
 

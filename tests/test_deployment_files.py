@@ -7,6 +7,8 @@ import dockerfile
 import pytest
 import yaml
 
+from services.inspections.settings import InspectionsSettings
+from services.notifications.settings import NotificationsSettings
 from shared.settings import DEFAULT_PORTS, SERVICE_NAMES, Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,7 +59,8 @@ def test_api_ports_and_health_checks_match_the_settings(service):
 
 
 def test_environment_variables_are_settings_the_code_reads():
-    fields = {name.upper() for name in Settings.model_fields}
+    service_settings = (Settings, InspectionsSettings, NotificationsSettings)
+    fields = {name.upper() for settings in service_settings for name in settings.model_fields}
     for name, spec in APP_SERVICES.items():
         unknown = set(spec["environment"]) - fields
         assert not unknown, f"{name}: {unknown} are not settings"

@@ -86,9 +86,10 @@ def on_hazard_event(session: Session, data: HazardEventV1, event: CloudEvent, to
             event_id=event.id,
         )
         notify(session, notice, recipients(session, audiences, data.unit_id, data.grid_id, today))
-    watch = session.get(HazardWatch, data.hazard_id)
-    if watch is not None and watch.source_time == event.time:  # this event is the latest word
-        remind_and_escalate(session, today, [watch])
+    if data.deadline is not None and data.state in AWAITING_RECTIFICATION:
+        watch = session.get(HazardWatch, data.hazard_id)
+        if watch.source_time == event.time:  # this event is the latest word on the hazard
+            remind_and_escalate(session, today, [watch])
 
 
 def _hazard_notice(watch: HazardWatch, unit: UnitContact, occasion: str, title: str, urgent: bool) -> Notice:

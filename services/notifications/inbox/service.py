@@ -55,7 +55,7 @@ def notify(session: Session, notice: Notice, recipients: dict[uuid.UUID, str]) -
         for person_id, why in recipients.items()
     ]
     messages = list(
-        session.scalars(insert(InboxMessage).values(rows).on_conflict_do_nothing().returning(InboxMessage))
+        session.scalars(insert(InboxMessage).on_conflict_do_nothing().returning(InboxMessage), rows)
     )
     send_after_commit(session, plan_deliveries(session, messages))
     return messages
