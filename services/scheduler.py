@@ -42,6 +42,12 @@ celery_app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"queue": "notifications"},
     },
+    # idempotent: report.overdue once per unit, kind and period
+    "reporting-check-overdue-reports": {
+        "task": "reporting.check_overdue_reports",
+        "schedule": crontab(hour=0, minute=30),  # zone time, just after a due date has passed
+        "options": {"queue": "reporting"},
+    },
     "notifications-send-digests": {
         "task": "notifications.send_digests",
         "schedule": crontab(hour=8, minute=0),  # zone time: yesterday's ordinary notices in one email

@@ -27,9 +27,9 @@ def cjk_font() -> str | None:
     return None
 
 
-def new_figure(width: float, height: float):  # noqa: ANN201 - (figure, axes)
+def new_figure(width: float, height: float, rows: int = 1, cols: int = 1):  # noqa: ANN201 - (figure, axes)
     font = cjk_font()
     if font:
         pyplot.rcParams["font.sans-serif"] = [font, "DejaVu Sans"]
     pyplot.rcParams["axes.unicode_minus"] = False
-    return pyplot.subplots(figsize=(width, height), dpi=100)
+    return pyplot.subplots(rows, cols, figsize=(width, height), dpi=100)

@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     jwt_issuer: str = "gridsafe"
     access_token_minutes: int = Field(480, ge=1)
     zone_timezone: str = Field("Asia/Shanghai", description="Deadlines are computed in this time zone.")
+    monthly_report_due_day: int = Field(
+        20, ge=1, le=28, description="the monthly risk report (月度风险分析报告) is due by this day"
+    )
     log_level: str = "INFO"
     log_json: bool = True
 

@@ -3,6 +3,7 @@
 from services.notifications.delivery import tasks as delivery_tasks
 from services.notifications.directory import tasks as directory_tasks
 from services.notifications.escalation import tasks as escalation_tasks
+from services.notifications.reports import tasks as report_tasks
 from services.notifications.webhooks import tasks as webhook_tasks
 
-__all__ = ["delivery_tasks", "directory_tasks", "escalation_tasks", "webhook_tasks"]
+__all__ = ["delivery_tasks", "directory_tasks", "escalation_tasks", "report_tasks", "webhook_tasks"]

@@ -1,6 +1,10 @@
 """Reporting API: `uvicorn services.reporting.app:app`."""
 
+from services.reporting.assessment.api import router as assessment_router
+from services.reporting.campaign.api import router as campaign_router
+from services.reporting.filings.api import router as filings_router
 from services.reporting.runtime import runtime
+from services.reporting.statistics.api import router as statistics_router
 from services.reporting.units.api import router as units_router
 from services.reporting.worker import consumer
 from shared.events.dead_letters_api import dead_letter_router
@@ -9,6 +13,13 @@ from shared.web import create_app
 app = create_app(
     runtime,
     title="GridSafe 报表 Reporting",
-    description="Monthly risk reports, statistics, grid-member assessment and exports.",
-    routers=[units_router, dead_letter_router(consumer)],
+    description="Monthly risk reports, statutory statistics, assessments, dashboards and exports.",
+    routers=[
+        statistics_router,
+        units_router,
+        filings_router,
+        assessment_router,
+        campaign_router,
+        dead_letter_router(consumer),
+    ],
 )

@@ -1,8 +1,12 @@
 """Every table of reporting, imported so Alembic sees the whole schema."""
 
+from services.reporting.campaign import models as campaign_models
+from services.reporting.facts import models as fact_models
+from services.reporting.filings import models as filing_models
+from services.reporting.journal import models as journal_models
 from services.reporting.runtime import runtime
 from services.reporting.units import models as units_models
 
 metadata = runtime.metadata
 
-__all__ = ["units_models", "metadata"]
+__all__ = ["campaign_models", "fact_models", "filing_models", "journal_models", "metadata", "units_models"]

@@ -17,8 +17,9 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "hazard.*",
         "risk.*",
         "inspection.*",
+        "report.*",
     ),
-    "reporting": ("enterprise.*", "grid.*"),
+    "reporting": ("enterprise.*", "grid.*", "person.*", "hazard.*", "inspection.*", "risk.*"),
 }
 
 

@@ -38,6 +38,10 @@ LADDER_STEPS: tuple[tuple[int, tuple[str, ...], bool], ...] = (
 )
 DEADLINE_REMINDER_ROUTE = ("unit_principal", "grid_members")
 
+# Reports units owe: reminded to the unit's head before the due date; once overdue, its grid member too.
+REPORT_DUE_ROUTE = ("unit_principal",)
+REPORT_OVERDUE_ROUTE = ("unit_principal", "grid_members")
+
 
 def _holders(session: Session, duty: str, scope_id: uuid.UUID | None, today: date) -> list[uuid.UUID]:
     query = select(DutyHolder.person_id).where(

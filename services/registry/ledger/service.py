@@ -17,12 +17,13 @@ from services.registry.enterprise.models import Enterprise
 from services.registry.enterprise.schemas import EnterpriseCreate
 from services.registry.enterprise.service import register_many, resolve_grid
 from services.registry.grid.models import Grid
-from services.registry.ledger.spreadsheet import read_rows, write_xlsx
+from services.registry.ledger.spreadsheet import read_rows
 from services.registry.people.schemas import PersonCreate
 from services.registry.people.service import create_person
 from shared.auth import Principal
 from shared.errors import DomainError, InvalidInput
 from shared.events.contracts.registry import ProductionStatus, UnitKind
+from shared.spreadsheets import write_xlsx
 
 YES = {"是", "y", "yes", "true", "1", "√"}
 NO = {"否", "n", "no", "false", "0", ""}

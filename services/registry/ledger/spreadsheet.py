@@ -5,7 +5,7 @@ import io
 import zipfile
 from collections.abc import Iterator
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from shared.errors import InvalidInput
 
@@ -54,14 +54,3 @@ def _csv_rows(content: bytes, filename: str | None) -> Iterator[list[str]]:
     else:
         raise InvalidInput("无法识别文件编码 / the CSV is neither UTF-8 nor GB18030", field="file")
     return iter(csv.reader(io.StringIO(text)))
-
-
-def write_xlsx(title: str, header: list[str], rows: Iterator[list[object]]) -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title)
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

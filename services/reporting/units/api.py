@@ -1,21 +1,12 @@
-from typing import Annotated
-
 from fastapi import APIRouter
 from pydantic import BaseModel
 from sqlalchemy import func, select
 
-from services.reporting.runtime import runtime
+from services.reporting.deps import DbSession, Supervisor
 from services.reporting.units.models import ReportingUnit
-from shared.auth import Principal, Role, require_roles
-from shared.deps import session_parameter
 from shared.events.contracts.registry import UnitKind
 
 router = APIRouter(prefix="/statistics", tags=["statistics 统计"])
-DbSession = session_parameter(runtime)
-Supervisor = Annotated[
-    Principal,
-    require_roles(Role.zone_admin, Role.leader, Role.grid_member, Role.enforcement_officer, Role.auditor),
-]
 
 
 class UnitCounts(BaseModel):

@@ -21,6 +21,7 @@ class ReportingUnit(Base):
         Enum(ProductionStatus, native_enum=False, length=32)
     )
     grid_id: Mapped[uuid.UUID | None]
+    risk_colour: Mapped[str | None] = mapped_column(String(10))  # 红橙黄蓝, from risk.assessed
     source_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # time of the event it came from
 
 

@@ -3,6 +3,7 @@
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from services.reporting.facts.models import GridStaffing
 from services.reporting.units.models import ReportingGrid, ReportingUnit
 from services.reporting.worker import consumer
 from shared.db import upsert_snapshot
@@ -46,8 +47,20 @@ def on_grid_changed(session: Session, data: GridChangedV1, event: CloudEvent) ->
             "source_time": event.time,
         },
     )
+    upsert_snapshot(
+        session,
+        GridStaffing,
+        {
+            "grid_id": data.grid_id,
+            "leader_person_id": data.leader_person_id,
+            "member_person_ids": data.member_person_ids,
+            "source_time": event.time,
+        },
+        key="grid_id",
+    )
 
 
 @consumer.handles(GridDeletedV1)
 def on_grid_deleted(session: Session, data: GridDeletedV1, _: CloudEvent) -> None:
     session.execute(delete(ReportingGrid).where(ReportingGrid.id == data.grid_id))
+    session.execute(delete(GridStaffing).where(GridStaffing.grid_id == data.grid_id))

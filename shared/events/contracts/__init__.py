@@ -1,6 +1,6 @@
 """All event contracts; importing this package registers every one of them."""
 
-from shared.events.contracts import inspections, notifications, registry
+from shared.events.contracts import inspections, notifications, registry, reporting
 from shared.events.contracts.base import (
     CONTRACTS,
     EventContract,
@@ -17,5 +17,6 @@ __all__ = [
     "inspections",
     "notifications",
     "registry",
+    "reporting",
     "schema_uri",
 ]

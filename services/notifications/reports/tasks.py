@@ -1,0 +1,42 @@
+"""Report events: a filing stops its reminders; an overdue report is told to the unit and its grid."""
+
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from services.notifications.escalation.service import known_unit
+from services.notifications.inbox.routing import REPORT_OVERDUE_ROUTE, recipients
+from services.notifications.inbox.service import Notice, notify
+from services.notifications.reports.models import FiledReport
+from services.notifications.reports.service import REPORT_NAMES
+from services.notifications.worker import consumer
+from shared.clock import local_today
+from shared.events.contracts.reporting import ReportFiledV1, ReportOverdueV1
+from shared.events.envelope import CloudEvent
+from shared.periods import parse_period
+
+
+@consumer.handles(ReportFiledV1)
+def on_report_filed(session: Session, data: ReportFiledV1, _: CloudEvent) -> None:
+    session.execute(
+        insert(FiledReport)
+        .values(unit_id=data.unit_id, kind=data.kind, period=data.period, filed_at=data.filed_at)
+        .on_conflict_do_nothing()
+    )
+
+
+@consumer.handles(ReportOverdueV1)
+def on_report_overdue(session: Session, data: ReportOverdueV1, event: CloudEvent) -> None:
+    unit = known_unit(session, data.unit_id)
+    period = parse_period(data.period)
+    notice = Notice(
+        occasion=f"event:{event.id}",
+        event_type=event.type,
+        title=f"【逾期未报】{unit.unit_name} {period.chinese}{REPORT_NAMES[data.kind]}",
+        body=f"{unit.unit_name}的{period.chinese}{REPORT_NAMES[data.kind]}应于 {data.due_on} 前报送,至今未报,请尽快补报。",
+        urgent=False,
+        subject_id=data.unit_id,
+        event_id=event.id,
+    )
+    notify(
+        session, notice, recipients(session, REPORT_OVERDUE_ROUTE, data.unit_id, data.grid_id, local_today())
+    )

@@ -1,0 +1,164 @@
+"""The monthly grid-member assessment (网格员考核): points per counted item, by weights in settings.
+
+A grid's leader and members share its grid-level items (hazards closed on time, gone overdue,
+escalated, inspections missed); inspections done and hazards found count for the person who did
+them. Every score comes with the counts and points behind it.
+"""
+
+import uuid
+from collections import defaultdict
+
+from pydantic import BaseModel
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from services.reporting.facts.models import (
+    GridStaffing,
+    HazardFact,
+    InspectionFact,
+    MissedInspectionFact,
+    ReportingPerson,
+)
+from services.reporting.settings import get_reporting_settings
+from services.reporting.units.models import ReportingGrid
+from shared.periods import Period
+
+METRIC_LABELS = {
+    "inspections_done": "完成检查 / inspections done",
+    "hazards_found": "发现隐患 / hazards found",
+    "closed_on_time": "所辖网格按期销号 / closed on time in own grids",
+    "overdue": "所辖网格逾期 / gone overdue in own grids",
+    "escalated": "所辖网格上报、移交 / escalated in own grids",
+    "missed_inspections": "所辖网格漏检 / inspections missed in own grids",
+}
+
+
+class ScoreItem(BaseModel):
+    metric: str
+    label: str
+    count: int
+    weight: float
+    points: float
+
+
+class PersonScore(BaseModel):
+    rank: int
+    person_id: uuid.UUID
+    name: str
+    roles: list[str]
+    grids: list[str]
+    score: float
+    items: list[ScoreItem]
+
+
+class Assessment(BaseModel):
+    month: str
+    weights: dict[str, float]
+    scores: list[PersonScore]
+
+
+def _per_grid(session: Session, query) -> dict[uuid.UUID, int]:  # noqa: ANN001
+    return {grid: count for grid, count in session.execute(query).all() if grid is not None}
+
+
+def monthly_assessment(session: Session, month: Period) -> Assessment:
+    weights = get_reporting_settings().assessment_weights
+    staff: dict[uuid.UUID, dict] = {}
+    grid_names = dict(session.execute(select(ReportingGrid.id, ReportingGrid.name)).all())
+    for staffing in session.scalars(select(GridStaffing)):
+        pairs = [(staffing.leader_person_id, "网格长 leader")] + [
+            (p, "网格员 member") for p in staffing.member_person_ids
+        ]
+        for person_id, role in pairs:
+            if person_id is None:
+                continue
+            entry = staff.setdefault(person_id, {"roles": set(), "grids": set()})
+            entry["roles"].add(role)
+            entry["grids"].add(staffing.grid_id)
+    people = {
+        p.person_id: p
+        for p in session.scalars(select(ReportingPerson).where(ReportingPerson.person_id.in_(list(staff))))
+    }
+    users = {p.user_id: p.person_id for p in people.values() if p.user_id}
+
+    def in_month(column):  # noqa: ANN001, ANN202
+        return and_(column >= month.start, column < month.end)
+
+    by_user = {
+        "inspections_done": dict(
+            session.execute(
+                select(InspectionFact.inspector_id, func.count())
+                .where(in_month(InspectionFact.inspected_on))
+                .group_by(1)
+            ).all()
+        ),
+        "hazards_found": dict(
+            session.execute(
+                select(HazardFact.reporter_id, func.count())
+                .where(in_month(HazardFact.reported_on))
+                .group_by(1)
+            ).all()
+        ),
+    }
+    by_grid = {
+        "closed_on_time": _per_grid(
+            session,
+            select(HazardFact.grid_id, func.count())
+            .where(in_month(HazardFact.closed_on), HazardFact.closed_on_time)
+            .group_by(1),
+        ),
+        "overdue": _per_grid(
+            session,
+            select(HazardFact.grid_id, func.count())
+            .where(in_month(HazardFact.deadline), HazardFact.ever_overdue)
+            .group_by(1),
+        ),
+        "escalated": _per_grid(
+            session,
+            select(HazardFact.grid_id, func.count())
+            .where(in_month(HazardFact.reported_on), HazardFact.escalated)
+            .group_by(1),
+        ),
+        "missed_inspections": _per_grid(
+            session,
+            select(MissedInspectionFact.grid_id, func.count())
+            .where(in_month(MissedInspectionFact.period_start))
+            .group_by(1),
+        ),
+    }
+    counts: dict[uuid.UUID, dict[str, int]] = defaultdict(lambda: dict.fromkeys(METRIC_LABELS, 0))
+    for metric, per_user in by_user.items():
+        for user_id, count in per_user.items():
+            if user_id in users:
+                counts[users[user_id]][metric] += count
+    for person_id, entry in staff.items():
+        for metric, per_grid in by_grid.items():
+            counts[person_id][metric] += sum(per_grid.get(grid, 0) for grid in entry["grids"])
+    scores = []
+    for person_id, entry in staff.items():
+        items = [
+            ScoreItem(
+                metric=metric,
+                label=label,
+                count=counts[person_id][metric],
+                weight=weights.get(metric, 0.0),
+                points=round(counts[person_id][metric] * weights.get(metric, 0.0), 2),
+            )
+            for metric, label in METRIC_LABELS.items()
+        ]
+        person = people.get(person_id)
+        scores.append(
+            PersonScore(
+                rank=0,
+                person_id=person_id,
+                name=person.name if person else str(person_id),
+                roles=sorted(entry["roles"]),
+                grids=sorted(grid_names.get(g, str(g)) for g in entry["grids"]),
+                score=round(sum(item.points for item in items), 2),
+                items=items,
+            )
+        )
+    scores.sort(key=lambda s: (-s.score, s.name))
+    for index, score in enumerate(scores):  # equal scores share a rank
+        score.rank = scores[index - 1].rank if index and scores[index - 1].score == score.score else index + 1
+    return Assessment(month=month.label, weights=weights, scores=scores)

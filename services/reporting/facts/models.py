@@ -1,0 +1,93 @@
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import ARRAY, Date, DateTime, Index, String, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from services.reporting.runtime import Base
+
+
+class HazardFact(Base):
+    """One hazard as the statistics count it (隐患统计口径), folded from its lifecycle events.
+
+    The state is the latest snapshot's; the flags only ever turn on, so events folded in any
+    order (a redelivery, a rebuild) give the same row.
+    """
+
+    __tablename__ = "hazard_fact"
+    __table_args__ = (
+        Index("ix_hazard_fact_reported_on", "reported_on"),
+        Index("ix_hazard_fact_grid_reported_on", "grid_id", "reported_on"),
+        Index("ix_hazard_fact_unit_reported_on", "unit_id", "reported_on"),
+    )
+
+    hazard_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    unit_id: Mapped[uuid.UUID]
+    grid_id: Mapped[uuid.UUID | None]
+    grade: Mapped[str] = mapped_column(String(10))
+    category: Mapped[str] = mapped_column(String(60))
+    source: Mapped[str] = mapped_column(String(30))
+    state: Mapped[str] = mapped_column(String(20))
+    deadline: Mapped[date | None] = mapped_column(Date)
+    reported_on: Mapped[date | None] = mapped_column(Date)  # local date
+    reporter_id: Mapped[uuid.UUID | None]  # the user who reported it
+    fixed_on_spot: Mapped[bool]
+    deadline_ordered: Mapped[bool]
+    ever_overdue: Mapped[bool]
+    escalated: Mapped[bool]  # reported up at once (major) or handed to enforcement
+    closed_on: Mapped[date | None] = mapped_column(Date)  # local date
+    closed_on_time: Mapped[bool | None]
+    source_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class InspectionFact(Base):
+    """An inspection done (检查记录), as coverage and the assessment count it."""
+
+    __tablename__ = "inspection_fact"
+    __table_args__ = (Index("ix_inspection_fact_inspected_on", "inspected_on"),)
+
+    inspection_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    unit_id: Mapped[uuid.UUID]
+    grid_id: Mapped[uuid.UUID | None]
+    kind: Mapped[str] = mapped_column(String(30))
+    inspector_id: Mapped[uuid.UUID]  # a user id
+    inspected_on: Mapped[date] = mapped_column(Date)
+    items: Mapped[int]
+    failed: Mapped[int]
+
+
+class MissedInspectionFact(Base):
+    """A required inspection not done in its period (漏检)."""
+
+    __tablename__ = "missed_inspection_fact"
+
+    rule_code: Mapped[str] = mapped_column(String(60), primary_key=True)
+    subject_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    period_start: Mapped[date] = mapped_column(Date, primary_key=True)
+    period_end: Mapped[date] = mapped_column(Date)
+    inspection_kind: Mapped[str] = mapped_column(String(30))
+    grid_id: Mapped[uuid.UUID | None]
+    done: Mapped[int]
+    required: Mapped[int]
+
+
+class ReportingPerson(Base):
+    """A person, their account and the grids they staff, for the grid-member assessment."""
+
+    __tablename__ = "reporting_person"
+
+    person_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    user_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    source_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class GridStaffing(Base):
+    """Who staffs a grid now: its leader and members (网格分管领导、网格员)."""
+
+    __tablename__ = "grid_staffing"
+
+    grid_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    leader_person_id: Mapped[uuid.UUID | None]
+    member_person_ids: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(Uuid))
+    source_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))

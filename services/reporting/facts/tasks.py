@@ -1,0 +1,144 @@
+"""Events folded into reporting's read models: hazards, inspections, people and grid staff, risk."""
+
+from datetime import datetime
+
+from sqlalchemy import case, func, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from services.reporting.facts.models import (
+    HazardFact,
+    InspectionFact,
+    MissedInspectionFact,
+    ReportingPerson,
+)
+from services.reporting.units.models import ReportingUnit
+from services.reporting.worker import consumer
+from shared.db import upsert_row, upsert_snapshot
+from shared.events.consumer import RetryLater
+from shared.events.contracts import CONTRACTS
+from shared.events.contracts.inspections import (
+    HazardEventV1,
+    HazardState,
+    InspectionCompletedV1,
+    InspectionMissedV1,
+    RiskAssessedV1,
+)
+from shared.events.contracts.registry import PersonChangedV1
+from shared.events.envelope import CloudEvent
+from shared.settings import get_settings
+
+ESCALATING = {"hazard.escalated", "hazard.refused"}
+
+
+def local_date(at: datetime):  # noqa: ANN201 - a date
+    return at.astimezone(get_settings().zone).date()
+
+
+def on_hazard_event(session: Session, data: HazardEventV1, event: CloudEvent) -> None:
+    closed_on = local_date(data.at) if data.state == HazardState.closed else None
+    values = {
+        "hazard_id": data.hazard_id,
+        "unit_id": data.unit_id,
+        "grid_id": data.grid_id,
+        "grade": data.grade.value,
+        "category": data.category,
+        "source": data.source.value,
+        "state": data.state.value,
+        "deadline": data.deadline,
+        "reported_on": local_date(data.at) if event.type == "hazard.reported" else None,
+        "reporter_id": data.actor_id if event.type == "hazard.reported" else None,
+        "fixed_on_spot": event.type == "hazard.fixed_on_spot",
+        "deadline_ordered": event.type == "hazard.rectification_ordered",
+        "ever_overdue": data.overdue or event.type == "hazard.overdue",
+        "escalated": event.type in ESCALATING,
+        "closed_on": closed_on,
+        "closed_on_time": (data.deadline is None or closed_on <= data.deadline) if closed_on else None,
+        "source_time": event.time,
+    }
+    statement = insert(HazardFact)
+    new, old = statement.excluded, HazardFact
+    newer = new.source_time > old.source_time
+    session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[HazardFact.hazard_id],
+            set_={
+                # the latest snapshot's state and deadline
+                "state": case((newer, new.state), else_=old.state),
+                "deadline": case((newer, new.deadline), else_=old.deadline),
+                "grid_id": new.grid_id,
+                "source_time": func.greatest(old.source_time, new.source_time),
+                # what happened at some point: once on, stays on
+                "reported_on": func.coalesce(old.reported_on, new.reported_on),
+                "reporter_id": func.coalesce(old.reporter_id, new.reporter_id),
+                "fixed_on_spot": old.fixed_on_spot | new.fixed_on_spot,
+                "deadline_ordered": old.deadline_ordered | new.deadline_ordered,
+                "ever_overdue": old.ever_overdue | new.ever_overdue,
+                "escalated": old.escalated | new.escalated,
+                "closed_on": func.coalesce(old.closed_on, new.closed_on),
+                "closed_on_time": func.coalesce(old.closed_on_time, new.closed_on_time),
+            },
+        ),
+        [values],
+    )
+
+
+for contract in CONTRACTS.values():
+    if issubclass(contract, HazardEventV1):
+        consumer.handles(contract)(on_hazard_event)
+
+
+@consumer.handles(InspectionCompletedV1)
+def on_inspection_completed(session: Session, data: InspectionCompletedV1, _: CloudEvent) -> None:
+    session.execute(
+        insert(InspectionFact)
+        .values(
+            inspection_id=data.inspection_id,
+            unit_id=data.unit_id,
+            grid_id=data.grid_id,
+            kind=data.kind,
+            inspector_id=data.inspector_id,
+            inspected_on=data.inspected_on,
+            items=data.items,
+            failed=data.failed,
+        )
+        .on_conflict_do_nothing()
+    )
+
+
+@consumer.handles(InspectionMissedV1)
+def on_inspection_missed(session: Session, data: InspectionMissedV1, _: CloudEvent) -> None:
+    upsert_row(
+        session,
+        MissedInspectionFact,
+        {
+            "rule_code": data.rule_code,
+            "subject_id": data.subject_id,
+            "period_start": data.period_start,
+            "period_end": data.period_end,
+            "inspection_kind": data.inspection_kind,
+            "grid_id": data.grid_id,
+            "done": data.done,
+            "required": data.required,
+        },
+        keys=("rule_code", "subject_id", "period_start"),
+    )
+
+
+@consumer.handles(PersonChangedV1)
+def on_person_changed(session: Session, data: PersonChangedV1, event: CloudEvent) -> None:
+    upsert_snapshot(
+        session,
+        ReportingPerson,
+        {"person_id": data.person_id, "user_id": data.user_id, "name": data.name, "source_time": event.time},
+        key="person_id",
+    )
+
+
+@consumer.handles(RiskAssessedV1)
+def on_risk_assessed(session: Session, data: RiskAssessedV1, _: CloudEvent) -> None:
+    updated = session.execute(
+        update(ReportingUnit).where(ReportingUnit.id == data.unit_id).values(risk_colour=data.unit_colour)
+    )
+    if updated.rowcount == 0:  # the registry's event has not arrived yet
+        raise RetryLater(f"unit {data.unit_id} not yet known to reporting")

@@ -1,0 +1,200 @@
+"""Filing reports (报送) and who has filed what: monthly risk reports, quarterly and annual statistics."""
+
+import uuid
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from services.reporting.filings.models import OverdueNotice, ReportFiling
+from services.reporting.filings.schemas import FilingIn, FilingStatus, UnitFilingStatus
+from services.reporting.runtime import runtime
+from services.reporting.units.models import ReportingUnit
+from shared.auth import Principal
+from shared.clock import local_today
+from shared.errors import Forbidden, InvalidInput, NotFound
+from shared.events.contracts.registry import ProductionStatus, UnitKind
+from shared.events.contracts.reporting import ReportFiledV1, ReportKind, ReportOverdueV1
+from shared.periods import REPORT_PERIOD, Period, containing, parse_period, report_due_on
+
+SECTION = {
+    ReportKind.monthly_risk: "monthly_risk",
+    ReportKind.quarterly_statistics: "statistics",
+    ReportKind.annual_statistics: "statistics",
+}
+
+
+def report_period(kind: ReportKind, text: str) -> Period:
+    period = parse_period(text)
+    if period.kind != REPORT_PERIOD[kind]:
+        raise InvalidInput(
+            f"{kind} 的统计期应为{REPORT_PERIOD[kind]} / a {kind} report covers a {REPORT_PERIOD[kind]}, not {text!r}",
+            field="period",
+        )
+    return period
+
+
+def owes(unit: ReportingUnit, kind: ReportKind) -> bool:
+    """Every operating enterprise and site files the monthly risk report; enterprises the statistics."""
+    if unit.production_status == ProductionStatus.closed:
+        return False
+    return kind == ReportKind.monthly_risk or unit.kind == UnitKind.enterprise
+
+
+def file_report(session: Session, data: FilingIn, user: Principal) -> ReportFiling:
+    if user.own_enterprise_only and user.enterprise_id != data.unit_id:
+        raise Forbidden("只能为本企业报送 / enterprise users file reports for their own enterprise only")
+    unit = session.get(ReportingUnit, data.unit_id)
+    if unit is None:
+        raise NotFound(f"单位不存在 / unit {data.unit_id} is not known to reporting", field="unit_id")
+    period = report_period(data.kind, data.period)
+    today = local_today()
+    if period.start > today:
+        raise InvalidInput(f"统计期尚未开始 / the period {period.label} has not begun", field="period")
+    if not owes(unit, data.kind):
+        raise InvalidInput(
+            f"{unit.name} 无需报送 {data.kind} / this unit does not file {data.kind} reports", field="kind"
+        )
+    section = SECTION[data.kind]
+    content = getattr(data, section)
+    if content is None:
+        raise InvalidInput(
+            f"缺少必填部分 {section} / the section {section} is required for {data.kind}", field=section
+        )
+    # filings of one unit, kind and period are numbered in turn
+    session.execute(
+        select(func.pg_advisory_xact_lock(func.hashtext(f"filing:{data.unit_id}:{data.kind}:{period.label}")))
+    )
+    version = 1 + (
+        session.scalar(
+            select(func.max(ReportFiling.version)).where(
+                ReportFiling.unit_id == data.unit_id,
+                ReportFiling.kind == data.kind,
+                ReportFiling.period == period.label,
+            )
+        )
+        or 0
+    )
+    due = report_due_on(data.kind, period)
+    filing = ReportFiling(
+        unit_id=data.unit_id,
+        kind=data.kind,
+        period=period.label,
+        version=version,
+        content=content.model_dump(mode="json"),
+        signed_by=getattr(content, "signed_by", None),
+        filed_by=user.user_id,
+        due_on=due,
+        late=today > due,
+    )
+    session.add(filing)
+    session.flush()
+    runtime.publish(
+        session,
+        ReportFiledV1(
+            filing_id=filing.id,
+            unit_id=filing.unit_id,
+            kind=data.kind,
+            period=filing.period,
+            version=version,
+            due_on=due,
+            late=filing.late,
+            filed_at=filing.filed_at,
+        ),
+        subject=str(filing.unit_id),
+    )
+    return filing
+
+
+def filings_of(
+    session: Session, user: Principal, unit_id: uuid.UUID, kind: ReportKind | None
+) -> list[ReportFiling]:
+    user.ensure_may_see_enterprise(unit_id)
+    query = select(ReportFiling).where(ReportFiling.unit_id == unit_id)
+    if kind is not None:
+        query = query.where(ReportFiling.kind == kind)
+    return list(session.scalars(query.order_by(ReportFiling.period.desc(), ReportFiling.version.desc())))
+
+
+def visible_units(session: Session, user: Principal):  # noqa: ANN201 - a select of units
+    query = select(ReportingUnit)
+    if user.own_enterprise_only:
+        query = query.where(ReportingUnit.id == user.enterprise_id)
+    elif user.own_grids_only:
+        query = query.where(ReportingUnit.grid_id.in_(user.grid_ids))
+    return query
+
+
+def filing_status(session: Session, user: Principal, kind: ReportKind, period_text: str) -> FilingStatus:
+    period = report_period(kind, period_text)
+    due = report_due_on(kind, period)
+    today = local_today()
+    units = [
+        u for u in session.scalars(visible_units(session, user).order_by(ReportingUnit.name)) if owes(u, kind)
+    ]
+    filings: dict[uuid.UUID, list[ReportFiling]] = {}
+    for filing in session.scalars(
+        select(ReportFiling)
+        .where(ReportFiling.kind == kind, ReportFiling.period == period.label)
+        .order_by(ReportFiling.version)
+    ):
+        filings.setdefault(filing.unit_id, []).append(filing)
+    rows, main_risks = [], []
+    for unit in units:
+        versions = filings.get(unit.id, [])
+        if versions:
+            status = "late" if versions[0].late else "on_time"  # the first filing decides
+        else:
+            status = "missing" if today > due else "not_yet_due"
+        rows.append(
+            UnitFilingStatus(
+                unit_id=unit.id,
+                unit_name=unit.name,
+                grid_id=unit.grid_id,
+                status=status,
+                versions=len(versions),
+                filed_at=versions[0].filed_at if versions else None,
+            )
+        )
+        if versions and kind == ReportKind.monthly_risk:
+            for item in versions[-1].content["main_risks"]:
+                main_risks.append({"unit_name": unit.name, **item})
+    counts = {state: 0 for state in ("on_time", "late", "missing", "not_yet_due")}
+    for row in rows:
+        counts[row.status] += 1
+    return FilingStatus(
+        kind=kind, period=period.label, due_on=due, counts=counts, units=rows, main_risks=main_risks
+    )
+
+
+def check_overdue(session: Session, today: date) -> int:
+    """Publish report.overdue once per unit, kind and period past its due date with no filing."""
+    published = 0
+    for kind, period_kind in REPORT_PERIOD.items():
+        period = containing(period_kind, today)
+        for candidate in (period, period.previous()):
+            due = report_due_on(kind, candidate)
+            if due >= today:
+                continue
+            filed = select(ReportFiling.unit_id).where(
+                ReportFiling.kind == kind, ReportFiling.period == candidate.label
+            )
+            noticed = select(OverdueNotice.unit_id).where(
+                OverdueNotice.kind == kind, OverdueNotice.period == candidate.label
+            )
+            late_units = session.scalars(
+                select(ReportingUnit).where(ReportingUnit.id.not_in(filed), ReportingUnit.id.not_in(noticed))
+            )
+            for unit in late_units:
+                if not owes(unit, kind):
+                    continue
+                session.add(OverdueNotice(unit_id=unit.id, kind=kind, period=candidate.label))
+                runtime.publish(
+                    session,
+                    ReportOverdueV1(
+                        unit_id=unit.id, grid_id=unit.grid_id, kind=kind, period=candidate.label, due_on=due
+                    ),
+                    subject=str(unit.id),
+                )
+                published += 1
+    return published

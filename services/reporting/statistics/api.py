@@ -1,0 +1,97 @@
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Query, Response
+
+from services.reporting.deps import DbSession, Supervisor
+from services.reporting.settings import get_reporting_settings
+from services.reporting.statistics import exports, service
+from services.reporting.statistics.schemas import Dashboard, GroupBy, HazardStatistics, InspectionCoverage
+from shared.errors import InvalidInput
+from shared.periods import parse_month, parse_period
+
+router = APIRouter(tags=["statistics 统计"])
+
+PeriodQuery = Annotated[str, Query(description="统计期 / 2026-11, 2026-Q3 or 2026")]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _attachment(content: bytes | str, media_type: str, filename: str) -> Response:
+    # the Chinese file name per RFC 5987, with an ASCII fallback
+    disposition = f"attachment; filename=\"{filename.encode('ascii', 'replace').decode()}\"; filename*=UTF-8''{quote(filename)}"
+    return Response(content, media_type=media_type, headers={"Content-Disposition": disposition})
+
+
+def _statistics(session, user, period: str, group_by: GroupBy, offset: int, limit: int) -> HazardStatistics:  # noqa: ANN001
+    return service.hazard_statistics(
+        session, user, parse_period(period), group_by, offset=offset, limit=limit
+    )
+
+
+Limit = Annotated[int, Query(ge=1, le=10_000, description="groups per page (at most STATISTICS_MAX_ROWS)")]
+
+
+def _limit(limit: int) -> int:
+    most = get_reporting_settings().statistics_max_rows
+    if limit > most:
+        raise InvalidInput(f"每页最多 {most} 组 / limit may be at most {most}", field="limit")
+    return limit
+
+
+@router.get("/statistics/hazards", summary="隐患统计 / hazards found in a period and what became of them")
+def hazard_statistics(
+    session: DbSession,
+    user: Supervisor,
+    period: PeriodQuery,
+    group_by: GroupBy = GroupBy.zone,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Limit = 100,
+) -> HazardStatistics:
+    return _statistics(session, user, period, group_by, offset, _limit(limit))
+
+
+@router.get("/statistics/hazards.xlsx", summary="隐患统计表 Excel / the same table as .xlsx")
+def hazard_statistics_xlsx(
+    session: DbSession, user: Supervisor, period: PeriodQuery, group_by: GroupBy = GroupBy.zone
+) -> Response:
+    stats = _statistics(session, user, period, group_by, 0, get_reporting_settings().statistics_max_rows)
+    return _attachment(exports.statistics_xlsx(stats), XLSX, f"隐患统计_{stats.period}_{group_by}.xlsx")
+
+
+@router.get("/statistics/hazards.csv", summary="hazard statistics as CSV (UTF-8, English keys)")
+def hazard_statistics_csv(
+    session: DbSession, user: Supervisor, period: PeriodQuery, group_by: GroupBy = GroupBy.zone
+) -> Response:
+    stats = _statistics(session, user, period, group_by, 0, get_reporting_settings().statistics_max_rows)
+    return _attachment(
+        exports.statistics_csv(stats), "text/csv; charset=utf-8", f"hazards_{stats.period}_{group_by}.csv"
+    )
+
+
+@router.get(
+    "/statistics/inspections", summary="检查覆盖 / inspections done and missed, per grid and inspector"
+)
+def inspection_coverage(session: DbSession, user: Supervisor, period: PeriodQuery) -> InspectionCoverage:
+    return service.inspection_coverage(session, user, parse_period(period))
+
+
+@router.get("/dashboard", summary="全区概览 / the zone at a glance")
+def dashboard(session: DbSession, user: Supervisor) -> Dashboard:
+    return service.dashboard(session, user)
+
+
+@router.get("/exports/hazard-ledger.xlsx", summary="隐患台帐 Excel / the hazard ledger of a period")
+def hazard_ledger(session: DbSession, user: Supervisor, period: PeriodQuery) -> Response:
+    chosen = parse_period(period)
+    return _attachment(
+        exports.hazard_ledger_xlsx(session, user, chosen), XLSX, f"隐患台帐_{chosen.label}.xlsx"
+    )
+
+
+@router.get("/reports/monthly.pdf", summary="月报 PDF / the committee's monthly report with charts")
+def monthly_report(
+    session: DbSession, user: Supervisor, month: Annotated[str, Query(description="2026-11")]
+) -> Response:
+    chosen = parse_month(month)
+    pdf = exports.monthly_report_pdf(session, user, chosen)
+    return _attachment(pdf, "application/pdf", f"安全生产网格化监管月报_{chosen.label}.pdf")

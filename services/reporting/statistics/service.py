@@ -1,0 +1,257 @@
+"""Hazard statistics, inspection coverage and the zone dashboard, from the read models."""
+
+from datetime import date
+
+from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy.orm import Session
+
+from services.reporting.facts.models import HazardFact, InspectionFact, MissedInspectionFact, ReportingPerson
+from services.reporting.filings.service import filing_status
+from services.reporting.statistics.schemas import (
+    CoverageRow,
+    Dashboard,
+    GroupBy,
+    HazardFigures,
+    HazardStatistics,
+    InspectionCoverage,
+)
+from services.reporting.units.models import ReportingGrid, ReportingUnit
+from shared.auth import Principal
+from shared.clock import local_today
+from shared.events.contracts.reporting import ReportKind
+from shared.periods import Period, PeriodKind, containing
+
+RECTIFIED_STATES = ("rectified", "verified", "closed")
+OPEN_STATES = ("reported", "rectifying", "suspended")
+LABELS = {
+    "general": "一般隐患",
+    "major": "重大隐患",
+    "self_report": "自查自报",
+    "superior_inspection": "上级检查",
+    "grid_patrol": "网格巡查",
+    "reported": "已登记",
+    "rectifying": "整改中",
+    "suspended": "停产停用整改",
+    "rectified": "已整改待复查",
+    "verified": "已验收待销号",
+    "closed": "已销号",
+    "with_enforcement": "已移交执法",
+}
+
+GROUP_COLUMNS = {
+    GroupBy.zone: None,
+    GroupBy.grid: HazardFact.grid_id,
+    GroupBy.unit: HazardFact.unit_id,
+    GroupBy.grade: HazardFact.grade,
+    GroupBy.category: HazardFact.category,
+    GroupBy.source: HazardFact.source,
+    GroupBy.state: HazardFact.state,
+}
+
+
+def _figures():  # noqa: ANN202 - the aggregate columns every statistics row has
+    closed = HazardFact.state == "closed"
+    return (
+        func.count().label("found"),
+        func.count().filter(HazardFact.fixed_on_spot).label("fixed_on_spot"),
+        func.count().filter(HazardFact.deadline_ordered).label("under_deadline"),
+        func.count().filter(HazardFact.ever_overdue).label("overdue"),
+        func.count().filter(HazardFact.escalated).label("escalated"),
+        func.count().filter(HazardFact.state.in_(RECTIFIED_STATES)).label("rectified"),
+        func.count().filter(closed).label("closed"),
+        func.count().filter(closed, HazardFact.closed_on_time).label("closed_on_time"),
+        func.avg(case((closed, HazardFact.closed_on - HazardFact.reported_on))).label("days_to_close"),
+    )
+
+
+def found_in(period: Period):  # noqa: ANN202 - a condition
+    return and_(HazardFact.reported_on >= period.start, HazardFact.reported_on < period.end)
+
+
+def visible_hazards(user: Principal):  # noqa: ANN202 - a condition
+    if user.own_enterprise_only:
+        return HazardFact.unit_id == user.enterprise_id
+    if user.own_grids_only:
+        return HazardFact.grid_id.in_(user.grid_ids)
+    return literal(True)
+
+
+def _row(key: object, label: str, r) -> HazardFigures:  # noqa: ANN001
+    return HazardFigures(
+        key=None if key is None else str(key),
+        label=label,
+        found=r.found,
+        fixed_on_spot=r.fixed_on_spot,
+        under_deadline=r.under_deadline,
+        overdue=r.overdue,
+        escalated=r.escalated,
+        rectified=r.rectified,
+        closed=r.closed,
+        rectification_rate=round(r.rectified / r.found, 4) if r.found else None,
+        on_time_rate=round(r.closed_on_time / r.closed, 4) if r.closed else None,
+        average_days_to_close=None if r.days_to_close is None else round(float(r.days_to_close), 2),
+    )
+
+
+def hazard_statistics(
+    session: Session, user: Principal, period: Period, group_by: GroupBy, *, offset: int, limit: int
+) -> HazardStatistics:
+    column = GROUP_COLUMNS[group_by]
+    where = and_(found_in(period), visible_hazards(user))
+    if column is None:
+        r = session.execute(select(*_figures()).where(where)).one()
+        return HazardStatistics(
+            period=period.label,
+            group_by=group_by,
+            rows=[_row(None, "全区", r)],
+            total_groups=1,
+            offset=0,
+            limit=limit,
+        )
+    total = session.scalar(select(func.count(func.distinct(column))).where(where))
+    rows = session.execute(
+        select(column.label("key"), *_figures())
+        .where(where)
+        .group_by(column)
+        .order_by(func.count().desc(), column)
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    names = _names(session, group_by, [r.key for r in rows])
+    return HazardStatistics(
+        period=period.label,
+        group_by=group_by,
+        rows=[_row(r.key, names.get(r.key) or LABELS.get(r.key, str(r.key)), r) for r in rows],
+        total_groups=total,
+        offset=offset,
+        limit=limit,
+    )
+
+
+def _names(session: Session, group_by: GroupBy, keys: list) -> dict:  # noqa: ANN001
+    model = {GroupBy.grid: ReportingGrid, GroupBy.unit: ReportingUnit}.get(group_by)
+    if model is None or not keys:
+        return {}
+    return dict(session.execute(select(model.id, model.name).where(model.id.in_(keys))).all())
+
+
+def inspection_coverage(session: Session, user: Principal, period: Period) -> InspectionCoverage:
+    in_period = and_(InspectionFact.inspected_on >= period.start, InspectionFact.inspected_on < period.end)
+    if user.own_enterprise_only:
+        in_period = and_(in_period, InspectionFact.unit_id == user.enterprise_id)
+    elif user.own_grids_only:
+        in_period = and_(in_period, InspectionFact.grid_id.in_(user.grid_ids))
+    by_grid: dict[object, dict[str, int]] = {}
+    for grid_id, kind, count in session.execute(
+        select(InspectionFact.grid_id, InspectionFact.kind, func.count())
+        .where(in_period)
+        .group_by(InspectionFact.grid_id, InspectionFact.kind)
+    ):
+        by_grid.setdefault(grid_id, {})[kind] = count
+    missed = dict(
+        session.execute(
+            select(MissedInspectionFact.grid_id, func.count())
+            .where(
+                MissedInspectionFact.period_start >= period.start,
+                MissedInspectionFact.period_start < period.end,
+            )
+            .group_by(MissedInspectionFact.grid_id)
+        ).all()
+    )
+    if user.own_grids_only:
+        missed = {g: n for g, n in missed.items() if g in user.grid_ids}
+    elif user.own_enterprise_only:
+        missed = {}
+    grids = _names(session, GroupBy.grid, [g for g in {*by_grid, *missed} if g])
+    by_inspector: dict[object, dict[str, int]] = {}
+    for inspector, kind, count in session.execute(
+        select(InspectionFact.inspector_id, InspectionFact.kind, func.count())
+        .where(in_period)
+        .group_by(InspectionFact.inspector_id, InspectionFact.kind)
+    ):
+        by_inspector.setdefault(inspector, {})[kind] = count
+    people = dict(
+        session.execute(
+            select(ReportingPerson.user_id, ReportingPerson.name).where(
+                ReportingPerson.user_id.in_(list(by_inspector))
+            )
+        ).all()
+    )
+    return InspectionCoverage(
+        period=period.label,
+        by_grid=[
+            CoverageRow(
+                key=g,
+                label=grids.get(g, "未划网格" if g is None else str(g)),
+                done=by_grid.get(g, {}),
+                missed=missed.get(g, 0),
+            )
+            for g in sorted({*by_grid, *missed}, key=lambda g: grids.get(g, str(g)))
+        ],
+        by_inspector=[
+            CoverageRow(key=u, label=people.get(u, str(u)), done=done, missed=0)
+            for u, done in by_inspector.items()
+        ],
+    )
+
+
+def dashboard(session: Session, user: Principal, today: date | None = None) -> Dashboard:
+    today = today or local_today()
+    month = containing(PeriodKind.month, today)
+    visible = visible_hazards(user)
+    units = dict(session.execute(select(ReportingUnit.kind, func.count()).group_by(ReportingUnit.kind)).all())
+    colours = dict(
+        session.execute(
+            select(func.coalesce(ReportingUnit.risk_colour, "unassessed"), func.count()).group_by(
+                ReportingUnit.risk_colour
+            )
+        ).all()
+    )
+    open_hazards = dict(
+        session.execute(
+            select(HazardFact.grade, func.count())
+            .where(visible, HazardFact.state.in_(OPEN_STATES))
+            .group_by(HazardFact.grade)
+        ).all()
+    )
+    overdue_open = session.scalar(
+        select(func.count()).where(visible, HazardFact.state.in_(OPEN_STATES), HazardFact.deadline < today)
+    )
+    this_month = session.execute(select(*_figures()).where(found_in(month), visible)).one()
+    reports = filing_status(session, user, ReportKind.monthly_risk, month.label).counts
+    return Dashboard(
+        today=str(today),
+        units={str(k): v for k, v in units.items()},
+        risk_colours=colours,
+        open_hazards=open_hazards,
+        overdue_open=overdue_open,
+        this_month=_row(None, month.chinese, this_month),
+        monthly_risk_reports=reports,
+    )
+
+
+def monthly_trend(
+    session: Session, user: Principal, end: Period, months: int = 12
+) -> list[tuple[str, int, int]]:
+    """(month, found, closed) for the `months` months up to `end`, for the trend chart."""
+    periods = [end]
+    while len(periods) < months:
+        periods.insert(0, periods[0].previous())
+    start = periods[0].start
+    found = dict(
+        session.execute(
+            select(func.date_trunc("month", HazardFact.reported_on), func.count())
+            .where(HazardFact.reported_on >= start, HazardFact.reported_on < end.end, visible_hazards(user))
+            .group_by(1)
+        ).all()
+    )
+    closed = dict(
+        session.execute(
+            select(func.date_trunc("month", HazardFact.closed_on), func.count())
+            .where(HazardFact.closed_on >= start, HazardFact.closed_on < end.end, visible_hazards(user))
+            .group_by(1)
+        ).all()
+    )
+    found = {k.date(): n for k, n in found.items()}
+    closed = {k.date(): n for k, n in closed.items()}
+    return [(p.label, found.get(p.start, 0), closed.get(p.start, 0)) for p in periods]
