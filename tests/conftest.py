@@ -102,7 +102,11 @@ def migrated_database() -> None:
 
 
 SCHEMAS = ("registry", "inspections", "notifications", "reporting", "probe")
-SEEDED_TABLES = ("inspections.cadence_rule", "reporting.campaign_phase", "reporting.campaign_task")  # reference data that migrations insert
+SEEDED_TABLES = (
+    "inspections.cadence_rule",
+    "reporting.campaign_phase",
+    "reporting.campaign_task",
+)  # reference data that migrations insert
 
 
 def _truncate_all(engine) -> None:  # noqa: ANN001

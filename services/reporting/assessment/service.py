@@ -89,14 +89,14 @@ def monthly_assessment(session: Session, month: Period) -> Assessment:
             session.execute(
                 select(InspectionFact.inspector_id, func.count())
                 .where(in_month(InspectionFact.inspected_on))
-                .group_by(1)
+                .group_by(InspectionFact.inspector_id)
             ).all()
         ),
         "hazards_found": dict(
             session.execute(
                 select(HazardFact.reporter_id, func.count())
                 .where(in_month(HazardFact.reported_on))
-                .group_by(1)
+                .group_by(HazardFact.reporter_id)
             ).all()
         ),
     }
@@ -105,25 +105,25 @@ def monthly_assessment(session: Session, month: Period) -> Assessment:
             session,
             select(HazardFact.grid_id, func.count())
             .where(in_month(HazardFact.closed_on), HazardFact.closed_on_time)
-            .group_by(1),
+            .group_by(HazardFact.grid_id),
         ),
         "overdue": _per_grid(
             session,
             select(HazardFact.grid_id, func.count())
             .where(in_month(HazardFact.deadline), HazardFact.ever_overdue)
-            .group_by(1),
+            .group_by(HazardFact.grid_id),
         ),
         "escalated": _per_grid(
             session,
             select(HazardFact.grid_id, func.count())
             .where(in_month(HazardFact.reported_on), HazardFact.escalated)
-            .group_by(1),
+            .group_by(HazardFact.grid_id),
         ),
         "missed_inspections": _per_grid(
             session,
             select(MissedInspectionFact.grid_id, func.count())
             .where(in_month(MissedInspectionFact.period_start))
-            .group_by(1),
+            .group_by(MissedInspectionFact.grid_id),
         ),
     }
     counts: dict[uuid.UUID, dict[str, int]] = defaultdict(lambda: dict.fromkeys(METRIC_LABELS, 0))

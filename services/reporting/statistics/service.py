@@ -238,20 +238,13 @@ def monthly_trend(
     while len(periods) < months:
         periods.insert(0, periods[0].previous())
     start = periods[0].start
-    found = dict(
-        session.execute(
-            select(func.date_trunc("month", HazardFact.reported_on), func.count())
-            .where(HazardFact.reported_on >= start, HazardFact.reported_on < end.end, visible_hazards(user))
-            .group_by(1)
-        ).all()
-    )
-    closed = dict(
-        session.execute(
-            select(func.date_trunc("month", HazardFact.closed_on), func.count())
-            .where(HazardFact.closed_on >= start, HazardFact.closed_on < end.end, visible_hazards(user))
-            .group_by(1)
-        ).all()
-    )
-    found = {k.date(): n for k, n in found.items()}
-    closed = {k.date(): n for k, n in closed.items()}
+
+    def per_month(column):  # noqa: ANN001, ANN202
+        month = func.date_trunc("month", column)
+        where = (column >= start, column < end.end, visible_hazards(user))
+        return {
+            k.date(): n for k, n in session.execute(select(month, func.count()).where(*where).group_by(month))
+        }
+
+    found, closed = per_month(HazardFact.reported_on), per_month(HazardFact.closed_on)
     return [(p.label, found.get(p.start, 0), closed.get(p.start, 0)) for p in periods]
