@@ -48,20 +48,34 @@ COLOUR_NAMES = {"red": "红", "orange": "橙", "yellow": "黄", "blue": "蓝", "
 
 def hazard_ledger_rows(session: Session, user: Principal, period: Period) -> Iterator[list[object]]:
     """The hazard ledger (隐患台帐) of the hazards found in the period, oldest first, streamed."""
+    h = HazardFact
     rows = session.execute(
-        select(HazardFact, ReportingUnit.name, ReportingGrid.name)
-        .outerjoin(ReportingUnit, ReportingUnit.id == HazardFact.unit_id)
-        .outerjoin(ReportingGrid, ReportingGrid.id == HazardFact.grid_id)
+        select(
+            h.hazard_id,
+            ReportingUnit.name,
+            ReportingGrid.name,
+            h.category,
+            h.grade,
+            h.source,
+            h.reported_on,
+            h.deadline,
+            h.state,
+            h.fixed_on_spot,
+            h.ever_overdue,
+            h.escalated,
+            h.closed_on,
+            h.closed_on_time,
+        )  # fmt: skip
+        .outerjoin(ReportingUnit, ReportingUnit.id == h.unit_id)
+        .outerjoin(ReportingGrid, ReportingGrid.id == h.grid_id)
         .where(and_(found_in(period), visible_hazards(user)))
-        .order_by(HazardFact.reported_on, HazardFact.hazard_id)
+        .order_by(h.reported_on, h.hazard_id)
         .execution_options(yield_per=5000)
     )
-    for number, (hazard, unit_name, grid_name) in enumerate(rows, start=1):
+    for number, r in enumerate(rows, start=1):
         yield [
-            number, str(hazard.hazard_id), unit_name or "", grid_name or "", hazard.category,
-            LABELS.get(hazard.grade, hazard.grade), LABELS.get(hazard.source, hazard.source), hazard.reported_on,
-            hazard.deadline, LABELS.get(hazard.state, hazard.state), YES_NO[hazard.fixed_on_spot],
-            YES_NO[hazard.ever_overdue], YES_NO[hazard.escalated], hazard.closed_on, YES_NO[hazard.closed_on_time],
+            number, str(r[0]), r[1] or "", r[2] or "", r[3], LABELS.get(r[4], r[4]), LABELS.get(r[5], r[5]), r[6],
+            r[7], LABELS.get(r[8], r[8]), YES_NO[r[9]], YES_NO[r[10]], YES_NO[r[11]], r[12], YES_NO[r[13]],
         ]  # fmt: skip
 
 
