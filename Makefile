@@ -35,3 +35,4 @@ bench: install  ## benchmarks; they print figures and assert nothing
 	$(PYTHON) -m bench.registry_import
 	$(PYTHON) -m bench.hazards
 	$(PYTHON) -m bench.notifications
+	$(PYTHON) -m bench.reporting
