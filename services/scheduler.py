@@ -42,6 +42,12 @@ celery_app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"queue": "notifications"},
     },
+    # idempotent: certificate.expiring / .expired once per certificate and expiry date
+    "registry-check-certificates": {
+        "task": "registry.check_certificates",
+        "schedule": crontab(hour=1, minute=0),
+        "options": {"queue": "registry"},
+    },
     # idempotent: report.overdue once per unit, kind and period
     "reporting-check-overdue-reports": {
         "task": "reporting.check_overdue_reports",

@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     monthly_report_due_day: int = Field(
         20, ge=1, le=28, description="the monthly risk report (月度风险分析报告) is due by this day"
     )
+    certificate_warning_days: int = Field(
+        30, ge=1, description="certificate.expiring this many days before a certificate expires"
+    )
     log_level: str = "INFO"
     log_json: bool = True
 

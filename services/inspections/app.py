@@ -5,6 +5,7 @@ from services.inspections.hazard.api import router as hazard_router
 from services.inspections.inspection.api import router as inspection_router
 from services.inspections.risk.api import router as risk_router
 from services.inspections.runtime import runtime
+from services.inspections.training.api import router as training_router
 from services.inspections.units.api import router as units_router
 from services.inspections.worker import consumer
 from shared.events.dead_letters_api import dead_letter_router
@@ -19,6 +20,7 @@ app = create_app(
         inspection_router,
         hazard_router,
         risk_router,
+        training_router,
         units_router,
         dead_letter_router(consumer),
     ],

@@ -5,8 +5,17 @@ from services.inspections.hazard import models as hazard_models
 from services.inspections.inspection import models as inspection_models
 from services.inspections.risk import models as risk_models
 from services.inspections.runtime import runtime
+from services.inspections.training import models as training_models
 from services.inspections.units import models as units_models
 
 metadata = runtime.metadata
 
-__all__ = ["cadence_models", "hazard_models", "inspection_models", "metadata", "risk_models", "units_models"]
+__all__ = [
+    "cadence_models",
+    "hazard_models",
+    "inspection_models",
+    "metadata",
+    "risk_models",
+    "training_models",
+    "units_models",
+]

@@ -1,5 +1,6 @@
 """Registry API: `uvicorn services.registry.app:app`."""
 
+from services.registry.certificate.api import router as certificate_router
 from services.registry.checklist.api import router as checklist_router
 from services.registry.enterprise.api import router as enterprise_router
 from services.registry.grid.api import router as grid_router
@@ -20,6 +21,7 @@ app = create_app(
     description="Grids, enterprises and sites, people and responsibilities (网格、企业、人员、责任).",
     routers=[
         people_router,
+        certificate_router,
         grid_router,
         enterprise_router,
         responsibility_router,

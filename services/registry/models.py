@@ -1,5 +1,6 @@
 """Every table of the registry, imported so Alembic sees the whole schema."""
 
+from services.registry.certificate import models as certificate_models
 from services.registry.checklist import models as checklist_models
 from services.registry.enterprise import models as enterprise_models
 from services.registry.grid import models as grid_models
@@ -12,6 +13,7 @@ from services.registry.runtime import runtime
 metadata = runtime.metadata
 
 __all__ = [
+    "certificate_models",
     "checklist_models",
     "enterprise_models",
     "grid_models",

@@ -5,7 +5,8 @@ from shared.worker import create_worker
 
 celery_app, consumer = create_worker(runtime)
 
-# Event handlers register themselves on the consumer when imported.
+# Event handlers and periodic tasks register themselves when imported.
 from services.registry import handlers  # noqa: E402,F401
+from services.registry.certificate import tasks  # noqa: E402,F401
 
 __all__ = ["celery_app", "consumer", "runtime"]

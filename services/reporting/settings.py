@@ -14,6 +14,7 @@ DEFAULT_ASSESSMENT_WEIGHTS = {
     "overdue": -2.0,
     "escalated": 1.0,
     "missed_inspections": -3.0,
+    "missed_training": -1.0,
 }
 
 

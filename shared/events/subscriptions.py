@@ -8,7 +8,7 @@ from functools import lru_cache
 
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "registry": ("risk.assessed",),
-    "inspections": ("enterprise.*", "grid.*"),
+    "inspections": ("enterprise.*", "grid.*", "person.*"),
     "notifications": (
         "enterprise.*",
         "grid.*",
@@ -18,8 +18,11 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "risk.*",
         "inspection.*",
         "report.*",
+        "training.*",
+        "exam.*",
+        "certificate.*",
     ),
-    "reporting": ("enterprise.*", "grid.*", "person.*", "hazard.*", "inspection.*", "risk.*"),
+    "reporting": ("enterprise.*", "grid.*", "person.*", "hazard.*", "inspection.*", "risk.*", "training.*"),
 }
 
 

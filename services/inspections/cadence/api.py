@@ -20,7 +20,8 @@ class RuleOut(BaseModel):
 
     code: str
     label: str
-    inspection_kind: str
+    record: str
+    activity: str
     subject: str
     period: Period
     required: int

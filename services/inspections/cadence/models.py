@@ -13,15 +13,17 @@ class CadenceRule(Base):
 
     Rules are data with the work plan's values as defaults (seeded by the migration) and can be
     changed through the API. `subject` says what each obligation is about: every unit, key units
-    only, or every grid.
+    only, every grid, or every team (班组). `record` says what counts as done: inspections of the
+    kind named by `activity`, training sessions of that kind, or exams.
     """
 
     __tablename__ = "cadence_rule"
 
     code: Mapped[str] = mapped_column(String(40), primary_key=True)
     label: Mapped[str] = mapped_column(String(200))
-    inspection_kind: Mapped[str] = mapped_column(String(30))
-    subject: Mapped[str] = mapped_column(String(20))  # all_units | key_units | grids
+    record: Mapped[str] = mapped_column(String(20))  # inspection | training | exam
+    activity: Mapped[str] = mapped_column(String(30))  # the inspection or training kind counted
+    subject: Mapped[str] = mapped_column(String(20))  # all_units | key_units | grids | teams
     period: Mapped[Period] = mapped_column(Enum(Period, native_enum=False, length=20))
     required: Mapped[int] = mapped_column(Integer)
     grace_days: Mapped[int] = mapped_column(Integer)

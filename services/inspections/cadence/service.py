@@ -1,4 +1,8 @@
-"""The cadence engine: which recurring inspections are due, done or missed, per subject and period."""
+"""The cadence engine: which recurring duties are due, done or missed, per subject and period.
+
+One engine for every recurring duty: inspections, pre-shift training per team, the monthly
+exam, the half-yearly publicity activity.
+"""
 
 import uuid
 from dataclasses import dataclass
@@ -13,10 +17,11 @@ from services.inspections.cadence.models import CadenceRule, MissedNotice
 from services.inspections.cadence.periods import bounds, label
 from services.inspections.inspection.models import Inspection
 from services.inspections.runtime import runtime
+from services.inspections.training.models import Exam, Team, TrainingSession
 from services.inspections.units.models import SupervisedGrid, SupervisedUnit
 from shared.auth import Principal
 from shared.errors import NotFound
-from shared.events.contracts.inspections import InspectionMissedV1
+from shared.events.contracts.inspections import InspectionMissedV1, TrainingMissedV1
 from shared.events.contracts.registry import ProductionStatus
 
 
@@ -32,6 +37,7 @@ class Obligation(BaseModel):
     rule_code: str
     subject_id: uuid.UUID
     subject_name: str
+    unit_id: uuid.UUID | None  # the unit, or the team's unit; None for a grid
     grid_id: uuid.UUID | None
     period: str
     period_start: date
@@ -45,6 +51,7 @@ class Obligation(BaseModel):
 class Subject:
     id: uuid.UUID
     name: str
+    unit_id: uuid.UUID | None
     grid_id: uuid.UUID | None
 
 
@@ -53,7 +60,9 @@ def _subjects(session: Session, rule: CadenceRule, user: Principal | None) -> li
         query = select(SupervisedGrid)
         if user is not None and user.own_grids_only:
             query = query.where(SupervisedGrid.id.in_(user.grid_ids))
-        return [Subject(g.id, g.name, g.id) for g in session.scalars(query.order_by(SupervisedGrid.code))]
+        return [
+            Subject(g.id, g.name, None, g.id) for g in session.scalars(query.order_by(SupervisedGrid.code))
+        ]
     query = select(SupervisedUnit).where(SupervisedUnit.production_status != ProductionStatus.closed)
     if rule.subject == "key_units":
         query = query.where(SupervisedUnit.key_supervision.is_(True))
@@ -61,17 +70,36 @@ def _subjects(session: Session, rule: CadenceRule, user: Principal | None) -> li
         query = query.where(SupervisedUnit.grid_id.in_(user.grid_ids))
     if user is not None and user.own_enterprise_only:
         query = query.where(SupervisedUnit.id == user.enterprise_id)
-    return [Subject(u.id, u.name, u.grid_id) for u in session.scalars(query.order_by(SupervisedUnit.name))]
+    if rule.subject == "teams":
+        teams = session.execute(
+            select(Team, SupervisedUnit)
+            .join(SupervisedUnit, SupervisedUnit.id == Team.unit_id)
+            .where(Team.active, SupervisedUnit.id.in_(query.with_only_columns(SupervisedUnit.id)))
+            .order_by(SupervisedUnit.name, Team.name)
+        )
+        return [Subject(t.id, f"{u.name} {t.name}", u.id, u.grid_id) for t, u in teams]
+    return [
+        Subject(u.id, u.name, u.id, u.grid_id) for u in session.scalars(query.order_by(SupervisedUnit.name))
+    ]
 
 
 def _done(session: Session, rule: CadenceRule, start: date, end: date) -> dict[uuid.UUID, int]:
-    key = Inspection.grid_id if rule.subject == "grids" else Inspection.unit_id
-    rows = session.execute(
-        select(key, func.count())
-        .where(Inspection.kind == rule.inspection_kind, Inspection.inspected_on.between(start, end))
-        .group_by(key)
-    )
-    return dict(rows.all())
+    """How many records count for each subject in the period."""
+    match rule.record:
+        case "training":
+            key = TrainingSession.team_id if rule.subject == "teams" else TrainingSession.unit_id
+            query = select(key, func.count()).where(
+                TrainingSession.kind == rule.activity, TrainingSession.held_on.between(start, end)
+            )
+        case "exam":
+            key = Exam.unit_id
+            query = select(key, func.count()).where(Exam.held_on.between(start, end))
+        case _:
+            key = Inspection.grid_id if rule.subject == "grids" else Inspection.unit_id
+            query = select(key, func.count()).where(
+                Inspection.kind == rule.activity, Inspection.inspected_on.between(start, end)
+            )
+    return dict(session.execute(query.group_by(key)).all())
 
 
 def get_rule(session: Session, code: str) -> CadenceRule:
@@ -105,6 +133,7 @@ def obligations(
                 rule_code=rule.code,
                 subject_id=subject.id,
                 subject_name=subject.name,
+                unit_id=subject.unit_id,
                 grid_id=subject.grid_id,
                 period=label(rule.period, start),
                 period_start=start,
@@ -125,7 +154,7 @@ def last_closed_period_day(rule: CadenceRule, today: date) -> date:
 
 
 def check_missed(session: Session, today: date) -> int:
-    """Emit inspection.missed once per rule, subject and period, however often it runs."""
+    """Emit inspection.missed or training.missed once per rule, subject and period, however often it runs."""
     emitted = 0
     for rule in session.scalars(select(CadenceRule).where(CadenceRule.active.is_(True))):
         for obligation in obligations(session, rule, last_closed_period_day(rule, today), today, None):
@@ -143,20 +172,21 @@ def check_missed(session: Session, today: date) -> int:
             ).first()
             if claimed is None:
                 continue
-            runtime.publish(
-                session,
-                InspectionMissedV1(
-                    rule_code=rule.code,
-                    inspection_kind=rule.inspection_kind,
-                    subject_id=obligation.subject_id,
-                    grid_id=obligation.grid_id,
-                    period=obligation.period,
-                    period_start=obligation.period_start,
-                    period_end=obligation.period_end,
-                    done=obligation.done,
-                    required=obligation.required,
-                ),
-                subject=str(obligation.subject_id),
-            )
+            runtime.publish(session, _missed_event(rule, obligation), subject=str(obligation.subject_id))
             emitted += 1
     return emitted
+
+
+def _missed_event(rule: CadenceRule, obligation: Obligation) -> InspectionMissedV1 | TrainingMissedV1:
+    period = {
+        "subject_id": obligation.subject_id,
+        "grid_id": obligation.grid_id,
+        "period": obligation.period,
+        "period_start": obligation.period_start,
+        "period_end": obligation.period_end,
+        "done": obligation.done,
+        "required": obligation.required,
+    }
+    if rule.record == "inspection":
+        return InspectionMissedV1(rule_code=rule.code, inspection_kind=rule.activity, **period)
+    return TrainingMissedV1(rule_code=rule.code, activity=rule.activity, unit_id=obligation.unit_id, **period)

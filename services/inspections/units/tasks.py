@@ -1,8 +1,9 @@
-"""Registry events that keep the inspections service's copies of units and grids current."""
+"""Registry events that keep the inspections service's copies of units, grids and people current."""
 
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from services.inspections.training.models import UnitPerson
 from services.inspections.units.models import SupervisedGrid, SupervisedUnit
 from services.inspections.worker import consumer
 from shared.db import upsert_snapshot
@@ -11,6 +12,7 @@ from shared.events.contracts.registry import (
     EnterpriseUpdatedV1,
     GridChangedV1,
     GridDeletedV1,
+    PersonChangedV1,
 )
 from shared.events.envelope import CloudEvent
 
@@ -53,3 +55,19 @@ def on_grid_changed(session: Session, data: GridChangedV1, event: CloudEvent) ->
 @consumer.handles(GridDeletedV1)
 def on_grid_deleted(session: Session, data: GridDeletedV1, _: CloudEvent) -> None:
     session.execute(delete(SupervisedGrid).where(SupervisedGrid.id == data.grid_id))
+
+
+@consumer.handles(PersonChangedV1)
+def on_person_changed(session: Session, data: PersonChangedV1, event: CloudEvent) -> None:
+    """Who belongs to which enterprise: training attendees and exam takers are checked against it."""
+    upsert_snapshot(
+        session,
+        UnitPerson,
+        {
+            "person_id": data.person_id,
+            "enterprise_id": data.enterprise_id,
+            "name": data.name,
+            "source_time": event.time,
+        },
+        key="person_id",
+    )

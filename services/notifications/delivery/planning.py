@@ -40,6 +40,7 @@ WHY_LABELS = {
     "safety_office": "您在管委会安全办 / you are in the committee's safety office",
     "enforcement_officers": "您是执法人员 / you are an enforcement officer",
     "webhook_owner": "您是该推送端点的负责人 / you own the webhook endpoint",
+    "certificate_holder": "您是该证书持有人 / you hold the certificate",
 }
 
 DEFAULT_CHANNELS = [Channel.email]

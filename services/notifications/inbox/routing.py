@@ -40,6 +40,8 @@ DEADLINE_REMINDER_ROUTE = ("unit_principal", "grid_members")
 
 # Reports units owe: reminded to the unit's head before the due date; once overdue, its grid member too.
 REPORT_DUE_ROUTE = ("unit_principal",)
+# Training duties, exams and certificates (§4.5): the enterprise's head.
+TRAINING_ROUTE = ("unit_principal",)
 REPORT_OVERDUE_ROUTE = ("unit_principal", "grid_members")
 
 

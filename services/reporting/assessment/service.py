@@ -1,7 +1,7 @@
 """The monthly grid-member assessment (网格员考核): points per counted item, by weights in settings.
 
 A grid's leader and members share its grid-level items (hazards closed on time, gone overdue,
-escalated, inspections missed); inspections done and hazards found count for the person who did
+escalated, inspections and training duties missed); inspections done and hazards found count for the person who did
 them. Every score comes with the counts and points behind it.
 """
 
@@ -17,6 +17,7 @@ from services.reporting.facts.models import (
     HazardFact,
     InspectionFact,
     MissedInspectionFact,
+    MissedTrainingFact,
     ReportingPerson,
 )
 from services.reporting.settings import get_reporting_settings
@@ -30,6 +31,7 @@ METRIC_LABELS = {
     "overdue": "所辖网格逾期 / gone overdue in own grids",
     "escalated": "所辖网格上报、移交 / escalated in own grids",
     "missed_inspections": "所辖网格漏检 / inspections missed in own grids",
+    "missed_training": "所辖网格企业培训考试未完成 / training duties missed in own grids",
 }
 
 
@@ -118,6 +120,12 @@ def monthly_assessment(session: Session, month: Period) -> Assessment:
             select(HazardFact.grid_id, func.count())
             .where(in_month(HazardFact.reported_on), HazardFact.escalated)
             .group_by(HazardFact.grid_id),
+        ),
+        "missed_training": _per_grid(
+            session,
+            select(MissedTrainingFact.grid_id, func.count())
+            .where(in_month(MissedTrainingFact.period_start))
+            .group_by(MissedTrainingFact.grid_id),
         ),
         "missed_inspections": _per_grid(
             session,

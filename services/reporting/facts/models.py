@@ -91,3 +91,29 @@ class GridStaffing(Base):
     leader_person_id: Mapped[uuid.UUID | None]
     member_person_ids: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(Uuid))
     source_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class TrainingFact(Base):
+    """A training or publicity session recorded (培训记录)."""
+
+    __tablename__ = "training_fact"
+    __table_args__ = (Index("ix_training_fact_held_on", "held_on"),)
+
+    session_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    unit_id: Mapped[uuid.UUID]
+    grid_id: Mapped[uuid.UUID | None]
+    kind: Mapped[str] = mapped_column(String(30))
+    held_on: Mapped[date] = mapped_column(Date)
+
+
+class MissedTrainingFact(Base):
+    """A recurring training duty not done in its period (培训、考试、宣传未完成)."""
+
+    __tablename__ = "missed_training_fact"
+
+    rule_code: Mapped[str] = mapped_column(String(60), primary_key=True)
+    subject_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    period_start: Mapped[date] = mapped_column(Date, primary_key=True)
+    unit_id: Mapped[uuid.UUID]
+    grid_id: Mapped[uuid.UUID | None]
+    activity: Mapped[str] = mapped_column(String(30))

@@ -10,7 +10,9 @@ from services.reporting.facts.models import (
     HazardFact,
     InspectionFact,
     MissedInspectionFact,
+    MissedTrainingFact,
     ReportingPerson,
+    TrainingFact,
 )
 from services.reporting.units.models import ReportingUnit
 from services.reporting.worker import consumer
@@ -23,6 +25,8 @@ from shared.events.contracts.inspections import (
     InspectionCompletedV1,
     InspectionMissedV1,
     RiskAssessedV1,
+    TrainingMissedV1,
+    TrainingRecordedV1,
 )
 from shared.events.contracts.registry import PersonChangedV1
 from shared.events.envelope import CloudEvent
@@ -142,3 +146,34 @@ def on_risk_assessed(session: Session, data: RiskAssessedV1, _: CloudEvent) -> N
     )
     if updated.rowcount == 0:  # the registry's event has not arrived yet
         raise RetryLater(f"unit {data.unit_id} not yet known to reporting")
+
+
+@consumer.handles(TrainingRecordedV1)
+def on_training_recorded(session: Session, data: TrainingRecordedV1, _: CloudEvent) -> None:
+    session.execute(
+        insert(TrainingFact)
+        .values(
+            session_id=data.session_id,
+            unit_id=data.unit_id,
+            grid_id=data.grid_id,
+            kind=data.kind,
+            held_on=data.held_on,
+        )
+        .on_conflict_do_nothing()
+    )
+
+
+@consumer.handles(TrainingMissedV1)
+def on_training_missed(session: Session, data: TrainingMissedV1, _: CloudEvent) -> None:
+    session.execute(
+        insert(MissedTrainingFact)
+        .values(
+            rule_code=data.rule_code,
+            subject_id=data.subject_id,
+            period_start=data.period_start,
+            unit_id=data.unit_id,
+            grid_id=data.grid_id,
+            activity=data.activity,
+        )
+        .on_conflict_do_nothing()
+    )

@@ -6,7 +6,13 @@ from fastapi import APIRouter, Query, Response
 from services.reporting.deps import DbSession, Supervisor
 from services.reporting.settings import get_reporting_settings
 from services.reporting.statistics import exports, service
-from services.reporting.statistics.schemas import Dashboard, GroupBy, HazardStatistics, InspectionCoverage
+from services.reporting.statistics.schemas import (
+    Dashboard,
+    GroupBy,
+    HazardStatistics,
+    InspectionCoverage,
+    TrainingStatistics,
+)
 from shared.errors import InvalidInput
 from shared.periods import parse_month, parse_period
 
@@ -73,6 +79,11 @@ def hazard_statistics_csv(
 )
 def inspection_coverage(session: DbSession, user: Supervisor, period: PeriodQuery) -> InspectionCoverage:
     return service.inspection_coverage(session, user, parse_period(period))
+
+
+@router.get("/statistics/training", summary="培训考试宣传完成情况 / training recorded and missed, per unit")
+def training_compliance(session: DbSession, user: Supervisor, period: PeriodQuery) -> TrainingStatistics:
+    return service.training_compliance(session, user, parse_period(period))
 
 
 @router.get("/dashboard", summary="全区概览 / the zone at a glance")

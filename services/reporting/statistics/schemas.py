@@ -63,3 +63,19 @@ class Dashboard(BaseModel):
     overdue_open: int
     this_month: HazardFigures
     monthly_risk_reports: dict[str, int]
+
+
+class TrainingCompliance(BaseModel):
+    """Per unit: sessions recorded by kind, and duties missed by activity (§4.5 培训考试宣传)."""
+
+    unit_id: uuid.UUID
+    unit_name: str
+    grid_id: uuid.UUID | None
+    recorded: dict[str, int]
+    missed: dict[str, int]
+
+
+class TrainingStatistics(BaseModel):
+    period: str
+    units: list[TrainingCompliance]
+    by_grid: dict[str, dict[str, int]] = Field(description="grid id -> recorded and missed totals")

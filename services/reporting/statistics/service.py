@@ -1,12 +1,20 @@
-"""Hazard statistics, inspection coverage and the zone dashboard, from the read models."""
+"""Hazard statistics, inspection and training coverage and the zone dashboard, from the read models."""
 
+import uuid
 from datetime import date
 
 from sqlalchemy import and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
-from services.reporting.facts.models import HazardFact, InspectionFact, MissedInspectionFact, ReportingPerson
-from services.reporting.filings.service import filing_status
+from services.reporting.facts.models import (
+    HazardFact,
+    InspectionFact,
+    MissedInspectionFact,
+    MissedTrainingFact,
+    ReportingPerson,
+    TrainingFact,
+)
+from services.reporting.filings.service import filing_status, visible_units
 from services.reporting.statistics.schemas import (
     CoverageRow,
     Dashboard,
@@ -14,6 +22,7 @@ from services.reporting.statistics.schemas import (
     HazardFigures,
     HazardStatistics,
     InspectionCoverage,
+    TrainingStatistics,
 )
 from services.reporting.units.models import ReportingGrid, ReportingUnit
 from shared.auth import Principal
@@ -248,3 +257,46 @@ def monthly_trend(
 
     found, closed = per_month(HazardFact.reported_on), per_month(HazardFact.closed_on)
     return [(p.label, found.get(p.start, 0), closed.get(p.start, 0)) for p in periods]
+
+
+def training_compliance(session: Session, user: Principal, period: Period) -> TrainingStatistics:
+    """What each unit recorded and missed of its training duties in the period."""
+    units = session.scalars(visible_units(session, user).order_by(ReportingUnit.name)).all()
+    ids = [u.id for u in units]
+    recorded: dict[uuid.UUID, dict[str, int]] = {}
+    for unit_id, kind, count in session.execute(
+        select(TrainingFact.unit_id, TrainingFact.kind, func.count())
+        .where(
+            TrainingFact.unit_id.in_(ids),
+            TrainingFact.held_on >= period.start,
+            TrainingFact.held_on < period.end,
+        )
+        .group_by(TrainingFact.unit_id, TrainingFact.kind)
+    ):
+        recorded.setdefault(unit_id, {})[kind] = count
+    missed: dict[uuid.UUID, dict[str, int]] = {}
+    for unit_id, activity, count in session.execute(
+        select(MissedTrainingFact.unit_id, MissedTrainingFact.activity, func.count())
+        .where(
+            MissedTrainingFact.unit_id.in_(ids),
+            MissedTrainingFact.period_start >= period.start,
+            MissedTrainingFact.period_start < period.end,
+        )
+        .group_by(MissedTrainingFact.unit_id, MissedTrainingFact.activity)
+    ):
+        missed.setdefault(unit_id, {})[activity] = count
+    by_grid: dict[str, dict[str, int]] = {}
+    rows = []
+    for unit in units:
+        row = TrainingCompliance(
+            unit_id=unit.id,
+            unit_name=unit.name,
+            grid_id=unit.grid_id,
+            recorded=recorded.get(unit.id, {}),
+            missed=missed.get(unit.id, {}),
+        )
+        rows.append(row)
+        totals = by_grid.setdefault(str(unit.grid_id), {"recorded": 0, "missed": 0})
+        totals["recorded"] += sum(row.recorded.values())
+        totals["missed"] += sum(row.missed.values())
+    return TrainingStatistics(period=period.label, units=rows, by_grid=by_grid)

@@ -150,3 +150,51 @@ class InspectionMissedV1(EventContract):
     period_end: date
     done: int
     required: int
+
+
+class TrainingRecordedV1(EventContract):
+    """A training or publicity session was recorded (培训/宣传记录)."""
+
+    event_type = "training.recorded"
+    event_version = 1
+
+    session_id: uuid.UUID
+    unit_id: uuid.UUID
+    grid_id: uuid.UUID | None
+    team_id: uuid.UUID | None
+    kind: str  # pre_shift | publicity | three_post_reexam
+    held_on: date
+    attendees: int
+    duration_minutes: int
+
+
+class ExamFailedV1(EventContract):
+    """Participants of a safety exam scored below the pass mark and must retake it (考试不合格)."""
+
+    event_type = "exam.failed"
+    event_version = 1
+
+    exam_id: uuid.UUID
+    unit_id: uuid.UUID
+    grid_id: uuid.UUID | None
+    held_on: date
+    pass_mark: float
+    failed_person_ids: list[uuid.UUID]
+
+
+class TrainingMissedV1(EventContract):
+    """A recurring training duty (班前培训、月度考试、宣传活动) was not done in its period, once each."""
+
+    event_type = "training.missed"
+    event_version = 1
+
+    rule_code: str
+    activity: str
+    subject_id: uuid.UUID  # a unit, or a team
+    unit_id: uuid.UUID
+    grid_id: uuid.UUID | None
+    period: str
+    period_start: date
+    period_end: date
+    done: int
+    required: int

@@ -107,3 +107,30 @@ class AssignmentChangedV1(EventContract):
     scope_id: uuid.UUID
     valid_from: date
     valid_to: date | None
+
+
+class CertificateDeadlineV1(EventContract):
+    """The shared shape of certificate.expiring and certificate.expired (三岗人员证书)."""
+
+    certificate_id: uuid.UUID
+    person_id: uuid.UUID
+    enterprise_id: uuid.UUID | None
+    kind: str
+    category: str | None
+    number: str
+    expires_on: date
+    days_left: int
+
+
+class CertificateExpiringV1(CertificateDeadlineV1):
+    """A certificate expires soon (证书即将到期), once per certificate and expiry date."""
+
+    event_type = "certificate.expiring"
+    event_version = 1
+
+
+class CertificateExpiredV1(CertificateDeadlineV1):
+    """A certificate has expired (证书已过期), once per certificate and expiry date."""
+
+    event_type = "certificate.expired"
+    event_version = 1

@@ -1,0 +1,68 @@
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from services.inspections.deps import DbSession
+from services.inspections.training import service
+from services.inspections.training.schemas import (
+    ExamIn,
+    ExamOut,
+    TeamIn,
+    TeamOut,
+    TrainingHours,
+    TrainingIn,
+    TrainingOut,
+)
+from shared.auth import CurrentUser, Principal, Role, require_roles
+
+router = APIRouter(tags=["training 培训考试"])
+
+# Who records training: the enterprise itself, and the committee or grid staff on its behalf.
+Recorder = Annotated[
+    Principal, require_roles(Role.zone_admin, Role.leader, Role.grid_member, Role.enterprise_user)
+]
+
+
+@router.post("/units/{unit_id}/teams", status_code=status.HTTP_201_CREATED, summary="新增班组 / add a team")
+def add_team(unit_id: uuid.UUID, data: TeamIn, session: DbSession, user: Recorder) -> TeamOut:
+    return TeamOut.model_validate(service.add_team(session, unit_id, data, user))
+
+
+@router.get("/units/{unit_id}/teams", summary="班组 / a unit's teams")
+def teams(unit_id: uuid.UUID, session: DbSession, user: CurrentUser) -> list[TeamOut]:
+    return [TeamOut.model_validate(t) for t in service.teams_of(session, unit_id, user)]
+
+
+@router.post(
+    "/trainings", status_code=status.HTTP_201_CREATED, summary="登记培训或宣传 / record a training session"
+)
+def record_training(data: TrainingIn, session: DbSession, user: Recorder) -> TrainingOut:
+    return TrainingOut.model_validate(service.record_training(session, data, user))
+
+
+@router.post(
+    "/exams", status_code=status.HTTP_201_CREATED, summary="登记考试 / record an exam and its scores"
+)
+def record_exam(data: ExamIn, session: DbSession, user: Recorder) -> ExamOut:
+    return service.record_exam(session, data, user)
+
+
+@router.get("/exams/{exam_id}", summary="考试详情及补考名单 / an exam, its scores and who must retake")
+def get_exam(exam_id: uuid.UUID, session: DbSession, user: CurrentUser) -> ExamOut:
+    return service.get_exam(session, exam_id, user)
+
+
+@router.get(
+    "/people/{person_id}/training-hours", summary="年度培训学时 / a person's training hours in a year"
+)
+def training_hours(
+    person_id: uuid.UUID,
+    session: DbSession,
+    _: CurrentUser,
+    year: Annotated[int, Query(ge=2000, le=2100)],
+    first_year: Annotated[
+        bool, Query(description="the person's first year in the post: 32 h, else 12 h")
+    ] = False,
+) -> TrainingHours:
+    return service.training_hours(session, person_id, year, first_year)

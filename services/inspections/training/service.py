@@ -1,0 +1,187 @@
+"""Training, publicity and exams (班前培训、宣传活动、月度考试): recorded with their evidence and
+checked against the unit's own people; the cadence engine counts them."""
+
+import uuid
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from services.inspections.runtime import runtime
+from services.inspections.training.models import (
+    Exam,
+    ExamResult,
+    Team,
+    TrainingKind,
+    TrainingSession,
+    UnitPerson,
+)
+from services.inspections.training.schemas import ExamIn, ExamOut, Score, TeamIn, TrainingHours, TrainingIn
+from services.inspections.units.models import SupervisedUnit
+from services.inspections.units.service import unit_for
+from shared.auth import Principal
+from shared.clock import local_today
+from shared.errors import Conflict, InvalidInput, NotFound
+from shared.events.contracts.inspections import ExamFailedV1, TrainingRecordedV1
+from shared.events.contracts.registry import ProductionStatus
+
+# Yearly training hours the law asks of principal persons and safety managers: 32 the first year, 12 after.
+FIRST_YEAR_HOURS, YEARLY_HOURS = 32.0, 12.0
+
+
+def _open_unit(session: Session, unit_id: uuid.UUID, user: Principal) -> SupervisedUnit:
+    unit = unit_for(session, unit_id, user)
+    if unit.production_status == ProductionStatus.closed:
+        raise Conflict(
+            f"{unit.name} 已关闭,不再登记 / {unit.name} is closed: nothing more is recorded for it"
+        )
+    return unit
+
+
+def _not_in_future(day: date, field: str) -> None:
+    if day > local_today():
+        raise InvalidInput(f"日期不能晚于今天 / {field} {day} is in the future", field=field)
+
+
+def _own_people(session: Session, unit: SupervisedUnit, person_ids: list[uuid.UUID], field: str) -> None:
+    """Every person must belong to the unit, as the registry says."""
+    belonging = set(
+        session.scalars(
+            select(UnitPerson.person_id).where(
+                UnitPerson.person_id.in_(person_ids), UnitPerson.enterprise_id == unit.id
+            )
+        )
+    )
+    strangers = [str(p) for p in person_ids if p not in belonging]
+    if strangers:
+        raise InvalidInput(
+            f"以下人员不属于{unit.name} / these people do not belong to the unit: {', '.join(strangers)}",
+            details=[
+                {"loc": ["body", field, person_ids.index(uuid.UUID(p))], "msg": "not of this unit"}
+                for p in strangers
+            ],
+        )
+
+
+def add_team(session: Session, unit_id: uuid.UUID, data: TeamIn, user: Principal) -> Team:
+    _open_unit(session, unit_id, user)
+    if session.scalar(select(Team).where(Team.unit_id == unit_id, Team.name == data.name)):
+        raise Conflict(f"班组已存在 / the unit already has a team named {data.name}")
+    team = Team(unit_id=unit_id, name=data.name)
+    session.add(team)
+    session.flush()
+    return team
+
+
+def teams_of(session: Session, unit_id: uuid.UUID, user: Principal) -> list[Team]:
+    unit_for(session, unit_id, user)
+    return list(session.scalars(select(Team).where(Team.unit_id == unit_id).order_by(Team.name)))
+
+
+def record_training(session: Session, data: TrainingIn, user: Principal) -> TrainingSession:
+    unit = _open_unit(session, data.unit_id, user)
+    _not_in_future(data.held_on, "held_on")
+    if data.kind == TrainingKind.pre_shift and data.team_id is None:
+        raise InvalidInput("班前培训须注明班组 / pre-shift training names its team", field="team_id")
+    if data.team_id is not None:
+        team = session.get(Team, data.team_id)
+        if team is None or team.unit_id != unit.id:
+            raise InvalidInput(
+                f"班组不属于该单位 / team {data.team_id} is not a team of the unit", field="team_id"
+            )
+    _own_people(session, unit, data.attendee_ids, "attendee_ids")
+    training = TrainingSession(**data.model_dump(), recorded_by=user.user_id)
+    session.add(training)
+    session.flush()
+    runtime.publish(
+        session,
+        TrainingRecordedV1(
+            session_id=training.id,
+            unit_id=unit.id,
+            grid_id=unit.grid_id,
+            team_id=training.team_id,
+            kind=training.kind,
+            held_on=training.held_on,
+            attendees=len(training.attendee_ids),
+            duration_minutes=training.duration_minutes,
+        ),
+        subject=str(unit.id),
+    )
+    return training
+
+
+def record_exam(session: Session, data: ExamIn, user: Principal) -> ExamOut:
+    unit = _open_unit(session, data.unit_id, user)
+    _not_in_future(data.held_on, "held_on")
+    people = [s.person_id for s in data.scores]
+    if len(set(people)) != len(people):
+        raise InvalidInput("同一人员只能有一个成绩 / one score per person", field="scores")
+    _own_people(session, unit, people, "scores")
+    exam = Exam(
+        unit_id=unit.id,
+        held_on=data.held_on,
+        topic=data.topic,
+        pass_mark=data.pass_mark,
+        recorded_by=user.user_id,
+    )
+    session.add(exam)
+    session.flush()
+    session.add_all(
+        ExamResult(exam_id=exam.id, person_id=s.person_id, score=s.score, passed=s.score >= data.pass_mark)
+        for s in data.scores
+    )
+    failed = [s.person_id for s in data.scores if s.score < data.pass_mark]
+    if failed:
+        runtime.publish(
+            session,
+            ExamFailedV1(
+                exam_id=exam.id,
+                unit_id=unit.id,
+                grid_id=unit.grid_id,
+                held_on=exam.held_on,
+                pass_mark=exam.pass_mark,
+                failed_person_ids=failed,
+            ),
+            subject=str(unit.id),
+        )
+    return ExamOut(
+        id=exam.id,
+        unit_id=unit.id,
+        held_on=exam.held_on,
+        topic=exam.topic,
+        pass_mark=exam.pass_mark,
+        scores=data.scores,
+        must_retake=failed,
+    )
+
+
+def get_exam(session: Session, exam_id: uuid.UUID, user: Principal) -> ExamOut:
+    exam = session.get(Exam, exam_id)
+    if exam is None:
+        raise NotFound(f"考试不存在 / exam {exam_id} not found")
+    unit_for(session, exam.unit_id, user)
+    results = session.scalars(select(ExamResult).where(ExamResult.exam_id == exam_id)).all()
+    return ExamOut(
+        id=exam.id,
+        unit_id=exam.unit_id,
+        held_on=exam.held_on,
+        topic=exam.topic,
+        pass_mark=exam.pass_mark,
+        scores=[Score(person_id=r.person_id, score=r.score) for r in results],
+        must_retake=[r.person_id for r in results if not r.passed],
+    )
+
+
+def training_hours(session: Session, person_id: uuid.UUID, year: int, first_year: bool) -> TrainingHours:
+    minutes = session.scalar(
+        select(func.coalesce(func.sum(TrainingSession.duration_minutes), 0)).where(
+            TrainingSession.attendee_ids.any(person_id),
+            TrainingSession.held_on >= date(year, 1, 1),
+            TrainingSession.held_on < date(year + 1, 1, 1),
+        )
+    )
+    required = FIRST_YEAR_HOURS if first_year else YEARLY_HOURS
+    hours = round(minutes / 60, 2)
+    return TrainingHours(
+        person_id=person_id, year=year, hours=hours, required_hours=required, enough=hours >= required
+    )

@@ -1,0 +1,100 @@
+"""Training duties and certificates (§4.5): a missed duty or a failed exam reaches the enterprise's
+head; a certificate about to expire, or expired, reaches its holder and the enterprise's head."""
+
+from sqlalchemy.orm import Session
+
+from services.notifications.escalation.service import known_unit
+from services.notifications.inbox.routing import TRAINING_ROUTE, recipients
+from services.notifications.inbox.service import Notice, notify
+from services.notifications.worker import consumer
+from shared.clock import local_today
+from shared.events.contracts.inspections import ExamFailedV1, TrainingMissedV1
+from shared.events.contracts.registry import (
+    CertificateDeadlineV1,
+    CertificateExpiredV1,
+    CertificateExpiringV1,
+)
+from shared.events.envelope import CloudEvent
+
+ACTIVITIES = {
+    "pre_shift": "班前培训",
+    "publicity": "全员安全宣传活动",
+    "three_post_reexam": "三岗人员复审培训",
+    "exam": "月度安全考试",
+}
+CERTIFICATES = {
+    "principal_person": "主要负责人安全考核合格证",
+    "safety_manager": "安全管理人员安全考核合格证",
+    "special_operation": "特种作业操作证",
+}
+
+
+def _tell_unit(
+    session: Session, event: CloudEvent, unit_id, grid_id, title: str, body: str, extra=None
+) -> None:  # noqa: ANN001
+    unit = known_unit(session, unit_id)
+    chosen = recipients(session, TRAINING_ROUTE, unit_id, grid_id, local_today())
+    notice = Notice(
+        occasion=f"event:{event.id}",
+        event_type=event.type,
+        title=title.format(unit=unit.unit_name),
+        body=body.format(unit=unit.unit_name),
+        urgent=False,
+        subject_id=unit_id,
+        event_id=event.id,
+    )
+    notify(session, notice, (extra or {}) | chosen)
+
+
+@consumer.handles(TrainingMissedV1)
+def on_training_missed(session: Session, data: TrainingMissedV1, event: CloudEvent) -> None:
+    activity = ACTIVITIES.get(data.activity, data.activity)
+    unit = known_unit(session, data.unit_id)
+    _tell_unit(
+        session,
+        event,
+        unit,
+        f"【未完成】{unit.unit_name} {data.period} {activity}",
+        f"{unit.unit_name}在 {data.period_start} 至 {data.period_end} 应完成{activity} {data.required} 次,实际 {data.done} 次。",
+    )
+
+
+@consumer.handles(ExamFailedV1)
+def on_exam_failed(session: Session, data: ExamFailedV1, event: CloudEvent) -> None:
+    unit = known_unit(session, data.unit_id)
+    _tell_unit(
+        session,
+        event,
+        unit,
+        f"【考试不合格】{unit.unit_name} 安全考试有人员需补考",
+        f"{unit.unit_name} {data.held_on} 的安全考试(及格线 {data.pass_mark:g} 分)有 {len(data.failed_person_ids)} 人不合格,须组织补考。",
+    )
+
+
+@consumer.handles(CertificateExpiringV1)
+@consumer.handles(CertificateExpiredV1)
+def on_certificate_deadline(session: Session, data: CertificateDeadlineV1, event: CloudEvent) -> None:
+    name = CERTIFICATES.get(data.kind, data.kind) + (f"({data.category})" if data.category else "")
+    state = "已过期" if event.type == "certificate.expired" else f"将于 {data.days_left} 天后到期"
+    holder = {data.person_id: "certificate_holder"}
+    if data.enterprise_id is None:
+        notice = Notice(
+            occasion=f"event:{event.id}",
+            event_type=event.type,
+            title=f"【证书提醒】{name} {state}",
+            body=f"证书 {data.number} 有效期至 {data.expires_on},{state},请及时复审或换证。",
+            urgent=False,
+            subject_id=data.person_id,
+            event_id=event.id,
+        )
+        notify(session, notice, holder)
+        return
+    unit = known_unit(session, data.enterprise_id)
+    _tell_unit(
+        session,
+        event,
+        unit,
+        f"【证书提醒】{unit.unit_name} {name} {state}",
+        f"{unit.unit_name}人员持有的{name}(编号 {data.number})有效期至 {data.expires_on},{state},请及时组织复审或换证。",
+        extra=holder,
+    )

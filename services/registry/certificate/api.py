@@ -1,0 +1,37 @@
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from services.registry.certificate import service
+from services.registry.certificate.schemas import CertificateIn, CertificateOut, MissingCertificate
+from services.registry.deps import DbSession
+from shared.auth import CurrentUser, UnitEditor
+from shared.clock import local_today
+
+router = APIRouter(tags=["certificates 三岗人员证书"])
+
+
+@router.post(
+    "/people/{person_id}/certificates",
+    status_code=status.HTTP_201_CREATED,
+    summary="登记证书 / record a certificate",
+)
+def add_certificate(
+    person_id: uuid.UUID, data: CertificateIn, session: DbSession, user: UnitEditor
+) -> CertificateOut:
+    return CertificateOut.model_validate(service.add_certificate(session, person_id, data, user))
+
+
+@router.get("/people/{person_id}/certificates", summary="人员证书 / a person's certificates")
+def certificates(person_id: uuid.UUID, session: DbSession, user: CurrentUser) -> list[CertificateOut]:
+    return [CertificateOut.model_validate(c) for c in service.certificates_of(session, person_id, user)]
+
+
+@router.get(
+    "/certificates/missing", summary="无有效证书的持岗人员 / post holders without a valid certificate"
+)
+def missing(
+    session: DbSession, user: CurrentUser, enterprise_id: Annotated[uuid.UUID, Query()]
+) -> list[MissingCertificate]:
+    return service.missing_certificates(session, enterprise_id, local_today(), user)

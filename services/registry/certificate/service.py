@@ -1,0 +1,132 @@
+"""Certificates of the three posts (三岗人员: principal persons, safety managers, special-operation
+workers): recorded with their holders, warned of before they expire, and who lacks a valid one."""
+
+import uuid
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from services.registry.certificate.models import Certificate, CertificateKind, CertificateNotice
+from services.registry.certificate.schemas import (
+    SPECIAL_OPERATION_REVIEW_YEARS,
+    CertificateIn,
+    MissingCertificate,
+    years_later,
+)
+from services.registry.people.models import Person
+from services.registry.people.service import get_person
+from services.registry.responsibility.models import Assignment
+from services.registry.responsibility.service import on_day
+from services.registry.runtime import runtime
+from shared.auth import Principal
+from shared.errors import Conflict
+from shared.events.contracts.registry import CertificateExpiredV1, CertificateExpiringV1
+
+# Which duty needs which certificate (the posts that need one).
+DUTY_CERTIFICATE = {
+    "principal_person": CertificateKind.principal_person,
+    "safety_manager": CertificateKind.safety_manager,
+}
+
+
+def add_certificate(
+    session: Session, person_id: uuid.UUID, data: CertificateIn, user: Principal
+) -> Certificate:
+    person = get_person(session, person_id)
+    user.ensure_may_see_enterprise(person.enterprise_id)
+    if session.scalar(
+        select(Certificate.id).where(Certificate.kind == data.kind, Certificate.number == data.number)
+    ):
+        raise Conflict(
+            f"证书编号已存在 / a {data.kind} certificate numbered {data.number} is already recorded",
+            field="number",
+        )
+    review_on = None
+    if data.kind == CertificateKind.special_operation:
+        review_on = years_later(data.issued_on, SPECIAL_OPERATION_REVIEW_YEARS)
+    certificate = Certificate(person_id=person.id, **data.model_dump(), review_on=review_on)
+    session.add(certificate)
+    session.flush()
+    return certificate
+
+
+def certificates_of(session: Session, person_id: uuid.UUID, user: Principal) -> list[Certificate]:
+    person = get_person(session, person_id)
+    user.ensure_may_see_enterprise(person.enterprise_id)
+    return list(
+        session.scalars(
+            select(Certificate).where(Certificate.person_id == person_id).order_by(Certificate.expires_on)
+        )
+    )
+
+
+def missing_certificates(
+    session: Session, enterprise_id: uuid.UUID, today: date, user: Principal
+) -> list[MissingCertificate]:
+    """Who holds a post of the enterprise that needs a certificate, and has no valid one today."""
+    user.ensure_may_see_enterprise(enterprise_id)
+    holders = session.execute(
+        select(Assignment.duty, Person)
+        .join(Person, Person.id == Assignment.person_id)
+        .where(
+            Assignment.scope_id == enterprise_id, Assignment.duty.in_(list(DUTY_CERTIFICATE)), on_day(today)
+        )
+    ).all()
+    missing = []
+    for duty, person in holders:
+        needs = DUTY_CERTIFICATE[duty]
+        valid = session.scalar(
+            select(Certificate.id).where(
+                Certificate.person_id == person.id, Certificate.kind == needs, Certificate.expires_on >= today
+            )
+        )
+        if valid is None:
+            missing.append(
+                MissingCertificate(
+                    person_id=person.id, name=person.name, enterprise_id=enterprise_id, duty=duty, needs=needs
+                )
+            )
+    return missing
+
+
+def check_expiry(session: Session, today: date, warning_days: int) -> int:
+    """Publish certificate.expiring (within `warning_days`) and certificate.expired, once per
+    certificate and expiry date, however often it runs."""
+    published = 0
+    due = session.execute(
+        select(Certificate, Person.enterprise_id)
+        .join(Person, Person.id == Certificate.person_id)
+        .where(Certificate.expires_on <= today + timedelta(days=warning_days))
+    ).all()
+    for certificate, enterprise_id in due:
+        notice, contract = (
+            ("expired", CertificateExpiredV1)
+            if certificate.expires_on < today
+            else ("expiring", CertificateExpiringV1)
+        )
+        claimed = session.execute(
+            insert(CertificateNotice)
+            .values(certificate_id=certificate.id, notice=notice, expires_on=certificate.expires_on)
+            .on_conflict_do_nothing()
+            .returning(CertificateNotice.certificate_id)
+        ).first()
+        if claimed is None:
+            continue
+        runtime.publish(
+            session,
+            contract(
+                certificate_id=certificate.id,
+                person_id=certificate.person_id,
+                enterprise_id=enterprise_id,
+                kind=certificate.kind,
+                category=certificate.category,
+                number=certificate.number,
+                expires_on=certificate.expires_on,
+                days_left=(certificate.expires_on - today).days,
+            ),
+            subject=str(certificate.person_id),
+        )
+        published += 1
+    return published
