@@ -22,6 +22,7 @@ from services.reporting.statistics.schemas import (
     HazardFigures,
     HazardStatistics,
     InspectionCoverage,
+    TrainingCompliance,
     TrainingStatistics,
 )
 from services.reporting.units.models import ReportingGrid, ReportingUnit
