@@ -98,4 +98,6 @@ def test_rules_are_configurable(api):
         ).status_code
         == 422
     )
-    assert len(api("GET", "/cadences/rules", role=Role.auditor).json()) == 5
+    assert (
+        len(api("GET", "/cadences/rules", role=Role.auditor).json()) == 8
+    )  # 5 inspection, 3 training duties

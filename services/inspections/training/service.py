@@ -4,7 +4,7 @@ checked against the unit's own people; the cadence engine counts them."""
 import uuid
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import any_, func, select
 from sqlalchemy.orm import Session
 
 from services.inspections.runtime import runtime
@@ -175,7 +175,7 @@ def get_exam(session: Session, exam_id: uuid.UUID, user: Principal) -> ExamOut:
 def training_hours(session: Session, person_id: uuid.UUID, year: int, first_year: bool) -> TrainingHours:
     minutes = session.scalar(
         select(func.coalesce(func.sum(TrainingSession.duration_minutes), 0)).where(
-            TrainingSession.attendee_ids.any(person_id),
+            person_id == any_(TrainingSession.attendee_ids),
             TrainingSession.held_on >= date(year, 1, 1),
             TrainingSession.held_on < date(year + 1, 1, 1),
         )

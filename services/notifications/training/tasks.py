@@ -3,6 +3,7 @@ head; a certificate about to expire, or expired, reaches its holder and the ente
 
 from sqlalchemy.orm import Session
 
+from services.notifications.directory.models import UnitContact
 from services.notifications.escalation.service import known_unit
 from services.notifications.inbox.routing import TRAINING_ROUTE, recipients
 from services.notifications.inbox.service import Notice, notify
@@ -30,20 +31,19 @@ CERTIFICATES = {
 
 
 def _tell_unit(
-    session: Session, event: CloudEvent, unit_id, grid_id, title: str, body: str, extra=None
-) -> None:  # noqa: ANN001
-    unit = known_unit(session, unit_id)
-    chosen = recipients(session, TRAINING_ROUTE, unit_id, grid_id, local_today())
+    session: Session, event: CloudEvent, unit: UnitContact, title: str, body: str, extra: dict | None = None
+) -> None:
+    chosen = recipients(session, TRAINING_ROUTE, unit.unit_id, unit.grid_id, local_today())
     notice = Notice(
         occasion=f"event:{event.id}",
         event_type=event.type,
-        title=title.format(unit=unit.unit_name),
-        body=body.format(unit=unit.unit_name),
+        title=title,
+        body=body,
         urgent=False,
-        subject_id=unit_id,
+        subject_id=unit.unit_id,
         event_id=event.id,
     )
-    notify(session, notice, (extra or {}) | chosen)
+    notify(session, notice, chosen | (extra or {}))  # the holder is told as the holder
 
 
 @consumer.handles(TrainingMissedV1)

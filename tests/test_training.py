@@ -1,0 +1,251 @@
+"""Training, exams, publicity and certificates (§4.5): one cadence engine, records, reminders."""
+
+import uuid
+from datetime import date, timedelta
+
+import pytest
+
+from services.inspections.cadence.service import check_missed
+from services.inspections.runtime import runtime as inspections
+from services.inspections.worker import consumer as inspections_consumer
+from services.registry.certificate.service import check_expiry
+from services.registry.runtime import runtime as registry
+from shared.auth import Role
+from shared.clock import local_today
+from shared.events.contracts.registry import (
+    EnterpriseRegisteredV1,
+    PersonChangedV1,
+    ProductionStatus,
+    UnitKind,
+)
+from shared.periods import PeriodKind, containing
+from tests.factories import enterprise_payload
+from tests.support.inspections import sql
+from tests.support.notifications import told, zone_with_people
+from tests.support.processes import wait_until
+from tests.support.reporting import envelope
+
+LAST_MONTH = containing(PeriodKind.month, local_today()).previous()
+
+
+def inspections_know(
+    unit_id: uuid.UUID, status: ProductionStatus = ProductionStatus.operating, grid_id=None
+) -> list[uuid.UUID]:  # noqa: ANN001
+    """The unit and three of its people, as the inspections service hears of them."""
+    people = [uuid.uuid4() for _ in range(3)]
+    events = [envelope(EnterpriseRegisteredV1(enterprise_id=unit_id, name="宏达化工有限公司", credit_code="x", kind=UnitKind.enterprise, industry="化工", production_status=status, key_supervision=True, grid_id=grid_id or uuid.uuid4(), responsible_head=None, responsible_phone=None), "registry")]  # fmt: skip
+    events += [envelope(PersonChangedV1(person_id=p, name=f"员工{i}", phone=None, email=None, enterprise_id=unit_id), "registry") for i, p in enumerate(people)]  # fmt: skip
+    for event in events:
+        assert inspections_consumer.process(event) == "applied"
+    return people
+
+
+def training(unit_id, people, day: date, team_id=None, kind="pre_shift", **changes) -> dict:  # noqa: ANN001
+    return {
+        "unit_id": str(unit_id),
+        "team_id": str(team_id) if team_id else None,
+        "kind": kind,
+        "held_on": str(day),
+        "topic": "受限空间作业安全",
+        "trainer": "安全员 王",
+        "attendee_ids": [str(p) for p in people],
+        "duration_minutes": 30,
+        "evidence_kind": "sign_in_sheet",
+        "evidence_ref": "签到表-20261101.jpg",
+    } | changes
+
+
+def status_on(api, rule: str, day: date) -> dict[str, str]:  # noqa: ANN001
+    rows = api("GET", "/cadences/status", role=Role.zone_admin, params={"rule": rule, "on": str(day)}).json()
+    return {row["subject_name"]: row["status"] for row in rows}
+
+
+def test_a_month_of_scripted_activity_gives_the_right_done_due_missed_table(api):
+    unit = uuid.uuid4()
+    people = inspections_know(unit)
+    teams = {}
+    for name in ("甲班", "乙班"):
+        answer = api(
+            "POST", f"/units/{unit}/teams", role=Role.enterprise_user, enterprise_id=unit, json={"name": name}
+        )
+        assert answer.status_code == 201, answer.text
+        teams[name] = answer.json()["id"]
+    days = [LAST_MONTH.start + timedelta(days=n) for n in range((LAST_MONTH.end - LAST_MONTH.start).days)]
+    skipped_by_a = {days[3], days[10], days[17]}  # 甲班 skips three days; 乙班 trains on even days only
+    for day in days:
+        for name, trains in (("甲班", day not in skipped_by_a), ("乙班", day.day % 2 == 0)):
+            if trains:
+                recorded = api("POST", "/trainings", role=Role.enterprise_user, enterprise_id=unit, json=training(unit, people, day, teams[name]))  # fmt: skip
+                assert recorded.status_code == 201, recorded.text
+    assert api("POST", "/exams", role=Role.enterprise_user, enterprise_id=unit, json={"unit_id": str(unit), "held_on": str(days[25]), "topic": "月度考试", "pass_mark": 60, "scores": [{"person_id": str(p), "score": 80} for p in people]}).status_code == 201  # fmt: skip
+
+    table = {day: status_on(api, "team_pre_shift_training", day) for day in days}
+    for day, row in table.items():
+        assert row["宏达化工有限公司 甲班"] == ("missed" if day in skipped_by_a else "done"), day
+        assert row["宏达化工有限公司 乙班"] == ("done" if day.day % 2 == 0 else "missed"), day
+    assert status_on(api, "team_pre_shift_training", local_today()) == {"宏达化工有限公司 甲班": "due", "宏达化工有限公司 乙班": "due"}  # fmt: skip
+    assert status_on(api, "unit_monthly_exam", LAST_MONTH.start) == {"宏达化工有限公司": "done"}
+    assert status_on(api, "unit_monthly_exam", local_today()) == {"宏达化工有限公司": "due"}
+    # the same engine the inspections use: one list of rules
+    codes = {r["code"]: r for r in api("GET", "/cadences/rules").json()}
+    assert (
+        codes["team_pre_shift_training"]["record"] == "training"
+        and codes["leader_key_unit_monthly"]["record"] == "inspection"
+    )
+
+    with inspections.transaction() as session:  # yesterday's pre-shift training: nobody trained
+        emitted = check_missed(session, local_today())
+    with inspections.transaction() as session:
+        assert check_missed(session, local_today()) == 0  # once each
+    missed = (
+        "SELECT string_agg(envelope->'data'->>'activity', ',' ORDER BY envelope->'data'->>'activity') "
+        "FROM inspections.outbox WHERE event_type = 'training.missed' AND envelope->'data'->>'unit_id' = :u"
+    )
+    # both teams yesterday, and the first half year's publicity; the exam was done last month
+    assert sql(missed, u=str(unit)) == "pre_shift,pre_shift,publicity" and emitted >= 3
+
+
+def test_bad_training_and_exam_records_are_refused(api):
+    unit, other = uuid.uuid4(), uuid.uuid4()
+    people = inspections_know(unit)
+    strangers = inspections_know(other)
+    closed = uuid.uuid4()
+    closed_people = inspections_know(closed, status=ProductionStatus.closed)
+    yesterday = local_today() - timedelta(days=1)
+
+    def post(path, body, enterprise=unit):  # noqa: ANN001, ANN202
+        return api("POST", path, role=Role.enterprise_user, enterprise_id=enterprise, json=body)
+
+    future = post("/trainings", training(unit, people, local_today() + timedelta(days=1), kind="publicity"))
+    assert future.status_code == 422 and "held_on" in future.text
+    foreign = post("/trainings", training(unit, [people[0], strangers[0]], yesterday, kind="publicity"))
+    assert foreign.status_code == 422 and str(strangers[0]) in foreign.text
+    assert (
+        post("/trainings", training(unit, people, yesterday)).status_code == 422
+    )  # pre-shift without a team
+    assert post("/trainings", training(other, strangers, yesterday, kind="publicity")).status_code == 403
+    assert post("/trainings", training(closed, closed_people, yesterday, kind="publicity"), enterprise=closed).status_code == 409  # fmt: skip
+    exam = {"unit_id": str(unit), "held_on": str(yesterday), "topic": "月考", "pass_mark": 60, "scores": [{"person_id": str(people[0]), "score": 101}]}  # fmt: skip
+    assert post("/exams", exam).status_code == 422
+    no_mark = {k: v for k, v in exam.items() if k != "pass_mark"} | {
+        "scores": [{"person_id": str(people[0]), "score": 90}]
+    }
+    assert post("/exams", no_mark).status_code == 422
+    exam["scores"] = [{"person_id": str(people[0]), "score": 55}, {"person_id": str(people[1]), "score": 75}]
+    recorded = post("/exams", exam)
+    assert recorded.status_code == 201 and recorded.json()["must_retake"] == [str(people[0])]
+    failed = "SELECT count(*) FROM inspections.outbox WHERE event_type = 'exam.failed'"
+    assert sql(failed) == 1
+
+    assert post("/trainings", training(unit, people, yesterday, kind="three_post_reexam", duration_minutes=8 * 60)).status_code == 201  # fmt: skip
+    hours = api("GET", f"/people/{people[0]}/training-hours", params={"year": yesterday.year}).json()
+    assert hours["hours"] == 8.0 and hours["required_hours"] == 12 and hours["enough"] is False
+
+
+def test_a_missed_monthly_exam_reaches_the_enterprise_heads_inbox(workers, relay):
+    relay("inspections")
+    people = zone_with_people()  # notifications knows the unit and its principal person
+    inspections_know(people.unit_id, grid_id=people.grid_id)  # inspections knows it too
+    with inspections.transaction() as session:
+        check_missed(session, local_today())
+    wait_until(lambda: told(people.people["principal"], "event:") >= 1)
+    titles = sql(
+        "SELECT string_agg(title, '|') FROM notifications.inbox_message WHERE person_id = :p",
+        p=str(people.people["principal"].person_id),
+    )
+    assert f"{LAST_MONTH.label} 月度安全考试" in titles
+
+
+def test_a_certificate_30_days_from_expiry_gives_one_reminder_however_often_the_check_runs(
+    clients, workers, relay, auth, grid
+):
+    relay("registry")
+    registry_api, admin = clients["registry"], auth()
+    unit = registry_api.post("/enterprises", json=enterprise_payload(grid["id"]), headers=admin).json()
+    person = registry_api.post("/people", json={"name": "主要负责人 王", "enterprise_id": unit["id"], "email": "wang@example.cn"}, headers=admin).json()  # fmt: skip
+    account = registry_api.post("/accounts", json={"person_id": person["id"], "username": "wang", "password": "long-enough-1", "roles": ["enterprise_user"]}, headers=admin)  # fmt: skip
+    assert account.status_code == 201
+    duty = {
+        "person_id": person["id"],
+        "duty": "principal_person",
+        "scope_id": unit["id"],
+        "valid_from": "2020-01-01",
+    }
+    assert registry_api.post("/responsibilities", json=duty, headers=admin).status_code == 201
+    mine = auth(Role.enterprise_user, enterprise_id=uuid.UUID(unit["id"]))
+
+    today = local_today()
+    certificate = {"kind": "principal_person", "number": "AQ-2023-0001", "issuing_authority": "市应急管理局",
+                   "issued_on": str(today - timedelta(days=3 * 365)), "expires_on": str(today + timedelta(days=30))}  # fmt: skip
+    missing = registry_api.get(
+        "/certificates/missing", params={"enterprise_id": unit["id"]}, headers=mine
+    ).json()
+    assert [m["person_id"] for m in missing] == [person["id"]]  # no certificate yet
+    assert (
+        registry_api.post(f"/people/{person['id']}/certificates", json=certificate, headers=mine).status_code
+        == 201
+    )
+    assert (
+        registry_api.get("/certificates/missing", params={"enterprise_id": unit["id"]}, headers=mine).json()
+        == []
+    )
+    duplicate = registry_api.post(f"/people/{person['id']}/certificates", json=certificate, headers=mine)
+    assert duplicate.status_code == 409
+    backwards = certificate | {"number": "AQ-2", "expires_on": certificate["issued_on"]}
+    assert (
+        registry_api.post(f"/people/{person['id']}/certificates", json=backwards, headers=mine).status_code
+        == 422
+    )
+    welder = {
+        "kind": "special_operation",
+        "number": "T-1",
+        "issuing_authority": "市应急管理局",
+        "issued_on": "2024-03-01",
+    }
+    assert (
+        registry_api.post(f"/people/{person['id']}/certificates", json=welder, headers=mine).status_code
+        == 422
+    )  # no category
+    welder["category"] = "焊接与热切割作业"
+    made = registry_api.post(f"/people/{person['id']}/certificates", json=welder, headers=mine).json()
+    assert (made["expires_on"], made["review_on"]) == (
+        "2030-03-01",
+        "2027-03-01",
+    )  # valid 6 years, reviewed every 3
+
+    for _ in range(3):  # the scheduler runs again and again
+        with registry.transaction() as session:
+            check_expiry(session, today, 30)
+    expiring = "SELECT count(*) FROM registry.outbox WHERE event_type = 'certificate.expiring'"
+    assert sql(expiring) == 1
+    wait_until(lambda: sql("SELECT count(*) FROM notifications.inbox_message WHERE event_type = 'certificate.expiring'") == 1)  # fmt: skip
+    assert (
+        sql("SELECT why FROM notifications.inbox_message WHERE event_type = 'certificate.expiring'")
+        == "certificate_holder"
+    )
+    with registry.transaction() as session:  # a month later it has expired: one more notice
+        check_expiry(session, today + timedelta(days=31), 30)
+    assert sql("SELECT count(*) FROM registry.outbox WHERE event_type = 'certificate.expired'") == 1
+
+
+@pytest.mark.parametrize("role", [Role.grid_member, Role.auditor])
+def test_certificates_of_another_enterprise_are_not_for_enterprise_users(clients, auth, grid, role):
+    admin = auth()
+    unit = clients["registry"].post("/enterprises", json=enterprise_payload(grid["id"]), headers=admin).json()
+    person = (
+        clients["registry"]
+        .post("/people", json={"name": "x", "enterprise_id": unit["id"]}, headers=admin)
+        .json()
+    )
+    other = auth(Role.enterprise_user, enterprise_id=uuid.uuid4())
+    body = {"kind": "safety_manager", "number": "S-1", "issuing_authority": "局", "issued_on": "2025-01-01", "expires_on": "2028-01-01"}  # fmt: skip
+    assert (
+        clients["registry"].post(f"/people/{person['id']}/certificates", json=body, headers=other).status_code
+        == 403
+    )
+    assert (
+        clients["registry"]
+        .post(f"/people/{person['id']}/certificates", json=body, headers=auth(role))
+        .status_code
+        == 403
+    )
