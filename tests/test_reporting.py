@@ -17,7 +17,7 @@ from services.reporting.worker import consumer as reporting_consumer
 from shared.auth import Role
 from shared.clock import local_today
 from shared.events.consumer import handle_event_task_name
-from shared.events.contracts.inspections import InspectionCompletedV1
+from shared.events.contracts.inspections import InspectionCompletedV1, TrainingMissedV1, TrainingRecordedV1
 from shared.events.contracts.registry import (
     EnterpriseRegisteredV1,
     GridChangedV1,
@@ -317,3 +317,40 @@ def test_the_dashboard_gives_the_zone_at_a_glance(clients, auth):
     board = clients["reporting"].get("/dashboard", headers=auth(Role.enforcement_officer)).json()
     assert board["units"] == {"enterprise": 3} and board["risk_colours"] == {"unassessed": 3}
     assert board["this_month"]["found"] <= 15 and sum(board["monthly_risk_reports"].values()) == 3
+
+
+def test_training_compliance_per_unit_and_grid_and_in_the_assessment(clients, auth):
+    zone = registry_events(grid_count=1, units_per_grid=2)
+    diligent, lax = list(zone.units)
+    grid = zone.grids[0]
+    member = uuid.uuid4()
+    day = LAST_MONTH.start + timedelta(days=2)
+    events = [
+        envelope(PersonChangedV1(person_id=member, name="网格员 赵", phone=None, email=None, enterprise_id=None, user_id=uuid.uuid4()), "registry"),
+        envelope(GridChangedV1(grid_id=grid, zone_id=uuid.uuid4(), code="G0", name="第1网格", boundary={}, leader_person_id=None, member_person_ids=[member]), "registry"),
+    ]  # fmt: skip
+    events += [
+        envelope(TrainingRecordedV1(session_id=uuid.uuid4(), unit_id=diligent, grid_id=grid, team_id=None, kind=kind, held_on=day, attendees=12, duration_minutes=30), "inspections")
+        for kind in ("pre_shift", "pre_shift", "publicity")
+    ]  # fmt: skip
+    events += [
+        envelope(TrainingMissedV1(rule_code="unit_monthly_exam", activity="exam", subject_id=lax, unit_id=lax, grid_id=grid, period=LAST_MONTH.label, period_start=LAST_MONTH.start, period_end=LAST_MONTH.end - timedelta(days=1), done=0, required=1), "inspections"),
+    ]  # fmt: skip
+    apply_in_order(zone.envelopes + events)
+    answer = clients["reporting"].get(
+        "/statistics/training", params={"period": LAST_MONTH.label}, headers=auth(Role.auditor)
+    )
+    units = {row["unit_id"]: row for row in answer.json()["units"]}
+    assert (
+        units[str(diligent)]["recorded"] == {"pre_shift": 2, "publicity": 1}
+        and units[str(diligent)]["missed"] == {}
+    )
+    assert units[str(lax)]["missed"] == {"exam": 1}
+    assert answer.json()["by_grid"][str(grid)] == {"recorded": 3, "missed": 1}
+    scores = (
+        clients["reporting"]
+        .get("/assessment", params={"month": LAST_MONTH.label}, headers=auth())
+        .json()["scores"]
+    )
+    items = {i["metric"]: i for i in scores[0]["items"]}
+    assert items["missed_training"]["count"] == 1 and items["missed_training"]["points"] == -1.0
