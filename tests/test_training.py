@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from services.inspections.cadence.service import check_missed
+from services.inspections.cadence.service import check_due, check_missed
 from services.inspections.runtime import runtime as inspections
 from services.inspections.worker import consumer as inspections_consumer
 from services.registry.certificate.service import check_expiry
@@ -249,3 +249,26 @@ def test_certificates_of_another_enterprise_are_not_for_enterprise_users(clients
         .status_code
         == 403
     )
+
+
+def test_a_leaders_monthly_inspection_not_done_by_the_20th_is_reminded_once(workers, relay):
+    relay("inspections")
+    people = zone_with_people()  # a key unit in a grid, with its leader, as notifications knows them
+    inspections_know(people.unit_id, grid_id=people.grid_id)
+    this_month = containing(PeriodKind.month, local_today())
+    with inspections.transaction() as session:  # the 19th: not yet
+        assert check_due(session, this_month.start + timedelta(days=18)) == 0
+    for _ in range(2):  # the 25th, the scheduler running twice
+        with inspections.transaction() as session:
+            check_due(session, this_month.start + timedelta(days=24))
+    due = "SELECT string_agg(event_type, ',' ORDER BY event_type) FROM inspections.outbox WHERE event_type LIKE '%.due'"
+    assert (
+        sql(due) == "inspection.due,training.due"
+    )  # the leader's inspection of the key unit, the monthly exam
+    wait_until(lambda: told(people.people["leader"], "event:") == 1)
+    title = sql(
+        "SELECT title FROM notifications.inbox_message WHERE person_id = :p",
+        p=str(people.people["leader"].person_id),
+    )
+    assert title.startswith("【待检查】宏达化工有限公司") and "分管领导检查" in title
+    wait_until(lambda: told(people.people["principal"], "event:") == 1)  # the exam, to the enterprise's head

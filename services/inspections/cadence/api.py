@@ -26,6 +26,7 @@ class RuleOut(BaseModel):
     period: Period
     required: int
     grace_days: int
+    remind_after_days: int | None
     active: bool
 
 

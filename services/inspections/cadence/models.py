@@ -27,6 +27,8 @@ class CadenceRule(Base):
     period: Mapped[Period] = mapped_column(Enum(Period, native_enum=False, length=20))
     required: Mapped[int] = mapped_column(Integer)
     grace_days: Mapped[int] = mapped_column(Integer)
+    # days into the period after which a duty not yet done is reminded (e.g. 19: from the 20th)
+    remind_after_days: Mapped[int | None] = mapped_column(Integer)
     active: Mapped[bool]
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
@@ -34,12 +36,13 @@ class CadenceRule(Base):
 
 
 class MissedNotice(Base):
-    """inspection.missed already emitted for one rule, subject and period: once each."""
+    """A due reminder or a missed notice already emitted for one rule, subject and period: once each."""
 
     __tablename__ = "missed_notice"
-    __table_args__ = (UniqueConstraint("rule_code", "subject_id", "period_start"),)
+    __table_args__ = (UniqueConstraint("rule_code", "subject_id", "period_start", "notice"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    notice: Mapped[str] = mapped_column(String(10))  # due | missed
     rule_code: Mapped[str] = mapped_column(String(40))
     subject_id: Mapped[uuid.UUID]
     period_start: Mapped[date] = mapped_column(Date)

@@ -21,7 +21,12 @@ from services.inspections.training.models import Exam, Team, TrainingSession
 from services.inspections.units.models import SupervisedGrid, SupervisedUnit
 from shared.auth import Principal
 from shared.errors import NotFound
-from shared.events.contracts.inspections import InspectionMissedV1, TrainingMissedV1
+from shared.events.contracts.inspections import (
+    InspectionDueV1,
+    InspectionMissedV1,
+    TrainingDueV1,
+    TrainingMissedV1,
+)
 from shared.events.contracts.registry import ProductionStatus
 
 
@@ -30,6 +35,9 @@ class RuleChange(BaseModel):
 
     required: int | None = Field(None, ge=1, le=100)
     grace_days: int | None = Field(None, ge=0, le=60)
+    remind_after_days: int | None = Field(
+        None, ge=0, le=365, description="remind a duty not done this many days in"
+    )
     active: bool | None = None
 
 
@@ -158,26 +166,46 @@ def check_missed(session: Session, today: date) -> int:
     emitted = 0
     for rule in session.scalars(select(CadenceRule).where(CadenceRule.active.is_(True))):
         for obligation in obligations(session, rule, last_closed_period_day(rule, today), today, None):
-            if obligation.status != "missed":
-                continue
-            claimed = session.execute(
-                insert(MissedNotice)
-                .values(
-                    rule_code=rule.code,
-                    subject_id=obligation.subject_id,
-                    period_start=obligation.period_start,
-                )
-                .on_conflict_do_nothing()
-                .returning(MissedNotice.id)
-            ).first()
-            if claimed is None:
-                continue
-            runtime.publish(session, _missed_event(rule, obligation), subject=str(obligation.subject_id))
-            emitted += 1
+            if obligation.status == "missed":
+                emitted += _emit_once(session, rule, obligation, "missed")
     return emitted
 
 
-def _missed_event(rule: CadenceRule, obligation: Obligation) -> InspectionMissedV1 | TrainingMissedV1:
+def check_due(session: Session, today: date) -> int:
+    """Remind duties still not done on their rule's reminder day (inspection.due, training.due), once each."""
+    emitted = 0
+    rules = select(CadenceRule).where(
+        CadenceRule.active.is_(True), CadenceRule.remind_after_days.is_not(None)
+    )
+    for rule in session.scalars(rules):
+        start, _ = bounds(rule.period, today)
+        if today < start + timedelta(days=rule.remind_after_days):
+            continue
+        for obligation in obligations(session, rule, today, today, None):
+            if obligation.status == "due":
+                emitted += _emit_once(session, rule, obligation, "due")
+    return emitted
+
+
+def _emit_once(session: Session, rule: CadenceRule, obligation: Obligation, notice: str) -> int:
+    claimed = session.execute(
+        insert(MissedNotice)
+        .values(
+            rule_code=rule.code,
+            subject_id=obligation.subject_id,
+            period_start=obligation.period_start,
+            notice=notice,
+        )
+        .on_conflict_do_nothing()
+        .returning(MissedNotice.id)
+    ).first()
+    if claimed is None:
+        return 0
+    runtime.publish(session, _event(rule, obligation, notice), subject=str(obligation.subject_id))
+    return 1
+
+
+def _event(rule: CadenceRule, obligation: Obligation, notice: str) -> InspectionMissedV1 | TrainingMissedV1:
     period = {
         "subject_id": obligation.subject_id,
         "grid_id": obligation.grid_id,
@@ -188,5 +216,7 @@ def _missed_event(rule: CadenceRule, obligation: Obligation) -> InspectionMissed
         "required": obligation.required,
     }
     if rule.record == "inspection":
-        return InspectionMissedV1(rule_code=rule.code, inspection_kind=rule.activity, **period)
-    return TrainingMissedV1(rule_code=rule.code, activity=rule.activity, unit_id=obligation.unit_id, **period)
+        contract = InspectionDueV1 if notice == "due" else InspectionMissedV1
+        return contract(rule_code=rule.code, inspection_kind=rule.activity, **period)
+    contract = TrainingDueV1 if notice == "due" else TrainingMissedV1
+    return contract(rule_code=rule.code, activity=rule.activity, unit_id=obligation.unit_id, **period)

@@ -2,7 +2,7 @@
 
 import structlog
 
-from services.inspections.cadence.service import check_missed
+from services.inspections.cadence.service import check_due, check_missed
 from services.inspections.hazard.service import check_deadlines
 from services.inspections.runtime import runtime
 from services.inspections.worker import celery_app
@@ -27,6 +27,6 @@ CHECK_MISSED_TASK = "inspections.check_missed_inspections"
 @celery_app.task(name=CHECK_MISSED_TASK)
 def check_missed_inspections() -> int:
     with runtime.transaction() as session:
-        emitted = check_missed(session, local_today())
+        emitted = check_missed(session, local_today()) + check_due(session, local_today())
     log.info("inspections.missed_checked", emitted=emitted)
     return emitted

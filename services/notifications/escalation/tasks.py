@@ -12,12 +12,21 @@ from services.notifications.reports.service import report_reminders
 from services.notifications.worker import celery_app, consumer, runtime
 from shared.clock import local_today
 from shared.events.contracts import CONTRACTS
-from shared.events.contracts.inspections import HazardEventV1, InspectionMissedV1
+from shared.events.contracts.inspections import HazardEventV1, InspectionDueV1, InspectionMissedV1
 from shared.events.envelope import CloudEvent
 
 log = structlog.get_logger(__name__)
 
 SEND_REMINDERS_TASK = "notifications.send_reminders"
+INSPECTION_KINDS = {
+    "daily_patrol": "日巡查",
+    "weekly_check": "周检查",
+    "leader_inspection": "分管领导检查",
+    "self_check": "企业自查",
+    "monthly_patrol": "月度全面巡查",
+    "special_campaign": "专项治理",
+    "look_back": "回头看",
+}
 
 
 def handle_hazard_event(session: Session, data: HazardEventV1, event: CloudEvent) -> None:
@@ -30,17 +39,20 @@ for contract in CONTRACTS.values():
 
 
 @consumer.handles(InspectionMissedV1)
+@consumer.handles(InspectionDueV1)
 def on_inspection_missed(session: Session, data: InspectionMissedV1, event: CloudEvent) -> None:
-    """A required inspection was not done in its period (漏检): the grid's staff hear of it."""
+    """A required inspection not done in its period (漏检), or not yet done on its reminder day
+    (待检查): the grid's staff hear of it."""
     unit_name = ""
     if data.grid_id != data.subject_id:  # the subject is a unit, not the grid itself
         unit_name = known_unit(session, data.subject_id).unit_name + " "
+    missed = event.type == "inspection.missed"
     notice = Notice(
         occasion=f"event:{event.id}",
         event_type=event.type,
-        title=f"【漏检】{unit_name}{data.period} {data.inspection_kind}",
+        title=f"【{'漏检' if missed else '待检查'}】{unit_name}{data.period} {INSPECTION_KINDS.get(data.inspection_kind, data.inspection_kind)}",
         body=f"{unit_name}{data.period}({data.period_start} 至 {data.period_end})应检查 {data.required} 次,"
-        f"实际 {data.done} 次。",
+        f"{'实际' if missed else '目前'} {data.done} 次。",
         urgent=False,
         subject_id=data.subject_id,
         event_id=event.id,

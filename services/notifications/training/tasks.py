@@ -9,7 +9,7 @@ from services.notifications.inbox.routing import TRAINING_ROUTE, recipients
 from services.notifications.inbox.service import Notice, notify
 from services.notifications.worker import consumer
 from shared.clock import local_today
-from shared.events.contracts.inspections import ExamFailedV1, TrainingMissedV1
+from shared.events.contracts.inspections import ExamFailedV1, TrainingDueV1, TrainingMissedV1
 from shared.events.contracts.registry import (
     CertificateDeadlineV1,
     CertificateExpiredV1,
@@ -47,15 +47,19 @@ def _tell_unit(
 
 
 @consumer.handles(TrainingMissedV1)
+@consumer.handles(TrainingDueV1)
 def on_training_missed(session: Session, data: TrainingMissedV1, event: CloudEvent) -> None:
+    """A training duty not done in its period, or not yet done on its reminder day."""
     activity = ACTIVITIES.get(data.activity, data.activity)
     unit = known_unit(session, data.unit_id)
+    missed = event.type == "training.missed"
     _tell_unit(
         session,
         event,
         unit,
-        f"【未完成】{unit.unit_name} {data.period} {activity}",
-        f"{unit.unit_name}在 {data.period_start} 至 {data.period_end} 应完成{activity} {data.required} 次,实际 {data.done} 次。",
+        f"【{'未完成' if missed else '待完成'}】{unit.unit_name} {data.period} {activity}",
+        f"{unit.unit_name}在 {data.period_start} 至 {data.period_end} 应完成{activity} {data.required} 次,"
+        f"{'实际' if missed else '目前'} {data.done} 次。",
     )
 
 

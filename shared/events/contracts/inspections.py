@@ -198,3 +198,17 @@ class TrainingMissedV1(EventContract):
     period_end: date
     done: int
     required: int
+
+
+class InspectionDueV1(InspectionMissedV1):
+    """A required inspection is still not done on its rule's reminder day (待检查提醒), once each."""
+
+    event_type = "inspection.due"
+    event_version = 1
+
+
+class TrainingDueV1(TrainingMissedV1):
+    """A training duty is still not done on its rule's reminder day (待完成提醒), once each."""
+
+    event_type = "training.due"
+    event_version = 1
