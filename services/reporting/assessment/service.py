@@ -9,7 +9,7 @@ import uuid
 from collections import defaultdict
 
 from pydantic import BaseModel
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session
 
 from services.reporting.facts.models import (
@@ -59,10 +59,6 @@ class Assessment(BaseModel):
     scores: list[PersonScore]
 
 
-def _per_grid(session: Session, query) -> dict[uuid.UUID, int]:  # noqa: ANN001
-    return {grid: count for grid, count in session.execute(query).all() if grid is not None}
-
-
 def monthly_assessment(session: Session, month: Period) -> Assessment:
     weights = get_reporting_settings().assessment_weights
     staff: dict[uuid.UUID, dict] = {}
@@ -83,57 +79,25 @@ def monthly_assessment(session: Session, month: Period) -> Assessment:
     }
     users = {p.user_id: p.person_id for p in people.values() if p.user_id}
 
-    def in_month(column):  # noqa: ANN001, ANN202
-        return and_(column >= month.start, column < month.end)
+    # metric -> (the column counted by, the day that puts an item in the month, what else it must be)
+    per_user = {
+        "inspections_done": (InspectionFact.inspector_id, InspectionFact.inspected_on, true()),
+        "hazards_found": (HazardFact.reporter_id, HazardFact.reported_on, true()),
+    }
+    per_grid = {
+        "closed_on_time": (HazardFact.grid_id, HazardFact.closed_on, HazardFact.closed_on_time),
+        "overdue": (HazardFact.grid_id, HazardFact.deadline, HazardFact.ever_overdue),
+        "escalated": (HazardFact.grid_id, HazardFact.reported_on, HazardFact.escalated),
+        "missed_training": (MissedTrainingFact.grid_id, MissedTrainingFact.period_start, true()),
+        "missed_inspections": (MissedInspectionFact.grid_id, MissedInspectionFact.period_start, true()),
+    }
 
-    by_user = {
-        "inspections_done": dict(
-            session.execute(
-                select(InspectionFact.inspector_id, func.count())
-                .where(in_month(InspectionFact.inspected_on))
-                .group_by(InspectionFact.inspector_id)
-            ).all()
-        ),
-        "hazards_found": dict(
-            session.execute(
-                select(HazardFact.reporter_id, func.count())
-                .where(in_month(HazardFact.reported_on))
-                .group_by(HazardFact.reporter_id)
-            ).all()
-        ),
-    }
-    by_grid = {
-        "closed_on_time": _per_grid(
-            session,
-            select(HazardFact.grid_id, func.count())
-            .where(in_month(HazardFact.closed_on), HazardFact.closed_on_time)
-            .group_by(HazardFact.grid_id),
-        ),
-        "overdue": _per_grid(
-            session,
-            select(HazardFact.grid_id, func.count())
-            .where(in_month(HazardFact.deadline), HazardFact.ever_overdue)
-            .group_by(HazardFact.grid_id),
-        ),
-        "escalated": _per_grid(
-            session,
-            select(HazardFact.grid_id, func.count())
-            .where(in_month(HazardFact.reported_on), HazardFact.escalated)
-            .group_by(HazardFact.grid_id),
-        ),
-        "missed_training": _per_grid(
-            session,
-            select(MissedTrainingFact.grid_id, func.count())
-            .where(in_month(MissedTrainingFact.period_start))
-            .group_by(MissedTrainingFact.grid_id),
-        ),
-        "missed_inspections": _per_grid(
-            session,
-            select(MissedInspectionFact.grid_id, func.count())
-            .where(in_month(MissedInspectionFact.period_start))
-            .group_by(MissedInspectionFact.grid_id),
-        ),
-    }
+    def count_by(key, day, condition) -> dict:  # noqa: ANN001
+        query = select(key, func.count()).where(day >= month.start, day < month.end, condition).group_by(key)
+        return {k: n for k, n in session.execute(query).all() if k is not None}
+
+    by_user = {metric: count_by(*spec) for metric, spec in per_user.items()}
+    by_grid = {metric: count_by(*spec) for metric, spec in per_grid.items()}
     counts: dict[uuid.UUID, dict[str, int]] = defaultdict(lambda: dict.fromkeys(METRIC_LABELS, 0))
     for metric, per_user in by_user.items():
         for user_id, count in per_user.items():

@@ -264,28 +264,22 @@ def training_compliance(session: Session, user: Principal, period: Period) -> Tr
     """What each unit recorded and missed of its training duties in the period."""
     units = session.scalars(visible_units(session, user).order_by(ReportingUnit.name)).all()
     ids = [u.id for u in units]
-    recorded: dict[uuid.UUID, dict[str, int]] = {}
-    for unit_id, kind, count in session.execute(
-        select(TrainingFact.unit_id, TrainingFact.kind, func.count())
-        .where(
-            TrainingFact.unit_id.in_(ids),
-            TrainingFact.held_on >= period.start,
-            TrainingFact.held_on < period.end,
+
+    def per_unit(unit, key, day) -> dict[uuid.UUID, dict[str, int]]:  # noqa: ANN001
+        counts: dict[uuid.UUID, dict[str, int]] = {}
+        query = (
+            select(unit, key, func.count())
+            .where(unit.in_(ids), day >= period.start, day < period.end)
+            .group_by(unit, key)
         )
-        .group_by(TrainingFact.unit_id, TrainingFact.kind)
-    ):
-        recorded.setdefault(unit_id, {})[kind] = count
-    missed: dict[uuid.UUID, dict[str, int]] = {}
-    for unit_id, activity, count in session.execute(
-        select(MissedTrainingFact.unit_id, MissedTrainingFact.activity, func.count())
-        .where(
-            MissedTrainingFact.unit_id.in_(ids),
-            MissedTrainingFact.period_start >= period.start,
-            MissedTrainingFact.period_start < period.end,
-        )
-        .group_by(MissedTrainingFact.unit_id, MissedTrainingFact.activity)
-    ):
-        missed.setdefault(unit_id, {})[activity] = count
+        for unit_id, name, count in session.execute(query):
+            counts.setdefault(unit_id, {})[name] = count
+        return counts
+
+    recorded = per_unit(TrainingFact.unit_id, TrainingFact.kind, TrainingFact.held_on)
+    missed = per_unit(
+        MissedTrainingFact.unit_id, MissedTrainingFact.activity, MissedTrainingFact.period_start
+    )
     by_grid: dict[str, dict[str, int]] = {}
     rows = []
     for unit in units:
