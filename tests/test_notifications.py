@@ -355,3 +355,39 @@ def test_a_delivery_whose_queue_message_was_lost_is_sent_by_the_sweeper(workers,
     celery_app.send_task("notifications.send_stalled_deliveries", queue="notifications")
     wait_until(lambda: len(mail.to(principal.email)) == 1)
     assert deliveries(person_id=str(principal.person_id))[0]["status"] == "sent"
+
+
+def test_a_subscriber_that_times_out_is_retried_and_each_timeout_recorded(clients, workers, auth, http_sink):
+    http_sink.delay("/hooks/slow", 2.5)  # longer than WEBHOOK_TIMEOUT_SECONDS (1 s in tests)
+    created = (
+        clients["notifications"]
+        .post(
+            "/webhooks",
+            json={
+                "name": "慢速平台",
+                "url": http_sink.url("/hooks/slow"),
+                "event_types": ["hazard.reported"],
+            },
+            headers=auth(),
+        )
+        .json()
+    )
+    feed(
+        hazard_event(
+            zone_with_people(), "hazard.reported", hazard_id=uuid.uuid4(), state=HazardState.reported
+        )
+    )
+    (delivery,) = deliveries(subscription_id=created["id"])
+
+    def attempts() -> list[dict]:
+        return (
+            clients["notifications"]
+            .get(f"/deliveries/{delivery['id']}", headers=auth())
+            .json()["attempt_log"]
+        )
+
+    wait_until(lambda: len(attempts()) >= 2)
+    http_sink.delay("/hooks/slow", 0)  # the subscriber recovers
+    wait_until(lambda: deliveries(id=str(delivery["id"]))[0]["status"] == "sent")
+    log = attempts()
+    assert all(not a["ok"] and "Timeout" in a["error"] for a in log[:-1]) and log[-1]["ok"]
