@@ -3,12 +3,13 @@
 `python -m bench.notifications`. hazard.reported events are written to the inspections outbox at
 a steady rate, one transaction each, as the report endpoint writes them (its own cost is
 bench.hazards' business; on a two-core machine it would take the CPU this run measures); the real
-inspections relay and a notifications worker (2 processes) carry them to the recipients' inboxes
+inspections relay and a notifications worker (2 prefork processes; BENCH_POOL=threads to try threads) carry them to the recipients' inboxes
 (email and SMS off: the inbox only). Latency is from the outbox row to the inbox row. Prints
 figures; asserts nothing.
 """
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -76,7 +77,7 @@ def reported_to_inbox_latency(rate: float, seconds: float, concurrency: int) -> 
         subprocess.Popen([sys.executable, "-m", "shared.events.relay", "inspections"]),
         subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "services.notifications.worker", "worker", "-Q", "notifications",
-             "-c", str(concurrency), "-l", "WARNING", "--without-mingle", "--without-gossip"]
+             "-c", str(concurrency), "-P", os.environ.get("BENCH_POOL", "prefork"), "-l", "WARNING", "--without-mingle", "--without-gossip"]
         ),
     ]  # fmt: skip
     try:
@@ -121,7 +122,7 @@ def reported_to_inbox_latency(rate: float, seconds: float, concurrency: int) -> 
             process.wait(30)
     p50 = statistics.median(latencies)
     p95 = latencies[int(0.95 * (len(latencies) - 1))]
-    print(f"hazard.reported -> inbox at {rate:.0f} hazards/s for {seconds:.0f} s, {concurrency} worker processes: {len(latencies)}/{expected} "
+    print(f"hazard.reported -> inbox at {rate:.0f} hazards/s for {seconds:.0f} s, {concurrency} workers ({os.environ.get('BENCH_POOL', 'prefork')}): {len(latencies)}/{expected} "
           f"messages, p50 {p50:.0f} ms, p95 {p95:.0f} ms, max {latencies[-1]:.0f} ms "
           f"(of which the relay: p50 {statistics.median(relayed):.0f} ms, p95 {relayed[int(0.95 * (len(relayed) - 1))]:.0f} ms; "
           f"the sender fell at most {behind * 1000:.0f} ms behind its schedule)")  # fmt: skip
