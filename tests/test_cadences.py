@@ -99,5 +99,5 @@ def test_rules_are_configurable(api):
         == 422
     )
     assert (
-        len(api("GET", "/cadences/rules", role=Role.auditor).json()) == 8
+        len(api("GET", "/cadences/rules", role=Role.auditor).json()) == 9
     )  # 5 inspection, 3 training duties

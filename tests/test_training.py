@@ -13,6 +13,7 @@ from services.registry.runtime import runtime as registry
 from shared.auth import Role
 from shared.clock import local_today
 from shared.events.contracts.registry import (
+    AssignmentChangedV1,
     EnterpriseRegisteredV1,
     PersonChangedV1,
     ProductionStatus,
@@ -148,12 +149,14 @@ def test_a_missed_monthly_exam_reaches_the_enterprise_heads_inbox(workers, relay
     inspections_know(people.unit_id, grid_id=people.grid_id)  # inspections knows it too
     with inspections.transaction() as session:
         check_missed(session, local_today())
-    wait_until(lambda: told(people.people["principal"], "event:") >= 1)
-    titles = sql(
-        "SELECT string_agg(title, '|') FROM notifications.inbox_message WHERE person_id = :p",
-        p=str(people.people["principal"].person_id),
-    )
-    assert f"{LAST_MONTH.label} 月度安全考试" in titles
+
+    def titles() -> str:
+        return sql(
+            "SELECT coalesce(string_agg(title, '|'), '') FROM notifications.inbox_message WHERE person_id = :p",
+            p=str(people.people["principal"].person_id),
+        )
+
+    wait_until(lambda: f"{LAST_MONTH.label} 月度安全考试" in titles())
 
 
 def test_a_certificate_30_days_from_expiry_gives_one_reminder_however_often_the_check_runs(
@@ -272,3 +275,26 @@ def test_a_leaders_monthly_inspection_not_done_by_the_20th_is_reminded_once(work
     )
     assert title.startswith("【待检查】宏达化工有限公司") and "分管领导检查" in title
     wait_until(lambda: told(people.people["principal"], "event:") == 1)  # the exam, to the enterprise's head
+
+
+def test_principal_persons_and_safety_managers_owe_the_annual_re_examination_in_the_same_engine(api):
+    unit = uuid.uuid4()
+    people = inspections_know(unit)
+    for person, duty in (
+        (people[0], "principal_person"),
+        (people[1], "safety_manager"),
+        (people[2], "grid_member"),
+    ):
+        assignment = AssignmentChangedV1(assignment_id=uuid.uuid4(), person_id=person, duty=duty, scope_type="enterprise", scope_id=unit, valid_from=date(2020, 1, 1), valid_to=None)  # fmt: skip
+        assert inspections_consumer.process(envelope(assignment, "registry")) == "applied"
+    today = local_today()
+    assert status_on(api, "three_post_annual_reexam", today) == {"宏达化工有限公司 员工0": "due", "宏达化工有限公司 员工1": "due"}  # fmt: skip
+    body = training(
+        unit, [people[0]], today - timedelta(days=1), kind="three_post_reexam", duration_minutes=12 * 60
+    )
+    assert (
+        api("POST", "/trainings", role=Role.enterprise_user, enterprise_id=unit, json=body).status_code == 201
+    )
+    assert status_on(api, "three_post_annual_reexam", today) == {"宏达化工有限公司 员工0": "done", "宏达化工有限公司 员工1": "due"}  # fmt: skip
+    last_year = date(today.year - 1, 6, 1)
+    assert set(status_on(api, "three_post_annual_reexam", last_year).values()) == {"missed"}

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "registry": ("risk.assessed",),
-    "inspections": ("enterprise.*", "grid.*", "person.*"),
+    "inspections": ("enterprise.*", "grid.*", "person.*", "assignment.*"),
     "notifications": (
         "enterprise.*",
         "grid.*",

@@ -13,7 +13,7 @@ class CadenceRule(Base):
 
     Rules are data with the work plan's values as defaults (seeded by the migration) and can be
     changed through the API. `subject` says what each obligation is about: every unit, key units
-    only, every grid, or every team (班组). `record` says what counts as done: inspections of the
+    only, every grid, every team (班组), or every principal person and safety manager (三岗人员). `record` says what counts as done: inspections of the
     kind named by `activity`, training sessions of that kind, or exams.
     """
 
@@ -23,7 +23,9 @@ class CadenceRule(Base):
     label: Mapped[str] = mapped_column(String(200))
     record: Mapped[str] = mapped_column(String(20))  # inspection | training | exam
     activity: Mapped[str] = mapped_column(String(30))  # the inspection or training kind counted
-    subject: Mapped[str] = mapped_column(String(20))  # all_units | key_units | grids | teams
+    subject: Mapped[str] = mapped_column(
+        String(20)
+    )  # all_units | key_units | grids | teams | three_post_people
     period: Mapped[Period] = mapped_column(Enum(Period, native_enum=False, length=20))
     required: Mapped[int] = mapped_column(Integer)
     grace_days: Mapped[int] = mapped_column(Integer)

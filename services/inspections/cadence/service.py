@@ -17,7 +17,7 @@ from services.inspections.cadence.models import CadenceRule, MissedNotice
 from services.inspections.cadence.periods import bounds, label
 from services.inspections.inspection.models import Inspection
 from services.inspections.runtime import runtime
-from services.inspections.training.models import Exam, Team, TrainingSession
+from services.inspections.training.models import Exam, PostHolder, Team, TrainingSession, UnitPerson
 from services.inspections.units.models import SupervisedGrid, SupervisedUnit
 from shared.auth import Principal
 from shared.errors import NotFound
@@ -63,7 +63,7 @@ class Subject:
     grid_id: uuid.UUID | None
 
 
-def _subjects(session: Session, rule: CadenceRule, user: Principal | None) -> list[Subject]:
+def _subjects(session: Session, rule: CadenceRule, user: Principal | None, on: date) -> list[Subject]:
     if rule.subject == "grids":
         query = select(SupervisedGrid)
         if user is not None and user.own_grids_only:
@@ -78,6 +78,20 @@ def _subjects(session: Session, rule: CadenceRule, user: Principal | None) -> li
         query = query.where(SupervisedUnit.grid_id.in_(user.grid_ids))
     if user is not None and user.own_enterprise_only:
         query = query.where(SupervisedUnit.id == user.enterprise_id)
+    if rule.subject == "three_post_people":
+        holders = session.execute(
+            select(PostHolder.person_id, UnitPerson.name, SupervisedUnit)
+            .join(SupervisedUnit, SupervisedUnit.id == PostHolder.unit_id)
+            .outerjoin(UnitPerson, UnitPerson.person_id == PostHolder.person_id)
+            .where(
+                SupervisedUnit.id.in_(query.with_only_columns(SupervisedUnit.id)),
+                PostHolder.valid_from <= on,
+                PostHolder.valid_to.is_(None) | (PostHolder.valid_to >= on),
+            )
+            .distinct()
+            .order_by(SupervisedUnit.name, UnitPerson.name)
+        )
+        return [Subject(p, f"{u.name} {name or p}", u.id, u.grid_id) for p, name, u in holders]
     if rule.subject == "teams":
         teams = session.execute(
             select(Team, SupervisedUnit)
@@ -94,6 +108,14 @@ def _subjects(session: Session, rule: CadenceRule, user: Principal | None) -> li
 def _done(session: Session, rule: CadenceRule, start: date, end: date) -> dict[uuid.UUID, int]:
     """How many records count for each subject in the period."""
     match rule.record:
+        case "training" if rule.subject == "three_post_people":  # counted per attendee
+            attendees = (
+                select(func.unnest(TrainingSession.attendee_ids).label("person_id"))
+                .where(TrainingSession.kind == rule.activity, TrainingSession.held_on.between(start, end))
+                .subquery()
+            )
+            key = attendees.c.person_id
+            query = select(key, func.count())
         case "training":
             key = TrainingSession.team_id if rule.subject == "teams" else TrainingSession.unit_id
             query = select(key, func.count()).where(
@@ -133,7 +155,7 @@ def obligations(
     done = _done(session, rule, start, end)
     ended = end + timedelta(days=rule.grace_days) < today
     result = []
-    for subject in _subjects(session, rule, user):
+    for subject in _subjects(session, rule, user, on):
         count = done.get(subject.id, 0)
         status = "done" if count >= rule.required else "missed" if ended else "due"
         result.append(

@@ -85,3 +85,18 @@ class ExamResult(Base):
     person_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     score: Mapped[float]
     passed: Mapped[bool]
+
+
+class PostHolder(Base):
+    """A principal person or safety manager of a unit (三岗人员), as inspections knows them from the
+    registry's assignments: each owes the annual re-examination training."""
+
+    __tablename__ = "post_holder"
+
+    assignment_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    duty: Mapped[str] = mapped_column(String(40))
+    unit_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    source_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))

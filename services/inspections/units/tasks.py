@@ -3,11 +3,12 @@
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from services.inspections.training.models import UnitPerson
+from services.inspections.training.models import PostHolder, UnitPerson
 from services.inspections.units.models import SupervisedGrid, SupervisedUnit
 from services.inspections.worker import consumer
 from shared.db import upsert_snapshot
 from shared.events.contracts.registry import (
+    AssignmentChangedV1,
     EnterpriseRegisteredV1,
     EnterpriseUpdatedV1,
     GridChangedV1,
@@ -70,4 +71,28 @@ def on_person_changed(session: Session, data: PersonChangedV1, event: CloudEvent
             "source_time": event.time,
         },
         key="person_id",
+    )
+
+
+# The posts whose holders owe the annual re-examination training (主要负责人、安全管理人员).
+THREE_POSTS = frozenset({"principal_person", "safety_manager"})
+
+
+@consumer.handles(AssignmentChangedV1)
+def on_assignment_changed(session: Session, data: AssignmentChangedV1, event: CloudEvent) -> None:
+    if data.duty not in THREE_POSTS:
+        return
+    upsert_snapshot(
+        session,
+        PostHolder,
+        {
+            "assignment_id": data.assignment_id,
+            "person_id": data.person_id,
+            "duty": data.duty,
+            "unit_id": data.scope_id,
+            "valid_from": data.valid_from,
+            "valid_to": data.valid_to,
+            "source_time": event.time,
+        },
+        key="assignment_id",
     )
