@@ -8,7 +8,7 @@ enforcement officers.
 import uuid
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, func, literal, or_, select, text, union_all
 from sqlalchemy.orm import Session
 
 from services.notifications.directory.models import DutyHolder, GridStaff
@@ -45,7 +45,7 @@ TRAINING_ROUTE = ("unit_principal",)
 REPORT_OVERDUE_ROUTE = ("unit_principal", "grid_members")
 
 
-def _holders(session: Session, duty: str, scope_id: uuid.UUID | None, today: date) -> list[uuid.UUID]:
+def _holders(duty: str, scope_id: uuid.UUID | None, today: date) -> Select:
     query = select(DutyHolder.person_id).where(
         DutyHolder.duty == duty,
         DutyHolder.valid_from <= today,
@@ -53,7 +53,29 @@ def _holders(session: Session, duty: str, scope_id: uuid.UUID | None, today: dat
     )
     if scope_id is not None:
         query = query.where(DutyHolder.scope_id == scope_id)
-    return list(session.scalars(query))
+    return query
+
+
+def _audience(
+    audience: str, unit_id: uuid.UUID | None, grid_id: uuid.UUID | None, today: date
+) -> Select | None:
+    """The people of one audience, as a query (None when the event names no unit or grid for it)."""
+    match audience:
+        case "unit_principal":
+            return _holders("principal_person", unit_id, today) if unit_id else None
+        case "grid_members":
+            members = func.unnest(GridStaff.member_person_ids)
+            return select(members).where(GridStaff.grid_id == grid_id) if grid_id else None
+        case "grid_leader":
+            leader = GridStaff.leader_person_id
+            return (
+                select(leader).where(GridStaff.grid_id == grid_id, leader.is_not(None)) if grid_id else None
+            )
+        case "safety_office":
+            return _holders("safety_office", None, today)
+        case "enforcement_officers":
+            return _holders("enforcement_officer", None, today)
+    raise ValueError(f"unknown audience {audience}")
 
 
 def recipients(
@@ -63,23 +85,15 @@ def recipients(
     grid_id: uuid.UUID | None,
     today: date,
 ) -> dict[uuid.UUID, str]:
-    """person id -> the audience that chose them (first one wins)."""
-    staff = session.get(GridStaff, grid_id) if grid_id else None
+    """person id -> the audience that chose them (the first one wins), in one query."""
+    parts = [
+        query.add_columns(literal(rank).label("rank"))
+        for rank, audience in enumerate(audiences)
+        if (query := _audience(audience, unit_id, grid_id, today)) is not None
+    ]
+    if not parts:
+        return {}
     found: dict[uuid.UUID, str] = {}
-    for audience in audiences:
-        match audience:
-            case "unit_principal":
-                people = _holders(session, "principal_person", unit_id, today) if unit_id else []
-            case "grid_members":
-                people = list(staff.member_person_ids) if staff else []
-            case "grid_leader":
-                people = [staff.leader_person_id] if staff and staff.leader_person_id else []
-            case "safety_office":
-                people = _holders(session, "safety_office", None, today)
-            case "enforcement_officers":
-                people = _holders(session, "enforcement_officer", None, today)
-            case _:
-                raise ValueError(f"unknown audience {audience}")
-        for person_id in people:
-            found.setdefault(person_id, audience)
+    for person_id, rank in session.execute(union_all(*parts).order_by(text("rank"))):
+        found.setdefault(person_id, audiences[rank])
     return found
