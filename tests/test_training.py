@@ -298,3 +298,27 @@ def test_principal_persons_and_safety_managers_owe_the_annual_re_examination_in_
     assert status_on(api, "three_post_annual_reexam", today) == {"宏达化工有限公司 员工0": "done", "宏达化工有限公司 员工1": "due"}  # fmt: skip
     last_year = date(today.year - 1, 6, 1)
     assert set(status_on(api, "three_post_annual_reexam", last_year).values()) == {"missed"}
+
+
+def test_a_training_sessions_sign_in_sheet_is_kept_and_checked_by_its_content(api):
+    unit = uuid.uuid4()
+    people = inspections_know(unit)
+    body = training(unit, people, local_today() - timedelta(days=1), kind="publicity")
+    session_id = api("POST", "/trainings", role=Role.enterprise_user, enterprise_id=unit, json=body).json()[
+        "id"
+    ]
+    sheet = b"%PDF-1.4 sign-in sheet"
+
+    def upload(content: bytes, name: str, enterprise=unit):  # noqa: ANN001, ANN202
+        files = {"file": (name, content, "application/octet-stream")}
+        return api("POST", f"/trainings/{session_id}/evidence", role=Role.enterprise_user, enterprise_id=enterprise, files=files)  # fmt: skip
+
+    kept = upload(sheet, "签到表.pdf")
+    assert kept.status_code == 201 and kept.json()["content_type"] == "application/pdf"
+    assert upload(b"MZ not a photo", "photo.jpg").status_code == 422  # judged by content, not name
+    assert upload(b"", "empty.png").status_code == 422
+    assert upload(sheet, "x.pdf", enterprise=uuid.uuid4()).status_code == 403
+    listed = api("GET", f"/trainings/{session_id}/evidence", role=Role.zone_admin).json()
+    assert [e["filename"] for e in listed] == ["签到表.pdf"]
+    download = api("GET", f"/trainings/{session_id}/evidence/{listed[0]['id']}", role=Role.zone_admin)
+    assert download.content == sheet and download.headers["content-type"] == "application/pdf"

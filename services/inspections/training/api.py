@@ -1,15 +1,17 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, File, Query, Response, UploadFile, status
 
 from services.inspections.deps import DbSession
+from services.inspections.settings import get_inspections_settings
 from services.inspections.training import service
 from services.inspections.training.schemas import (
     ExamIn,
     ExamOut,
     TeamIn,
     TeamOut,
+    TrainingEvidenceOut,
     TrainingHours,
     TrainingIn,
     TrainingOut,
@@ -39,6 +41,33 @@ def teams(unit_id: uuid.UUID, session: DbSession, user: CurrentUser) -> list[Tea
 )
 def record_training(data: TrainingIn, session: DbSession, user: Recorder) -> TrainingOut:
     return TrainingOut.model_validate(service.record_training(session, data, user))
+
+
+@router.post(
+    "/trainings/{session_id}/evidence",
+    status_code=status.HTTP_201_CREATED,
+    summary="上传照片或签到表 / attach a photo or sign-in sheet",
+)
+async def add_evidence(
+    session_id: uuid.UUID, file: Annotated[UploadFile, File()], session: DbSession, user: Recorder
+) -> TrainingEvidenceOut:
+    content = await file.read(get_inspections_settings().evidence_max_bytes + 1)
+    return TrainingEvidenceOut.model_validate(
+        service.add_evidence(session, session_id, file.filename or "file", content, user)
+    )
+
+
+@router.get("/trainings/{session_id}/evidence", summary="培训佐证 / a session's photos and sign-in sheets")
+def list_evidence(session_id: uuid.UUID, session: DbSession, user: CurrentUser) -> list[TrainingEvidenceOut]:
+    return [TrainingEvidenceOut.model_validate(e) for e in service.evidence_of(session, session_id, user)]
+
+
+@router.get("/trainings/{session_id}/evidence/{file_id}", summary="下载佐证 / download one file")
+def download_evidence(
+    session_id: uuid.UUID, file_id: uuid.UUID, session: DbSession, user: CurrentUser
+) -> Response:
+    record = service.evidence_file(session, session_id, file_id, user)
+    return Response(record.content, media_type=record.content_type)
 
 
 @router.post(

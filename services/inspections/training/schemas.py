@@ -79,3 +79,15 @@ class TrainingHours(BaseModel):
     hours: float
     required_hours: float
     enough: bool
+
+
+class TrainingEvidenceOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    session_id: uuid.UUID
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime

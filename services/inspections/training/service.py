@@ -7,11 +7,14 @@ from datetime import date
 from sqlalchemy import any_, func, select
 from sqlalchemy.orm import Session
 
+from services.inspections.hazard import evidence
 from services.inspections.runtime import runtime
+from services.inspections.settings import get_inspections_settings
 from services.inspections.training.models import (
     Exam,
     ExamResult,
     Team,
+    TrainingEvidence,
     TrainingKind,
     TrainingSession,
     UnitPerson,
@@ -185,3 +188,46 @@ def training_hours(session: Session, person_id: uuid.UUID, year: int, first_year
     return TrainingHours(
         person_id=person_id, year=year, hours=hours, required_hours=required, enough=hours >= required
     )
+
+
+def _training(session: Session, session_id: uuid.UUID, user: Principal) -> TrainingSession:
+    training = session.get(TrainingSession, session_id)
+    if training is None:
+        raise NotFound(f"培训记录不存在 / training session {session_id} not found")
+    unit_for(session, training.unit_id, user)
+    return training
+
+
+def add_evidence(
+    session: Session, session_id: uuid.UUID, filename: str, content: bytes, user: Principal
+) -> TrainingEvidence:
+    """Attach the session's photo or sign-in sheet (JPEG, PNG, WebP or PDF, told by content)."""
+    training = _training(session, session_id, user)
+    content_type, digest = evidence.check(content, get_inspections_settings().evidence_max_bytes)
+    record = TrainingEvidence(
+        session_id=training.id,
+        filename=filename[:200],
+        content_type=content_type,
+        size=len(content),
+        sha256=digest,
+        content=content,
+        uploaded_by=user.user_id,
+    )
+    session.add(record)
+    session.flush()
+    return record
+
+
+def evidence_of(session: Session, session_id: uuid.UUID, user: Principal) -> list[TrainingEvidence]:
+    _training(session, session_id, user)
+    return list(session.scalars(select(TrainingEvidence).where(TrainingEvidence.session_id == session_id)))
+
+
+def evidence_file(
+    session: Session, session_id: uuid.UUID, file_id: uuid.UUID, user: Principal
+) -> TrainingEvidence:
+    _training(session, session_id, user)
+    record = session.get(TrainingEvidence, file_id)
+    if record is None or record.session_id != session_id:
+        raise NotFound(f"文件不存在 / evidence {file_id} not found")
+    return record
