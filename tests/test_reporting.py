@@ -205,6 +205,22 @@ def test_filing_reports_versions_lateness_status_and_the_overdue_reminder(client
     versions = clients["reporting"].get("/filings", params={"unit_id": str(unit)}, headers=mine).json()
     assert [v["version"] for v in versions] == [2, 1]  # the first filing is kept
 
+    # the signed scan goes with the filing, judged by its content
+    scan = b"%PDF-1.7 scanned report"
+    attach = f"/filings/{second.json()['id']}/attachments"
+    added = clients["reporting"].post(attach, files={"file": ("月度报告.pdf", scan)}, headers=mine)
+    assert added.status_code == 201 and added.json()["content_type"] == "application/pdf"
+    assert (
+        clients["reporting"].post(attach, files={"file": ("x.pdf", b"not a pdf")}, headers=mine).status_code
+        == 422
+    )
+    others = auth(Role.enterprise_user, enterprise_id=other)
+    assert (
+        clients["reporting"].post(attach, files={"file": ("x.pdf", scan)}, headers=others).status_code == 403
+    )
+    listed = clients["reporting"].get(attach, headers=auth(Role.auditor)).json()
+    assert clients["reporting"].get(f"{attach}/{listed[0]['id']}", headers=mine).content == scan
+
     statistics_report = {"unit_id": str(unit), "kind": "quarterly_statistics", "period": "2026-Q2",
                          "statistics": {"hazards_found": 3, "major_hazards": 0, "hazards_rectified": 3}}  # fmt: skip
     unsigned = file(statistics_report)

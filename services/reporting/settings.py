@@ -20,6 +20,7 @@ DEFAULT_ASSESSMENT_WEIGHTS = {
 
 class ReportingSettings(Settings):
     assessment_weights: dict[str, float] = Field(DEFAULT_ASSESSMENT_WEIGHTS, description="points per item")
+    upload_max_bytes: int = Field(10 * 1024 * 1024, ge=1024, description="largest report attachment")
     statistics_max_rows: int = Field(
         500, ge=1, le=10_000, description="most groups one statistics page returns"
     )

@@ -9,7 +9,6 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from services.inspections.hazard import evidence
 from services.inspections.hazard.models import (
     DeadlineNotice,
     EvidenceFile,
@@ -23,6 +22,7 @@ from services.inspections.runtime import runtime
 from services.inspections.settings import get_inspections_settings
 from services.inspections.units.models import SupervisedUnit
 from services.inspections.units.service import ensure_may_act_on_unit, unit_for
+from shared import uploads
 from shared.auth import Principal, Role
 from shared.clock import local_today, utc_now
 from shared.db import where_given
@@ -316,7 +316,7 @@ def add_evidence(
         raise Forbidden("审计只读 / auditors read only")
     if hazard.state == HazardState.closed:
         raise Conflict("隐患已销号 / the hazard is closed")
-    content_type, digest = evidence.check(content, get_inspections_settings().evidence_max_bytes)
+    content_type, digest = uploads.check(content, get_inspections_settings().evidence_max_bytes)
     record = EvidenceFile(
         id=uuid.uuid4(),
         hazard_id=hazard.id,

@@ -7,7 +7,6 @@ from datetime import date
 from sqlalchemy import any_, func, select
 from sqlalchemy.orm import Session
 
-from services.inspections.hazard import evidence
 from services.inspections.runtime import runtime
 from services.inspections.settings import get_inspections_settings
 from services.inspections.training.models import (
@@ -22,6 +21,7 @@ from services.inspections.training.models import (
 from services.inspections.training.schemas import ExamIn, ExamOut, Score, TeamIn, TrainingHours, TrainingIn
 from services.inspections.units.models import SupervisedUnit
 from services.inspections.units.service import unit_for
+from shared import uploads
 from shared.auth import Principal
 from shared.clock import local_today
 from shared.errors import Conflict, InvalidInput, NotFound
@@ -203,7 +203,7 @@ def add_evidence(
 ) -> TrainingEvidence:
     """Attach the session's photo or sign-in sheet (JPEG, PNG, WebP or PDF, told by content)."""
     training = _training(session, session_id, user)
-    content_type, digest = evidence.check(content, get_inspections_settings().evidence_max_bytes)
+    content_type, digest = uploads.check(content, get_inspections_settings().evidence_max_bytes)
     record = TrainingEvidence(
         session_id=training.id,
         filename=filename[:200],

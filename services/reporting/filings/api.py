@@ -1,11 +1,12 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, File, Query, Response, UploadFile, status
 
 from services.reporting.deps import DbSession, Supervisor
 from services.reporting.filings import service
-from services.reporting.filings.schemas import FilingIn, FilingOut, FilingStatus
+from services.reporting.filings.schemas import AttachmentOut, FilingIn, FilingOut, FilingStatus
+from services.reporting.settings import get_reporting_settings
 from shared.auth import CurrentUser, UnitEditor
 from shared.events.contracts.reporting import ReportKind
 
@@ -39,3 +40,30 @@ def filing_status(
     period: Annotated[str, Query(description="2026-11, 2026-Q3 or 2026, matching the kind")],
 ) -> FilingStatus:
     return service.filing_status(session, user, kind, period)
+
+
+@router.post(
+    "/{filing_id}/attachments",
+    status_code=status.HTTP_201_CREATED,
+    summary="上传附件 / attach a scan, photo or PDF",
+)
+async def add_attachment(
+    filing_id: uuid.UUID, file: Annotated[UploadFile, File()], session: DbSession, user: UnitEditor
+) -> AttachmentOut:
+    content = await file.read(get_reporting_settings().upload_max_bytes + 1)
+    return AttachmentOut.model_validate(
+        service.add_attachment(session, filing_id, file.filename or "file", content, user)
+    )
+
+
+@router.get("/{filing_id}/attachments", summary="报告附件 / a filing's attachments")
+def list_attachments(filing_id: uuid.UUID, session: DbSession, user: CurrentUser) -> list[AttachmentOut]:
+    return [AttachmentOut.model_validate(a) for a in service.attachments_of(session, filing_id, user)]
+
+
+@router.get("/{filing_id}/attachments/{attachment_id}", summary="下载附件 / download an attachment")
+def download_attachment(
+    filing_id: uuid.UUID, attachment_id: uuid.UUID, session: DbSession, user: CurrentUser
+) -> Response:
+    found = service.attachment(session, filing_id, attachment_id, user)
+    return Response(found.content, media_type=found.content_type)

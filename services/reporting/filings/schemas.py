@@ -24,7 +24,6 @@ class MonthlyRiskContent(BaseModel):
     difficulties: str = Field(min_length=1, max_length=5000, title="困难和问题 / difficulties")
     main_risks: list[RiskAndMeasures] = Field(min_length=1, max_length=50, title="主要风险及管控措施")
     free_text: str | None = Field(None, max_length=10000, title="其他 / anything else")
-    attachment_name: str | None = Field(None, max_length=200, title="附件名称 / attachment's file name")
 
 
 class StatisticsContent(BaseModel):
@@ -91,3 +90,15 @@ class FilingStatus(BaseModel):
     main_risks: list[dict[str, str]] = Field(
         description="monthly risk reports: each unit's main risks, latest version"
     )
+
+
+class AttachmentOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    filing_id: uuid.UUID
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime

@@ -6,10 +6,12 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services.reporting.filings.models import OverdueNotice, ReportFiling
+from services.reporting.filings.models import FilingAttachment, OverdueNotice, ReportFiling
 from services.reporting.filings.schemas import FilingIn, FilingStatus, UnitFilingStatus
 from services.reporting.runtime import runtime
+from services.reporting.settings import get_reporting_settings
 from services.reporting.units.models import ReportingUnit
+from shared import uploads
 from shared.auth import Principal
 from shared.clock import local_today
 from shared.errors import Forbidden, InvalidInput, NotFound
@@ -198,3 +200,46 @@ def check_overdue(session: Session, today: date) -> int:
                 )
                 published += 1
     return published
+
+
+def _filing(session: Session, filing_id: uuid.UUID, user: Principal) -> ReportFiling:
+    filing = session.get(ReportFiling, filing_id)
+    if filing is None:
+        raise NotFound(f"报告不存在 / filing {filing_id} not found")
+    user.ensure_may_see_enterprise(filing.unit_id)
+    return filing
+
+
+def add_attachment(
+    session: Session, filing_id: uuid.UUID, filename: str, content: bytes, user: Principal
+) -> FilingAttachment:
+    """Attach a scan, photo or PDF to a filing (附件), judged by its content."""
+    filing = _filing(session, filing_id, user)
+    content_type, digest = uploads.check(content, get_reporting_settings().upload_max_bytes)
+    attachment = FilingAttachment(
+        filing_id=filing.id,
+        filename=filename[:200],
+        content_type=content_type,
+        size=len(content),
+        sha256=digest,
+        content=content,
+        uploaded_by=user.user_id,
+    )
+    session.add(attachment)
+    session.flush()
+    return attachment
+
+
+def attachments_of(session: Session, filing_id: uuid.UUID, user: Principal) -> list[FilingAttachment]:
+    _filing(session, filing_id, user)
+    return list(session.scalars(select(FilingAttachment).where(FilingAttachment.filing_id == filing_id)))
+
+
+def attachment(
+    session: Session, filing_id: uuid.UUID, attachment_id: uuid.UUID, user: Principal
+) -> FilingAttachment:
+    _filing(session, filing_id, user)
+    found = session.get(FilingAttachment, attachment_id)
+    if found is None or found.filing_id != filing_id:
+        raise NotFound(f"附件不存在 / attachment {attachment_id} not found")
+    return found

@@ -1,4 +1,4 @@
-"""Evidence files: photos and PDFs, their type told by their content, not their name."""
+"""Uploaded files (photos, PDFs): their type told by their content, not their name, and their size bounded."""
 
 import hashlib
 
