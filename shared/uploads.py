@@ -1,6 +1,13 @@
 """Uploaded files (photos, PDFs): their type told by their content, not their name, and their size bounded."""
 
 import hashlib
+import uuid
+from datetime import datetime
+from typing import Any
+
+from fastapi import Response
+from sqlalchemy import DateTime, Integer, LargeBinary, String, func
+from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.errors import InvalidInput
 
@@ -34,3 +41,33 @@ def check(content: bytes, max_bytes: int) -> tuple[str, str]:
             f"文件超过{max_bytes // (1024 * 1024)}MB / larger than {max_bytes} bytes", field="file"
         )
     return sniff(content), hashlib.sha256(content).hexdigest()
+
+
+class StoredFile:
+    """The columns every uploaded file keeps (a mixin for each service's file table)."""
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    filename: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(50))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_by: Mapped[uuid.UUID]
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+def stored(filename: str, content: bytes, max_bytes: int, uploader: uuid.UUID) -> dict[str, Any]:
+    """The StoredFile values of an acceptable upload (4xx for an empty, oversized or foreign one)."""
+    content_type, digest = check(content, max_bytes)
+    return {
+        "filename": filename[:200],
+        "content_type": content_type,
+        "size": len(content),
+        "sha256": digest,
+        "content": content,
+        "uploaded_by": uploader,
+    }
+
+
+def download(record: StoredFile) -> Response:
+    return Response(record.content, media_type=record.content_type)

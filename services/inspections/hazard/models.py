@@ -11,8 +11,6 @@ from sqlalchemy import (
     ForeignKey,
     Identity,
     Index,
-    Integer,
-    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -24,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from services.inspections.runtime import Base
 from shared.events.contracts.inspections import HazardGrade, HazardSource, HazardState
+from shared.uploads import StoredFile
 
 
 def _enum(kind: type) -> Enum:
@@ -92,20 +91,12 @@ class HazardTransition(Base):
     evidence_ids: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(Uuid), default=list)
 
 
-class EvidenceFile(Base):
+class EvidenceFile(StoredFile, Base):
     """A photo or PDF attached to a hazard (before/after evidence, plans, sign-offs)."""
 
     __tablename__ = "evidence_file"
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     hazard_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("hazard.id"), index=True)
-    filename: Mapped[str] = mapped_column(String(200))
-    content_type: Mapped[str] = mapped_column(String(50))
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
-    uploaded_by: Mapped[uuid.UUID]
-    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 class HazardSubmission(Base):

@@ -316,16 +316,9 @@ def add_evidence(
         raise Forbidden("审计只读 / auditors read only")
     if hazard.state == HazardState.closed:
         raise Conflict("隐患已销号 / the hazard is closed")
-    content_type, digest = uploads.check(content, get_inspections_settings().evidence_max_bytes)
     record = EvidenceFile(
-        id=uuid.uuid4(),
         hazard_id=hazard.id,
-        filename=filename[:200],
-        content_type=content_type,
-        size=len(content),
-        sha256=digest,
-        content=content,
-        uploaded_by=user.user_id,
+        **uploads.stored(filename, content, get_inspections_settings().evidence_max_bytes, user.user_id),
     )
     session.add(record)
     session.flush()

@@ -16,6 +16,7 @@ from services.inspections.training.schemas import (
     TrainingIn,
     TrainingOut,
 )
+from shared import uploads
 from shared.auth import CurrentUser, Principal, Role, require_roles
 
 router = APIRouter(tags=["training 培训考试"])
@@ -66,8 +67,7 @@ def list_evidence(session_id: uuid.UUID, session: DbSession, user: CurrentUser) 
 def download_evidence(
     session_id: uuid.UUID, file_id: uuid.UUID, session: DbSession, user: CurrentUser
 ) -> Response:
-    record = service.evidence_file(session, session_id, file_id, user)
-    return Response(record.content, media_type=record.content_type)
+    return uploads.download(service.evidence_file(session, session_id, file_id, user))
 
 
 @router.post(

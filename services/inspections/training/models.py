@@ -8,7 +8,6 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
-    LargeBinary,
     String,
     UniqueConstraint,
     Uuid,
@@ -17,6 +16,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.inspections.runtime import Base
+from shared.uploads import StoredFile
 
 
 class TrainingKind(StrEnum):
@@ -113,17 +113,9 @@ class PostHolder(Base):
     source_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-class TrainingEvidence(Base):
+class TrainingEvidence(StoredFile, Base):
     """A photo or sign-in sheet (照片、签到表) of a training session, checked by its content."""
 
     __tablename__ = "training_evidence"
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("training_session.id"), index=True)
-    filename: Mapped[str] = mapped_column(String(200))
-    content_type: Mapped[str] = mapped_column(String(50))
-    size: Mapped[int]
-    sha256: Mapped[str] = mapped_column(String(64))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
-    uploaded_by: Mapped[uuid.UUID]
-    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -203,15 +203,9 @@ def add_evidence(
 ) -> TrainingEvidence:
     """Attach the session's photo or sign-in sheet (JPEG, PNG, WebP or PDF, told by content)."""
     training = _training(session, session_id, user)
-    content_type, digest = uploads.check(content, get_inspections_settings().evidence_max_bytes)
     record = TrainingEvidence(
         session_id=training.id,
-        filename=filename[:200],
-        content_type=content_type,
-        size=len(content),
-        sha256=digest,
-        content=content,
-        uploaded_by=user.user_id,
+        **uploads.stored(filename, content, get_inspections_settings().evidence_max_bytes, user.user_id),
     )
     session.add(record)
     session.flush()

@@ -7,6 +7,7 @@ from services.reporting.deps import DbSession, Supervisor
 from services.reporting.filings import service
 from services.reporting.filings.schemas import AttachmentOut, FilingIn, FilingOut, FilingStatus
 from services.reporting.settings import get_reporting_settings
+from shared import uploads
 from shared.auth import CurrentUser, UnitEditor
 from shared.events.contracts.reporting import ReportKind
 
@@ -65,5 +66,4 @@ def list_attachments(filing_id: uuid.UUID, session: DbSession, user: CurrentUser
 def download_attachment(
     filing_id: uuid.UUID, attachment_id: uuid.UUID, session: DbSession, user: CurrentUser
 ) -> Response:
-    found = service.attachment(session, filing_id, attachment_id, user)
-    return Response(found.content, media_type=found.content_type)
+    return uploads.download(service.attachment(session, filing_id, attachment_id, user))

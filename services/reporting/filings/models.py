@@ -2,11 +2,12 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, DateTime, ForeignKey, LargeBinary, String, UniqueConstraint, func
+from sqlalchemy import Date, DateTime, ForeignKey, String, UniqueConstraint, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.reporting.runtime import Base
+from shared.uploads import StoredFile
 
 
 class ReportFiling(Base):
@@ -39,17 +40,9 @@ class OverdueNotice(Base):
     noticed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
-class FilingAttachment(Base):
+class FilingAttachment(StoredFile, Base):
     """A file filed with a report (附件): a scan, a photo or a PDF, judged by its content."""
 
     __tablename__ = "filing_attachment"
 
-    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     filing_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("report_filing.id"), index=True)
-    filename: Mapped[str] = mapped_column(String(200))
-    content_type: Mapped[str] = mapped_column(String(50))
-    size: Mapped[int]
-    sha256: Mapped[str] = mapped_column(String(64))
-    content: Mapped[bytes] = mapped_column(LargeBinary)
-    uploaded_by: Mapped[uuid.UUID]
-    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

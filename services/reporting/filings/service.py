@@ -215,15 +215,9 @@ def add_attachment(
 ) -> FilingAttachment:
     """Attach a scan, photo or PDF to a filing (附件), judged by its content."""
     filing = _filing(session, filing_id, user)
-    content_type, digest = uploads.check(content, get_reporting_settings().upload_max_bytes)
     attachment = FilingAttachment(
         filing_id=filing.id,
-        filename=filename[:200],
-        content_type=content_type,
-        size=len(content),
-        sha256=digest,
-        content=content,
-        uploaded_by=user.user_id,
+        **uploads.stored(filename, content, get_reporting_settings().upload_max_bytes, user.user_id),
     )
     session.add(attachment)
     session.flush()
