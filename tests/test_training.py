@@ -322,3 +322,22 @@ def test_a_training_sessions_sign_in_sheet_is_kept_and_checked_by_its_content(ap
     assert [e["filename"] for e in listed] == ["签到表.pdf"]
     download = api("GET", f"/trainings/{session_id}/evidence/{listed[0]['id']}", role=Role.zone_admin)
     assert download.content == sheet and download.headers["content-type"] == "application/pdf"
+
+
+def test_coverage_counts_every_duty_per_grid(api):
+    grid = uuid.uuid4()
+    unit = uuid.uuid4()
+    people = inspections_know(unit, grid_id=grid)
+    api("POST", f"/units/{unit}/teams", role=Role.enterprise_user, enterprise_id=unit, json={"name": "甲班"})
+    yesterday = local_today() - timedelta(days=1)
+    body = training(unit, people, yesterday, kind="publicity")
+    assert (
+        api("POST", "/trainings", role=Role.enterprise_user, enterprise_id=unit, json=body).status_code == 201
+    )
+    rows = api(
+        "GET", "/cadences/coverage", role=Role.grid_member, grid_ids=[grid], params={"on": str(yesterday)}
+    ).json()
+    mine = {row["rule_code"]: row for row in rows if row["grid_id"] == str(grid)}
+    assert mine["team_pre_shift_training"]["missed"] == 1  # the team had no pre-shift training yesterday
+    assert mine["unit_half_year_publicity"]["done"] == 1
+    assert mine["unit_monthly_exam"]["due"] + mine["unit_monthly_exam"]["missed"] == 1

@@ -51,3 +51,13 @@ def status(
 ) -> list[service.Obligation]:
     today = local_today()
     return service.obligations(session, service.get_rule(session, rule), on or today, today, user)
+
+
+@router.get("/coverage", summary="覆盖情况 / every duty counted per grid: done, due, missed")
+def coverage(
+    session: DbSession,
+    user: CurrentUser,
+    on: Annotated[date | None, Query(description="a day in the periods (zone date); today if empty")] = None,
+) -> list[service.CoverageCount]:
+    today = local_today()
+    return service.coverage(session, on or today, today, user)

@@ -242,3 +242,34 @@ def _event(rule: CadenceRule, obligation: Obligation, notice: str) -> Inspection
         return contract(rule_code=rule.code, inspection_kind=rule.activity, **period)
     contract = TrainingDueV1 if notice == "due" else TrainingMissedV1
     return contract(rule_code=rule.code, activity=rule.activity, unit_id=obligation.unit_id, **period)
+
+
+class CoverageCount(BaseModel):
+    """How a grid stands against one recurring duty in the period containing a day (覆盖情况)."""
+
+    rule_code: str
+    label: str
+    grid_id: uuid.UUID | None
+    period: str
+    done: int
+    due: int
+    missed: int
+
+
+def coverage(session: Session, on: date, today: date, user: Principal | None) -> list[CoverageCount]:
+    """Every active duty's obligations counted per grid: done, still due, missed."""
+    counts: dict[tuple[str, uuid.UUID | None], CoverageCount] = {}
+    for rule in session.scalars(
+        select(CadenceRule).where(CadenceRule.active.is_(True)).order_by(CadenceRule.code)
+    ):
+        for obligation in obligations(session, rule, on, today, user):
+            key = (rule.code, obligation.grid_id)
+            row = counts.setdefault(
+                key,
+                CoverageCount(
+                    rule_code=rule.code, label=rule.label, grid_id=obligation.grid_id, period=obligation.period,
+                    done=0, due=0, missed=0,
+                ),
+            )  # fmt: skip
+            setattr(row, obligation.status, getattr(row, obligation.status) + 1)
+    return list(counts.values())
