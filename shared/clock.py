@@ -9,6 +9,21 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def local_date(at: datetime) -> date:
+    """The zone's calendar date of an instant."""
+    return at.astimezone(get_settings().zone).date()
+
+
 def local_today() -> date:
     """Today's date in the zone (deadlines and duties are calendar facts of the zone)."""
-    return utc_now().astimezone(get_settings().zone).date()
+    return local_date(utc_now())
+
+
+def local_now_text() -> str:
+    """Now as people in the zone read it: 2026-11-30 08:15."""
+    return utc_now().astimezone(get_settings().zone).strftime("%Y-%m-%d %H:%M")
+
+
+def day_or_today(text: str | None) -> date:
+    """A periodic task's day: the one it is given (YYYY-MM-DD, to move the clock), else today."""
+    return date.fromisoformat(text) if text else local_today()

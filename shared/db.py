@@ -69,6 +69,16 @@ def upsert_row(session: Session, model: Any, values: dict[str, Any], *, keys: tu
     )
 
 
+def insert_once(session: Session, model: Any, values: dict[str, Any]) -> None:
+    """Insert a row unless one with the same key is there (a fact recorded once, however often told)."""
+    session.execute(insert(model).on_conflict_do_nothing(), [values])
+
+
+def columns_from(model: Any, source: Any) -> dict[str, Any]:
+    """The values of a model's columns, taken from the like-named attributes of `source` (an event)."""
+    return {column.key: getattr(source, column.key) for column in model.__table__.columns}
+
+
 def where_given(query: Select[Any], filters: dict[Any, Any]) -> Select[Any]:
     """Add `column == value` for each filter whose value was given (not None)."""
     for column, value in filters.items():

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from shared.errors import InvalidInput
+from shared.events.contracts.registry import ProductionStatus, UnitKind
 from shared.events.contracts.reporting import ReportKind
 from shared.settings import get_settings
 
@@ -109,3 +110,10 @@ def parse_month(text: str, field: str = "month") -> Period:
             f"需要月份,如 2026-11 / {field} must be a month like 2026-11, not {text!r}", field=field
         )
     return period
+
+
+def owes_report(kind: ReportKind, unit_kind: str, production_status: str) -> bool:
+    """Every operating enterprise and site files the monthly risk report; enterprises the statistics."""
+    if production_status == ProductionStatus.closed:
+        return False
+    return kind == ReportKind.monthly_risk or unit_kind == UnitKind.enterprise

@@ -1,4 +1,4 @@
-"""Writing tables people open in Excel (.xlsx) and machines read (.csv).
+"""Writing tables people open in Excel (.xlsx) and machines read (.csv), and handing them out.
 
 xlsxwriter in constant-memory mode streams rows to disk as they come, about twice as fast as
 openpyxl (which the project uses to read spreadsheets).
@@ -8,8 +8,12 @@ import csv
 import io
 from collections.abc import Iterable
 from datetime import date
+from urllib.parse import quote
 
 import xlsxwriter
+from fastapi import Response
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def write_xlsx(title: str, header: list[str], rows: Iterable[list[object]]) -> bytes:
@@ -44,3 +48,10 @@ def write_csv(header: list[str], rows: Iterable[list[object]]) -> str:
     writer.writerow(header)
     writer.writerows(rows)
     return buffer.getvalue()
+
+
+def download(content: bytes | str, media_type: str, filename: str) -> Response:
+    """A file to save: the (Chinese) file name per RFC 5987, with an ASCII fallback."""
+    fallback = filename.encode("ascii", "replace").decode()
+    disposition = f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+    return Response(content, media_type=media_type, headers={"Content-Disposition": disposition})

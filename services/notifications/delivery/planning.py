@@ -19,8 +19,7 @@ from services.notifications.delivery.models import Channel, Delivery, DeliverySt
 from services.notifications.directory.models import PersonContact
 from services.notifications.inbox.models import InboxMessage
 from services.notifications.settings import NotificationsSettings, get_notifications_settings
-from shared.clock import utc_now
-from shared.settings import get_settings
+from shared.clock import local_now_text, utc_now
 
 log = structlog.get_logger(__name__)
 
@@ -54,10 +53,6 @@ def enabled_channels(settings: NotificationsSettings) -> set[Channel]:
     }
 
 
-def local_time_text() -> str:
-    return utc_now().astimezone(get_settings().zone).strftime("%Y-%m-%d %H:%M")
-
-
 def render(template: str, **context: object) -> str:
     return templates.get_template(template).render(**context)
 
@@ -88,7 +83,7 @@ def plan_deliveries(session: Session, messages: Sequence[InboxMessage]) -> list[
             "message": message,
             "name": contact.name if contact else "",
             "why": WHY_LABELS.get(message.why, message.why),
-            "local_time": local_time_text(),
+            "local_time": local_now_text(),
         }
         for channel in (Channel(c) for c in wanted if c in channels_on):
             address = (contact.email if channel == Channel.email else contact.phone) if contact else None

@@ -15,14 +15,14 @@ from sqlalchemy.orm import Session
 
 from services.notifications.delivery.channels import SendResult, send_email, send_sms, send_webhook
 from services.notifications.delivery.models import Channel, Delivery, DeliveryAttempt, DeliveryStatus
-from services.notifications.delivery.planning import local_time_text, render, send_after_commit
+from services.notifications.delivery.planning import render, send_after_commit
 from services.notifications.directory.models import PersonContact
 from services.notifications.inbox.models import InboxMessage
 from services.notifications.runtime import runtime
 from services.notifications.settings import NotificationsSettings, get_notifications_settings
 from services.notifications.webhooks.models import WebhookSubscription
 from services.notifications.webhooks.service import ensure_enabled, record_dead_delivery
-from shared.clock import utc_now
+from shared.clock import local_now_text, utc_now
 from shared.errors import Conflict, NotFound
 from shared.events.contracts.notifications import NotificationFailedV1, NotificationSentV1
 
@@ -182,7 +182,7 @@ def send_digests(session: Session, day: date) -> int:
                 name=contact.name if contact else "",
                 day=day,
                 messages=list(messages.values()),
-                local_time=local_time_text(),
+                local_time=local_now_text(),
             ),
             next_attempt_at=utc_now(),
         )

@@ -1,7 +1,6 @@
 """Celery tasks of the delivery channels: send one delivery, send what stalled, the daily digest."""
 
 import uuid
-from datetime import date
 
 import structlog
 from celery import Task
@@ -9,7 +8,7 @@ from celery import Task
 from services.notifications.delivery import sending
 from services.notifications.delivery.planning import DELIVER_TASK
 from services.notifications.worker import celery_app, runtime
-from shared.clock import local_today
+from shared.clock import day_or_today
 
 log = structlog.get_logger(__name__)
 
@@ -38,6 +37,6 @@ def send_stalled_deliveries() -> int:
 
 @celery_app.task(name=DIGEST_TASK)
 def send_digests(today: str | None = None) -> int:
-    day = date.fromisoformat(today) if today else local_today()
+    day = day_or_today(today)
     with runtime.transaction() as session:
         return sending.send_digests(session, day)

@@ -12,20 +12,13 @@ from services.notifications.inbox.service import Notice, notify
 from services.notifications.reports.models import FiledReport
 from services.notifications.settings import get_notifications_settings
 from shared.events.contracts.reporting import ReportKind
-from shared.periods import REPORT_PERIOD, containing, report_due_on
+from shared.periods import REPORT_PERIOD, containing, owes_report, report_due_on
 
 REPORT_NAMES = {
     ReportKind.monthly_risk: "月度风险分析报告",
     ReportKind.quarterly_statistics: "季度隐患统计报表",
     ReportKind.annual_statistics: "年度隐患统计报表",
 }
-
-
-def owes(unit: UnitContact, kind: ReportKind) -> bool:
-    """Operating enterprises and sites owe the monthly risk report; enterprises the statistics."""
-    if unit.production_status == "closed":
-        return False
-    return kind == ReportKind.monthly_risk or unit.kind == "enterprise"
 
 
 def report_reminders(session: Session, today: date) -> int:
@@ -42,7 +35,7 @@ def report_reminders(session: Session, today: date) -> int:
                 FiledReport.kind == kind, FiledReport.period == candidate.label
             )
             for unit in session.scalars(select(UnitContact).where(UnitContact.unit_id.not_in(filed))):
-                if not owes(unit, kind):
+                if not owes_report(kind, unit.kind, unit.production_status):
                     continue
                 notice = Notice(
                     occasion=f"report_due:{kind}:{candidate.label}:{unit.unit_id}",

@@ -1,6 +1,5 @@
 """Report events: a filing stops its reminders; an overdue report is told to the unit and its grid."""
 
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from services.notifications.escalation.service import known_unit
@@ -10,6 +9,7 @@ from services.notifications.reports.models import FiledReport
 from services.notifications.reports.service import REPORT_NAMES
 from services.notifications.worker import consumer
 from shared.clock import local_today
+from shared.db import columns_from, insert_once
 from shared.events.contracts.reporting import ReportFiledV1, ReportOverdueV1
 from shared.events.envelope import CloudEvent
 from shared.periods import parse_period
@@ -17,11 +17,7 @@ from shared.periods import parse_period
 
 @consumer.handles(ReportFiledV1)
 def on_report_filed(session: Session, data: ReportFiledV1, _: CloudEvent) -> None:
-    session.execute(
-        insert(FiledReport)
-        .values(unit_id=data.unit_id, kind=data.kind, period=data.period, filed_at=data.filed_at)
-        .on_conflict_do_nothing()
-    )
+    insert_once(session, FiledReport, columns_from(FiledReport, data))
 
 
 @consumer.handles(ReportOverdueV1)

@@ -1,19 +1,17 @@
 """The scheduler's daily look at certificates about to expire or expired."""
 
-from datetime import date
-
 import structlog
 
 from services.registry.certificate.service import check_expiry
 from services.registry.worker import celery_app, runtime
-from shared.clock import local_today
+from shared.clock import day_or_today
 
 log = structlog.get_logger(__name__)
 
 
 @celery_app.task(name="registry.check_certificates")
 def check_certificates(today: str | None = None) -> int:
-    day = date.fromisoformat(today) if today else local_today()
+    day = day_or_today(today)
     with runtime.transaction() as session:
         published = check_expiry(session, day, runtime.settings.certificate_warning_days)
     log.info("certificates.checked", day=str(day), published=published)

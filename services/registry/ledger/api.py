@@ -7,10 +7,10 @@ from pydantic import BaseModel
 from services.registry.deps import Admin, DbSession
 from services.registry.ledger import service
 from shared.errors import InvalidInput
+from shared.spreadsheets import XLSX, download
 
 router = APIRouter(prefix="/ledger", tags=["ledger 台账导入导出"])
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ImportResult(BaseModel):
@@ -47,8 +47,4 @@ async def import_people(file: Annotated[UploadFile, File()], session: DbSession,
 def export_enterprises(
     session: DbSession, _: Admin, zone_id: Annotated[uuid.UUID | None, Query()] = None
 ) -> Response:
-    return Response(
-        service.export_enterprises(session, zone_id),
-        media_type=XLSX,
-        headers={"Content-Disposition": "attachment; filename*=UTF-8''enterprise-ledger.xlsx"},
-    )
+    return download(service.export_enterprises(session, zone_id), XLSX, "enterprise-ledger.xlsx")

@@ -1,7 +1,5 @@
 """Events folded into reporting's read models: hazards, inspections, people and grid staff, risk."""
 
-from datetime import datetime
-
 from sqlalchemy import case, func, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
@@ -16,7 +14,8 @@ from services.reporting.facts.models import (
 )
 from services.reporting.units.models import ReportingUnit
 from services.reporting.worker import consumer
-from shared.db import upsert_row, upsert_snapshot
+from shared.clock import local_date
+from shared.db import columns_from, insert_once, upsert_snapshot
 from shared.events.consumer import RetryLater
 from shared.events.contracts import CONTRACTS
 from shared.events.contracts.inspections import (
@@ -30,13 +29,8 @@ from shared.events.contracts.inspections import (
 )
 from shared.events.contracts.registry import PersonChangedV1
 from shared.events.envelope import CloudEvent
-from shared.settings import get_settings
 
 ESCALATING = {"hazard.escalated", "hazard.refused"}
-
-
-def local_date(at: datetime):  # noqa: ANN201 - a date
-    return at.astimezone(get_settings().zone).date()
 
 
 def on_hazard_event(session: Session, data: HazardEventV1, event: CloudEvent) -> None:
@@ -94,39 +88,12 @@ for contract in CONTRACTS.values():
 
 @consumer.handles(InspectionCompletedV1)
 def on_inspection_completed(session: Session, data: InspectionCompletedV1, _: CloudEvent) -> None:
-    session.execute(
-        insert(InspectionFact)
-        .values(
-            inspection_id=data.inspection_id,
-            unit_id=data.unit_id,
-            grid_id=data.grid_id,
-            kind=data.kind,
-            inspector_id=data.inspector_id,
-            inspected_on=data.inspected_on,
-            items=data.items,
-            failed=data.failed,
-        )
-        .on_conflict_do_nothing()
-    )
+    insert_once(session, InspectionFact, columns_from(InspectionFact, data))
 
 
 @consumer.handles(InspectionMissedV1)
 def on_inspection_missed(session: Session, data: InspectionMissedV1, _: CloudEvent) -> None:
-    upsert_row(
-        session,
-        MissedInspectionFact,
-        {
-            "rule_code": data.rule_code,
-            "subject_id": data.subject_id,
-            "period_start": data.period_start,
-            "period_end": data.period_end,
-            "inspection_kind": data.inspection_kind,
-            "grid_id": data.grid_id,
-            "done": data.done,
-            "required": data.required,
-        },
-        keys=("rule_code", "subject_id", "period_start"),
-    )
+    insert_once(session, MissedInspectionFact, columns_from(MissedInspectionFact, data))
 
 
 @consumer.handles(PersonChangedV1)
@@ -150,30 +117,9 @@ def on_risk_assessed(session: Session, data: RiskAssessedV1, _: CloudEvent) -> N
 
 @consumer.handles(TrainingRecordedV1)
 def on_training_recorded(session: Session, data: TrainingRecordedV1, _: CloudEvent) -> None:
-    session.execute(
-        insert(TrainingFact)
-        .values(
-            session_id=data.session_id,
-            unit_id=data.unit_id,
-            grid_id=data.grid_id,
-            kind=data.kind,
-            held_on=data.held_on,
-        )
-        .on_conflict_do_nothing()
-    )
+    insert_once(session, TrainingFact, columns_from(TrainingFact, data))
 
 
 @consumer.handles(TrainingMissedV1)
 def on_training_missed(session: Session, data: TrainingMissedV1, _: CloudEvent) -> None:
-    session.execute(
-        insert(MissedTrainingFact)
-        .values(
-            rule_code=data.rule_code,
-            subject_id=data.subject_id,
-            period_start=data.period_start,
-            unit_id=data.unit_id,
-            grid_id=data.grid_id,
-            activity=data.activity,
-        )
-        .on_conflict_do_nothing()
-    )
+    insert_once(session, MissedTrainingFact, columns_from(MissedTrainingFact, data))

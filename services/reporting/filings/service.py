@@ -15,9 +15,8 @@ from shared import uploads
 from shared.auth import Principal
 from shared.clock import local_today
 from shared.errors import Forbidden, InvalidInput, NotFound
-from shared.events.contracts.registry import ProductionStatus, UnitKind
 from shared.events.contracts.reporting import ReportFiledV1, ReportKind, ReportOverdueV1
-from shared.periods import REPORT_PERIOD, Period, containing, parse_period, report_due_on
+from shared.periods import REPORT_PERIOD, Period, containing, owes_report, parse_period, report_due_on
 
 SECTION = {
     ReportKind.monthly_risk: "monthly_risk",
@@ -36,13 +35,6 @@ def report_period(kind: ReportKind, text: str) -> Period:
     return period
 
 
-def owes(unit: ReportingUnit, kind: ReportKind) -> bool:
-    """Every operating enterprise and site files the monthly risk report; enterprises the statistics."""
-    if unit.production_status == ProductionStatus.closed:
-        return False
-    return kind == ReportKind.monthly_risk or unit.kind == UnitKind.enterprise
-
-
 def file_report(session: Session, data: FilingIn, user: Principal) -> ReportFiling:
     if user.own_enterprise_only and user.enterprise_id != data.unit_id:
         raise Forbidden("只能为本企业报送 / enterprise users file reports for their own enterprise only")
@@ -53,7 +45,7 @@ def file_report(session: Session, data: FilingIn, user: Principal) -> ReportFili
     today = local_today()
     if period.start > today:
         raise InvalidInput(f"统计期尚未开始 / the period {period.label} has not begun", field="period")
-    if not owes(unit, data.kind):
+    if not owes_report(data.kind, unit.kind, unit.production_status):
         raise InvalidInput(
             f"{unit.name} 无需报送 {data.kind} / this unit does not file {data.kind} reports", field="kind"
         )
@@ -132,7 +124,9 @@ def filing_status(session: Session, user: Principal, kind: ReportKind, period_te
     due = report_due_on(kind, period)
     today = local_today()
     units = [
-        u for u in session.scalars(visible_units(session, user).order_by(ReportingUnit.name)) if owes(u, kind)
+        u
+        for u in session.scalars(visible_units(session, user).order_by(ReportingUnit.name))
+        if owes_report(kind, u.kind, u.production_status)
     ]
     filings: dict[uuid.UUID, list[ReportFiling]] = {}
     for filing in session.scalars(
@@ -188,7 +182,7 @@ def check_overdue(session: Session, today: date) -> int:
                 select(ReportingUnit).where(ReportingUnit.id.not_in(filed), ReportingUnit.id.not_in(noticed))
             )
             for unit in late_units:
-                if not owes(unit, kind):
+                if not owes_report(kind, unit.kind, unit.production_status):
                     continue
                 session.add(OverdueNotice(unit_id=unit.id, kind=kind, period=candidate.label))
                 runtime.publish(

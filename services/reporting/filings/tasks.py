@@ -1,19 +1,17 @@
 """The scheduler's check for reports not filed by their due date."""
 
-from datetime import date
-
 import structlog
 
 from services.reporting.filings.service import check_overdue
 from services.reporting.worker import celery_app, runtime
-from shared.clock import local_today
+from shared.clock import day_or_today
 
 log = structlog.get_logger(__name__)
 
 
 @celery_app.task(name="reporting.check_overdue_reports")
 def check_overdue_reports(today: str | None = None) -> int:
-    day = date.fromisoformat(today) if today else local_today()
+    day = day_or_today(today)
     with runtime.transaction() as session:
         published = check_overdue(session, day)
     log.info("reports.overdue_checked", day=str(day), published=published)

@@ -1,5 +1,4 @@
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Response
 
@@ -13,19 +12,12 @@ from services.reporting.statistics.schemas import (
     InspectionCoverage,
     TrainingStatistics,
 )
-from shared.errors import InvalidInput
 from shared.periods import parse_month, parse_period
+from shared.spreadsheets import XLSX, download
 
 router = APIRouter(tags=["statistics 统计"])
 
 PeriodQuery = Annotated[str, Query(description="统计期 / 2026-11, 2026-Q3 or 2026")]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _attachment(content: bytes | str, media_type: str, filename: str) -> Response:
-    # the Chinese file name per RFC 5987, with an ASCII fallback
-    disposition = f"attachment; filename=\"{filename.encode('ascii', 'replace').decode()}\"; filename*=UTF-8''{quote(filename)}"
-    return Response(content, media_type=media_type, headers={"Content-Disposition": disposition})
 
 
 def _statistics(session, user, period: str, group_by: GroupBy, offset: int, limit: int) -> HazardStatistics:  # noqa: ANN001
@@ -37,13 +29,6 @@ def _statistics(session, user, period: str, group_by: GroupBy, offset: int, limi
 Limit = Annotated[int, Query(ge=1, le=10_000, description="groups per page (at most STATISTICS_MAX_ROWS)")]
 
 
-def _limit(limit: int) -> int:
-    most = get_reporting_settings().statistics_max_rows
-    if limit > most:
-        raise InvalidInput(f"每页最多 {most} 组 / limit may be at most {most}", field="limit")
-    return limit
-
-
 @router.get("/statistics/hazards", summary="隐患统计 / hazards found in a period and what became of them")
 def hazard_statistics(
     session: DbSession,
@@ -53,7 +38,7 @@ def hazard_statistics(
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Limit = 100,
 ) -> HazardStatistics:
-    return _statistics(session, user, period, group_by, offset, _limit(limit))
+    return _statistics(session, user, period, group_by, offset, limit)
 
 
 @router.get("/statistics/hazards.xlsx", summary="隐患统计表 Excel / the same table as .xlsx")
@@ -61,7 +46,7 @@ def hazard_statistics_xlsx(
     session: DbSession, user: Supervisor, period: PeriodQuery, group_by: GroupBy = GroupBy.zone
 ) -> Response:
     stats = _statistics(session, user, period, group_by, 0, get_reporting_settings().statistics_max_rows)
-    return _attachment(exports.statistics_xlsx(stats), XLSX, f"隐患统计_{stats.period}_{group_by}.xlsx")
+    return download(exports.statistics_xlsx(stats), XLSX, f"隐患统计_{stats.period}_{group_by}.xlsx")
 
 
 @router.get("/statistics/hazards.csv", summary="hazard statistics as CSV (UTF-8, English keys)")
@@ -69,7 +54,7 @@ def hazard_statistics_csv(
     session: DbSession, user: Supervisor, period: PeriodQuery, group_by: GroupBy = GroupBy.zone
 ) -> Response:
     stats = _statistics(session, user, period, group_by, 0, get_reporting_settings().statistics_max_rows)
-    return _attachment(
+    return download(
         exports.statistics_csv(stats), "text/csv; charset=utf-8", f"hazards_{stats.period}_{group_by}.csv"
     )
 
@@ -94,9 +79,7 @@ def dashboard(session: DbSession, user: Supervisor) -> Dashboard:
 @router.get("/exports/hazard-ledger.xlsx", summary="隐患台帐 Excel / the hazard ledger of a period")
 def hazard_ledger(session: DbSession, user: Supervisor, period: PeriodQuery) -> Response:
     chosen = parse_period(period)
-    return _attachment(
-        exports.hazard_ledger_xlsx(session, user, chosen), XLSX, f"隐患台帐_{chosen.label}.xlsx"
-    )
+    return download(exports.hazard_ledger_xlsx(session, user, chosen), XLSX, f"隐患台帐_{chosen.label}.xlsx")
 
 
 @router.get("/reports/monthly.pdf", summary="月报 PDF / the committee's monthly report with charts")
@@ -105,4 +88,4 @@ def monthly_report(
 ) -> Response:
     chosen = parse_month(month)
     pdf = exports.monthly_report_pdf(session, user, chosen)
-    return _attachment(pdf, "application/pdf", f"安全生产网格化监管月报_{chosen.label}.pdf")
+    return download(pdf, "application/pdf", f"安全生产网格化监管月报_{chosen.label}.pdf")

@@ -15,6 +15,7 @@ from services.reporting.facts.models import (
     TrainingFact,
 )
 from services.reporting.filings.service import filing_status, visible_units
+from services.reporting.settings import get_reporting_settings
 from services.reporting.statistics.schemas import (
     CoverageRow,
     Dashboard,
@@ -28,6 +29,7 @@ from services.reporting.statistics.schemas import (
 from services.reporting.units.models import ReportingGrid, ReportingUnit
 from shared.auth import Principal
 from shared.clock import local_today
+from shared.errors import InvalidInput
 from shared.events.contracts.reporting import ReportKind
 from shared.periods import Period, PeriodKind, containing
 
@@ -106,6 +108,9 @@ def _row(key: object, label: str, r) -> HazardFigures:  # noqa: ANN001
 def hazard_statistics(
     session: Session, user: Principal, period: Period, group_by: GroupBy, *, offset: int, limit: int
 ) -> HazardStatistics:
+    most = get_reporting_settings().statistics_max_rows
+    if limit > most:
+        raise InvalidInput(f"每页最多 {most} 组 / limit may be at most {most}", field="limit")
     column = GROUP_COLUMNS[group_by]
     where = and_(found_in(period), visible_hazards(user))
     if column is None:
