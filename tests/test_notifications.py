@@ -141,6 +141,7 @@ def test_webhook_is_signed_retried_on_failure_and_received_once(clients, workers
         ({"url": "http://169.254.169.254/latest/meta-data"}, "url"),
         ({"url": "http://no-such-host.invalid/hook"}, "url"),
         ({"url": "/relative/path"}, "url"),
+        ({"url": "http://[::1/hook"}, "url"),  # does not parse
         ({"event_types": ["hazard.exploded"]}, "event_types"),
         ({"event_types": ["notification.sent"]}, "event_types"),  # our own deliveries: a loop
         ({"event_types": []}, "event_types"),

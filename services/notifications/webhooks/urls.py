@@ -10,7 +10,10 @@ from services.notifications.settings import NotificationsSettings
 
 def forbidden_address_problem(url: str, settings: NotificationsSettings) -> str | None:
     """What is wrong with calling `url`, or None if it may be called."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # e.g. an unclosed IPv6 bracket
+        return f"地址格式错误 / the URL does not parse: {exc}"
     if parts.scheme not in ("http", "https"):
         return f"只允许 http(s) 地址 / only http and https URLs are allowed, not {parts.scheme or 'none'!r}"
     if not parts.hostname:
