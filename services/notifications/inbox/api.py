@@ -1,34 +1,14 @@
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, ConfigDict
 
 from services.notifications.deps import DbSession
 from services.notifications.inbox import service
+from services.notifications.inbox.schemas import InboxOut, MessageOut
 from shared.auth import CurrentUser
 
 router = APIRouter(prefix="/inbox", tags=["inbox 站内消息"])
-
-
-class MessageOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: uuid.UUID
-    event_type: str
-    subject_id: uuid.UUID | None
-    title: str
-    body: str
-    urgent: bool
-    why: str
-    created_at: datetime
-    read_at: datetime | None
-
-
-class InboxOut(BaseModel):
-    unread: int
-    messages: list[MessageOut]
 
 
 @router.get("", summary="我的消息 / my inbox, newest first")

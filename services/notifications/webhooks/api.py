@@ -1,45 +1,13 @@
 import uuid
-from datetime import datetime
 
 from fastapi import APIRouter, status
-from pydantic import BaseModel, ConfigDict, Field
 
 from services.notifications.deps import DbSession
 from services.notifications.webhooks import service
+from services.notifications.webhooks.schemas import SubscriptionIn, SubscriptionOut, SubscriptionPatch
 from shared.auth import ZoneAdmin
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks 外部系统推送"])
-
-
-class SubscriptionIn(BaseModel):
-    name: str = Field(min_length=1, max_length=100)
-    url: str = Field(min_length=1, max_length=2000, description="http(s) endpoint that receives the events")
-    event_types: list[str] = Field(
-        min_length=1, description="exact event types, see GET /webhooks/event-types"
-    )
-
-
-class SubscriptionPatch(BaseModel):
-    url: str | None = Field(None, min_length=1, max_length=2000)
-    event_types: list[str] | None = Field(None, min_length=1)
-    enabled: bool | None = None
-
-
-class SubscriptionOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: uuid.UUID
-    name: str
-    url: str
-    event_types: list[str]
-    secret: str = Field(
-        description="whsec_ signing secret: verify deliveries with a Standard Webhooks library"
-    )
-    enabled: bool
-    consecutive_failures: int
-    disabled_at: datetime | None
-    disabled_reason: str | None
-    created_at: datetime
 
 
 @router.get("/event-types", summary="可订阅的事件类型 / event types one may subscribe to")

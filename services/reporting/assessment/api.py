@@ -2,7 +2,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from services.reporting.assessment.service import Assessment, monthly_assessment
+from services.reporting.assessment.schemas import Assessment
+from services.reporting.assessment.service import monthly_assessment
 from services.reporting.deps import DbSession
 from shared.auth import Principal, Role, require_roles
 from shared.periods import parse_month

@@ -8,10 +8,10 @@ them. Every score comes with the counts and points behind it.
 import uuid
 from collections import defaultdict
 
-from pydantic import BaseModel
 from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session
 
+from services.reporting.assessment.schemas import Assessment, PersonScore, ScoreItem
 from services.reporting.facts.models import (
     GridStaffing,
     HazardFact,
@@ -33,30 +33,6 @@ METRIC_LABELS = {
     "missed_inspections": "所辖网格漏检 / inspections missed in own grids",
     "missed_training": "所辖网格企业培训考试未完成 / training duties missed in own grids",
 }
-
-
-class ScoreItem(BaseModel):
-    metric: str
-    label: str
-    count: int
-    weight: float
-    points: float
-
-
-class PersonScore(BaseModel):
-    rank: int
-    person_id: uuid.UUID
-    name: str
-    roles: list[str]
-    grids: list[str]
-    score: float
-    items: list[ScoreItem]
-
-
-class Assessment(BaseModel):
-    month: str
-    weights: dict[str, float]
-    scores: list[PersonScore]
 
 
 def monthly_assessment(session: Session, month: Period) -> Assessment:

@@ -5,7 +5,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from services.reporting.campaign import service
-from services.reporting.campaign.service import PhaseOut, TaskOut
+from services.reporting.campaign.schemas import PhaseOut, TaskOut
 from services.reporting.deps import DbSession, Supervisor
 from shared.auth import ZoneAdmin
 

@@ -2,33 +2,14 @@
 
 import uuid
 from datetime import date
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.reporting.campaign.models import CampaignPhase, CampaignTask
+from services.reporting.campaign.schemas import PhaseOut, TaskOut
 from shared.clock import local_today
 from shared.errors import InvalidInput, NotFound
-
-
-class TaskOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: uuid.UUID
-    title: str
-    done_on: date | None
-
-
-class PhaseOut(BaseModel):
-    id: uuid.UUID
-    name: str
-    starts_on: date
-    ends_on: date
-    status: Literal["upcoming", "in_progress", "done", "behind"]
-    progress: float
-    tasks: list[TaskOut]
 
 
 def phases(session: Session, today: date | None = None) -> list[PhaseOut]:
