@@ -76,14 +76,12 @@ def on_hazard_event(session: Session, data: HazardEventV1, event: CloudEvent, to
             audiences = (*audiences, *MAJOR_EXTRA)
         deadline = f",整改期限 {data.deadline}" if data.deadline else ""
         grade = GRADES[data.grade.value]
-        notice = Notice(
-            occasion=f"event:{event.id}",
-            event_type=event.type,
-            title=f"【{grade}】{TITLES[event.type]}:{unit.unit_name}",
-            body=f"{unit.unit_name} {data.category}类{grade},当前状态 {data.state.value}{deadline}。{data.reason or ''}",
+        notice = Notice.of_event(
+            event,
+            f"【{grade}】{TITLES[event.type]}:{unit.unit_name}",
+            f"{unit.unit_name} {data.category}类{grade},当前状态 {data.state.value}{deadline}。{data.reason or ''}",
             urgent=event.type in URGENT_TYPES or data.grade == HazardGrade.major,
             subject_id=data.hazard_id,
-            event_id=event.id,
         )
         notify(session, notice, recipients(session, audiences, data.unit_id, data.grid_id, today))
     if data.deadline is not None and data.state in AWAITING_RECTIFICATION:

@@ -45,15 +45,13 @@ def on_inspection_missed(session: Session, data: InspectionMissedV1, event: Clou
     if data.grid_id != data.subject_id:  # the subject is a unit, not the grid itself
         unit_name = known_unit(session, data.subject_id).unit_name + " "
     missed = event.type == "inspection.missed"
-    notice = Notice(
-        occasion=f"event:{event.id}",
-        event_type=event.type,
-        title=f"【{'漏检' if missed else '待检查'}】{unit_name}{data.period} {INSPECTION_KINDS.get(data.inspection_kind, data.inspection_kind)}",
-        body=f"{unit_name}{data.period}({data.period_start} 至 {data.period_end})应检查 {data.required} 次,"
+    notice = Notice.of_event(
+        event,
+        f"【{'漏检' if missed else '待检查'}】{unit_name}{data.period} {INSPECTION_KINDS.get(data.inspection_kind, data.inspection_kind)}",
+        f"{unit_name}{data.period}({data.period_start} 至 {data.period_end})应检查 {data.required} 次,"
         f"{'实际' if missed else '目前'} {data.done} 次。",
         urgent=False,
         subject_id=data.subject_id,
-        event_id=event.id,
     )
     unit_id = data.subject_id if unit_name else None
     notify(

@@ -12,6 +12,7 @@ from services.notifications.directory.models import PersonContact
 from services.notifications.inbox.models import InboxMessage
 from shared.clock import utc_now
 from shared.errors import NotFound
+from shared.events.envelope import CloudEvent
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,13 @@ class Notice:
     urgent: bool
     subject_id: uuid.UUID | None = None
     event_id: uuid.UUID | None = None
+
+    @classmethod
+    def of_event(
+        cls, event: CloudEvent, title: str, body: str, *, urgent: bool, subject_id: uuid.UUID | None
+    ) -> "Notice":
+        """The notice an event gives: once per event and person."""
+        return cls(f"event:{event.id}", event.type, title, body, urgent, subject_id, event.id)
 
 
 def notify(session: Session, notice: Notice, recipients: dict[uuid.UUID, str]) -> list[InboxMessage]:

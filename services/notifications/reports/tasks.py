@@ -24,14 +24,12 @@ def on_report_filed(session: Session, data: ReportFiledV1, _: CloudEvent) -> Non
 def on_report_overdue(session: Session, data: ReportOverdueV1, event: CloudEvent) -> None:
     unit = known_unit(session, data.unit_id)
     period = parse_period(data.period)
-    notice = Notice(
-        occasion=f"event:{event.id}",
-        event_type=event.type,
-        title=f"【逾期未报】{unit.unit_name} {period.chinese}{REPORT_NAMES[data.kind]}",
-        body=f"{unit.unit_name}的{period.chinese}{REPORT_NAMES[data.kind]}应于 {data.due_on} 前报送,至今未报,请尽快补报。",
+    notice = Notice.of_event(
+        event,
+        f"【逾期未报】{unit.unit_name} {period.chinese}{REPORT_NAMES[data.kind]}",
+        f"{unit.unit_name}的{period.chinese}{REPORT_NAMES[data.kind]}应于 {data.due_on} 前报送,至今未报,请尽快补报。",
         urgent=False,
         subject_id=data.unit_id,
-        event_id=event.id,
     )
     notify(
         session, notice, recipients(session, REPORT_OVERDUE_ROUTE, data.unit_id, data.grid_id, local_today())

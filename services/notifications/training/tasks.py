@@ -34,14 +34,12 @@ def _tell_unit(
     session: Session, event: CloudEvent, unit: UnitContact, title: str, body: str, extra: dict | None = None
 ) -> None:
     chosen = recipients(session, TRAINING_ROUTE, unit.unit_id, unit.grid_id, local_today())
-    notice = Notice(
-        occasion=f"event:{event.id}",
-        event_type=event.type,
-        title=title,
-        body=body,
+    notice = Notice.of_event(
+        event,
+        title,
+        body,
         urgent=False,
         subject_id=unit.unit_id,
-        event_id=event.id,
     )
     notify(session, notice, chosen | (extra or {}))  # the holder is told as the holder
 
@@ -82,14 +80,12 @@ def on_certificate_deadline(session: Session, data: CertificateDeadlineV1, event
     state = "已过期" if event.type == "certificate.expired" else f"将于 {data.days_left} 天后到期"
     holder = {data.person_id: "certificate_holder"}
     if data.enterprise_id is None:
-        notice = Notice(
-            occasion=f"event:{event.id}",
-            event_type=event.type,
-            title=f"【证书提醒】{name} {state}",
-            body=f"证书 {data.number} 有效期至 {data.expires_on},{state},请及时复审或换证。",
+        notice = Notice.of_event(
+            event,
+            f"【证书提醒】{name} {state}",
+            f"证书 {data.number} 有效期至 {data.expires_on},{state},请及时复审或换证。",
             urgent=False,
             subject_id=data.person_id,
-            event_id=event.id,
         )
         notify(session, notice, holder)
         return

@@ -1,8 +1,8 @@
 """The monthly grid-member assessment (网格员考核): points per counted item, by weights in settings.
 
 A grid's leader and members share its grid-level items (hazards closed on time, gone overdue,
-escalated, inspections and training duties missed); inspections done and hazards found count for the person who did
-them. Every score comes with the counts and points behind it.
+escalated, inspections and training duties missed); inspections done and hazards found count for
+the person who did them. Every score comes with the counts and points behind it.
 """
 
 import uuid
