@@ -6,10 +6,10 @@ from datetime import datetime
 from typing import Any
 
 from fastapi import Response
-from sqlalchemy import DateTime, Integer, LargeBinary, String, func
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import DateTime, Integer, LargeBinary, String, func, select
+from sqlalchemy.orm import InstrumentedAttribute, Mapped, Session, mapped_column
 
-from shared.errors import InvalidInput
+from shared.errors import InvalidInput, NotFound
 
 # Leading bytes of the types accepted (照片、PDF).
 SIGNATURES = {
@@ -71,3 +71,28 @@ def stored(filename: str, content: bytes, max_bytes: int, uploader: uuid.UUID) -
 
 def download(record: StoredFile) -> Response:
     return Response(record.content, media_type=record.content_type)
+
+
+def attach(
+    session: Session, owner: InstrumentedAttribute, owner_id: uuid.UUID, filename: str, content: bytes,
+    max_bytes: int, uploader: uuid.UUID,
+) -> StoredFile:  # fmt: skip
+    """Store an acceptable upload under its owner (`owner` is the file table's owner column)."""
+    record = owner.class_(**{owner.key: owner_id}, **stored(filename, content, max_bytes, uploader))
+    session.add(record)
+    session.flush()
+    return record
+
+
+def files_of(session: Session, owner: InstrumentedAttribute, owner_id: uuid.UUID) -> list[StoredFile]:
+    model = owner.class_
+    return list(session.scalars(select(model).where(owner == owner_id).order_by(model.uploaded_at)))
+
+
+def file_of(
+    session: Session, owner: InstrumentedAttribute, owner_id: uuid.UUID, file_id: uuid.UUID
+) -> StoredFile:
+    record = session.get(owner.class_, file_id)
+    if record is None or getattr(record, owner.key) != owner_id:
+        raise NotFound(f"文件不存在 / file {file_id} not found")
+    return record

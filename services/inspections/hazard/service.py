@@ -316,13 +316,10 @@ def add_evidence(
         raise Forbidden("审计只读 / auditors read only")
     if hazard.state == HazardState.closed:
         raise Conflict("隐患已销号 / the hazard is closed")
-    record = EvidenceFile(
-        hazard_id=hazard.id,
-        **uploads.stored(filename, content, get_inspections_settings().evidence_max_bytes, user.user_id),
+    max_bytes = get_inspections_settings().evidence_max_bytes
+    return uploads.attach(
+        session, EvidenceFile.hazard_id, hazard.id, filename, content, max_bytes, user.user_id
     )
-    session.add(record)
-    session.flush()
-    return record
 
 
 def history(session: Session, hazard_id: uuid.UUID, user: Principal) -> list[HazardTransition]:

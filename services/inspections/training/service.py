@@ -203,25 +203,19 @@ def add_evidence(
 ) -> TrainingEvidence:
     """Attach the session's photo or sign-in sheet (JPEG, PNG, WebP or PDF, told by content)."""
     training = _training(session, session_id, user)
-    record = TrainingEvidence(
-        session_id=training.id,
-        **uploads.stored(filename, content, get_inspections_settings().evidence_max_bytes, user.user_id),
+    max_bytes = get_inspections_settings().evidence_max_bytes
+    return uploads.attach(
+        session, TrainingEvidence.session_id, training.id, filename, content, max_bytes, user.user_id
     )
-    session.add(record)
-    session.flush()
-    return record
 
 
 def evidence_of(session: Session, session_id: uuid.UUID, user: Principal) -> list[TrainingEvidence]:
     _training(session, session_id, user)
-    return list(session.scalars(select(TrainingEvidence).where(TrainingEvidence.session_id == session_id)))
+    return uploads.files_of(session, TrainingEvidence.session_id, session_id)
 
 
 def evidence_file(
     session: Session, session_id: uuid.UUID, file_id: uuid.UUID, user: Principal
 ) -> TrainingEvidence:
     _training(session, session_id, user)
-    record = session.get(TrainingEvidence, file_id)
-    if record is None or record.session_id != session_id:
-        raise NotFound(f"文件不存在 / evidence {file_id} not found")
-    return record
+    return uploads.file_of(session, TrainingEvidence.session_id, session_id, file_id)

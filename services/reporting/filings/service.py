@@ -209,25 +209,19 @@ def add_attachment(
 ) -> FilingAttachment:
     """Attach a scan, photo or PDF to a filing (附件), judged by its content."""
     filing = _filing(session, filing_id, user)
-    attachment = FilingAttachment(
-        filing_id=filing.id,
-        **uploads.stored(filename, content, get_reporting_settings().upload_max_bytes, user.user_id),
+    max_bytes = get_reporting_settings().upload_max_bytes
+    return uploads.attach(
+        session, FilingAttachment.filing_id, filing.id, filename, content, max_bytes, user.user_id
     )
-    session.add(attachment)
-    session.flush()
-    return attachment
 
 
 def attachments_of(session: Session, filing_id: uuid.UUID, user: Principal) -> list[FilingAttachment]:
     _filing(session, filing_id, user)
-    return list(session.scalars(select(FilingAttachment).where(FilingAttachment.filing_id == filing_id)))
+    return uploads.files_of(session, FilingAttachment.filing_id, filing_id)
 
 
 def attachment(
     session: Session, filing_id: uuid.UUID, attachment_id: uuid.UUID, user: Principal
 ) -> FilingAttachment:
     _filing(session, filing_id, user)
-    found = session.get(FilingAttachment, attachment_id)
-    if found is None or found.filing_id != filing_id:
-        raise NotFound(f"附件不存在 / attachment {attachment_id} not found")
-    return found
+    return uploads.file_of(session, FilingAttachment.filing_id, filing_id, attachment_id)
