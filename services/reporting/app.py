@@ -5,7 +5,6 @@ from services.reporting.campaign.api import router as campaign_router
 from services.reporting.filings.api import router as filings_router
 from services.reporting.runtime import runtime
 from services.reporting.statistics.api import router as statistics_router
-from services.reporting.units.api import router as units_router
 from services.reporting.worker import consumer
 from shared.events.dead_letters_api import dead_letter_router
 from shared.web import create_app
@@ -16,7 +15,6 @@ app = create_app(
     description="Monthly risk reports, statutory statistics, assessments, dashboards and exports.",
     routers=[
         statistics_router,
-        units_router,
         filings_router,
         assessment_router,
         campaign_router,

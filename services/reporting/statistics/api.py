@@ -11,6 +11,7 @@ from services.reporting.statistics.schemas import (
     HazardStatistics,
     InspectionCoverage,
     TrainingStatistics,
+    UnitCounts,
 )
 from shared.periods import parse_month, parse_period
 from shared.spreadsheets import XLSX, download
@@ -69,6 +70,12 @@ def inspection_coverage(session: DbSession, user: Supervisor, period: PeriodQuer
 @router.get("/statistics/training", summary="培训考试宣传完成情况 / training recorded and missed, per unit")
 def training_compliance(session: DbSession, user: Supervisor, period: PeriodQuery) -> TrainingStatistics:
     return service.training_compliance(session, user, parse_period(period))
+
+
+@router.get("/statistics/units", summary="辖区单位数 / how many units the zone supervises, by kind")
+def unit_counts(session: DbSession, _: Supervisor) -> UnitCounts:
+    by_kind = service.units_by_kind(session)
+    return UnitCounts(total=sum(by_kind.values()), by_kind=by_kind)
 
 
 @router.get("/dashboard", summary="全区概览 / the zone at a glance")

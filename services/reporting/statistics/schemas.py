@@ -3,6 +3,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from shared.events.contracts.registry import UnitKind
+
 
 class GroupBy(StrEnum):
     zone = "zone"  # 全区
@@ -79,3 +81,8 @@ class TrainingStatistics(BaseModel):
     period: str
     units: list[TrainingCompliance]
     by_grid: dict[str, dict[str, int]] = Field(description="grid id -> recorded and missed totals")
+
+
+class UnitCounts(BaseModel):
+    total: int
+    by_kind: dict[UnitKind, int]

@@ -210,11 +210,16 @@ def inspection_coverage(session: Session, user: Principal, period: Period) -> In
     )
 
 
+def units_by_kind(session: Session) -> dict[str, int]:
+    """How many units the zone supervises, by kind (辖区单位数)."""
+    return dict(session.execute(select(ReportingUnit.kind, func.count()).group_by(ReportingUnit.kind)).all())
+
+
 def dashboard(session: Session, user: Principal, today: date | None = None) -> Dashboard:
     today = today or local_today()
     month = containing(PeriodKind.month, today)
     visible = visible_hazards(user)
-    units = dict(session.execute(select(ReportingUnit.kind, func.count()).group_by(ReportingUnit.kind)).all())
+    units = units_by_kind(session)
     colours = dict(
         session.execute(
             select(func.coalesce(ReportingUnit.risk_colour, "unassessed"), func.count()).group_by(
