@@ -1,13 +1,16 @@
 """Sending a delivery: one attempt at a time, each recorded, retried on the channel's schedule,
 given up (dead) when the schedule runs out, and replayable by hand.
 
-An attempt holds the delivery's row lock while it sends, so two workers never send it at once;
-a worker that dies mid-send leaves it pending, and it is sent again (receivers of webhooks can
-tell a repeat by its webhook-id).
+An attempt first takes a lease on the delivery (its next try is moved past the channel's
+timeout) and commits, so no database connection or lock is held while the network is slow and
+no other worker sends it meanwhile; then it sends, then it records what happened. A worker that
+dies mid-send leaves the delivery pending; once the lease runs out the sweeper sends it again
+(receivers of webhooks can tell a repeat by its webhook-id).
 """
 
 import time
 import uuid
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import select, update
@@ -27,6 +30,8 @@ from shared.errors import Conflict, NotFound
 from shared.events.contracts.notifications import NotificationFailedV1, NotificationSentV1
 
 EARLY_TOLERANCE = timedelta(seconds=1)
+# A lease lasts the channel's timeout and this much more; then the sweeper may send again.
+LEASE_MARGIN_SECONDS = 60.0
 
 
 def retry_schedule(channel: Channel, settings: NotificationsSettings) -> list[float]:
@@ -35,24 +40,44 @@ def retry_schedule(channel: Channel, settings: NotificationsSettings) -> list[fl
     return settings.channel_retry_schedule_seconds
 
 
-def _send(
-    delivery: Delivery, subscription: WebhookSubscription | None, settings: NotificationsSettings
-) -> SendResult:
-    match delivery.channel:
+@dataclass(frozen=True)
+class Outgoing:
+    """What one try sends, read under the lease."""
+
+    channel: Channel
+    address: str | None
+    subject: str
+    body: str
+    message_id: str  # the webhook-id: the event id, the same on every try
+    url: str | None
+    secret: str | None
+    endpoint_enabled: bool
+
+
+def _send(outgoing: Outgoing, settings: NotificationsSettings) -> SendResult:
+    match outgoing.channel:
         case Channel.email:
-            return send_email(settings, delivery.address, delivery.subject, delivery.body)
+            return send_email(settings, outgoing.address, outgoing.subject, outgoing.body)
         case Channel.sms:
-            return send_sms(settings, delivery.address, delivery.body)
+            return send_sms(settings, outgoing.address, outgoing.body)
+        case Channel.webhook if not outgoing.endpoint_enabled:
+            return SendResult(False, None, "推送端点已停用 / the endpoint is disabled")
         case Channel.webhook:
-            return send_webhook(
-                settings, subscription.url, subscription.secret, str(delivery.event_id), delivery.body
-            )
-    raise ValueError(f"unknown channel {delivery.channel}")
+            return send_webhook(settings, outgoing.url, outgoing.secret, outgoing.message_id, outgoing.body)
+    raise ValueError(f"unknown channel {outgoing.channel}")
 
 
-def attempt(delivery_id: uuid.UUID) -> float | None:
-    """Try to send one pending delivery that is due. Returns seconds until its next try, if any."""
-    settings = get_notifications_settings()
+def _lease_seconds(channel: Channel, settings: NotificationsSettings) -> float:
+    timeout = {
+        Channel.email: settings.smtp_timeout_seconds,
+        Channel.sms: settings.sms_timeout_seconds,
+        Channel.webhook: settings.webhook_timeout_seconds,
+    }[channel]
+    return timeout + LEASE_MARGIN_SECONDS
+
+
+def _claim(delivery_id: uuid.UUID, settings: NotificationsSettings) -> Outgoing | None:
+    """Lease a pending delivery that is due; None if it is done, leased or not due yet."""
     with runtime.transaction() as session:
         delivery = session.scalar(
             select(Delivery)
@@ -60,15 +85,36 @@ def attempt(delivery_id: uuid.UUID) -> float | None:
             .with_for_update(skip_locked=True)
         )
         if delivery is None or delivery.next_attempt_at > utc_now() + EARLY_TOLERANCE:
-            return None  # done, being sent by another worker, or not due yet
+            return None
+        delivery.next_attempt_at = utc_now() + timedelta(seconds=_lease_seconds(delivery.channel, settings))
         subscription = (
             session.get(WebhookSubscription, delivery.subscription_id) if delivery.subscription_id else None
         )
-        started, clock = utc_now(), time.monotonic()
-        if subscription is not None and not subscription.enabled:
-            result = SendResult(False, None, "推送端点已停用 / the endpoint is disabled")
-        else:
-            result = _send(delivery, subscription, settings)
+        return Outgoing(
+            channel=delivery.channel,
+            address=delivery.address,
+            subject=delivery.subject,
+            body=delivery.body,
+            message_id=str(delivery.event_id),
+            url=subscription.url if subscription else None,
+            secret=subscription.secret if subscription else None,
+            endpoint_enabled=subscription is None or subscription.enabled,
+        )
+
+
+def attempt(delivery_id: uuid.UUID) -> float | None:
+    """Try to send one pending delivery that is due. Returns seconds until its next try, if any."""
+    settings = get_notifications_settings()
+    outgoing = _claim(delivery_id, settings)
+    if outgoing is None:
+        return None
+    started, clock = utc_now(), time.monotonic()
+    result = _send(outgoing, settings)  # outside any transaction
+    with runtime.transaction() as session:
+        delivery = session.get(Delivery, delivery_id, with_for_update=True)
+        subscription = (
+            session.get(WebhookSubscription, delivery.subscription_id) if delivery.subscription_id else None
+        )
         delivery.attempts += 1
         session.add(
             DeliveryAttempt(
