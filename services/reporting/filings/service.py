@@ -3,7 +3,7 @@
 import uuid
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from services.reporting.filings.models import FilingAttachment, OverdueNotice, ReportFiling
@@ -110,7 +110,8 @@ def filings_of(
     return list(session.scalars(query.order_by(ReportFiling.period.desc(), ReportFiling.version.desc())))
 
 
-def visible_units(session: Session, user: Principal):  # noqa: ANN201 - a select of units
+def visible_units(user: Principal) -> Select:
+    """The units a caller may see: an enterprise its own, grid staff their grids, the rest all."""
     query = select(ReportingUnit)
     if user.own_enterprise_only:
         query = query.where(ReportingUnit.id == user.enterprise_id)
@@ -125,7 +126,7 @@ def filing_status(session: Session, user: Principal, kind: ReportKind, period_te
     today = local_today()
     units = [
         u
-        for u in session.scalars(visible_units(session, user).order_by(ReportingUnit.name))
+        for u in session.scalars(visible_units(user).order_by(ReportingUnit.name))
         if owes_report(kind, u.kind, u.production_status)
     ]
     filings: dict[uuid.UUID, list[ReportFiling]] = {}

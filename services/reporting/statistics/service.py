@@ -272,7 +272,7 @@ def monthly_trend(
 
 def training_compliance(session: Session, user: Principal, period: Period) -> TrainingStatistics:
     """What each unit recorded and missed of its training duties in the period."""
-    units = session.scalars(visible_units(session, user).order_by(ReportingUnit.name)).all()
+    units = session.scalars(visible_units(user).order_by(ReportingUnit.name)).all()
     ids = [u.id for u in units]
 
     def per_unit(unit, key, day) -> dict[uuid.UUID, dict[str, int]]:  # noqa: ANN001
