@@ -7,12 +7,10 @@ Prints figures; asserts nothing.
 
 import argparse
 import os
-import statistics
-import sys
 import time
 import uuid
 
-from bench.scratch import demo_grid_id, scratch_database
+from bench.scratch import demo_grid_id, p50_p95, relay_and_worker, scratch_database
 
 
 def _contract(serial: int):  # noqa: ANN202
@@ -53,8 +51,6 @@ def relay_throughput(events: int) -> None:
 
 
 def registered_to_consumed_latency(rate: float, seconds: float) -> None:
-    import subprocess
-
     from sqlalchemy import text
 
     from services.registry.enterprise.schemas import EnterpriseCreate
@@ -63,15 +59,7 @@ def registered_to_consumed_latency(rate: float, seconds: float) -> None:
     from tests.factories import credit_code
 
     grid_id = demo_grid_id()
-    processes = [
-        subprocess.Popen([sys.executable, "-m", "shared.events.relay", "registry"]),
-        subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "services.reporting.worker", "worker", "-Q", "reporting",
-             "-c", "2", "-l", "WARNING", "--without-mingle", "--without-gossip"]
-        ),
-    ]  # fmt: skip
-    try:
-        time.sleep(6)  # let the worker and relay start
+    with relay_and_worker("registry", "reporting"):
         total = int(rate * seconds)
         interval = 1 / rate
         next_at = time.perf_counter()
@@ -103,13 +91,7 @@ def registered_to_consumed_latency(rate: float, seconds: float) -> None:
                 .scalars()
                 .all()
             )
-    finally:
-        for process in processes:
-            process.terminate()
-            process.wait(30)
-    latencies = sorted(float(v) for v in latencies if v is not None)
-    p50 = statistics.median(latencies)
-    p95 = latencies[int(0.95 * (len(latencies) - 1))]
+    p50, p95 = p50_p95([float(v) for v in latencies if v is not None])
     print(f"enterprise registered -> consumed by reporting at {rate:.0f}/s for {seconds:.0f} s: "
           f"{len(latencies)}/{total} consumed, p50 {p50:.1f} ms, p95 {p95:.1f} ms")  # fmt: skip
 

@@ -9,7 +9,6 @@ import json
 import os
 import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.scratch import scratch_database
+from bench.scratch import p50_p95, scratch_database
 
 WRK_SCRIPT = """
 wrk.method = "POST"
@@ -150,9 +149,7 @@ def queries(rows: int, samples: int) -> None:
                         "after_id": page[-1]["id"],
                     }
             timings.sort()
-            print(
-                f"  {name:<24} p50 {statistics.median(timings):6.1f} ms  p95 {timings[int(0.95 * (len(timings) - 1))]:6.1f} ms"
-            )
+            print(f"  {name:<24} p50 {p50_p95(timings)[0]:6.1f} ms  p95 {p50_p95(timings)[1]:6.1f} ms")
 
 
 def main() -> None:

@@ -10,14 +10,11 @@ figures; asserts nothing.
 
 import argparse
 import os
-import statistics
-import subprocess
-import sys
 import time
 import uuid
 from datetime import UTC, date, datetime
 
-from bench.scratch import scratch_database
+from bench.scratch import p50_p95, relay_and_worker, scratch_database
 
 UNITS, GRIDS = 200, 10
 
@@ -73,15 +70,9 @@ def reported_to_inbox_latency(rate: float, seconds: float, concurrency: int) -> 
     from shared.events.contracts.inspections import HazardGrade, HazardReportedV1, HazardSource, HazardState
 
     units = directory()
-    processes = [
-        subprocess.Popen([sys.executable, "-m", "shared.events.relay", "inspections"]),
-        subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "services.notifications.worker", "worker", "-Q", "notifications",
-             "-c", str(concurrency), "-P", os.environ.get("BENCH_POOL", "prefork"), "-l", "WARNING", "--without-mingle", "--without-gossip"]
-        ),
-    ]  # fmt: skip
-    try:
-        time.sleep(6)  # let the worker and relay start
+    with relay_and_worker(
+        "inspections", "notifications", concurrency, os.environ.get("BENCH_POOL", "prefork")
+    ):
         total = int(rate * seconds)
         next_at = time.perf_counter()
         behind = 0.0
@@ -116,15 +107,11 @@ def reported_to_inbox_latency(rate: float, seconds: float, concurrency: int) -> 
             ).all()
             latencies = sorted(float(total) for total, _ in rows)
             relayed = sorted(float(relay) for _, relay in rows)
-    finally:
-        for process in processes:
-            process.terminate()
-            process.wait(30)
-    p50 = statistics.median(latencies)
-    p95 = latencies[int(0.95 * (len(latencies) - 1))]
+    p50, p95 = p50_p95(latencies)
+    relay_p50, relay_p95 = p50_p95(relayed)
     print(f"hazard.reported -> inbox at {rate:.0f} hazards/s for {seconds:.0f} s, {concurrency} workers ({os.environ.get('BENCH_POOL', 'prefork')}): {len(latencies)}/{expected} "
           f"messages, p50 {p50:.0f} ms, p95 {p95:.0f} ms, max {latencies[-1]:.0f} ms "
-          f"(of which the relay: p50 {statistics.median(relayed):.0f} ms, p95 {relayed[int(0.95 * (len(relayed) - 1))]:.0f} ms; "
+          f"(of which the relay: p50 {relay_p50:.0f} ms, p95 {relay_p95:.0f} ms; "
           f"the sender fell at most {behind * 1000:.0f} ms behind its schedule)")  # fmt: skip
 
 

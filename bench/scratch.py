@@ -1,6 +1,10 @@
 """A scratch database for benchmarks: created on the configured server, dropped afterwards."""
 
 import os
+import statistics
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -62,3 +66,29 @@ def demo_grid_id():  # noqa: ANN201 - uuid of a grid covering the whole benchmar
             ),
         )
         return grid.id
+
+
+@contextmanager
+def relay_and_worker(
+    relay_service: str, worker_service: str, concurrency: int = 2, pool: str = "prefork"
+) -> Iterator[None]:
+    """A service's outbox relay and another's Celery worker, running (and given time to start) for the block."""
+    processes = [
+        subprocess.Popen([sys.executable, "-m", "shared.events.relay", relay_service]),
+        subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", f"services.{worker_service}.worker", "worker", "-Q", worker_service,
+             "-c", str(concurrency), "-P", pool, "-l", "WARNING", "--without-mingle", "--without-gossip"]
+        ),
+    ]  # fmt: skip
+    try:
+        time.sleep(6)  # let the worker and relay start
+        yield
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(30)
+
+
+def p50_p95(values: list[float]) -> tuple[float, float]:
+    ordered = sorted(values)
+    return statistics.median(ordered), ordered[int(0.95 * (len(ordered) - 1))]
