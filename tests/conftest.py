@@ -13,7 +13,13 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from tests.support.channels import HttpSink, MailSink, channel_settings
-from tests.support.servers import TEST_REDIS_DB, resolve_servers, with_database, with_redis_db
+from tests.support.servers import (
+    claim_redis_db,
+    release_redis_db,
+    resolve_servers,
+    with_database,
+    with_redis_db,
+)
 
 # Fast retries and polling in tests; the production defaults are in shared/settings.py.
 TEST_SETTINGS = {
@@ -45,8 +51,9 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.update(channel_settings(mail, http))
     config.stash[_sinks_key] = (mail, http)
     os.environ["DATABASE_URL"] = with_database(servers.postgres_url, database)
-    os.environ["REDIS_URL"] = with_redis_db(servers.redis_url, TEST_REDIS_DB)
-    config.stash[_servers_key] = (servers, database)
+    redis_db = claim_redis_db(servers.redis_url)
+    os.environ["REDIS_URL"] = with_redis_db(servers.redis_url, redis_db)
+    config.stash[_servers_key] = (servers, database, redis_db)
 
 
 _servers_key = pytest.StashKey[tuple]()
@@ -56,7 +63,7 @@ _sinks_key = pytest.StashKey[tuple]()
 def pytest_unconfigure(config: pytest.Config) -> None:
     if _servers_key not in config.stash:
         return
-    servers, database = config.stash[_servers_key]
+    servers, database, redis_db = config.stash[_servers_key]
     from shared.db import get_engine
 
     mail, http = config.stash[_sinks_key]
@@ -68,12 +75,15 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     admin.autocommit = True
     admin.cursor().execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
     admin.close()
+    release_redis_db(servers.redis_url, redis_db)
     servers.stop()
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    servers, database = config.stash[_servers_key]
-    return f"gridsafe: PostgreSQL and Redis from {servers.origin}; test database {database}"
+    servers, database, redis_db = config.stash[_servers_key]
+    return (
+        f"gridsafe: PostgreSQL and Redis from {servers.origin}; test database {database}, Redis db {redis_db}"
+    )
 
 
 @pytest.fixture(scope="session")

