@@ -12,10 +12,15 @@ RUN apt-get update \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
+# Dependencies first, exactly as locked (versions and hashes): this layer is rebuilt only when
+# the lock file changes, not on every change of the code.
+COPY requirements.lock ./
+RUN pip install --require-hashes -r requirements.lock
+
 COPY pyproject.toml README.md ./
 COPY shared ./shared
 COPY services ./services
-RUN pip install -e . \
+RUN pip install --no-deps -e . \
     && useradd --create-home --uid 10001 gridsafe \
     && mkdir -p /data && chown gridsafe /data
 

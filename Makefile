@@ -2,15 +2,26 @@
 VENV ?= .venv
 PYTHON := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
+# Exact versions and hashes of every dependency, made from pyproject.toml by `make lock`.
+LOCK := requirements.lock
+DEV_LOCK := requirements-dev.lock
+UV_COMPILE := $(VENV)/bin/uv pip compile pyproject.toml --quiet --generate-hashes --universal --python-version 3.11
 
-.PHONY: install fonts run test lint bench
+.PHONY: install fonts run test lint bench lock
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(DEV_LOCK)
 	python3 -m venv $(VENV)
-	$(PYTHON) -m pip install --quiet -e '.[dev]'
+	$(PYTHON) -m pip install --quiet --require-hashes -r $(DEV_LOCK)
+	$(PYTHON) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-install: $(STAMP) fonts  ## create .venv with every dependency (pinned in pyproject.toml)
+install: $(STAMP) fonts  ## create .venv with every dependency, exactly as locked
+
+# After changing a dependency in pyproject.toml: write both lock files anew (the app's, for the
+# image, and the development one, constrained to the same versions).
+lock: $(STAMP)
+	$(UV_COMPILE) -o $(LOCK)
+	$(UV_COMPILE) --all-extras -c $(LOCK) -o $(DEV_LOCK)
 
 # Chinese text in maps and charts needs a CJK font (Debian's fonts-wqy-zenhei or fonts-noto-cjk).
 fonts:

@@ -1,11 +1,14 @@
 """docker-compose.yml and the Dockerfile agree with the code (no Docker engine needed)."""
 
 import importlib
+import tomllib
 from pathlib import Path
 
 import dockerfile
 import pytest
 import yaml
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from services.inspections.settings import InspectionsSettings
 from services.notifications.settings import NotificationsSettings
@@ -88,3 +91,48 @@ def test_dockerfile_copies_what_exists_and_installs_cjk_fonts():
     run = " ".join(" ".join(c.value) for c in commands if c.cmd == "RUN")
     assert "fonts-noto-cjk" in run and "pip install" in run
     assert any(c.cmd == "USER" for c in commands), "the image must not run as root"
+
+
+def _pins(lock: str) -> dict[str, str]:
+    """name -> version of every requirement line of a lock file."""
+    pins = {}
+    for line in (ROOT / lock).read_text().splitlines():
+        if line and not line[0].isspace() and not line.startswith("#"):
+            name, version = line.split(";")[0].split("\\")[0].strip().split("==")
+            pins[canonicalize_name(name)] = version
+    return pins
+
+
+def _pyproject_pins(*groups: str) -> dict[str, str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    requirements = list(project["dependencies"])
+    for group in groups:
+        requirements += [r for r in project["optional-dependencies"][group] if not r.startswith("gridsafe")]
+    return {
+        canonicalize_name(Requirement(r).name): str(Requirement(r).specifier).lstrip("=")
+        for r in requirements
+    }
+
+
+@pytest.mark.parametrize(
+    ("lock", "groups"), [("requirements.lock", ()), ("requirements-dev.lock", ("embedded", "dev"))]
+)
+def test_lock_files_hold_every_pinned_dependency_at_its_pinned_version(lock, groups):
+    """`make lock` was run after the last change of pyproject.toml, and each line carries hashes."""
+    pins = _pins(lock)
+    for name, version in _pyproject_pins(*groups).items():
+        assert pins.get(name) == version, f"{lock}: {name} is {pins.get(name)}, pyproject.toml says {version}"
+    assert (ROOT / lock).read_text().count("--hash=sha256:") >= len(pins)
+
+
+def test_lock_files_agree_and_the_image_installs_the_app_lock_before_the_code():
+    app, dev = _pins("requirements.lock"), _pins("requirements-dev.lock")
+    assert {name: dev.get(name) for name in app} == app
+    commands = dockerfile.parse_file(str(ROOT / "Dockerfile"))
+    install = next(
+        i
+        for i, c in enumerate(commands)
+        if c.cmd == "RUN" and "--require-hashes -r requirements.lock" in c.value[0]
+    )
+    first_code_copy = next(i for i, c in enumerate(commands) if c.cmd == "COPY" and "shared" in c.value)
+    assert install < first_code_copy, "dependencies install in a layer before the code"
