@@ -54,6 +54,7 @@ from shared.events.contracts.inspections import (
     HazardVerificationFailedV1,
 )
 from shared.events.contracts.registry import ProductionStatus
+from shared.uploads import StoredFile
 
 
 def _record(
@@ -127,7 +128,7 @@ def report_hazard(
                     "幂等键已用于另一份不同的上报 / this Idempotency-Key was used for a different report",
                     field="Idempotency-Key",
                 )
-            return session.get(Hazard, previous.hazard_id), False
+            return session.get_one(Hazard, previous.hazard_id), False
     unit = unit_for(session, data.unit_id, user)
     if unit.production_status == ProductionStatus.closed:
         raise InvalidInput("单位已关闭 / the unit is closed", field="unit_id")
@@ -174,7 +175,7 @@ def get_hazard(
     hazard = session.get(Hazard, hazard_id, with_for_update=for_update)
     if hazard is None:
         raise NotFound(f"隐患不存在 / hazard {hazard_id} not found")
-    ensure_may_act_on_unit(user, session.get(SupervisedUnit, hazard.unit_id))
+    ensure_may_act_on_unit(user, session.get_one(SupervisedUnit, hazard.unit_id))
     return hazard
 
 
@@ -344,7 +345,7 @@ def _set_deadline(hazard: Hazard, deadline: date) -> None:
 
 def add_evidence(
     session: Session, hazard_id: uuid.UUID, filename: str, content: bytes, user: Principal
-) -> EvidenceFile:
+) -> StoredFile:
     hazard = get_hazard(session, hazard_id, user)
     if user.has(Role.auditor) and len(user.roles) == 1:
         raise Forbidden("审计只读 / auditors read only")
@@ -431,6 +432,7 @@ def check_deadlines(session: Session, today: date) -> dict[str, int]:
         .with_for_update(skip_locked=True)
     )
     for hazard in candidates:
+        assert hazard.deadline is not None  # the query takes only hazards with a deadline
         kind = "overdue" if hazard.deadline < today else "due_soon"
         claimed = session.execute(
             insert(DeadlineNotice)
