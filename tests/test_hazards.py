@@ -116,6 +116,8 @@ def test_deadline_rectification_with_a_failed_verification(api, unit):
         step(api, hazard["id"], "mark_rectified", who="unit", evidence_ids=[photo]).json()["state"]
         == "rectified"
     )
+    no_deadline = step(api, hazard["id"], "verify", who="checker", passed=False, reason=" ")
+    assert no_deadline.status_code == 422 and "required for this step: reason, deadline" in no_deadline.text
     failed = step(
         api,
         hazard["id"],

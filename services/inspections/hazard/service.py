@@ -180,8 +180,8 @@ def get_hazard(
 
 
 def _missing(step: HazardStepBase, *fields: str) -> NoReturn:
-    """422 naming the fields, among these, that this hazard needs for the step and did not get."""
-    missing = [name for name in fields if getattr(step, name) is None]
+    """422 naming the fields, among these, that this hazard needs for the step and did not get (or blank)."""
+    missing = [name for name in fields if getattr(step, name) in (None, "")]
     raise InvalidInput(f"缺少必填项 / required for this step: {', '.join(missing)}", field=missing[0])
 
 
@@ -296,14 +296,14 @@ def _verify(hazard: Hazard, step: Verify, user: Principal) -> dict[str, Any]:
             "复查须由整改人以外的人员进行 / verification must be done by someone other than the fixer"
         )
     if not step.passed:
-        if step.reason is None or step.deadline is None:
+        if not step.reason or step.deadline is None:
             _missing(step, "reason", "deadline")
         _check_deadline(step.deadline)
         _set_deadline(hazard, step.deadline)
         hazard.state = HazardState.rectifying
         return {"passed": False, "deadline": step.deadline.isoformat()}
     if hazard.grade == HazardGrade.major:
-        if step.evaluation is None or step.restart_applied_on is None:
+        if not step.evaluation or step.restart_applied_on is None:
             _missing(step, "evaluation", "restart_applied_on")
         hazard.restart_applied_on = step.restart_applied_on
     hazard.verified_by = user.user_id
