@@ -7,13 +7,14 @@ closed, and an overdue hazard stays on the books (flagged) until it is closed or
 
 import uuid
 from datetime import timedelta
+from typing import get_args
 
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
 from services.inspections.hazard.models import Hazard, HazardTransition
-from services.inspections.hazard.schemas import HazardAction, HazardReport
+from services.inspections.hazard.schemas import HazardReport, HazardStep
 from services.inspections.hazard.service import add_evidence, apply_action, check_deadlines, report_hazard
 from services.inspections.hazard.state_machine import TRANSITIONS
 from services.inspections.runtime import runtime
@@ -43,21 +44,28 @@ STEPS = st.lists(
 )
 
 
-def action_body(passed: bool, days: int, evidence_id: uuid.UUID) -> HazardAction:
+# each action's body model, by the action it is for
+MODELS = {model.model_fields["action"].default: model for model in get_args(get_args(HazardStep)[0])}
+
+
+def action_body(action: str, passed: bool, days: int, evidence_id: uuid.UUID) -> HazardStep:
+    """Everything any step could need; each action's model takes the fields it has."""
     today = local_today()
-    return HazardAction(
-        reason="随机步骤",
-        evidence_ids=[evidence_id],
-        deadline=today + timedelta(days=days),
-        responsible_person="责任人",
-        measures="措施",
-        plan=SIX_PARTS,
-        passed=passed,
-        evaluation="评估",
-        restart_applied_on=today,
-        authority_review_on=today + timedelta(days=days),
-        enforcement_owner="执法大队",
-    )
+    offered = {
+        "reason": "随机步骤",
+        "evidence_ids": [evidence_id],
+        "deadline": today + timedelta(days=days),
+        "responsible_person": "责任人",
+        "measures": "措施",
+        "plan": SIX_PARTS,
+        "passed": passed,
+        "evaluation": "评估",
+        "restart_applied_on": today,
+        "authority_review_on": today + timedelta(days=days),
+        "enforcement_owner": "执法大队",
+    }
+    model = MODELS[action]
+    return model(**{name: value for name, value in offered.items() if name in model.model_fields})
 
 
 def snapshot(hazard_id: uuid.UUID) -> tuple[Hazard, list[tuple]]:
@@ -106,7 +114,7 @@ def test_random_walks_keep_the_ledgers_promises(grade, steps):
                     check_deadlines(session, day)
                 else:
                     apply_action(
-                        session, hazard_id, action, action_body(passed, days, evidence_id), PEOPLE[who]
+                        session, hazard_id, action_body(action, passed, days, evidence_id), PEOPLE[who]
                     )
         except DomainError:
             pass  # a refused step must change nothing: checked below

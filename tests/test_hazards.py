@@ -68,7 +68,7 @@ def test_general_hazard_fixed_on_the_spot_then_verified_by_someone_else_and_clos
     hazard = report(api, unit).json()
     assert hazard["state"] == "reported" and "fix_on_spot" in hazard["allowed_actions"]
     no_evidence = step(api, hazard["id"], "fix_on_spot", who="fixer", reason="已更换")
-    assert no_evidence.status_code == 422 and no_evidence.json()["errors"][0]["loc"] == "evidence_ids"
+    assert no_evidence.status_code == 422 and no_evidence.json()["errors"][0]["loc"] == "body.evidence_ids"
     photo = evidence(api, hazard["id"], who="fixer")
     fixed = step(api, hazard["id"], "fix_on_spot", who="fixer", reason="已更换灭火器", evidence_ids=[photo])
     assert fixed.json()["state"] == "rectified"
@@ -102,7 +102,11 @@ def test_deadline_rectification_with_a_failed_verification(api, unit):
     far = step(api, hazard["id"], "order_rectification", deadline=str(today + timedelta(days=400)), **order)
     assert far.status_code == 422 and "more than 90 days" in far.json()["detail"]
     missing = step(api, hazard["id"], "order_rectification", deadline=str(today + timedelta(days=7)))
-    assert missing.status_code == 422 and "responsible_person, measures" in missing.json()["detail"]
+    assert missing.status_code == 422
+    assert [(e["loc"], e["type"]) for e in missing.json()["errors"]] == [
+        ("body.responsible_person", "missing"),
+        ("body.measures", "missing"),
+    ]
     ordered = step(api, hazard["id"], "order_rectification", deadline=str(today + timedelta(days=7)), **order)
     assert ordered.json()["state"] == "rectifying" and ordered.json()["deadline"] == str(
         today + timedelta(days=7)
@@ -112,6 +116,8 @@ def test_deadline_rectification_with_a_failed_verification(api, unit):
         step(api, hazard["id"], "mark_rectified", who="unit", evidence_ids=[photo]).json()["state"]
         == "rectified"
     )
+    no_deadline = step(api, hazard["id"], "verify", who="checker", passed=False, reason=" ")
+    assert no_deadline.status_code == 422 and "required for this step: reason, deadline" in no_deadline.text
     failed = step(
         api,
         hazard["id"],
@@ -201,7 +207,67 @@ def test_a_step_not_allowed_now_is_409_listing_the_allowed_ones(api, unit):
     response = step(api, hazard["id"], "close")
     assert response.status_code == 409
     assert "allowed now: fix_on_spot, order_rectification, suspend, refuse" in response.json()["detail"]
-    assert step(api, hazard["id"], "teleport").status_code == 404
+    unknown = step(api, hazard["id"], "teleport")
+    assert unknown.status_code == 422 and [e["loc"] for e in unknown.json()["errors"]] == ["path.action"]
+    assert "'fix_on_spot', 'order_rectification', 'suspend'" in unknown.json()["detail"]
+    assert "'explain_overdue'" in unknown.json()["detail"]
+
+
+def test_each_action_names_the_fields_it_is_missing(api, unit):
+    hazard = report(api, unit).json()
+    refused = step(api, hazard["id"], "refuse", reason="企业拒不整改")
+    assert refused.status_code == 422
+    assert [e["loc"] for e in refused.json()["errors"]] == ["body.enforcement_owner"]
+    assert "body.enforcement_owner: Field required" in refused.json()["detail"]
+    blank = step(api, hazard["id"], "suspend", reason="   ", evidence_ids=[str(uuid.uuid4())])
+    assert blank.status_code == 422 and [e["loc"] for e in blank.json()["errors"]] == ["body.reason"]
+    foreign = step(api, hazard["id"], "suspend", reason="x", evidence_ids=["x"], deadline="2030-01-01")
+    assert {e["loc"] for e in foreign.json()["errors"]} == {"body.evidence_ids.0", "body.deadline"}
+    assert foreign.json()["errors"][-1]["type"] == "extra_forbidden"  # a field another step takes
+    other = api(
+        "POST", f"/hazards/{hazard['id']}/actions/suspend", role=Role.zone_admin, json={"action": "close"}
+    )
+    assert other.status_code == 422 and other.json()["errors"][0]["loc"] == "action"
+    not_json = api(
+        "POST", f"/hazards/{hazard['id']}/actions/close", role=Role.zone_admin, content=b"{", headers={"Content-Type": "application/json"}
+    )  # fmt: skip
+    assert not_json.status_code == 422 and not_json.json()["errors"][0]["type"] == "json_invalid"
+    assert sql("SELECT count(*) FROM inspections.hazard_transition") == 1  # only the report
+
+
+def test_the_lifecycle_is_listed_and_each_actions_body_is_documented(api):
+    from services.inspections.app import app
+
+    lifecycle = api("GET", "/hazards/actions", role=Role.auditor).json()
+    assert lifecycle["close"] == {
+        "label": "销号 / close out",
+        "from": ["verified"],
+        "to": "closed",
+        "roles": ["enforcement_officer", "grid_member", "leader", "zone_admin"],
+    }
+    schema = app.openapi()
+    operation = schema["paths"]["/hazards/{hazard_id}/actions/{action}"]["post"]
+    (action,) = [p for p in operation["parameters"] if p["name"] == "action"]
+    assert schema["components"]["schemas"][action["schema"]["$ref"].split("/")[-1]]["enum"] == list(lifecycle)
+    body = operation["requestBody"]["content"]["application/json"]["schema"]
+    mapping = body["discriminator"]["mapping"]
+    assert body["discriminator"]["propertyName"] == "action" and list(mapping) == list(lifecycle)
+
+    def fields(name: str) -> tuple[set[str], set[str]]:
+        model = schema["components"]["schemas"][mapping[name].split("/")[-1]]
+        return set(model["properties"]) - {"action"}, set(model.get("required", []))
+
+    assert fields("order_rectification") == (
+        {"reason", "evidence_ids", "deadline", "responsible_person", "measures", "plan"},
+        {"deadline", "responsible_person", "measures"},
+    )
+    assert fields("fix_on_spot") == ({"reason", "evidence_ids"}, {"reason", "evidence_ids"})
+    assert fields("refuse")[1] == {"reason", "enforcement_owner"}
+    assert fields("verify")[1] == {"passed"} and "restart_applied_on" in fields("verify")[0]
+    assert fields("close") == ({"reason", "evidence_ids", "authority_review_on"}, set())
+    assert fields("explain_overdue") == ({"reason", "evidence_ids"}, {"reason"})
+    plan = schema["components"]["schemas"]["RectificationPlan"]
+    assert set(plan["required"]) == set(SIX_PARTS)
 
 
 def test_the_same_idempotency_key_gives_the_same_hazard(api, unit):
@@ -268,6 +334,7 @@ def test_who_may_report_and_act_where(api, unit):
         role=Role.enterprise_user,
         enterprise_id=str(other_unit),
         reason="x",
+        evidence_ids=[str(uuid.uuid4())],  # a complete body: refused for who asks, not for what
     )
     assert foreign_step.status_code == 403
     auditor = step(

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from services.inspections.cadence.models import CadenceRule, MissedNotice
 from services.inspections.cadence.periods import bounds, label
@@ -65,11 +65,11 @@ class Subject:
 
 def _subjects(session: Session, rule: CadenceRule, user: Principal | None, on: date) -> list[Subject]:
     if rule.subject == "grids":
-        query = select(SupervisedGrid)
+        grids = select(SupervisedGrid)
         if user is not None and user.own_grids_only:
-            query = query.where(SupervisedGrid.id.in_(user.grid_ids))
+            grids = grids.where(SupervisedGrid.id.in_(user.grid_ids))
         return [
-            Subject(g.id, g.name, None, g.id) for g in session.scalars(query.order_by(SupervisedGrid.code))
+            Subject(g.id, g.name, None, g.id) for g in session.scalars(grids.order_by(SupervisedGrid.code))
         ]
     query = select(SupervisedUnit).where(SupervisedUnit.production_status != ProductionStatus.closed)
     if rule.subject == "key_units":
@@ -107,6 +107,7 @@ def _subjects(session: Session, rule: CadenceRule, user: Principal | None, on: d
 
 def _done(session: Session, rule: CadenceRule, start: date, end: date) -> dict[uuid.UUID, int]:
     """How many records count for each subject in the period."""
+    key: ColumnElement[uuid.UUID] | InstrumentedAttribute[uuid.UUID | None]  # the subject's column
     match rule.record:
         case "training" if rule.subject == "three_post_people":  # counted per attendee
             attendees = (
@@ -201,6 +202,7 @@ def check_due(session: Session, today: date) -> int:
     )
     for rule in session.scalars(rules):
         start, _ = bounds(rule.period, today)
+        assert rule.remind_after_days is not None  # the query takes only rules with a reminder day
         if today < start + timedelta(days=rule.remind_after_days):
             continue
         for obligation in obligations(session, rule, today, today, None):
@@ -238,10 +240,10 @@ def _event(rule: CadenceRule, obligation: Obligation, notice: str) -> Inspection
         "required": obligation.required,
     }
     if rule.record == "inspection":
-        contract = InspectionDueV1 if notice == "due" else InspectionMissedV1
-        return contract(rule_code=rule.code, inspection_kind=rule.activity, **period)
-    contract = TrainingDueV1 if notice == "due" else TrainingMissedV1
-    return contract(rule_code=rule.code, activity=rule.activity, unit_id=obligation.unit_id, **period)
+        inspection = InspectionDueV1 if notice == "due" else InspectionMissedV1
+        return inspection(rule_code=rule.code, inspection_kind=rule.activity, **period)
+    training = TrainingDueV1 if notice == "due" else TrainingMissedV1
+    return training(rule_code=rule.code, activity=rule.activity, unit_id=obligation.unit_id, **period)
 
 
 class CoverageCount(BaseModel):

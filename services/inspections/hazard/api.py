@@ -2,21 +2,23 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, File, Header, Query, Response, UploadFile, status
+from fastapi import APIRouter, Body, File, Header, Query, Response, UploadFile, status
 
 from services.inspections.deps import DbSession
 from services.inspections.hazard import penalties, service
+from services.inspections.hazard.action_route import ActionFromPathRoute
 from services.inspections.hazard.schemas import (
     EvidenceOut,
-    HazardAction,
     HazardOut,
     HazardReport,
+    HazardStep,
     TransitionOut,
 )
-from services.inspections.hazard.state_machine import TRANSITIONS, allowed_actions
+from services.inspections.hazard.state_machine import TRANSITIONS, HazardActionName, allowed_actions
 from services.inspections.settings import get_inspections_settings
 from shared.auth import CurrentUser, Principal, Role, require_roles
 from shared.clock import local_today
+from shared.errors import InvalidInput
 from shared.events.contracts.inspections import HazardGrade, HazardSource, HazardState
 
 router = APIRouter(prefix="/hazards", tags=["hazards 事故隐患台帐"])
@@ -109,11 +111,28 @@ def history(hazard_id: uuid.UUID, session: DbSession, user: CurrentUser) -> list
     return [TransitionOut.model_validate(t) for t in service.history(session, hazard_id, user)]
 
 
-@router.post("/{hazard_id}/actions/{action}", summary="推进处理 / take one step of the lifecycle")
+steps = APIRouter(route_class=ActionFromPathRoute)
+
+
+@steps.post("/{hazard_id}/actions/{action}", summary="推进处理 / take one step of the lifecycle")
 def apply_action(
-    hazard_id: uuid.UUID, action: str, data: HazardAction, session: DbSession, user: CurrentUser
+    hazard_id: uuid.UUID,
+    action: HazardActionName,
+    step: Annotated[
+        HazardStep,
+        Body(description="the fields of this action's step; `action` may be left out (taken from the path)"),
+    ],
+    session: DbSession,
+    user: CurrentUser,
 ) -> HazardOut:
-    return _out(service.apply_action(session, hazard_id, action, data, user))
+    if step.action != action:
+        raise InvalidInput(
+            f"路径与请求体的操作不一致 / the body is for {step.action}, the path for {action}", field="action"
+        )
+    return _out(service.apply_action(session, hazard_id, step, user))
+
+
+router.include_router(steps)
 
 
 @router.post(

@@ -39,11 +39,11 @@ class PenaltySummary(BaseModel):
 
 
 def _count(session: Session, unit_id: uuid.UUID, since: date, until: date) -> int:
-    return session.scalar(
+    return session.execute(
         select(func.count()).where(
             Penalty.unit_id == unit_id, Penalty.decided_on > since, Penalty.decided_on <= until
         )
-    )
+    ).scalar_one()
 
 
 def summary(session: Session, unit_id: uuid.UUID, on: date) -> PenaltySummary:

@@ -1,9 +1,10 @@
 import uuid
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.inspections.hazard.state_machine import HazardActionName
 from shared.events.contracts.inspections import HazardGrade, HazardSource, HazardState
 
 
@@ -31,30 +32,122 @@ class RectificationPlan(BaseModel):
     safety_and_emergency_measures: str = Field(min_length=1, title="安全措施和应急预案")
 
 
-class HazardAction(BaseModel):
-    """What one step needs; which fields are required depends on the action (see the docs)."""
+class HazardStepBase(BaseModel):
+    """What every step may carry; each action's model adds or tightens the fields it needs."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     reason: str | None = Field(None, max_length=5000, title="说明 / why, or what was done")
     evidence_ids: list[uuid.UUID] = Field(default_factory=list, title="佐证 / uploaded evidence files")
-    deadline: date | None = Field(None, title="整改期限 / last day (zone date)")
-    responsible_person: str | None = Field(None, max_length=100, title="整改责任人")
-    measures: str | None = Field(None, max_length=5000, title="整改措施")
-    plan: RectificationPlan | None = Field(None, title="治理方案 / required for a major hazard")
-    passed: bool | None = Field(None, title="复查结论 / verification result")
+
+
+# The texts a step must have: present and not blank (the model strips whitespace).
+Reason = Annotated[str, Field(min_length=1, max_length=5000, title="说明 / why, or what was done")]
+Evidence = Annotated[
+    list[uuid.UUID], Field(min_length=1, title="佐证 / uploaded evidence files, at least one")
+]
+Person = Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class FixOnSpot(HazardStepBase):
+    """立改立销: a general hazard fixed at once, with its after-photo."""
+
+    action: Literal[HazardActionName.fix_on_spot] = HazardActionName.fix_on_spot
+    reason: Reason
+    evidence_ids: Evidence
+
+
+class RectificationOrder(HazardStepBase):
+    """What ordering a rectification needs, first or again."""
+
+    deadline: date = Field(title="整改期限 / last day (zone date)")
+    responsible_person: Person = Field(title="整改责任人")
+    measures: str = Field(min_length=1, max_length=5000, title="整改措施")
+    plan: RectificationPlan | None = Field(None, title="治理方案 / required for a major hazard without one")
+
+
+class OrderRectification(RectificationOrder):
+    """限期整改: a deadline, who answers for it and what is done; a major hazard also its plan."""
+
+    action: Literal[HazardActionName.order_rectification] = HazardActionName.order_rectification
+
+
+class RejectReview(RectificationOrder):
+    """审查未通过: the authority's review of a major hazard failed; rectification starts again."""
+
+    action: Literal[HazardActionName.reject_review] = HazardActionName.reject_review
+
+
+class Suspend(HazardStepBase):
+    """停产停用: people withdrawn and the area cordoned, with evidence."""
+
+    action: Literal[HazardActionName.suspend] = HazardActionName.suspend
+    reason: Reason
+    evidence_ids: Evidence
+
+
+class MarkRectified(HazardStepBase):
+    """整改完成: the unit says it is done, with after-evidence."""
+
+    action: Literal[HazardActionName.mark_rectified] = HazardActionName.mark_rectified
+    evidence_ids: Evidence
+
+
+class Verify(HazardStepBase):
+    """复查验收 by someone other than the fixer.
+
+    Failed: `reason` and a new `deadline` are required. Passed for a major hazard: `evaluation`
+    and `restart_applied_on` are required.
+    """
+
+    action: Literal[HazardActionName.verify] = HazardActionName.verify
+    passed: bool = Field(title="复查结论 / verification result")
+    deadline: date | None = Field(None, title="新的整改期限 / new last day, when failed")
     evaluation: str | None = Field(None, max_length=5000, title="评估报告 / major hazards")
     restart_applied_on: date | None = Field(None, title="复产申请日期 / major hazards")
+
+
+class Close(HazardStepBase):
+    """销号; a major hazard needs the authority's on-site review date (`authority_review_on`)."""
+
+    action: Literal[HazardActionName.close] = HazardActionName.close
     authority_review_on: date | None = Field(None, title="审查日期 / the authority's on-site review")
-    enforcement_owner: str | None = Field(
-        None, max_length=100, title="接收执法部门或人员 / who takes it over"
-    )
+
+
+class Refuse(HazardStepBase):
+    """拒不整改: the unit refused; the hazard goes to enforcement."""
+
+    action: Literal[HazardActionName.refuse] = HazardActionName.refuse
+    reason: Reason
+    enforcement_owner: Person = Field(title="接收执法部门或人员 / who takes it over")
+
+
+class ExplainOverdue(HazardStepBase):
+    """逾期说明: why an overdue hazard is late."""
+
+    action: Literal[HazardActionName.explain_overdue] = HazardActionName.explain_overdue
+    reason: Reason
+
+
+# One model per action, told apart by `action`; the API fills `action` from the path.
+HazardStep = Annotated[
+    FixOnSpot
+    | OrderRectification
+    | Suspend
+    | MarkRectified
+    | Verify
+    | Close
+    | RejectReview
+    | Refuse
+    | ExplainOverdue,
+    Field(discriminator="action"),
+]
 
 
 class TransitionOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    action: str
+    action: str  # also report, escalate, due_soon, overdue: steps taken by the system
     from_state: HazardState | None
     to_state: HazardState
     actor_id: uuid.UUID | None
@@ -88,7 +181,7 @@ class HazardOut(BaseModel):
     overdue_since: date | None
     overdue_explanation: str | None
     closed_at: datetime | None
-    allowed_actions: list[str] = []
+    allowed_actions: list[HazardActionName] = []
 
 
 class EvidenceOut(BaseModel):

@@ -4,6 +4,7 @@ import hashlib
 import json
 import uuid
 from datetime import date, datetime, timedelta
+from typing import Any, NoReturn, assert_never
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
@@ -16,7 +17,21 @@ from services.inspections.hazard.models import (
     HazardSubmission,
     HazardTransition,
 )
-from services.inspections.hazard.schemas import HazardAction, HazardReport
+from services.inspections.hazard.schemas import (
+    Close,
+    ExplainOverdue,
+    FixOnSpot,
+    HazardReport,
+    HazardStep,
+    HazardStepBase,
+    MarkRectified,
+    OrderRectification,
+    RectificationOrder,
+    Refuse,
+    RejectReview,
+    Suspend,
+    Verify,
+)
 from services.inspections.hazard.state_machine import DEADLINE_STATES, TRANSITIONS, allowed_actions
 from services.inspections.runtime import runtime
 from services.inspections.settings import get_inspections_settings
@@ -39,6 +54,7 @@ from shared.events.contracts.inspections import (
     HazardVerificationFailedV1,
 )
 from shared.events.contracts.registry import ProductionStatus
+from shared.uploads import StoredFile
 
 
 def _record(
@@ -112,7 +128,7 @@ def report_hazard(
                     "幂等键已用于另一份不同的上报 / this Idempotency-Key was used for a different report",
                     field="Idempotency-Key",
                 )
-            return session.get(Hazard, previous.hazard_id), False
+            return session.get_one(Hazard, previous.hazard_id), False
     unit = unit_for(session, data.unit_id, user)
     if unit.production_status == ProductionStatus.closed:
         raise InvalidInput("单位已关闭 / the unit is closed", field="unit_id")
@@ -159,14 +175,14 @@ def get_hazard(
     hazard = session.get(Hazard, hazard_id, with_for_update=for_update)
     if hazard is None:
         raise NotFound(f"隐患不存在 / hazard {hazard_id} not found")
-    ensure_may_act_on_unit(user, session.get(SupervisedUnit, hazard.unit_id))
+    ensure_may_act_on_unit(user, session.get_one(SupervisedUnit, hazard.unit_id))
     return hazard
 
 
-def _require(data: HazardAction, *fields: str) -> None:
-    missing = [name for name in fields if getattr(data, name) in (None, [], "")]
-    if missing:
-        raise InvalidInput(f"缺少必填项 / required for this step: {', '.join(missing)}", field=missing[0])
+def _missing(step: HazardStepBase, *fields: str) -> NoReturn:
+    """422 naming the fields, among these, that this hazard needs for the step and did not get (or blank)."""
+    missing = [name for name in fields if getattr(step, name) in (None, "")]
+    raise InvalidInput(f"缺少必填项 / required for this step: {', '.join(missing)}", field=missing[0])
 
 
 def _check_deadline(deadline: date) -> None:
@@ -194,12 +210,10 @@ def _check_evidence(session: Session, hazard: Hazard, ids: list[uuid.UUID]) -> N
         )
 
 
-def apply_action(
-    session: Session, hazard_id: uuid.UUID, action: str, data: HazardAction, user: Principal
-) -> Hazard:
-    transition = TRANSITIONS.get(action)
-    if transition is None:
-        raise NotFound(f"未知操作 / unknown action {action!r}; actions: {', '.join(TRANSITIONS)}")
+def apply_action(session: Session, hazard_id: uuid.UUID, step: HazardStep, user: Principal) -> Hazard:
+    """Take one step of the lifecycle: who may, from which state, then the step's own rules."""
+    action = step.action
+    transition = TRANSITIONS[action]
     hazard = get_hazard(session, hazard_id, user, for_update=True)
     if not user.has(*transition.roles):
         raise Forbidden(
@@ -210,13 +224,13 @@ def apply_action(
             f"当前状态 {hazard.state.value} 不能执行 {action}; 可执行 / allowed now: "
             f"{', '.join(allowed_actions(hazard.state)) or 'none (closed)'}"
         )
-    _check_evidence(session, hazard, data.evidence_ids)
+    _check_evidence(session, hazard, step.evidence_ids)
     previous = hazard.state
     hazard.updated_at = utc_now()
-    details = _apply(session, hazard, action, data, user)
+    details = _take_step(hazard, step, user)
     if transition.target is not None and hazard.state == previous:
         hazard.state = transition.target
-    event = HazardVerificationFailedV1 if action == "verify" and data.passed is False else transition.event
+    failed = isinstance(step, Verify) and not step.passed
     session.flush()
     _record(
         session,
@@ -224,82 +238,103 @@ def apply_action(
         action,
         previous,
         user,
-        event,
-        reason=data.reason,
+        HazardVerificationFailedV1 if failed else transition.event,
+        reason=step.reason,
         details=details,
-        evidence_ids=data.evidence_ids,
+        evidence_ids=step.evidence_ids,
     )
     return hazard
 
 
-def _apply(session: Session, hazard: Hazard, action: str, data: HazardAction, user: Principal) -> dict:
-    """Check what the step needs and set the fields it changes; returns what the history keeps."""
-    major = hazard.grade == HazardGrade.major
-    if action == "fix_on_spot":
-        if major:
-            raise Conflict(
-                "重大隐患不能立改立销 / a major hazard cannot be fixed on the spot; order rectification"
+def _take_step(hazard: Hazard, step: HazardStep, user: Principal) -> dict[str, Any]:
+    """Apply the step's rules that depend on the hazard; returns what the history keeps."""
+    match step:
+        case FixOnSpot():
+            return _fix_on_spot(hazard, user)
+        case OrderRectification() | RejectReview():
+            return _order_rectification(hazard, step)
+        case Suspend():
+            return {}
+        case MarkRectified():
+            hazard.rectified_by = user.user_id
+            return {}
+        case Verify():
+            return _verify(hazard, step, user)
+        case Close():
+            return _close(hazard, step)
+        case Refuse():
+            hazard.enforcement_owner = step.enforcement_owner
+            return {"enforcement_owner": step.enforcement_owner}
+        case ExplainOverdue():
+            return _explain_overdue(hazard, step)
+    assert_never(step)
+
+
+def _fix_on_spot(hazard: Hazard, user: Principal) -> dict[str, Any]:
+    if hazard.grade == HazardGrade.major:
+        raise Conflict(
+            "重大隐患不能立改立销 / a major hazard cannot be fixed on the spot; order rectification"
+        )
+    hazard.rectified_by = user.user_id
+    return {}
+
+
+def _order_rectification(hazard: Hazard, step: RectificationOrder) -> dict[str, Any]:
+    if hazard.grade == HazardGrade.major and hazard.plan is None and step.plan is None:
+        _missing(step, "plan")
+    _check_deadline(step.deadline)
+    _set_deadline(hazard, step.deadline)
+    hazard.responsible_person, hazard.measures = step.responsible_person, step.measures
+    if step.plan is not None:
+        hazard.plan = step.plan.model_dump()
+    return {"deadline": step.deadline.isoformat(), "responsible_person": step.responsible_person}
+
+
+def _verify(hazard: Hazard, step: Verify, user: Principal) -> dict[str, Any]:
+    if hazard.rectified_by == user.user_id:
+        raise Conflict(
+            "复查须由整改人以外的人员进行 / verification must be done by someone other than the fixer"
+        )
+    if not step.passed:
+        if not step.reason or step.deadline is None:
+            _missing(step, "reason", "deadline")
+        _check_deadline(step.deadline)
+        _set_deadline(hazard, step.deadline)
+        hazard.state = HazardState.rectifying
+        return {"passed": False, "deadline": step.deadline.isoformat()}
+    if hazard.grade == HazardGrade.major:
+        if not step.evaluation or step.restart_applied_on is None:
+            _missing(step, "evaluation", "restart_applied_on")
+        hazard.restart_applied_on = step.restart_applied_on
+    hazard.verified_by = user.user_id
+    return {"passed": True, "evaluation": step.evaluation}
+
+
+def _close(hazard: Hazard, step: Close) -> dict[str, Any]:
+    """A major hazard closes only after the authority's review, within its days of the restart application."""
+    details: dict[str, Any] = {}
+    if hazard.grade == HazardGrade.major:
+        if step.authority_review_on is None:
+            _missing(step, "authority_review_on")
+        applied = hazard.restart_applied_on
+        assert applied is not None, "a verified major hazard has its restart application date"
+        review_days = get_inspections_settings().major_review_days
+        limit = applied + timedelta(days=review_days)
+        if not applied <= step.authority_review_on <= limit:
+            raise InvalidInput(
+                f"审查须在复产申请后{review_days}日内 / the review must fall between {applied} and {limit}",
+                field="authority_review_on",
             )
-        _require(data, "evidence_ids", "reason")
-        hazard.rectified_by = user.user_id
-        return {}
-    if action in ("order_rectification", "reject_review"):
-        _require(data, "deadline", "responsible_person", "measures")
-        if major and hazard.plan is None:
-            _require(data, "plan")
-        _check_deadline(data.deadline)
-        _set_deadline(hazard, data.deadline)
-        hazard.responsible_person, hazard.measures = data.responsible_person, data.measures
-        if data.plan is not None:
-            hazard.plan = data.plan.model_dump()
-        return {"deadline": data.deadline.isoformat(), "responsible_person": data.responsible_person}
-    if action == "suspend":
-        _require(data, "evidence_ids", "reason")
-        return {}
-    if action == "mark_rectified":
-        _require(data, "evidence_ids")
-        hazard.rectified_by = user.user_id
-        return {}
-    if action == "verify":
-        _require(data, "passed")
-        if hazard.rectified_by == user.user_id:
-            raise Conflict(
-                "复查须由整改人以外的人员进行 / verification must be done by someone other than the fixer"
-            )
-        if not data.passed:
-            _require(data, "reason", "deadline")
-            _check_deadline(data.deadline)
-            _set_deadline(hazard, data.deadline)
-            hazard.state = HazardState.rectifying
-            return {"passed": False, "deadline": data.deadline.isoformat()}
-        if major:
-            _require(data, "evaluation", "restart_applied_on")
-            hazard.restart_applied_on = data.restart_applied_on
-        hazard.verified_by = user.user_id
-        return {"passed": True, "evaluation": data.evaluation}
-    if action == "close":
-        if major:
-            _require(data, "authority_review_on")
-            limit = hazard.restart_applied_on + timedelta(days=get_inspections_settings().major_review_days)
-            if not hazard.restart_applied_on <= data.authority_review_on <= limit:
-                raise InvalidInput(
-                    f"审查须在复产申请后{get_inspections_settings().major_review_days}日内 / the review must fall "
-                    f"between {hazard.restart_applied_on} and {limit}",
-                    field="authority_review_on",
-                )
-        hazard.closed_at = utc_now()
-        return {"authority_review_on": data.authority_review_on.isoformat()} if major else {}
-    if action == "refuse":
-        _require(data, "reason", "enforcement_owner")
-        hazard.enforcement_owner = data.enforcement_owner
-        return {"enforcement_owner": data.enforcement_owner}
-    if action == "explain_overdue":
-        if hazard.overdue_since is None:
-            raise Conflict("隐患未逾期 / the hazard is not overdue")
-        _require(data, "reason")
-        hazard.overdue_explanation = data.reason
-        return {}
-    raise AssertionError(f"no rule for {action}")  # every TRANSITIONS entry has a branch above
+        details["authority_review_on"] = step.authority_review_on.isoformat()
+    hazard.closed_at = utc_now()
+    return details
+
+
+def _explain_overdue(hazard: Hazard, step: ExplainOverdue) -> dict[str, Any]:
+    if hazard.overdue_since is None:
+        raise Conflict("隐患未逾期 / the hazard is not overdue")
+    hazard.overdue_explanation = step.reason
+    return {}
 
 
 def _set_deadline(hazard: Hazard, deadline: date) -> None:
@@ -310,7 +345,7 @@ def _set_deadline(hazard: Hazard, deadline: date) -> None:
 
 def add_evidence(
     session: Session, hazard_id: uuid.UUID, filename: str, content: bytes, user: Principal
-) -> EvidenceFile:
+) -> StoredFile:
     hazard = get_hazard(session, hazard_id, user)
     if user.has(Role.auditor) and len(user.roles) == 1:
         raise Forbidden("审计只读 / auditors read only")
@@ -397,6 +432,7 @@ def check_deadlines(session: Session, today: date) -> dict[str, int]:
         .with_for_update(skip_locked=True)
     )
     for hazard in candidates:
+        assert hazard.deadline is not None  # the query takes only hazards with a deadline
         kind = "overdue" if hazard.deadline < today else "due_soon"
         claimed = session.execute(
             insert(DeadlineNotice)

@@ -14,6 +14,7 @@ Overdue is not a state: a hazard past its deadline stays where it is, flagged, u
 """
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 from shared.auth import Role
 from shared.events.contracts.inspections import (
@@ -38,6 +39,23 @@ OPEN_STATES = frozenset({S.reported, S.rectifying, S.suspended, S.rectified, S.v
 DEADLINE_STATES = frozenset({S.rectifying, S.suspended})
 
 
+class HazardActionName(StrEnum):
+    """The steps a person takes (POST /hazards/{id}/actions/{action})."""
+
+    fix_on_spot = "fix_on_spot"
+    order_rectification = "order_rectification"
+    suspend = "suspend"
+    mark_rectified = "mark_rectified"
+    verify = "verify"
+    close = "close"
+    reject_review = "reject_review"
+    refuse = "refuse"
+    explain_overdue = "explain_overdue"
+
+
+A = HazardActionName
+
+
 @dataclass(frozen=True)
 class Transition:
     label: str
@@ -47,34 +65,34 @@ class Transition:
     event: type[HazardEventV1]
 
 
-TRANSITIONS: dict[str, Transition] = {
-    "fix_on_spot": Transition("立改立销 / fixed on the spot", frozenset({S.reported}), S.rectified, SUPERVISORS | UNIT, HazardFixedOnSpotV1),
-    "order_rectification": Transition(
+TRANSITIONS: dict[HazardActionName, Transition] = {
+    A.fix_on_spot: Transition("立改立销 / fixed on the spot", frozenset({S.reported}), S.rectified, SUPERVISORS | UNIT, HazardFixedOnSpotV1),
+    A.order_rectification: Transition(
         "限期整改 / order rectification by a deadline",
         frozenset({S.reported, S.with_enforcement}),
         S.rectifying,
         SUPERVISORS | UNIT,
         HazardRectificationOrderedV1,
     ),
-    "suspend": Transition("停产停用 / stop production or use", frozenset({S.reported, S.rectifying}), S.suspended, SUPERVISORS | UNIT, HazardSuspendedV1),
-    "mark_rectified": Transition("整改完成 / rectification done", frozenset({S.rectifying, S.suspended}), S.rectified, SUPERVISORS | UNIT, HazardRectifiedV1),
-    "verify": Transition("复查验收 / verify", frozenset({S.rectified}), S.verified, SUPERVISORS | UNIT, HazardVerifiedV1),
-    "close": Transition("销号 / close out", frozenset({S.verified}), S.closed, SUPERVISORS, HazardClosedV1),
-    "reject_review": Transition(
+    A.suspend: Transition("停产停用 / stop production or use", frozenset({S.reported, S.rectifying}), S.suspended, SUPERVISORS | UNIT, HazardSuspendedV1),
+    A.mark_rectified: Transition("整改完成 / rectification done", frozenset({S.rectifying, S.suspended}), S.rectified, SUPERVISORS | UNIT, HazardRectifiedV1),
+    A.verify: Transition("复查验收 / verify", frozenset({S.rectified}), S.verified, SUPERVISORS | UNIT, HazardVerifiedV1),
+    A.close: Transition("销号 / close out", frozenset({S.verified}), S.closed, SUPERVISORS, HazardClosedV1),
+    A.reject_review: Transition(
         "审查未通过 / the authority's review failed", frozenset({S.verified}), S.rectifying, SUPERVISORS, HazardVerificationFailedV1
     ),
-    "refuse": Transition(
+    A.refuse: Transition(
         "拒不整改,移交执法 / refused: hand to enforcement",
         frozenset({S.reported, S.rectifying, S.suspended}),
         S.with_enforcement,
         SUPERVISORS,
         HazardRefusedV1,
     ),
-    "explain_overdue": Transition(
+    A.explain_overdue: Transition(
         "逾期说明 / explain the delay", DEADLINE_STATES, None, SUPERVISORS | UNIT, HazardOverdueExplainedV1
     ),
 }  # fmt: skip
 
 
-def allowed_actions(state: HazardState) -> list[str]:
+def allowed_actions(state: HazardState) -> list[HazardActionName]:
     return [action for action, t in TRANSITIONS.items() if state in t.sources]

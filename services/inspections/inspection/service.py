@@ -160,5 +160,5 @@ def get_inspection(session: Session, inspection_id: uuid.UUID, user: Principal) 
     inspection = session.get(Inspection, inspection_id)
     if inspection is None:
         raise NotFound(f"检查记录不存在 / inspection {inspection_id} not found")
-    ensure_may_act_on_unit(user, session.get(SupervisedUnit, inspection.unit_id))
+    ensure_may_act_on_unit(user, session.get_one(SupervisedUnit, inspection.unit_id))
     return inspection

@@ -27,6 +27,7 @@ from shared.clock import local_today
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.events.contracts.inspections import ExamFailedV1, TrainingRecordedV1
 from shared.events.contracts.registry import ProductionStatus
+from shared.uploads import StoredFile
 
 # Yearly training hours the law asks of principal persons and safety managers: 32 the first year, 12 after.
 FIRST_YEAR_HOURS, YEARLY_HOURS = 32.0, 12.0
@@ -176,13 +177,13 @@ def get_exam(session: Session, exam_id: uuid.UUID, user: Principal) -> ExamOut:
 
 
 def training_hours(session: Session, person_id: uuid.UUID, year: int, first_year: bool) -> TrainingHours:
-    minutes = session.scalar(
+    minutes = session.execute(
         select(func.coalesce(func.sum(TrainingSession.duration_minutes), 0)).where(
-            person_id == any_(TrainingSession.attendee_ids),
+            any_(TrainingSession.attendee_ids) == person_id,
             TrainingSession.held_on >= date(year, 1, 1),
             TrainingSession.held_on < date(year + 1, 1, 1),
         )
-    )
+    ).scalar_one()
     required = FIRST_YEAR_HOURS if first_year else YEARLY_HOURS
     hours = round(minutes / 60, 2)
     return TrainingHours(
@@ -200,7 +201,7 @@ def _training(session: Session, session_id: uuid.UUID, user: Principal) -> Train
 
 def add_evidence(
     session: Session, session_id: uuid.UUID, filename: str, content: bytes, user: Principal
-) -> TrainingEvidence:
+) -> StoredFile:
     """Attach the session's photo or sign-in sheet (JPEG, PNG, WebP or PDF, told by content)."""
     training = _training(session, session_id, user)
     max_bytes = get_inspections_settings().evidence_max_bytes
@@ -209,13 +210,11 @@ def add_evidence(
     )
 
 
-def evidence_of(session: Session, session_id: uuid.UUID, user: Principal) -> list[TrainingEvidence]:
+def evidence_of(session: Session, session_id: uuid.UUID, user: Principal) -> list[StoredFile]:
     _training(session, session_id, user)
     return uploads.files_of(session, TrainingEvidence.session_id, session_id)
 
 
-def evidence_file(
-    session: Session, session_id: uuid.UUID, file_id: uuid.UUID, user: Principal
-) -> TrainingEvidence:
+def evidence_file(session: Session, session_id: uuid.UUID, file_id: uuid.UUID, user: Principal) -> StoredFile:
     _training(session, session_id, user)
     return uploads.file_of(session, TrainingEvidence.session_id, session_id, file_id)
