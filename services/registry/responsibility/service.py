@@ -3,7 +3,7 @@
 import uuid
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -29,7 +29,7 @@ SCOPE_MODELS: dict[ScopeType, type] = {
 }
 
 
-def on_day(day: date):  # noqa: ANN201 - a SQL condition
+def on_day(day: date) -> ColumnElement[bool]:
     """Assignments in force on `day` (both ends inclusive)."""
     return (Assignment.valid_from <= day) & or_(Assignment.valid_to.is_(None), Assignment.valid_to >= day)
 

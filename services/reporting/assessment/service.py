@@ -68,7 +68,7 @@ def monthly_assessment(session: Session, month: Period) -> Assessment:
         "missed_inspections": (MissedInspectionFact.grid_id, MissedInspectionFact.period_start, true()),
     }
 
-    def count_by(key, day, condition) -> dict:  # noqa: ANN001
+    def count_by(key, day, condition) -> dict:
         query = select(key, func.count()).where(day >= month.start, day < month.end, condition).group_by(key)
         return {k: n for k, n in session.execute(query).all() if k is not None}
 

@@ -3,7 +3,7 @@
 import uuid
 from datetime import date
 
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import ColumnElement, Label, and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from services.reporting.facts.models import (
@@ -61,7 +61,8 @@ GROUP_COLUMNS = {
 }
 
 
-def _figures():  # noqa: ANN202 - the aggregate columns every statistics row has
+def _figures() -> tuple[Label, ...]:
+    """The aggregate columns every statistics row has."""
     closed = HazardFact.state == "closed"
     return (
         func.count().label("found"),
@@ -71,16 +72,16 @@ def _figures():  # noqa: ANN202 - the aggregate columns every statistics row has
         func.count().filter(HazardFact.escalated).label("escalated"),
         func.count().filter(HazardFact.state.in_(RECTIFIED_STATES)).label("rectified"),
         func.count().filter(closed).label("closed"),
-        func.count().filter(closed, HazardFact.closed_on_time).label("closed_on_time"),
+        func.count().filter(closed, HazardFact.closed_on_time.is_(True)).label("closed_on_time"),
         func.avg(case((closed, HazardFact.closed_on - HazardFact.reported_on))).label("days_to_close"),
     )
 
 
-def found_in(period: Period):  # noqa: ANN202 - a condition
+def found_in(period: Period) -> ColumnElement[bool]:
     return and_(HazardFact.reported_on >= period.start, HazardFact.reported_on < period.end)
 
 
-def visible_hazards(user: Principal):  # noqa: ANN202 - a condition
+def visible_hazards(user: Principal) -> ColumnElement[bool]:
     if user.own_enterprise_only:
         return HazardFact.unit_id == user.enterprise_id
     if user.own_grids_only:
@@ -88,7 +89,7 @@ def visible_hazards(user: Principal):  # noqa: ANN202 - a condition
     return literal(True)
 
 
-def _row(key: object, label: str, r) -> HazardFigures:  # noqa: ANN001
+def _row(key: object, label: str, r) -> HazardFigures:
     return HazardFigures(
         key=None if key is None else str(key),
         label=label,
@@ -143,7 +144,7 @@ def hazard_statistics(
     )
 
 
-def _names(session: Session, group_by: GroupBy, keys: list) -> dict:  # noqa: ANN001
+def _names(session: Session, group_by: GroupBy, keys: list) -> dict:
     model = {GroupBy.grid: ReportingGrid, GroupBy.unit: ReportingUnit}.get(group_by)
     if model is None or not keys:
         return {}
@@ -259,7 +260,7 @@ def monthly_trend(
         periods.insert(0, periods[0].previous())
     start = periods[0].start
 
-    def per_month(column):  # noqa: ANN001, ANN202
+    def per_month(column):
         month = func.date_trunc("month", column)
         where = (column >= start, column < end.end, visible_hazards(user))
         return {
@@ -275,7 +276,7 @@ def training_compliance(session: Session, user: Principal, period: Period) -> Tr
     units = session.scalars(visible_units(user).order_by(ReportingUnit.name)).all()
     ids = [u.id for u in units]
 
-    def per_unit(unit, key, day) -> dict[uuid.UUID, dict[str, int]]:  # noqa: ANN001
+    def per_unit(unit, key, day) -> dict[uuid.UUID, dict[str, int]]:
         counts: dict[uuid.UUID, dict[str, int]] = {}
         query = (
             select(unit, key, func.count())
