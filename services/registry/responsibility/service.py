@@ -61,7 +61,9 @@ def _publish(session: Session, assignment: Assignment) -> None:
     if assignment.scope_type == ScopeType.grid:
         from services.registry.grid.service import publish_grid_changed
 
-        publish_grid_changed(session, session.get(Grid, assignment.scope_id))
+        grid = session.get(Grid, assignment.scope_id)
+        if grid is not None:  # once a grid is deleted, GridDeletedV1 is the last word on it
+            publish_grid_changed(session, grid)
 
 
 def start_assignment(session: Session, data: AssignmentCreate, user: Principal) -> Assignment:
@@ -110,7 +112,7 @@ def _refuse_overlap(session: Session, data: AssignmentCreate) -> None:
         )
     )
     if clash is not None:
-        holder = session.get(Person, clash.person_id)
+        holder = session.get_one(Person, clash.person_id)  # a foreign key
         until = clash.valid_to.isoformat() if clash.valid_to else "open"
         raise Conflict(
             f"该职责已由{holder.name}担任({clash.valid_from}至{until}) / this sole duty is held by "

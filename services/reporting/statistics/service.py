@@ -144,8 +144,13 @@ def hazard_statistics(
     )
 
 
-def _names(session: Session, group_by: GroupBy, keys: list) -> dict:
-    model = {GroupBy.grid: ReportingGrid, GroupBy.unit: ReportingUnit}.get(group_by)
+def _names(session: Session, group_by: GroupBy, keys: list[uuid.UUID]) -> dict[uuid.UUID | None, str]:
+    """Grid or unit names by id; {} for other groupings (the caller labels those, and the None group)."""
+    models: dict[GroupBy, type[ReportingGrid | ReportingUnit]] = {
+        GroupBy.grid: ReportingGrid,
+        GroupBy.unit: ReportingUnit,
+    }
+    model = models.get(group_by)
     if model is None or not keys:
         return {}
     return dict(session.execute(select(model.id, model.name).where(model.id.in_(keys))).all())
@@ -157,7 +162,7 @@ def inspection_coverage(session: Session, user: Principal, period: Period) -> In
         in_period = and_(in_period, InspectionFact.unit_id == user.enterprise_id)
     elif user.own_grids_only:
         in_period = and_(in_period, InspectionFact.grid_id.in_(user.grid_ids))
-    by_grid: dict[object, dict[str, int]] = {}
+    by_grid: dict[uuid.UUID | None, dict[str, int]] = {}
     for grid_id, kind, count in session.execute(
         select(InspectionFact.grid_id, InspectionFact.kind, func.count())
         .where(in_period)
@@ -179,7 +184,7 @@ def inspection_coverage(session: Session, user: Principal, period: Period) -> In
     elif user.own_enterprise_only:
         missed = {}
     grids = _names(session, GroupBy.grid, [g for g in {*by_grid, *missed} if g])
-    by_inspector: dict[object, dict[str, int]] = {}
+    by_inspector: dict[uuid.UUID, dict[str, int]] = {}
     for inspector, kind, count in session.execute(
         select(InspectionFact.inspector_id, InspectionFact.kind, func.count())
         .where(in_period)
