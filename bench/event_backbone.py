@@ -13,7 +13,7 @@ import uuid
 from bench.scratch import demo_grid_id, p50_p95, relay_and_worker, scratch_database
 
 
-def _contract(serial: int):  # noqa: ANN202
+def _contract(serial: int):
     from shared.events.contracts.registry import EnterpriseRegisteredV1, ProductionStatus, UnitKind
 
     return EnterpriseRegisteredV1(

@@ -33,7 +33,7 @@ def directory() -> list[tuple[uuid.UUID, uuid.UUID]]:
     )
     from shared.events.envelope import CloudEvent
 
-    def feed(data, *consumers) -> None:  # noqa: ANN001
+    def feed(data, *consumers) -> None:
         envelope = CloudEvent.wrap(data, source="registry", subject=None, correlation_id=None).model_dump(
             mode="json"
         )

@@ -46,7 +46,7 @@ def scratch_database() -> Iterator[None]:
         _admin(admin, f"DROP DATABASE IF EXISTS {NAME} WITH (FORCE)")
 
 
-def demo_grid_id():  # noqa: ANN201 - uuid of a grid covering the whole benchmark area
+def demo_grid_id():  # the id of a grid covering the whole benchmark area
     import uuid
 
     from services.registry.grid.schemas import GridCreate, ZoneCreate

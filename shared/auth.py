@@ -116,7 +116,7 @@ async def authenticate(
 CurrentUser = Annotated[Principal, Depends(authenticate)]
 
 
-def require_roles(*roles: Role):  # noqa: ANN201 - returns a FastAPI dependency
+def require_roles(*roles: Role):
     """Dependency that lets through only callers holding one of `roles`."""
     allowed = ", ".join(roles)
 

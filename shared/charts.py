@@ -4,11 +4,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import logging  # noqa: E402
-from functools import lru_cache  # noqa: E402
+import logging
+from functools import lru_cache
+from typing import Any
 
-import structlog  # noqa: E402
-from matplotlib import font_manager, pyplot  # noqa: E402
+import structlog
+from matplotlib import font_manager, pyplot
+from matplotlib.figure import Figure
 
 log = structlog.get_logger(__name__)
 logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)  # weight fallbacks are harmless
@@ -27,7 +29,8 @@ def cjk_font() -> str | None:
     return None
 
 
-def new_figure(width: float, height: float, rows: int = 1, cols: int = 1):  # noqa: ANN201 - (figure, axes)
+def new_figure(width: float, height: float, rows: int = 1, cols: int = 1) -> tuple[Figure, Any]:
+    """A figure and its axes (one `Axes`, or an array of them when rows or cols > 1)."""
     font = cjk_font()
     if font:
         pyplot.rcParams["font.sans-serif"] = [font, "DejaVu Sans"]

@@ -3,9 +3,9 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, MetaData, Select, create_engine
+from sqlalchemy import CursorResult, Delete, Engine, MetaData, Select, Update, create_engine
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -72,6 +72,14 @@ def upsert_row(session: Session, model: Any, values: dict[str, Any], *, keys: tu
 def insert_once(session: Session, model: Any, values: dict[str, Any]) -> None:
     """Insert a row unless one with the same key is there (a fact recorded once, however often told)."""
     session.execute(insert(model).on_conflict_do_nothing(), [values])
+
+
+def rows_affected(session: Session, statement: Update | Delete) -> int:
+    """Run an UPDATE or DELETE without RETURNING and say how many rows it changed.
+
+    The session returns a `CursorResult` for these, though `Session.execute` is typed as `Result`.
+    """
+    return cast(CursorResult[Any], session.execute(statement)).rowcount
 
 
 def columns_from(model: Any, source: Any) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 import hashlib
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import Response
 from sqlalchemy import DateTime, Integer, LargeBinary, String, func, select
@@ -56,6 +56,9 @@ class StoredFile:
     uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
+StoredFileT = TypeVar("StoredFileT", bound=StoredFile)
+
+
 def stored(filename: str, content: bytes, max_bytes: int, uploader: uuid.UUID) -> dict[str, Any]:
     """The StoredFile values of an acceptable upload (4xx for an empty, oversized or foreign one)."""
     content_type, digest = check(content, max_bytes)
@@ -74,25 +77,30 @@ def download(record: StoredFile) -> Response:
 
 
 def attach(
-    session: Session, owner: InstrumentedAttribute, owner_id: uuid.UUID, filename: str, content: bytes,
-    max_bytes: int, uploader: uuid.UUID,
-) -> StoredFile:  # fmt: skip
-    """Store an acceptable upload under its owner (`owner` is the file table's owner column)."""
-    record = owner.class_(**{owner.key: owner_id}, **stored(filename, content, max_bytes, uploader))
+    session: Session, model: type[StoredFileT], owner: InstrumentedAttribute[uuid.UUID], owner_id: uuid.UUID,
+    filename: str, content: bytes, max_bytes: int, uploader: uuid.UUID,
+) -> StoredFileT:  # fmt: skip
+    """Store an acceptable upload in `model`'s table under its owner (`owner` is that table's owner column)."""
+    record = model(**{owner.key: owner_id}, **stored(filename, content, max_bytes, uploader))
     session.add(record)
     session.flush()
     return record
 
 
-def files_of(session: Session, owner: InstrumentedAttribute, owner_id: uuid.UUID) -> list[StoredFile]:
-    model = owner.class_
+def files_of(
+    session: Session, model: type[StoredFileT], owner: InstrumentedAttribute[uuid.UUID], owner_id: uuid.UUID
+) -> list[StoredFileT]:
     return list(session.scalars(select(model).where(owner == owner_id).order_by(model.uploaded_at)))
 
 
 def file_of(
-    session: Session, owner: InstrumentedAttribute, owner_id: uuid.UUID, file_id: uuid.UUID
-) -> StoredFile:
-    record = session.get(owner.class_, file_id)
+    session: Session,
+    model: type[StoredFileT],
+    owner: InstrumentedAttribute[uuid.UUID],
+    owner_id: uuid.UUID,
+    file_id: uuid.UUID,
+) -> StoredFileT:
+    record = session.get(model, file_id)
     if record is None or getattr(record, owner.key) != owner_id:
         raise NotFound(f"文件不存在 / file {file_id} not found")
     return record

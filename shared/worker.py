@@ -8,6 +8,7 @@ from celery.signals import worker_init, worker_process_init
 from sqlalchemy import delete
 
 from shared.celery_app import make_celery
+from shared.db import rows_affected
 from shared.events.consumer import EventConsumer
 from shared.health import database_problem, wait_until_reachable
 from shared.logs import configure_logging
@@ -47,12 +48,12 @@ def create_worker(runtime: ServiceRuntime) -> tuple[Celery, EventConsumer]:
         tables = runtime.tables
         cutoff = datetime.now(UTC) - timedelta(days=settings.outbox_retention_days)
         with runtime.transaction() as session:
-            deleted = session.execute(
-                delete(tables.outbox).where(tables.outbox.c.published_at < cutoff)
-            ).rowcount
-            deleted += session.execute(
-                delete(tables.processed).where(tables.processed.c.processed_at < cutoff)
-            ).rowcount
+            deleted = rows_affected(
+                session, delete(tables.outbox).where(tables.outbox.c.published_at < cutoff)
+            )
+            deleted += rows_affected(
+                session, delete(tables.processed).where(tables.processed.c.processed_at < cutoff)
+            )
         log.info("outbox.purged", rows=deleted)
         return deleted
 

@@ -246,3 +246,18 @@ def test_hazard_sources_of_a_unit(clients, auth, grid):
     )
     listed = registry.get(f"/enterprises/{unit['id']}/hazard-sources", headers=auth(Role.auditor)).json()
     assert [(s["kind"], s["name"]) for s in listed] == [("major_hazard_source", "液氨储罐")]
+
+
+def test_an_assignment_on_a_deleted_grid_can_still_be_ended(clients, auth, grid):
+    registry = clients["registry"]
+    leader = person(registry, auth(), "周七")
+    started = assign(registry, auth(), leader["id"], "grid_leader", grid["id"], "2026-01-01")
+    assert started.status_code == 201
+    assert registry.delete(f"/grids/{grid['id']}", headers=auth()).status_code == 204
+
+    ended = registry.post(
+        f"/responsibilities/{started.json()['id']}/end",
+        json={"valid_to": "2026-05-31", "reason": "网格撤销"},
+        headers=auth(),
+    )
+    assert ended.status_code == 200 and ended.json()["valid_to"] == "2026-05-31"

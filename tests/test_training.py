@@ -31,7 +31,7 @@ LAST_MONTH = containing(PeriodKind.month, local_today()).previous()
 
 def inspections_know(
     unit_id: uuid.UUID, status: ProductionStatus = ProductionStatus.operating, grid_id=None
-) -> list[uuid.UUID]:  # noqa: ANN001
+) -> list[uuid.UUID]:
     """The unit and three of its people, as the inspections service hears of them."""
     people = [uuid.uuid4() for _ in range(3)]
     events = [envelope(EnterpriseRegisteredV1(enterprise_id=unit_id, name="宏达化工有限公司", credit_code="x", kind=UnitKind.enterprise, industry="化工", production_status=status, key_supervision=True, grid_id=grid_id or uuid.uuid4(), responsible_head=None, responsible_phone=None), "registry")]  # fmt: skip
@@ -41,7 +41,7 @@ def inspections_know(
     return people
 
 
-def training(unit_id, people, day: date, team_id=None, kind="pre_shift", **changes) -> dict:  # noqa: ANN001
+def training(unit_id, people, day: date, team_id=None, kind="pre_shift", **changes) -> dict:
     return {
         "unit_id": str(unit_id),
         "team_id": str(team_id) if team_id else None,
@@ -56,7 +56,7 @@ def training(unit_id, people, day: date, team_id=None, kind="pre_shift", **chang
     } | changes
 
 
-def status_on(api, rule: str, day: date) -> dict[str, str]:  # noqa: ANN001
+def status_on(api, rule: str, day: date) -> dict[str, str]:
     rows = api("GET", "/cadences/status", role=Role.zone_admin, params={"rule": rule, "on": str(day)}).json()
     return {row["subject_name"]: row["status"] for row in rows}
 
@@ -114,7 +114,7 @@ def test_bad_training_and_exam_records_are_refused(api):
     closed_people = inspections_know(closed, status=ProductionStatus.closed)
     yesterday = local_today() - timedelta(days=1)
 
-    def post(path, body, enterprise=unit):  # noqa: ANN001, ANN202
+    def post(path, body, enterprise=unit):
         return api("POST", path, role=Role.enterprise_user, enterprise_id=enterprise, json=body)
 
     future = post("/trainings", training(unit, people, local_today() + timedelta(days=1), kind="publicity"))
@@ -309,7 +309,7 @@ def test_a_training_sessions_sign_in_sheet_is_kept_and_checked_by_its_content(ap
     ]
     sheet = b"%PDF-1.4 sign-in sheet"
 
-    def upload(content: bytes, name: str, enterprise=unit):  # noqa: ANN001, ANN202
+    def upload(content: bytes, name: str, enterprise=unit):
         files = {"file": (name, content, "application/octet-stream")}
         return api("POST", f"/trainings/{session_id}/evidence", role=Role.enterprise_user, enterprise_id=enterprise, files=files)  # fmt: skip
 

@@ -7,7 +7,7 @@ from pydantic import Field
 from shared.settings import Settings
 
 # The Standard Webhooks retry schedule (after the first attempt): 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
-STANDARD_WEBHOOK_SCHEDULE = [5, 300, 1800, 7200, 18000, 36000, 36000]
+STANDARD_WEBHOOK_SCHEDULE: list[float] = [5, 300, 1800, 7200, 18000, 36000, 36000]
 
 
 class NotificationsSettings(Settings):

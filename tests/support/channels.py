@@ -25,7 +25,7 @@ class MailSink:
         self._lock = threading.Lock()
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # noqa: ANN001 - aiosmtpd's hook
+    async def handle_DATA(self, server, session, envelope) -> str:
         with self._lock:
             if self._refusals:
                 self._refusals -= 1
@@ -69,7 +69,7 @@ class HttpSink:
         sink = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
                 time.sleep(sink.delays.get(self.path, 0))
                 script = sink.scripts.get(self.path, [200])

@@ -30,7 +30,7 @@ Reporter = Annotated[
 ]
 
 
-def _out(hazard) -> HazardOut:  # noqa: ANN001
+def _out(hazard) -> HazardOut:
     return HazardOut.model_validate(hazard).model_copy(
         update={"allowed_actions": allowed_actions(hazard.state)}
     )

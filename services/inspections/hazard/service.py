@@ -353,7 +353,7 @@ def add_evidence(
         raise Conflict("隐患已销号 / the hazard is closed")
     max_bytes = get_inspections_settings().evidence_max_bytes
     return uploads.attach(
-        session, EvidenceFile.hazard_id, hazard.id, filename, content, max_bytes, user.user_id
+        session, EvidenceFile, EvidenceFile.hazard_id, hazard.id, filename, content, max_bytes, user.user_id
     )
 
 

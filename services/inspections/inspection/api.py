@@ -19,7 +19,7 @@ from shared.auth import CurrentUser, ZoneAdmin
 router = APIRouter(tags=["inspections 检查"])
 
 
-def _out(session: Session, inspection) -> InspectionOut:  # noqa: ANN001
+def _out(session: Session, inspection) -> InspectionOut:
     items = [ItemOut.model_validate(i) for i in service.items_of(session, inspection.id)]
     return InspectionOut.model_validate(inspection).model_copy(update={"items": items})
 

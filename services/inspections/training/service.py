@@ -206,15 +206,22 @@ def add_evidence(
     training = _training(session, session_id, user)
     max_bytes = get_inspections_settings().evidence_max_bytes
     return uploads.attach(
-        session, TrainingEvidence.session_id, training.id, filename, content, max_bytes, user.user_id
+        session,
+        TrainingEvidence,
+        TrainingEvidence.session_id,
+        training.id,
+        filename,
+        content,
+        max_bytes,
+        user.user_id,
     )
 
 
 def evidence_of(session: Session, session_id: uuid.UUID, user: Principal) -> list[StoredFile]:
     _training(session, session_id, user)
-    return uploads.files_of(session, TrainingEvidence.session_id, session_id)
+    return uploads.files_of(session, TrainingEvidence, TrainingEvidence.session_id, session_id)
 
 
 def evidence_file(session: Session, session_id: uuid.UUID, file_id: uuid.UUID, user: Principal) -> StoredFile:
     _training(session, session_id, user)
-    return uploads.file_of(session, TrainingEvidence.session_id, session_id, file_id)
+    return uploads.file_of(session, TrainingEvidence, TrainingEvidence.session_id, session_id, file_id)

@@ -74,6 +74,7 @@ def plan_deliveries(session: Session, messages: Sequence[InboxMessage]) -> list[
     rows = []
     for message in messages:
         contact, preference = contacts.get(message.person_id), preferences.get(message.person_id)
+        wanted: Sequence[str]  # channel names, as preferences store them
         if preference is None:
             wanted, digest = DEFAULT_URGENT_CHANNELS if message.urgent else DEFAULT_CHANNELS, False
         else:

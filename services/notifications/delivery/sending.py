@@ -55,16 +55,18 @@ class Outgoing:
 
 
 def _send(outgoing: Outgoing, settings: NotificationsSettings) -> SendResult:
-    match outgoing.channel:
-        case Channel.email:
-            return send_email(settings, outgoing.address, outgoing.subject, outgoing.body)
-        case Channel.sms:
-            return send_sms(settings, outgoing.address, outgoing.body)
-        case Channel.webhook if not outgoing.endpoint_enabled:
+    match outgoing:
+        case Outgoing(channel=Channel.email, address=str(address)):
+            return send_email(settings, address, outgoing.subject, outgoing.body)
+        case Outgoing(channel=Channel.sms, address=str(phone)):
+            return send_sms(settings, phone, outgoing.body)
+        case Outgoing(channel=Channel.webhook, endpoint_enabled=False):
             return SendResult(False, None, "推送端点已停用 / the endpoint is disabled")
-        case Channel.webhook:
-            return send_webhook(settings, outgoing.url, outgoing.secret, outgoing.message_id, outgoing.body)
-    raise ValueError(f"unknown channel {outgoing.channel}")
+        case Outgoing(channel=Channel.webhook, url=str(url), secret=str(secret)):
+            return send_webhook(settings, url, secret, outgoing.message_id, outgoing.body)
+    return SendResult(
+        False, None, f"缺少{outgoing.channel}收件地址 / no {outgoing.channel} address to send to"
+    )
 
 
 def _lease_seconds(channel: Channel, settings: NotificationsSettings) -> float:
@@ -84,8 +86,10 @@ def _claim(delivery_id: uuid.UUID, settings: NotificationsSettings) -> Outgoing 
             .where(Delivery.id == delivery_id, Delivery.status == DeliveryStatus.pending)
             .with_for_update(skip_locked=True)
         )
-        if delivery is None or delivery.next_attempt_at > utc_now() + EARLY_TOLERANCE:
+        if delivery is None:
             return None
+        if delivery.next_attempt_at is not None and delivery.next_attempt_at > utc_now() + EARLY_TOLERANCE:
+            return None  # leased, or not due yet (pending without a time means due now)
         delivery.next_attempt_at = utc_now() + timedelta(seconds=_lease_seconds(delivery.channel, settings))
         subscription = (
             session.get(WebhookSubscription, delivery.subscription_id) if delivery.subscription_id else None
@@ -111,7 +115,7 @@ def attempt(delivery_id: uuid.UUID) -> float | None:
     started, clock = utc_now(), time.monotonic()
     result = _send(outgoing, settings)  # outside any transaction
     with runtime.transaction() as session:
-        delivery = session.get(Delivery, delivery_id, with_for_update=True)
+        delivery = session.get_one(Delivery, delivery_id, with_for_update=True)  # leased above, never deleted
         subscription = (
             session.get(WebhookSubscription, delivery.subscription_id) if delivery.subscription_id else None
         )
@@ -148,7 +152,12 @@ def attempt(delivery_id: uuid.UUID) -> float | None:
         return None
 
 
-def _publish(session: Session, delivery: Delivery, contract: type[NotificationSentV1], **extra: str) -> None:
+def _publish(
+    session: Session,
+    delivery: Delivery,
+    contract: type[NotificationSentV1 | NotificationFailedV1],
+    **extra: str,
+) -> None:
     runtime.publish(
         session,
         contract(
@@ -177,7 +186,7 @@ def replay(session: Session, delivery_id: uuid.UUID) -> Delivery:
             f"只能重发已发送或已失败的投递 / only a sent or dead delivery can be replayed, not {delivery.status}"
         )
     if delivery.subscription_id:
-        ensure_enabled(session.get(WebhookSubscription, delivery.subscription_id))
+        ensure_enabled(session.get_one(WebhookSubscription, delivery.subscription_id))
     delivery.status, delivery.attempts, delivery.replays = DeliveryStatus.pending, 0, delivery.replays + 1
     delivery.next_attempt_at = utc_now()
     send_after_commit(session, [delivery.id])
@@ -201,7 +210,7 @@ def stalled(session: Session) -> list[uuid.UUID]:
 def send_digests(session: Session, day: date) -> int:
     """One digest email per person for the notices held back for it (每日摘要). Returns how many."""
     held = session.execute(
-        select(Delivery.person_id, Delivery.id, InboxMessage)
+        select(InboxMessage.person_id, Delivery.id, InboxMessage)  # a held delivery's person is its message's
         .join(InboxMessage, InboxMessage.id == Delivery.message_id)
         .where(Delivery.status == DeliveryStatus.held)
         .order_by(Delivery.person_id, InboxMessage.created_at)

@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select, true
+from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -31,7 +31,7 @@ from shared.db import where_given
 from shared.errors import NotFound
 
 
-def _visible(user: Principal):  # noqa: ANN202 - a SQL condition
+def _visible(user: Principal) -> ColumnElement[bool]:
     """The committee and auditors see every delivery; anyone else the deliveries of their own messages."""
     if user.has(Role.zone_admin, Role.auditor):
         return true()

@@ -77,7 +77,7 @@ def messages(
     query = select(InboxMessage).where(mine).order_by(InboxMessage.created_at.desc()).limit(limit)
     if unread_only:
         query = query.where(InboxMessage.read_at.is_(None))
-    unread = session.scalar(select(func.count()).where(mine, InboxMessage.read_at.is_(None)))
+    unread = session.execute(select(func.count()).where(mine, InboxMessage.read_at.is_(None))).scalar_one()
     return unread, list(session.scalars(query))
 
 

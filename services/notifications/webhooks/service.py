@@ -5,6 +5,7 @@ import base64
 import json
 import secrets
 import uuid
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
@@ -30,7 +31,7 @@ def subscribable_types() -> list[str]:
 
 
 def check_subscription(url: str, event_types: list[str]) -> None:
-    problems = []
+    problems: list[dict[str, Any]] = []
     problem = forbidden_address_problem(url, get_notifications_settings())
     if problem:
         problems.append({"loc": ["body", "url"], "msg": problem})

@@ -39,7 +39,7 @@ def ensure_may_see_grid(user: Principal, grid_id: uuid.UUID) -> None:
         raise Forbidden("只能查看本人负责的网格 / grid staff see only their own grids")
 
 
-def _check_no_overlap(session: Session, zone_id: uuid.UUID, geometry, exclude: uuid.UUID | None) -> None:  # noqa: ANN001
+def _check_no_overlap(session: Session, zone_id: uuid.UUID, geometry, exclude: uuid.UUID | None) -> None:
     min_lon, min_lat, max_lon, max_lat = geometry.bounds
     candidates = session.scalars(
         select(Grid).where(
@@ -59,7 +59,7 @@ def _check_no_overlap(session: Session, zone_id: uuid.UUID, geometry, exclude: u
             )
 
 
-def _set_boundary(grid: Grid, geometry, boundary: dict) -> None:  # noqa: ANN001
+def _set_boundary(grid: Grid, geometry, boundary: dict) -> None:
     grid.boundary = boundary
     grid.min_lon, grid.min_lat, grid.max_lon, grid.max_lat = geometry.bounds
 

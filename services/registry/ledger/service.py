@@ -140,7 +140,7 @@ def _parse_rows(
 def _schema_errors(number: int, exc: ValidationError, headers: dict[str, str], errors: ImportErrors) -> None:
     for error in exc.errors():
         key = str(error["loc"][0]) if error["loc"] else None
-        errors.add(number, headers.get(key, key), error["msg"])
+        errors.add(number, headers.get(key, key) if key is not None else None, error["msg"])
 
 
 def import_enterprises(

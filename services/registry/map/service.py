@@ -5,6 +5,7 @@ import uuid
 from typing import Any
 
 from matplotlib import pyplot
+from matplotlib.artist import Artist
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.patches import Polygon as PolygonPatch
@@ -140,7 +141,9 @@ def render(collection: dict[str, Any], image_format: str, title: str) -> bytes:
         axes.set_title(title)
         axes.set_xlabel("经度 longitude")
         axes.set_ylabel("纬度 latitude")
-        legend = [Patch(facecolor=colour, label=label) for colour, label in RISK_COLOURS.values()]
+        legend: list[Artist] = [
+            Patch(facecolor=colour, label=label) for colour, label in RISK_COLOURS.values()
+        ]
         legend += [
             Line2D([], [], marker="o", color="w", markerfacecolor="#cccccc", markeredgecolor="black", markeredgewidth=2, markersize=10, label="重点监管 key supervision"),
             Line2D([], [], marker="o", color="w", markerfacecolor="#cccccc", markersize=8, label="企业 enterprise"),

@@ -75,7 +75,7 @@ def organisation(session: Session, enterprise_id: uuid.UUID, user: Principal) ->
                 update={"responsible_person_id": responsible[0].person_id if responsible else None}
             )
         )
-    roots = []
+    roots: list[OrgUnitOut] = []
     for node in nodes.values():
         (nodes[node.parent_id].children if node.parent_id else roots).append(node)
     return roots

@@ -104,7 +104,7 @@ def create_account(session: Session, data: AccountCreate) -> UserAccount:
 
 def principal_for(session: Session, account: UserAccount) -> Principal:
     """What a token says about an account today: roles, enterprise, and the grids they staff."""
-    person = session.get(Person, account.person_id)
+    person = session.get_one(Person, account.person_id)  # a foreign key
     grid_ids = session.scalars(
         select(Assignment.scope_id).where(
             Assignment.person_id == person.id,
@@ -125,6 +125,6 @@ def authenticate(session: Session, username: str, password: str) -> Principal | 
     account = session.scalar(select(UserAccount).where(UserAccount.username == username))
     if not verify_password(account.password_hash if account else None, password):
         return None
-    if not account.is_active:
+    if account is None or not account.is_active:
         return None
     return principal_for(session, account)

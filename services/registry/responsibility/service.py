@@ -3,7 +3,7 @@
 import uuid
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -29,7 +29,7 @@ SCOPE_MODELS: dict[ScopeType, type] = {
 }
 
 
-def on_day(day: date):  # noqa: ANN201 - a SQL condition
+def on_day(day: date) -> ColumnElement[bool]:
     """Assignments in force on `day` (both ends inclusive)."""
     return (Assignment.valid_from <= day) & or_(Assignment.valid_to.is_(None), Assignment.valid_to >= day)
 
@@ -61,7 +61,9 @@ def _publish(session: Session, assignment: Assignment) -> None:
     if assignment.scope_type == ScopeType.grid:
         from services.registry.grid.service import publish_grid_changed
 
-        publish_grid_changed(session, session.get(Grid, assignment.scope_id))
+        grid = session.get(Grid, assignment.scope_id)
+        if grid is not None:  # once a grid is deleted, GridDeletedV1 is the last word on it
+            publish_grid_changed(session, grid)
 
 
 def start_assignment(session: Session, data: AssignmentCreate, user: Principal) -> Assignment:
@@ -110,7 +112,7 @@ def _refuse_overlap(session: Session, data: AssignmentCreate) -> None:
         )
     )
     if clash is not None:
-        holder = session.get(Person, clash.person_id)
+        holder = session.get_one(Person, clash.person_id)  # a foreign key
         until = clash.valid_to.isoformat() if clash.valid_to else "open"
         raise Conflict(
             f"该职责已由{holder.name}担任({clash.valid_from}至{until}) / this sole duty is held by "

@@ -68,20 +68,20 @@ def monthly_assessment(session: Session, month: Period) -> Assessment:
         "missed_inspections": (MissedInspectionFact.grid_id, MissedInspectionFact.period_start, true()),
     }
 
-    def count_by(key, day, condition) -> dict:  # noqa: ANN001
+    def count_by(key, day, condition) -> dict:
         query = select(key, func.count()).where(day >= month.start, day < month.end, condition).group_by(key)
         return {k: n for k, n in session.execute(query).all() if k is not None}
 
     by_user = {metric: count_by(*spec) for metric, spec in per_user.items()}
     by_grid = {metric: count_by(*spec) for metric, spec in per_grid.items()}
     counts: dict[uuid.UUID, dict[str, int]] = defaultdict(lambda: dict.fromkeys(METRIC_LABELS, 0))
-    for metric, per_user in by_user.items():
-        for user_id, count in per_user.items():
+    for metric, user_counts in by_user.items():
+        for user_id, count in user_counts.items():
             if user_id in users:
                 counts[users[user_id]][metric] += count
     for person_id, entry in staff.items():
-        for metric, per_grid in by_grid.items():
-            counts[person_id][metric] += sum(per_grid.get(grid, 0) for grid in entry["grids"])
+        for metric, grid_counts in by_grid.items():
+            counts[person_id][metric] += sum(grid_counts.get(grid, 0) for grid in entry["grids"])
     scores = []
     for person_id, entry in staff.items():
         items = [

@@ -15,7 +15,7 @@ from services.reporting.facts.models import (
 from services.reporting.units.models import ReportingUnit
 from services.reporting.worker import consumer
 from shared.clock import local_date
-from shared.db import columns_from, insert_once, upsert_snapshot
+from shared.db import columns_from, insert_once, rows_affected, upsert_snapshot
 from shared.events.consumer import RetryLater
 from shared.events.contracts import CONTRACTS
 from shared.events.contracts.inspections import (
@@ -108,10 +108,11 @@ def on_person_changed(session: Session, data: PersonChangedV1, event: CloudEvent
 
 @consumer.handles(RiskAssessedV1)
 def on_risk_assessed(session: Session, data: RiskAssessedV1, _: CloudEvent) -> None:
-    updated = session.execute(
-        update(ReportingUnit).where(ReportingUnit.id == data.unit_id).values(risk_colour=data.unit_colour)
+    updated = rows_affected(
+        session,
+        update(ReportingUnit).where(ReportingUnit.id == data.unit_id).values(risk_colour=data.unit_colour),
     )
-    if updated.rowcount == 0:  # the registry's event has not arrived yet
+    if updated == 0:  # the registry's event has not arrived yet
         raise RetryLater(f"unit {data.unit_id} not yet known to reporting")
 
 

@@ -212,17 +212,24 @@ def add_attachment(
     filing = _filing(session, filing_id, user)
     max_bytes = get_reporting_settings().upload_max_bytes
     return uploads.attach(
-        session, FilingAttachment.filing_id, filing.id, filename, content, max_bytes, user.user_id
+        session,
+        FilingAttachment,
+        FilingAttachment.filing_id,
+        filing.id,
+        filename,
+        content,
+        max_bytes,
+        user.user_id,
     )
 
 
 def attachments_of(session: Session, filing_id: uuid.UUID, user: Principal) -> list[FilingAttachment]:
     _filing(session, filing_id, user)
-    return uploads.files_of(session, FilingAttachment.filing_id, filing_id)
+    return uploads.files_of(session, FilingAttachment, FilingAttachment.filing_id, filing_id)
 
 
 def attachment(
     session: Session, filing_id: uuid.UUID, attachment_id: uuid.UUID, user: Principal
 ) -> FilingAttachment:
     _filing(session, filing_id, user)
-    return uploads.file_of(session, FilingAttachment.filing_id, filing_id, attachment_id)
+    return uploads.file_of(session, FilingAttachment, FilingAttachment.filing_id, filing_id, attachment_id)

@@ -21,7 +21,7 @@ router = APIRouter(tags=["statistics 统计"])
 PeriodQuery = Annotated[str, Query(description="统计期 / 2026-11, 2026-Q3 or 2026")]
 
 
-def _statistics(session, user, period: str, group_by: GroupBy, offset: int, limit: int) -> HazardStatistics:  # noqa: ANN001
+def _statistics(session, user, period: str, group_by: GroupBy, offset: int, limit: int) -> HazardStatistics:
     return service.hazard_statistics(
         session, user, parse_period(period), group_by, offset=offset, limit=limit
     )

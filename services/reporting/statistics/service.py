@@ -3,7 +3,7 @@
 import uuid
 from datetime import date
 
-from sqlalchemy import and_, case, func, literal, select
+from sqlalchemy import ColumnElement, Label, and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
 from services.reporting.facts.models import (
@@ -61,7 +61,8 @@ GROUP_COLUMNS = {
 }
 
 
-def _figures():  # noqa: ANN202 - the aggregate columns every statistics row has
+def _figures() -> tuple[Label, ...]:
+    """The aggregate columns every statistics row has."""
     closed = HazardFact.state == "closed"
     return (
         func.count().label("found"),
@@ -71,16 +72,16 @@ def _figures():  # noqa: ANN202 - the aggregate columns every statistics row has
         func.count().filter(HazardFact.escalated).label("escalated"),
         func.count().filter(HazardFact.state.in_(RECTIFIED_STATES)).label("rectified"),
         func.count().filter(closed).label("closed"),
-        func.count().filter(closed, HazardFact.closed_on_time).label("closed_on_time"),
+        func.count().filter(closed, HazardFact.closed_on_time.is_(True)).label("closed_on_time"),
         func.avg(case((closed, HazardFact.closed_on - HazardFact.reported_on))).label("days_to_close"),
     )
 
 
-def found_in(period: Period):  # noqa: ANN202 - a condition
+def found_in(period: Period) -> ColumnElement[bool]:
     return and_(HazardFact.reported_on >= period.start, HazardFact.reported_on < period.end)
 
 
-def visible_hazards(user: Principal):  # noqa: ANN202 - a condition
+def visible_hazards(user: Principal) -> ColumnElement[bool]:
     if user.own_enterprise_only:
         return HazardFact.unit_id == user.enterprise_id
     if user.own_grids_only:
@@ -88,7 +89,7 @@ def visible_hazards(user: Principal):  # noqa: ANN202 - a condition
     return literal(True)
 
 
-def _row(key: object, label: str, r) -> HazardFigures:  # noqa: ANN001
+def _row(key: object, label: str, r) -> HazardFigures:
     return HazardFigures(
         key=None if key is None else str(key),
         label=label,
@@ -143,8 +144,13 @@ def hazard_statistics(
     )
 
 
-def _names(session: Session, group_by: GroupBy, keys: list) -> dict:  # noqa: ANN001
-    model = {GroupBy.grid: ReportingGrid, GroupBy.unit: ReportingUnit}.get(group_by)
+def _names(session: Session, group_by: GroupBy, keys: list[uuid.UUID]) -> dict[uuid.UUID | None, str]:
+    """Grid or unit names by id; {} for other groupings (the caller labels those, and the None group)."""
+    models: dict[GroupBy, type[ReportingGrid | ReportingUnit]] = {
+        GroupBy.grid: ReportingGrid,
+        GroupBy.unit: ReportingUnit,
+    }
+    model = models.get(group_by)
     if model is None or not keys:
         return {}
     return dict(session.execute(select(model.id, model.name).where(model.id.in_(keys))).all())
@@ -156,7 +162,7 @@ def inspection_coverage(session: Session, user: Principal, period: Period) -> In
         in_period = and_(in_period, InspectionFact.unit_id == user.enterprise_id)
     elif user.own_grids_only:
         in_period = and_(in_period, InspectionFact.grid_id.in_(user.grid_ids))
-    by_grid: dict[object, dict[str, int]] = {}
+    by_grid: dict[uuid.UUID | None, dict[str, int]] = {}
     for grid_id, kind, count in session.execute(
         select(InspectionFact.grid_id, InspectionFact.kind, func.count())
         .where(in_period)
@@ -178,7 +184,7 @@ def inspection_coverage(session: Session, user: Principal, period: Period) -> In
     elif user.own_enterprise_only:
         missed = {}
     grids = _names(session, GroupBy.grid, [g for g in {*by_grid, *missed} if g])
-    by_inspector: dict[object, dict[str, int]] = {}
+    by_inspector: dict[uuid.UUID, dict[str, int]] = {}
     for inspector, kind, count in session.execute(
         select(InspectionFact.inspector_id, InspectionFact.kind, func.count())
         .where(in_period)
@@ -259,7 +265,7 @@ def monthly_trend(
         periods.insert(0, periods[0].previous())
     start = periods[0].start
 
-    def per_month(column):  # noqa: ANN001, ANN202
+    def per_month(column):
         month = func.date_trunc("month", column)
         where = (column >= start, column < end.end, visible_hazards(user))
         return {
@@ -275,7 +281,7 @@ def training_compliance(session: Session, user: Principal, period: Period) -> Tr
     units = session.scalars(visible_units(user).order_by(ReportingUnit.name)).all()
     ids = [u.id for u in units]
 
-    def per_unit(unit, key, day) -> dict[uuid.UUID, dict[str, int]]:  # noqa: ANN001
+    def per_unit(unit, key, day) -> dict[uuid.UUID, dict[str, int]]:
         counts: dict[uuid.UUID, dict[str, int]] = {}
         query = (
             select(unit, key, func.count())
