@@ -1,6 +1,7 @@
 """Every event handler and task of inspections, imported by the worker so each one registers."""
 
-from services.inspections.hazard import tasks as hazard_tasks
-from services.inspections.units import tasks as unit_tasks
+from services.inspections.cadence import jobs as cadence_jobs
+from services.inspections.hazard import jobs as hazard_jobs
+from services.inspections.units import handlers as unit_handlers
 
-__all__ = ["hazard_tasks", "unit_tasks"]
+__all__ = ["cadence_jobs", "hazard_jobs", "unit_handlers"]

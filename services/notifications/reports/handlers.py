@@ -2,7 +2,7 @@
 
 from sqlalchemy.orm import Session
 
-from services.notifications.escalation.service import known_unit
+from services.notifications.directory.service import known_unit
 from services.notifications.inbox.routing import REPORT_OVERDUE_ROUTE, recipients
 from services.notifications.inbox.service import Notice, notify
 from services.notifications.reports.models import FiledReport
