@@ -4,6 +4,7 @@ import importlib
 import json
 import os
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 from hypothesis import given
@@ -11,6 +12,8 @@ from hypothesis import strategies as st
 
 from services.registry.enterprise.credit_code import ALPHABET, check_character, credit_code_problem
 from shared.events.contracts import CONTRACTS
+from shared.events.contracts.inspections import HazardEventV1, HazardReportedV1, InspectionMissedV1
+from shared.events.handlers import collect, handles
 from shared.events.subscriptions import SUBSCRIPTIONS, subscribers
 
 SNAPSHOTS = Path(__file__).parent / "contract_snapshots"
@@ -43,6 +46,41 @@ def test_each_subscriber_handles_exactly_what_it_subscribes_to(service):
     assert consumer.handled_types <= subscribed, "a handler for events nobody sends this service"
     if not consumer.observers:  # an observer of every event takes whatever has no handler of its own
         assert consumer.handled_types == subscribed
+
+
+def handlers_module(*functions) -> ModuleType:
+    """A module defining these functions, as a service's handlers.py would."""
+    module = ModuleType("handlers_under_test")
+    for function in functions:
+        function.__module__ = module.__name__
+        setattr(module, function.__name__, function)
+    return module
+
+
+def test_a_family_handler_handles_every_contract_of_the_family_and_nothing_else():
+    @handles(HazardEventV1)
+    def on_hazard(session, data, event): ...
+
+    @handles(InspectionMissedV1)
+    def on_missed(session, data, event): ...
+
+    found = collect([handlers_module(on_hazard, on_missed)]).by_contract
+    hazard_contracts = {key for key, c in CONTRACTS.items() if issubclass(c, HazardEventV1)}
+    assert len(hazard_contracts) > 10 and ("hazard.reported", 1) in hazard_contracts
+    assert {key for key, (_, handler) in found.items() if handler is on_hazard} == hazard_contracts
+    # a contract that another derives from (inspection.due) is one contract, not a family
+    assert {key for key, (_, handler) in found.items() if handler is on_missed} == {("inspection.missed", 1)}
+
+
+def test_two_handlers_for_one_contract_are_refused():
+    @handles(HazardEventV1)
+    def on_hazard(session, data, event): ...
+
+    @handles(HazardReportedV1)
+    def on_reported(session, data, event): ...
+
+    with pytest.raises(TypeError, match=r"two handlers for \('hazard.reported', 1\)"):
+        collect([handlers_module(on_hazard, on_reported)])
 
 
 @given(st.text(alphabet=ALPHABET, min_size=17, max_size=17).filter(lambda s: s[2:8].isdigit()))

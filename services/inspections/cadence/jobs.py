@@ -4,15 +4,14 @@ import structlog
 
 from services.inspections.cadence.service import check_due, check_missed
 from services.inspections.runtime import runtime
-from services.inspections.worker import celery_app
 from shared.clock import local_today
+from shared.worker import job
 
 log = structlog.get_logger(__name__)
 
-CHECK_MISSED_TASK = "inspections.check_missed_inspections"
 
-
-@celery_app.task(name=CHECK_MISSED_TASK)
+# idempotent: each inspection.missed / training.missed and *.due once per rule, subject and period
+@job(3600.0)
 def check_missed_inspections() -> int:
     with runtime.transaction() as session:
         emitted = check_missed(session, local_today()) + check_due(session, local_today())

@@ -4,15 +4,14 @@ import structlog
 
 from services.inspections.hazard.service import check_deadlines
 from services.inspections.runtime import runtime
-from services.inspections.worker import celery_app
 from shared.clock import local_today
+from shared.worker import job
 
 log = structlog.get_logger(__name__)
 
-CHECK_DEADLINES_TASK = "inspections.check_hazard_deadlines"
 
-
-@celery_app.task(name=CHECK_DEADLINES_TASK)
+# idempotent: each hazard.due_soon / hazard.overdue is emitted once, however often this runs
+@job(600.0)
 def check_hazard_deadlines() -> dict[str, int]:
     with runtime.transaction() as session:
         emitted = check_deadlines(session, local_today())

@@ -8,7 +8,6 @@ from services.notifications.directory.models import UnitContact
 from services.notifications.directory.service import known_unit
 from services.notifications.inbox.routing import MISSED_INSPECTION_ROUTE, TRAINING_ROUTE, recipients
 from services.notifications.inbox.service import Notice, notify
-from services.notifications.worker import consumer
 from shared.clock import local_today
 from shared.events.contracts.inspections import (
     ExamFailedV1,
@@ -17,12 +16,9 @@ from shared.events.contracts.inspections import (
     TrainingDueV1,
     TrainingMissedV1,
 )
-from shared.events.contracts.registry import (
-    CertificateDeadlineV1,
-    CertificateExpiredV1,
-    CertificateExpiringV1,
-)
+from shared.events.contracts.registry import CertificateDeadlineV1
 from shared.events.envelope import CloudEvent
+from shared.events.handlers import handles
 
 INSPECTION_KINDS = {
     "daily_patrol": "日巡查",
@@ -60,8 +56,8 @@ def _tell_unit(
     notify(session, notice, chosen | (extra or {}))  # the holder is told as the holder
 
 
-@consumer.handles(InspectionMissedV1)
-@consumer.handles(InspectionDueV1)
+@handles(InspectionMissedV1)
+@handles(InspectionDueV1)
 def on_inspection_missed(session: Session, data: InspectionMissedV1, event: CloudEvent) -> None:
     """A required inspection not done in its period (漏检), or not yet done on its reminder day
     (待检查): the grid's staff hear of it."""
@@ -83,8 +79,8 @@ def on_inspection_missed(session: Session, data: InspectionMissedV1, event: Clou
     )
 
 
-@consumer.handles(TrainingMissedV1)
-@consumer.handles(TrainingDueV1)
+@handles(TrainingMissedV1)
+@handles(TrainingDueV1)
 def on_training_missed(session: Session, data: TrainingMissedV1, event: CloudEvent) -> None:
     """A training duty not done in its period, or not yet done on its reminder day."""
     activity = ACTIVITIES.get(data.activity, data.activity)
@@ -100,7 +96,7 @@ def on_training_missed(session: Session, data: TrainingMissedV1, event: CloudEve
     )
 
 
-@consumer.handles(ExamFailedV1)
+@handles(ExamFailedV1)
 def on_exam_failed(session: Session, data: ExamFailedV1, event: CloudEvent) -> None:
     unit = known_unit(session, data.unit_id)
     _tell_unit(
@@ -112,8 +108,7 @@ def on_exam_failed(session: Session, data: ExamFailedV1, event: CloudEvent) -> N
     )
 
 
-@consumer.handles(CertificateExpiringV1)
-@consumer.handles(CertificateExpiredV1)
+@handles(CertificateDeadlineV1)  # expiring and expired
 def on_certificate_deadline(session: Session, data: CertificateDeadlineV1, event: CloudEvent) -> None:
     name = CERTIFICATES.get(data.kind, data.kind) + (f"({data.category})" if data.category else "")
     state = "已过期" if event.type == "certificate.expired" else f"将于 {data.days_left} 天后到期"

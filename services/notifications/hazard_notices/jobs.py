@@ -4,15 +4,15 @@ import structlog
 
 from services.notifications.hazard_notices.service import run_reminders
 from services.notifications.reports.service import report_reminders
-from services.notifications.worker import celery_app, runtime
+from services.notifications.runtime import runtime
 from shared.clock import day_or_today
+from shared.worker import job
 
 log = structlog.get_logger(__name__)
 
-SEND_REMINDERS_TASK = "notifications.send_reminders"
 
-
-@celery_app.task(name=SEND_REMINDERS_TASK)
+# idempotent: each reminder and ladder step goes once per recipient and occasion
+@job(3600.0)
 def send_reminders(today: str | None = None) -> int:
     """Deadline and report reminders and ladder steps due today (`today` as YYYY-MM-DD moves the clock)."""
     day = day_or_today(today)

@@ -77,7 +77,7 @@ def on_hazard_event(session: Session, data: HazardEventV1, event: CloudEvent, to
         )
         notify(session, notice, recipients(session, audiences, data.unit_id, data.grid_id, today))
     if data.deadline is not None and data.state in AWAITING_RECTIFICATION:
-        watch = session.get(HazardWatch, data.hazard_id)
+        watch = session.get_one(HazardWatch, data.hazard_id)  # written just above
         if watch.source_time == event.time:  # this event is the latest word on the hazard
             remind_and_escalate(session, today, [watch])
 

@@ -1,6 +1,12 @@
 """Every event notifications receives is offered to the webhook endpoints subscribed to its type."""
 
-from services.notifications.webhooks.service import fan_out
-from services.notifications.worker import consumer
+from sqlalchemy.orm import Session
 
-consumer.observes_every_event(fan_out)
+from services.notifications.webhooks.service import fan_out
+from shared.events.envelope import CloudEvent
+from shared.events.handlers import observes_every_event
+
+
+@observes_every_event
+def offer_to_webhooks(session: Session, event: CloudEvent) -> None:
+    fan_out(session, event)
