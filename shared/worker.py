@@ -1,31 +1,133 @@
-"""What every service's Celery worker has: the app, the event consumer and housekeeping tasks."""
+"""What every service's Celery worker has: the app, the event consumer, its domains' handlers, jobs
+and tasks, and housekeeping.
 
+One rule finds a service's code: `services/<service>/<domain>/handlers.py` holds event handlers
+(`shared.events.handlers.handles`), `jobs.py` scheduled jobs (`@job(schedule)`, collected by
+`services/scheduler.py`) and `tasks.py` other Celery tasks (`@task()`). A job's or task's Celery
+name is `<service>.<function name>`.
+"""
+
+import importlib
+import importlib.util
+import pkgutil
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from types import ModuleType
+from typing import Any, TypeAlias, TypeVar
 
 import structlog
 from celery import Celery
+from celery.schedules import crontab
 from celery.signals import worker_init, worker_process_init
 from sqlalchemy import delete
 
 from shared.celery_app import make_celery
 from shared.db import rows_affected
 from shared.events.consumer import EventConsumer
+from shared.events.handlers import collect
 from shared.health import database_problem, wait_until_reachable
 from shared.logs import configure_logging
 from shared.runtime import ServiceRuntime
+from shared.settings import SERVICE_NAMES
 
 log = structlog.get_logger(__name__)
+
+DOMAIN_MODULES = ("handlers", "jobs", "tasks")
+Schedule: TypeAlias = float | crontab  # seconds, or a crontab in zone time
+F = TypeVar("F", bound=Callable[..., Any])
+
+_TASK_OPTIONS = "__celery_task_options__"
+_SCHEDULE = "__job_schedule__"
+
+
+def task(**options: Any) -> Callable[[F], F]:
+    """Decorator for a function in `<domain>/tasks.py`: a Celery task of the service's worker,
+    named `<service>.<function name>`, with these Celery task options."""
+
+    def mark(function: F) -> F:
+        setattr(function, _TASK_OPTIONS, options)
+        return function
+
+    return mark
+
+
+def job(schedule: Schedule, **options: Any) -> Callable[[F], F]:
+    """Decorator for a function in `<domain>/jobs.py`: a Celery task that the scheduler sends to the
+    service's queue on this schedule. Every job must be safe to run again."""
+
+    def mark(function: F) -> F:
+        setattr(function, _TASK_OPTIONS, options)
+        setattr(function, _SCHEDULE, schedule)
+        return function
+
+    return mark
+
+
+def task_name(service: str, function: Callable[..., Any]) -> str:
+    return f"{service}.{function.__name__}"
+
+
+def domain_modules(package: str, kinds: Sequence[str] = DOMAIN_MODULES) -> list[ModuleType]:
+    """Every `<package>.<domain>.<kind>` module that exists, imported."""
+    root = importlib.import_module(package)
+    found = []
+    for domain in sorted(pkgutil.iter_modules(root.__path__), key=lambda m: m.name):
+        if not domain.ispkg:
+            continue
+        for kind in kinds:
+            name = f"{package}.{domain.name}.{kind}"
+            if importlib.util.find_spec(name) is not None:
+                found.append(importlib.import_module(name))
+    return found
+
+
+def _defined_in(module: ModuleType) -> Iterator[Callable[..., Any]]:
+    for value in vars(module).values():
+        if callable(value) and getattr(value, "__module__", None) == module.__name__:
+            yield value
+
+
+@dataclass(frozen=True)
+class ScheduledJob:
+    task: str
+    schedule: Schedule
+    queue: str
 
 
 def purge_outbox_task_name(service: str) -> str:
     return f"{service}.purge_outbox"
 
 
-def create_worker(runtime: ServiceRuntime) -> tuple[Celery, EventConsumer]:
+def scheduled_jobs(service: str) -> list[ScheduledJob]:
+    """The jobs the scheduler runs for one service: its outbox purge and every `@job` of its domains."""
+    # daily in zone time, staggered between services
+    purge = crontab(hour=3, minute=10 * SERVICE_NAMES.index(service))
+    jobs = [ScheduledJob(purge_outbox_task_name(service), purge, service)]
+    for module in domain_modules(f"services.{service}", ("jobs",)):
+        for function in _defined_in(module):
+            if hasattr(function, _SCHEDULE):
+                jobs.append(ScheduledJob(task_name(service, function), getattr(function, _SCHEDULE), service))
+    return jobs
+
+
+def create_worker(
+    runtime: ServiceRuntime, modules: Sequence[ModuleType] | None = None
+) -> tuple[Celery, EventConsumer]:
+    """The service's Celery app and consumer, with the handlers, jobs and tasks of `modules`
+    (by default every `services/<service>/<domain>/{handlers,jobs,tasks}.py`)."""
     settings = runtime.settings
     configure_logging(runtime.name, settings)
     app = make_celery(runtime.name, settings)
-    consumer = EventConsumer(runtime, app)
+    if modules is None:
+        modules = domain_modules(f"services.{runtime.name}")
+    consumer = EventConsumer(runtime, app, collect(modules))
+    for module in modules:
+        for function in _defined_in(module):
+            options = getattr(function, _TASK_OPTIONS, None)
+            if options is not None:
+                # shared=False: the task belongs to this app only, not to every app in the process
+                app.task(name=task_name(runtime.name, function), shared=False, **options)(function)
 
     @worker_init.connect(weak=False)
     def wait_for_database(**_: object) -> None:
@@ -38,7 +140,7 @@ def create_worker(runtime: ServiceRuntime) -> tuple[Celery, EventConsumer]:
         """A forked pool process must not reuse the parent's database connections."""
         runtime.engine.dispose(close=False)
 
-    @app.task(name=purge_outbox_task_name(runtime.name))
+    @app.task(name=purge_outbox_task_name(runtime.name), shared=False)
     def purge_outbox() -> int:
         """Delete published outbox rows, and processed-event records, older than the retention period.
 

@@ -14,7 +14,7 @@ from standardwebhooks.webhooks import Webhook
 
 from services.notifications.delivery import sending
 from services.notifications.delivery.models import Channel, Delivery, DeliveryStatus
-from services.notifications.escalation.service import run_reminders
+from services.notifications.hazard_notices.service import run_reminders
 from services.notifications.runtime import runtime
 from services.notifications.worker import celery_app, consumer
 from shared.auth import Principal, Role, issue_token

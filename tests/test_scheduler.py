@@ -1,6 +1,7 @@
 """The scheduler's jobs reach real workers and are safe to run again."""
 
 import importlib
+import inspect
 import os
 from datetime import UTC, datetime, timedelta
 
@@ -8,14 +9,42 @@ from sqlalchemy import text
 
 from services.scheduler import celery_app
 from shared.db import get_engine
+from shared.settings import SERVICE_NAMES
+from shared.worker import domain_modules
 from tests.support.processes import wait_until
 
 
-def test_every_scheduled_task_is_registered_by_its_service_worker():
+def test_every_scheduled_task_is_registered_by_its_service_worker_only():
     for entry in celery_app.conf.beat_schedule.values():
         service = entry["options"]["queue"]
-        worker = importlib.import_module(f"services.{service}.worker")
-        assert entry["task"] in worker.celery_app.tasks, entry
+        for other in SERVICE_NAMES:
+            worker = importlib.import_module(f"services.{other}.worker")
+            assert (entry["task"] in worker.celery_app.tasks) == (other == service), (other, entry)
+
+
+def test_every_job_declared_in_a_jobs_module_is_scheduled():
+    scheduled = {entry["task"]: entry for entry in celery_app.conf.beat_schedule.values()}
+    for service in SERVICE_NAMES:
+        for module in domain_modules(f"services.{service}", ("jobs",)):
+            functions = [
+                name
+                for name, value in vars(module).items()
+                if inspect.isfunction(value) and value.__module__ == module.__name__
+            ]
+            assert functions, f"{module.__name__} declares no job"
+            for name in functions:
+                assert scheduled[f"{service}.{name}"]["options"]["queue"] == service
+    # the jobs of every service, and each one's housekeeping, are collected
+    assert {
+        "inspections.check_hazard_deadlines",
+        "inspections.check_missed_inspections",
+        "notifications.send_reminders",
+        "notifications.send_stalled_deliveries",
+        "notifications.send_digests",
+        "registry.check_certificates",
+        "reporting.check_overdue_reports",
+    } | {f"{service}.purge_outbox" for service in SERVICE_NAMES} == set(scheduled)
+    assert scheduled["inspections.check_hazard_deadlines"]["schedule"] == 600.0
 
 
 def test_purge_deletes_only_old_published_events_and_old_inbox_records(workers):

@@ -2,7 +2,7 @@
 
 from services.notifications.delivery import models as delivery_models
 from services.notifications.directory import models as directory_models
-from services.notifications.escalation import models as escalation_models
+from services.notifications.hazard_notices import models as hazard_notice_models
 from services.notifications.inbox import models as inbox_models
 from services.notifications.reports import models as report_models
 from services.notifications.runtime import runtime
@@ -13,7 +13,7 @@ metadata = runtime.metadata
 __all__ = [
     "delivery_models",
     "directory_models",
-    "escalation_models",
+    "hazard_notice_models",
     "inbox_models",
     "metadata",
     "report_models",

@@ -1,6 +1,7 @@
 """Idempotent event consumers: at-least-once delivery, exactly-once effect.
 
-Each service registers one Celery task, `<service>.handle_event`, on its own queue. The task
+Each service registers one Celery task, `<service>.handle_event`, on its own queue, which applies
+each event with the handler registered for its contract (`shared.events.handlers`). The task
 records (consumer, event id) in the service's `processed_event` table in the same transaction as
 the handler's effect; a redelivered event finds its row and does nothing. Transient failures are
 retried with exponential backoff and jitter; an event that keeps failing, or whose contract the
@@ -11,7 +12,6 @@ replayed.
 import json
 import random
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 import structlog
@@ -24,12 +24,10 @@ from sqlalchemy.orm import Session
 from shared.context import bind_correlation_id, clear_context
 from shared.events.contracts import EventContract, UnknownContract, contract_for
 from shared.events.envelope import CloudEvent
+from shared.events.handlers import Handler, Handlers
 from shared.runtime import ServiceRuntime
 
 log = structlog.get_logger(__name__)
-
-Handler = Callable[[Session, Any, CloudEvent], None]
-Observer = Callable[[Session, CloudEvent], None]
 
 
 class PermanentEventError(Exception):
@@ -59,28 +57,15 @@ def _event_id_of(envelope: dict[str, Any]) -> uuid.UUID:
 
 
 class EventConsumer:
-    def __init__(self, runtime: ServiceRuntime, app: Celery) -> None:
+    """Dispatches each event to the handler registered for its contract (`shared.events.handlers`)."""
+
+    def __init__(self, runtime: ServiceRuntime, app: Celery, handlers: Handlers) -> None:
         self.runtime = runtime
         self.app = app
         self.name = runtime.name
-        self.handlers: dict[tuple[str, int], tuple[type[EventContract], Handler]] = {}
-        self.observers: list[Observer] = []
+        self.handlers = handlers.by_contract
+        self.observers = handlers.observers
         self._register_task()
-
-    def handles(self, contract: type[EventContract]) -> Callable[[Handler], Handler]:
-        """Decorator: `handler(session, data, event)` applies one event of this contract."""
-
-        def register(handler: Handler) -> Handler:
-            self.handlers[(contract.event_type, contract.event_version)] = (contract, handler)
-            return handler
-
-        return register
-
-    def observes_every_event(self, observer: Observer) -> Observer:
-        """Decorator: `observer(session, event)` also sees every event of a known contract, in the
-        same transaction, after the type's own handler if it has one."""
-        self.observers.append(observer)
-        return observer
 
     @property
     def handled_types(self) -> set[str]:

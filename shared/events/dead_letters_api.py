@@ -52,8 +52,7 @@ def dead_letter_router(consumer: EventConsumer) -> APIRouter:
     )
     def replay_dead_letter(dead_letter_id: int) -> DeadLetterOut:
         with consumer.runtime.transaction() as session:
-            row = consumer.replay(session, dead_letter_id)
-            if row is None:
+            if consumer.replay(session, dead_letter_id) is None:
                 raise NotFound(f"dead letter {dead_letter_id} not found")
             row = session.execute(select(table).where(table.c.id == dead_letter_id)).one()
             return DeadLetterOut.model_validate(dict(row._mapping))

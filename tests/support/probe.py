@@ -5,6 +5,7 @@ Its handler's behaviour is chosen by the event: fail transiently N times, always
 handler's transaction; the effect is a plain INSERT, so a second effect would show as a second row.
 """
 
+import sys
 import time
 
 import redis
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from shared.events.contracts import EventContract
 from shared.events.envelope import CloudEvent
+from shared.events.handlers import handles
 from shared.runtime import ServiceRuntime
 from shared.worker import create_worker
 
@@ -46,10 +48,7 @@ def started_key(event_id: object) -> str:
     return f"probe:started:{event_id}"
 
 
-celery_app, consumer = create_worker(runtime)
-
-
-@consumer.handles(ProbePingedV1)
+@handles(ProbePingedV1)
 def on_ping(session: Session, data: ProbePingedV1, event: CloudEvent) -> None:
     with runtime.engine.begin() as conn:  # committed whatever becomes of this delivery
         conn.execute(attempt.insert().values(event_id=event.id))
@@ -62,3 +61,6 @@ def on_ping(session: Session, data: ProbePingedV1, event: CloudEvent) -> None:
     if attempts <= data.fail_times:
         raise ConnectionError(f"probe: transient failure {attempts} of {data.fail_times}")
     session.execute(effect.insert().values(event_id=event.id))
+
+
+celery_app, consumer = create_worker(runtime, modules=[sys.modules[__name__]])

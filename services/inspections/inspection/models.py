@@ -8,16 +8,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.inspections.runtime import Base
-
-
-class InspectionKind(StrEnum):
-    daily_patrol = "daily_patrol"  # 日巡查
-    weekly_check = "weekly_check"  # 周检查
-    leader_inspection = "leader_inspection"  # 分管领导检查
-    self_check = "self_check"  # 企业自查
-    monthly_patrol = "monthly_patrol"  # 企业月度全面巡查
-    special_campaign = "special_campaign"  # 专项治理
-    look_back = "look_back"  # 回头看
+from shared.events.contracts.inspections import InspectionKind
 
 
 class ItemResult(StrEnum):

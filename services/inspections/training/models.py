@@ -19,12 +19,6 @@ from services.inspections.runtime import Base
 from shared.uploads import StoredFile
 
 
-class TrainingKind(StrEnum):
-    pre_shift = "pre_shift"  # 班前培训 (daily, per team)
-    publicity = "publicity"  # 全员安全宣传活动 (half-yearly)
-    three_post_reexam = "three_post_reexam"  # 三岗人员年度复审培训
-
-
 class EvidenceKind(StrEnum):
     photo = "photo"  # 照片
     sign_in_sheet = "sign_in_sheet"  # 签到表

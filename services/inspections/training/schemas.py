@@ -3,7 +3,8 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.inspections.training.models import EvidenceKind, TrainingKind
+from services.inspections.training.models import EvidenceKind
+from shared.events.contracts.inspections import TrainingKind
 
 
 class TeamIn(BaseModel):

@@ -14,7 +14,6 @@ from services.inspections.training.models import (
     ExamResult,
     Team,
     TrainingEvidence,
-    TrainingKind,
     TrainingSession,
     UnitPerson,
 )
@@ -25,7 +24,7 @@ from shared import uploads
 from shared.auth import Principal
 from shared.clock import local_today
 from shared.errors import Conflict, InvalidInput, NotFound
-from shared.events.contracts.inspections import ExamFailedV1, TrainingRecordedV1
+from shared.events.contracts.inspections import ExamFailedV1, TrainingKind, TrainingRecordedV1
 from shared.events.contracts.registry import ProductionStatus
 from shared.uploads import StoredFile
 

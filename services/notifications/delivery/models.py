@@ -18,12 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.notifications.runtime import Base
-
-
-class Channel(StrEnum):
-    email = "email"  # 邮件
-    sms = "sms"  # 短信
-    webhook = "webhook"  # 外部系统推送
+from shared.events.contracts.notifications import Channel
 
 
 class DeliveryStatus(StrEnum):

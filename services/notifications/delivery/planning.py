@@ -23,7 +23,7 @@ from shared.clock import local_now_text, utc_now
 
 log = structlog.get_logger(__name__)
 
-DELIVER_TASK = "notifications.deliver"
+DELIVER_TASK = "notifications.deliver"  # delivery/tasks.py: deliver
 
 templates = Environment(
     loader=FileSystemLoader(Path(__file__).parent / "templates"),

@@ -1,17 +1,10 @@
 import uuid
 from datetime import date, datetime
-from enum import StrEnum
 
 from sqlalchemy import Date, DateTime, ForeignKey, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.registry.runtime import Base
-
-
-class CertificateKind(StrEnum):
-    principal_person = "principal_person"  # 主要负责人安全生产知识和管理能力考核合格证
-    safety_manager = "safety_manager"  # 安全生产管理人员考核合格证
-    special_operation = "special_operation"  # 特种作业操作证
 
 
 class Certificate(Base):

@@ -3,7 +3,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from services.registry.certificate.models import CertificateKind
+from shared.events.contracts.registry import CertificateKind
 
 SPECIAL_OPERATION_VALID_YEARS, SPECIAL_OPERATION_REVIEW_YEARS = 6, 3
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from services.registry.certificate.models import Certificate, CertificateKind, CertificateNotice
+from services.registry.certificate.models import Certificate, CertificateNotice
 from services.registry.certificate.schemas import (
     SPECIAL_OPERATION_REVIEW_YEARS,
     CertificateIn,
@@ -22,7 +22,7 @@ from services.registry.responsibility.service import on_day
 from services.registry.runtime import runtime
 from shared.auth import Principal
 from shared.errors import Conflict
-from shared.events.contracts.registry import CertificateExpiredV1, CertificateExpiringV1
+from shared.events.contracts.registry import CertificateExpiredV1, CertificateExpiringV1, CertificateKind
 
 # Which duty needs which certificate (the posts that need one).
 DUTY_CERTIFICATE = {

@@ -4,15 +4,8 @@ Each duty applies to one kind of scope; a sole duty has at most one holder on an
 """
 
 from dataclasses import dataclass
-from enum import StrEnum
 
-
-class ScopeType(StrEnum):
-    zone = "zone"
-    grid = "grid"
-    enterprise = "enterprise"
-    org_unit = "org_unit"
-    post = "post"
+from shared.events.contracts.registry import ScopeType
 
 
 @dataclass(frozen=True)

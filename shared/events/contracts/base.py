@@ -5,7 +5,7 @@ One Pydantic model per (event type, version). Within a version only additive cha
 ignore fields they do not know, so an additive change never breaks them.
 """
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -22,7 +22,7 @@ class EventContract(BaseModel):
     event_type: ClassVar[str]
     event_version: ClassVar[int]
 
-    def __init_subclass__(cls, **kwargs: object) -> None:
+    def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "event_type" not in cls.__dict__:  # a shared base of several contracts, not one itself
             return

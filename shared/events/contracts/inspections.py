@@ -5,6 +5,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from shared.events.contracts.base import EventContract
+from shared.events.contracts.registry import RiskColour
 
 
 class HazardGrade(StrEnum):
@@ -26,6 +27,22 @@ class HazardState(StrEnum):
     verified = "verified"  # 复查验收通过,待销号
     closed = "closed"  # 已销号
     with_enforcement = "with_enforcement"  # 已移交执法部门
+
+
+class InspectionKind(StrEnum):
+    daily_patrol = "daily_patrol"  # 日巡查
+    weekly_check = "weekly_check"  # 周检查
+    leader_inspection = "leader_inspection"  # 分管领导检查
+    self_check = "self_check"  # 企业自查
+    monthly_patrol = "monthly_patrol"  # 企业月度全面巡查
+    special_campaign = "special_campaign"  # 专项治理
+    look_back = "look_back"  # 回头看
+
+
+class TrainingKind(StrEnum):
+    pre_shift = "pre_shift"  # 班前培训 (daily, per team)
+    publicity = "publicity"  # 全员安全宣传活动 (half-yearly)
+    three_post_reexam = "three_post_reexam"  # 三岗人员年度复审培训
 
 
 class HazardEventV1(EventContract):
@@ -50,42 +67,95 @@ class HazardEventV1(EventContract):
     at: datetime
 
 
-def _hazard_event(event_type: str, doc: str) -> type[HazardEventV1]:
-    return type(
-        event_type.replace(".", "_").title().replace("_", "") + "V1",
-        (HazardEventV1,),
-        {"event_type": event_type, "event_version": 1, "__doc__": doc, "__module__": __name__},
-    )
+class HazardReportedV1(HazardEventV1):
+    """A hazard was registered (隐患登记)."""
+
+    event_type = "hazard.reported"
+    event_version = 1
 
 
-HazardReportedV1 = _hazard_event("hazard.reported", "A hazard was registered (隐患登记).")
-HazardFixedOnSpotV1 = _hazard_event(
-    "hazard.fixed_on_spot", "A general hazard was fixed on the spot (立改立销)."
-)
-HazardRectificationOrderedV1 = _hazard_event(
-    "hazard.rectification_ordered", "Deadline rectification was ordered (限期整改)."
-)
-HazardSuspendedV1 = _hazard_event(
-    "hazard.suspended", "Production or use stopped, people withdrawn (停产停用)."
-)
-HazardRectifiedV1 = _hazard_event("hazard.rectified", "The rectification was reported done (整改完成).")
-HazardVerificationFailedV1 = _hazard_event(
-    "hazard.verification_failed",
-    "Verification or the authority's review failed: a new correction order (复查未通过).",
-)
-HazardVerifiedV1 = _hazard_event("hazard.verified", "Verified by someone other than the fixer (复查验收).")
-HazardClosedV1 = _hazard_event("hazard.closed", "Closed out (销号).")
-HazardRefusedV1 = _hazard_event(
-    "hazard.refused", "Refusal to rectify or stop work: handed to enforcement (移交执法)."
-)
-HazardEscalatedV1 = _hazard_event(
-    "hazard.escalated", "Reported to the supervising authority at once (重大隐患上报)."
-)
-HazardDueSoonV1 = _hazard_event("hazard.due_soon", "The rectification deadline is near (即将到期).")
-HazardOverdueV1 = _hazard_event("hazard.overdue", "The rectification deadline passed (逾期).")
-HazardOverdueExplainedV1 = _hazard_event(
-    "hazard.overdue_explained", "A written explanation of the delay (逾期说明)."
-)
+class HazardFixedOnSpotV1(HazardEventV1):
+    """A general hazard was fixed on the spot (立改立销)."""
+
+    event_type = "hazard.fixed_on_spot"
+    event_version = 1
+
+
+class HazardRectificationOrderedV1(HazardEventV1):
+    """Deadline rectification was ordered (限期整改)."""
+
+    event_type = "hazard.rectification_ordered"
+    event_version = 1
+
+
+class HazardSuspendedV1(HazardEventV1):
+    """Production or use stopped, people withdrawn (停产停用)."""
+
+    event_type = "hazard.suspended"
+    event_version = 1
+
+
+class HazardRectifiedV1(HazardEventV1):
+    """The rectification was reported done (整改完成)."""
+
+    event_type = "hazard.rectified"
+    event_version = 1
+
+
+class HazardVerificationFailedV1(HazardEventV1):
+    """Verification or the authority's review failed: a new correction order (复查未通过)."""
+
+    event_type = "hazard.verification_failed"
+    event_version = 1
+
+
+class HazardVerifiedV1(HazardEventV1):
+    """Verified by someone other than the fixer (复查验收)."""
+
+    event_type = "hazard.verified"
+    event_version = 1
+
+
+class HazardClosedV1(HazardEventV1):
+    """Closed out (销号)."""
+
+    event_type = "hazard.closed"
+    event_version = 1
+
+
+class HazardRefusedV1(HazardEventV1):
+    """Refusal to rectify or stop work: handed to enforcement (移交执法)."""
+
+    event_type = "hazard.refused"
+    event_version = 1
+
+
+class HazardEscalatedV1(HazardEventV1):
+    """Reported to the supervising authority at once (重大隐患上报)."""
+
+    event_type = "hazard.escalated"
+    event_version = 1
+
+
+class HazardDueSoonV1(HazardEventV1):
+    """The rectification deadline is near (即将到期)."""
+
+    event_type = "hazard.due_soon"
+    event_version = 1
+
+
+class HazardOverdueV1(HazardEventV1):
+    """The rectification deadline passed (逾期)."""
+
+    event_type = "hazard.overdue"
+    event_version = 1
+
+
+class HazardOverdueExplainedV1(HazardEventV1):
+    """A written explanation of the delay (逾期说明)."""
+
+    event_type = "hazard.overdue_explained"
+    event_version = 1
 
 
 class RiskAssessedV1(EventContract):
@@ -99,9 +169,9 @@ class RiskAssessedV1(EventContract):
     target: str
     method: str
     score: float
-    colour: str
+    colour: RiskColour
     table_version: str
-    unit_colour: str
+    unit_colour: RiskColour
 
 
 class RepeatOffenderV1(EventContract):
@@ -127,7 +197,7 @@ class InspectionCompletedV1(EventContract):
     inspection_id: uuid.UUID
     unit_id: uuid.UUID
     grid_id: uuid.UUID | None
-    kind: str
+    kind: InspectionKind
     inspector_id: uuid.UUID
     inspected_on: date
     items: int
@@ -162,7 +232,7 @@ class TrainingRecordedV1(EventContract):
     unit_id: uuid.UUID
     grid_id: uuid.UUID | None
     team_id: uuid.UUID | None
-    kind: str  # pre_shift | publicity | three_post_reexam
+    kind: TrainingKind
     held_on: date
     attendees: int
     duration_minutes: int

@@ -2,15 +2,22 @@
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 
 from shared.events.contracts.base import EventContract
+
+
+class Channel(StrEnum):
+    email = "email"  # 邮件
+    sms = "sms"  # 短信
+    webhook = "webhook"  # 外部系统推送
 
 
 class DeliveryOutcomeV1(EventContract):
     """The shared shape of notification.sent and notification.failed."""
 
     delivery_id: uuid.UUID
-    channel: str  # email | sms | webhook
+    channel: Channel
     person_id: uuid.UUID | None  # the recipient, for email and SMS
     subscription_id: uuid.UUID | None  # the endpoint, for webhooks
     message_id: uuid.UUID | None  # the inbox message it carries

@@ -27,6 +27,20 @@ class RiskColour(StrEnum):
     blue = "blue"  # 低风险
 
 
+class CertificateKind(StrEnum):
+    principal_person = "principal_person"  # 主要负责人安全生产知识和管理能力考核合格证
+    safety_manager = "safety_manager"  # 安全生产管理人员考核合格证
+    special_operation = "special_operation"  # 特种作业操作证
+
+
+class ScopeType(StrEnum):
+    zone = "zone"
+    grid = "grid"
+    enterprise = "enterprise"
+    org_unit = "org_unit"
+    post = "post"
+
+
 class EnterpriseRegisteredV1(EventContract):
     """A new enterprise or construction site entered the registry (企业登记)."""
 
@@ -103,7 +117,7 @@ class AssignmentChangedV1(EventContract):
     assignment_id: uuid.UUID
     person_id: uuid.UUID
     duty: str
-    scope_type: str
+    scope_type: ScopeType
     scope_id: uuid.UUID
     valid_from: date
     valid_to: date | None
@@ -115,7 +129,7 @@ class CertificateDeadlineV1(EventContract):
     certificate_id: uuid.UUID
     person_id: uuid.UUID
     enterprise_id: uuid.UUID | None
-    kind: str
+    kind: CertificateKind
     category: str | None
     number: str
     expires_on: date

@@ -1,22 +1,34 @@
-"""Training duties and certificates (§4.5): a missed duty or a failed exam reaches the enterprise's
-head; a certificate about to expire, or expired, reaches its holder and the enterprise's head."""
+"""Duties and certificates: a missed or due inspection reaches the grid's staff (§4.4); a missed or
+due training duty or a failed exam reaches the enterprise's head; a certificate about to expire,
+or expired, reaches its holder and the enterprise's head (§4.5)."""
 
 from sqlalchemy.orm import Session
 
 from services.notifications.directory.models import UnitContact
-from services.notifications.escalation.service import known_unit
-from services.notifications.inbox.routing import TRAINING_ROUTE, recipients
+from services.notifications.directory.service import known_unit
+from services.notifications.inbox.routing import MISSED_INSPECTION_ROUTE, TRAINING_ROUTE, recipients
 from services.notifications.inbox.service import Notice, notify
-from services.notifications.worker import consumer
 from shared.clock import local_today
-from shared.events.contracts.inspections import ExamFailedV1, TrainingDueV1, TrainingMissedV1
-from shared.events.contracts.registry import (
-    CertificateDeadlineV1,
-    CertificateExpiredV1,
-    CertificateExpiringV1,
+from shared.events.contracts.inspections import (
+    ExamFailedV1,
+    InspectionDueV1,
+    InspectionMissedV1,
+    TrainingDueV1,
+    TrainingMissedV1,
 )
+from shared.events.contracts.registry import CertificateDeadlineV1
 from shared.events.envelope import CloudEvent
+from shared.events.handlers import handles
 
+INSPECTION_KINDS = {
+    "daily_patrol": "日巡查",
+    "weekly_check": "周检查",
+    "leader_inspection": "分管领导检查",
+    "self_check": "企业自查",
+    "monthly_patrol": "月度全面巡查",
+    "special_campaign": "专项治理",
+    "look_back": "回头看",
+}
 ACTIVITIES = {
     "pre_shift": "班前培训",
     "publicity": "全员安全宣传活动",
@@ -44,8 +56,31 @@ def _tell_unit(
     notify(session, notice, chosen | (extra or {}))  # the holder is told as the holder
 
 
-@consumer.handles(TrainingMissedV1)
-@consumer.handles(TrainingDueV1)
+@handles(InspectionMissedV1)
+@handles(InspectionDueV1)
+def on_inspection_missed(session: Session, data: InspectionMissedV1, event: CloudEvent) -> None:
+    """A required inspection not done in its period (漏检), or not yet done on its reminder day
+    (待检查): the grid's staff hear of it."""
+    unit_name = ""
+    if data.grid_id != data.subject_id:  # the subject is a unit, not the grid itself
+        unit_name = known_unit(session, data.subject_id).unit_name + " "
+    missed = event.type == "inspection.missed"
+    notice = Notice.of_event(
+        event,
+        f"【{'漏检' if missed else '待检查'}】{unit_name}{data.period} {INSPECTION_KINDS.get(data.inspection_kind, data.inspection_kind)}",
+        f"{unit_name}{data.period}({data.period_start} 至 {data.period_end})应检查 {data.required} 次,"
+        f"{'实际' if missed else '目前'} {data.done} 次。",
+        urgent=False,
+        subject_id=data.subject_id,
+    )
+    unit_id = data.subject_id if unit_name else None
+    notify(
+        session, notice, recipients(session, MISSED_INSPECTION_ROUTE, unit_id, data.grid_id, local_today())
+    )
+
+
+@handles(TrainingMissedV1)
+@handles(TrainingDueV1)
 def on_training_missed(session: Session, data: TrainingMissedV1, event: CloudEvent) -> None:
     """A training duty not done in its period, or not yet done on its reminder day."""
     activity = ACTIVITIES.get(data.activity, data.activity)
@@ -61,7 +96,7 @@ def on_training_missed(session: Session, data: TrainingMissedV1, event: CloudEve
     )
 
 
-@consumer.handles(ExamFailedV1)
+@handles(ExamFailedV1)
 def on_exam_failed(session: Session, data: ExamFailedV1, event: CloudEvent) -> None:
     unit = known_unit(session, data.unit_id)
     _tell_unit(
@@ -73,8 +108,7 @@ def on_exam_failed(session: Session, data: ExamFailedV1, event: CloudEvent) -> N
     )
 
 
-@consumer.handles(CertificateExpiringV1)
-@consumer.handles(CertificateExpiredV1)
+@handles(CertificateDeadlineV1)  # expiring and expired
 def on_certificate_deadline(session: Session, data: CertificateDeadlineV1, event: CloudEvent) -> None:
     name = CERTIFICATES.get(data.kind, data.kind) + (f"({data.category})" if data.category else "")
     state = "已过期" if event.type == "certificate.expired" else f"将于 {data.days_left} 天后到期"

@@ -7,14 +7,14 @@ deadline (a failed verification) starts the reminders and the ladder afresh, and
 no longer awaiting rectification leaves them.
 """
 
-import uuid
 from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.notifications.directory.models import UnitContact
-from services.notifications.escalation.models import HazardWatch
+from services.notifications.directory.service import known_unit
+from services.notifications.hazard_notices.models import HazardWatch
 from services.notifications.inbox.models import InboxMessage
 from services.notifications.inbox.routing import (
     DEADLINE_REMINDER_ROUTE,
@@ -27,7 +27,6 @@ from services.notifications.inbox.routing import (
 from services.notifications.inbox.service import Notice, notify
 from services.notifications.settings import get_notifications_settings
 from shared.db import upsert_snapshot
-from shared.events.consumer import RetryLater
 from shared.events.contracts.inspections import HazardEventV1, HazardGrade, HazardState
 from shared.events.envelope import CloudEvent
 
@@ -42,13 +41,6 @@ TITLES = {
     "hazard.closed": "隐患已销号",
 }
 GRADES = {HazardGrade.general.value: "一般隐患", HazardGrade.major.value: "重大隐患"}
-
-
-def known_unit(session: Session, unit_id: uuid.UUID) -> UnitContact:
-    unit = session.get(UnitContact, unit_id)
-    if unit is None:  # the registry's event has not arrived yet: try again later, never drop
-        raise RetryLater(f"unit {unit_id} not yet known to notifications")
-    return unit
 
 
 def on_hazard_event(session: Session, data: HazardEventV1, event: CloudEvent, today: date) -> None:

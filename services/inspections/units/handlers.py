@@ -5,7 +5,6 @@ from sqlalchemy.orm import Session
 
 from services.inspections.training.models import PostHolder, UnitPerson
 from services.inspections.units.models import SupervisedGrid, SupervisedUnit
-from services.inspections.worker import consumer
 from shared.db import upsert_snapshot
 from shared.events.contracts.registry import (
     AssignmentChangedV1,
@@ -16,10 +15,11 @@ from shared.events.contracts.registry import (
     PersonChangedV1,
 )
 from shared.events.envelope import CloudEvent
+from shared.events.handlers import handles
 
 
-@consumer.handles(EnterpriseRegisteredV1)
-@consumer.handles(EnterpriseUpdatedV1)
+@handles(EnterpriseRegisteredV1)
+@handles(EnterpriseUpdatedV1)
 def on_enterprise(session: Session, data: EnterpriseRegisteredV1, event: CloudEvent) -> None:
     upsert_snapshot(
         session,
@@ -36,7 +36,7 @@ def on_enterprise(session: Session, data: EnterpriseRegisteredV1, event: CloudEv
     )
 
 
-@consumer.handles(GridChangedV1)
+@handles(GridChangedV1)
 def on_grid_changed(session: Session, data: GridChangedV1, event: CloudEvent) -> None:
     upsert_snapshot(
         session,
@@ -53,12 +53,12 @@ def on_grid_changed(session: Session, data: GridChangedV1, event: CloudEvent) ->
     )
 
 
-@consumer.handles(GridDeletedV1)
+@handles(GridDeletedV1)
 def on_grid_deleted(session: Session, data: GridDeletedV1, _: CloudEvent) -> None:
     session.execute(delete(SupervisedGrid).where(SupervisedGrid.id == data.grid_id))
 
 
-@consumer.handles(PersonChangedV1)
+@handles(PersonChangedV1)
 def on_person_changed(session: Session, data: PersonChangedV1, event: CloudEvent) -> None:
     """Who belongs to which enterprise: training attendees and exam takers are checked against it."""
     upsert_snapshot(
@@ -78,7 +78,7 @@ def on_person_changed(session: Session, data: PersonChangedV1, event: CloudEvent
 THREE_POSTS = frozenset({"principal_person", "safety_manager"})
 
 
-@consumer.handles(AssignmentChangedV1)
+@handles(AssignmentChangedV1)
 def on_assignment_changed(session: Session, data: AssignmentChangedV1, event: CloudEvent) -> None:
     if data.duty not in THREE_POSTS:
         return

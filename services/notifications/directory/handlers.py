@@ -4,7 +4,6 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from services.notifications.directory.models import DutyHolder, GridStaff, PersonContact, UnitContact
-from services.notifications.worker import consumer
 from shared.db import upsert_snapshot
 from shared.events.contracts.registry import (
     AssignmentChangedV1,
@@ -15,10 +14,11 @@ from shared.events.contracts.registry import (
     PersonChangedV1,
 )
 from shared.events.envelope import CloudEvent
+from shared.events.handlers import handles
 
 
-@consumer.handles(EnterpriseRegisteredV1)
-@consumer.handles(EnterpriseUpdatedV1)
+@handles(EnterpriseRegisteredV1)
+@handles(EnterpriseUpdatedV1)
 def on_enterprise(session: Session, data: EnterpriseRegisteredV1, event: CloudEvent) -> None:
     upsert_snapshot(
         session,
@@ -38,7 +38,7 @@ def on_enterprise(session: Session, data: EnterpriseRegisteredV1, event: CloudEv
     )
 
 
-@consumer.handles(GridChangedV1)
+@handles(GridChangedV1)
 def on_grid_changed(session: Session, data: GridChangedV1, event: CloudEvent) -> None:
     upsert_snapshot(
         session,
@@ -54,12 +54,12 @@ def on_grid_changed(session: Session, data: GridChangedV1, event: CloudEvent) ->
     )
 
 
-@consumer.handles(GridDeletedV1)
+@handles(GridDeletedV1)
 def on_grid_deleted(session: Session, data: GridDeletedV1, _: CloudEvent) -> None:
     session.execute(delete(GridStaff).where(GridStaff.grid_id == data.grid_id))
 
 
-@consumer.handles(PersonChangedV1)
+@handles(PersonChangedV1)
 def on_person_changed(session: Session, data: PersonChangedV1, event: CloudEvent) -> None:
     upsert_snapshot(
         session,
@@ -77,7 +77,7 @@ def on_person_changed(session: Session, data: PersonChangedV1, event: CloudEvent
     )
 
 
-@consumer.handles(AssignmentChangedV1)
+@handles(AssignmentChangedV1)
 def on_assignment_changed(session: Session, data: AssignmentChangedV1, event: CloudEvent) -> None:
     upsert_snapshot(
         session,

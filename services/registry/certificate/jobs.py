@@ -1,15 +1,18 @@
 """The scheduler's daily look at certificates about to expire or expired."""
 
 import structlog
+from celery.schedules import crontab
 
 from services.registry.certificate.service import check_expiry
-from services.registry.worker import celery_app, runtime
+from services.registry.runtime import runtime
 from shared.clock import day_or_today
+from shared.worker import job
 
 log = structlog.get_logger(__name__)
 
 
-@celery_app.task(name="registry.check_certificates")
+# idempotent: certificate.expiring / .expired once per certificate and expiry date
+@job(crontab(hour=1, minute=0))  # zone time
 def check_certificates(today: str | None = None) -> int:
     day = day_or_today(today)
     with runtime.transaction() as session:

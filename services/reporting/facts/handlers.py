@@ -13,11 +13,9 @@ from services.reporting.facts.models import (
     TrainingFact,
 )
 from services.reporting.units.models import ReportingUnit
-from services.reporting.worker import consumer
 from shared.clock import local_date
 from shared.db import columns_from, insert_once, rows_affected, upsert_snapshot
 from shared.events.consumer import RetryLater
-from shared.events.contracts import CONTRACTS
 from shared.events.contracts.inspections import (
     HazardEventV1,
     HazardState,
@@ -29,10 +27,12 @@ from shared.events.contracts.inspections import (
 )
 from shared.events.contracts.registry import PersonChangedV1
 from shared.events.envelope import CloudEvent
+from shared.events.handlers import handles
 
 ESCALATING = {"hazard.escalated", "hazard.refused"}
 
 
+@handles(HazardEventV1)  # every hazard.* step
 def on_hazard_event(session: Session, data: HazardEventV1, event: CloudEvent) -> None:
     closed_on = local_date(data.at) if data.state == HazardState.closed else None
     values = {
@@ -81,22 +81,17 @@ def on_hazard_event(session: Session, data: HazardEventV1, event: CloudEvent) ->
     )
 
 
-for contract in CONTRACTS.values():
-    if issubclass(contract, HazardEventV1):
-        consumer.handles(contract)(on_hazard_event)
-
-
-@consumer.handles(InspectionCompletedV1)
+@handles(InspectionCompletedV1)
 def on_inspection_completed(session: Session, data: InspectionCompletedV1, _: CloudEvent) -> None:
     insert_once(session, InspectionFact, columns_from(InspectionFact, data))
 
 
-@consumer.handles(InspectionMissedV1)
+@handles(InspectionMissedV1)
 def on_inspection_missed(session: Session, data: InspectionMissedV1, _: CloudEvent) -> None:
     insert_once(session, MissedInspectionFact, columns_from(MissedInspectionFact, data))
 
 
-@consumer.handles(PersonChangedV1)
+@handles(PersonChangedV1)
 def on_person_changed(session: Session, data: PersonChangedV1, event: CloudEvent) -> None:
     upsert_snapshot(
         session,
@@ -106,7 +101,7 @@ def on_person_changed(session: Session, data: PersonChangedV1, event: CloudEvent
     )
 
 
-@consumer.handles(RiskAssessedV1)
+@handles(RiskAssessedV1)
 def on_risk_assessed(session: Session, data: RiskAssessedV1, _: CloudEvent) -> None:
     updated = rows_affected(
         session,
@@ -116,11 +111,11 @@ def on_risk_assessed(session: Session, data: RiskAssessedV1, _: CloudEvent) -> N
         raise RetryLater(f"unit {data.unit_id} not yet known to reporting")
 
 
-@consumer.handles(TrainingRecordedV1)
+@handles(TrainingRecordedV1)
 def on_training_recorded(session: Session, data: TrainingRecordedV1, _: CloudEvent) -> None:
     insert_once(session, TrainingFact, columns_from(TrainingFact, data))
 
 
-@consumer.handles(TrainingMissedV1)
+@handles(TrainingMissedV1)
 def on_training_missed(session: Session, data: TrainingMissedV1, _: CloudEvent) -> None:
     insert_once(session, MissedTrainingFact, columns_from(MissedTrainingFact, data))

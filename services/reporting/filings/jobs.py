@@ -1,15 +1,18 @@
 """The scheduler's check for reports not filed by their due date."""
 
 import structlog
+from celery.schedules import crontab
 
 from services.reporting.filings.service import check_overdue
-from services.reporting.worker import celery_app, runtime
+from services.reporting.runtime import runtime
 from shared.clock import day_or_today
+from shared.worker import job
 
 log = structlog.get_logger(__name__)
 
 
-@celery_app.task(name="reporting.check_overdue_reports")
+# idempotent: report.overdue once per unit, kind and period
+@job(crontab(hour=0, minute=30))  # zone time, just after a due date has passed
 def check_overdue_reports(today: str | None = None) -> int:
     day = day_or_today(today)
     with runtime.transaction() as session:

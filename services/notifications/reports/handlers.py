@@ -2,25 +2,25 @@
 
 from sqlalchemy.orm import Session
 
-from services.notifications.escalation.service import known_unit
+from services.notifications.directory.service import known_unit
 from services.notifications.inbox.routing import REPORT_OVERDUE_ROUTE, recipients
 from services.notifications.inbox.service import Notice, notify
 from services.notifications.reports.models import FiledReport
 from services.notifications.reports.service import REPORT_NAMES
-from services.notifications.worker import consumer
 from shared.clock import local_today
 from shared.db import columns_from, insert_once
 from shared.events.contracts.reporting import ReportFiledV1, ReportOverdueV1
 from shared.events.envelope import CloudEvent
+from shared.events.handlers import handles
 from shared.periods import parse_period
 
 
-@consumer.handles(ReportFiledV1)
+@handles(ReportFiledV1)
 def on_report_filed(session: Session, data: ReportFiledV1, _: CloudEvent) -> None:
     insert_once(session, FiledReport, columns_from(FiledReport, data))
 
 
-@consumer.handles(ReportOverdueV1)
+@handles(ReportOverdueV1)
 def on_report_overdue(session: Session, data: ReportOverdueV1, event: CloudEvent) -> None:
     unit = known_unit(session, data.unit_id)
     period = parse_period(data.period)

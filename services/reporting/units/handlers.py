@@ -5,7 +5,6 @@ from sqlalchemy.orm import Session
 
 from services.reporting.facts.models import GridStaffing
 from services.reporting.units.models import ReportingGrid, ReportingUnit
-from services.reporting.worker import consumer
 from shared.db import upsert_snapshot
 from shared.events.contracts.registry import (
     EnterpriseRegisteredV1,
@@ -14,10 +13,11 @@ from shared.events.contracts.registry import (
     GridDeletedV1,
 )
 from shared.events.envelope import CloudEvent
+from shared.events.handlers import handles
 
 
-@consumer.handles(EnterpriseRegisteredV1)
-@consumer.handles(EnterpriseUpdatedV1)
+@handles(EnterpriseRegisteredV1)
+@handles(EnterpriseUpdatedV1)
 def on_enterprise(session: Session, data: EnterpriseRegisteredV1, event: CloudEvent) -> None:
     upsert_snapshot(
         session,
@@ -34,7 +34,7 @@ def on_enterprise(session: Session, data: EnterpriseRegisteredV1, event: CloudEv
     )
 
 
-@consumer.handles(GridChangedV1)
+@handles(GridChangedV1)
 def on_grid_changed(session: Session, data: GridChangedV1, event: CloudEvent) -> None:
     upsert_snapshot(
         session,
@@ -60,7 +60,7 @@ def on_grid_changed(session: Session, data: GridChangedV1, event: CloudEvent) ->
     )
 
 
-@consumer.handles(GridDeletedV1)
+@handles(GridDeletedV1)
 def on_grid_deleted(session: Session, data: GridDeletedV1, _: CloudEvent) -> None:
     session.execute(delete(ReportingGrid).where(ReportingGrid.id == data.grid_id))
     session.execute(delete(GridStaffing).where(GridStaffing.grid_id == data.grid_id))

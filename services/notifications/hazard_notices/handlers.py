@@ -1,0 +1,14 @@
+"""Hazard events that tell people: each lifecycle step reaches whoever it concerns."""
+
+from sqlalchemy.orm import Session
+
+from services.notifications.hazard_notices.service import on_hazard_event
+from shared.clock import local_today
+from shared.events.contracts.inspections import HazardEventV1
+from shared.events.envelope import CloudEvent
+from shared.events.handlers import handles
+
+
+@handles(HazardEventV1)  # every hazard.* step
+def handle_hazard_event(session: Session, data: HazardEventV1, event: CloudEvent) -> None:
+    on_hazard_event(session, data, event, local_today())
