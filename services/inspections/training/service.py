@@ -27,6 +27,7 @@ from shared.clock import local_today
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.events.contracts.inspections import ExamFailedV1, TrainingRecordedV1
 from shared.events.contracts.registry import ProductionStatus
+from shared.periods import PeriodKind, containing
 
 # Yearly training hours the law asks of principal persons and safety managers: 32 the first year, 12 after.
 FIRST_YEAR_HOURS, YEARLY_HOURS = 32.0, 12.0
@@ -179,8 +180,7 @@ def training_hours(session: Session, person_id: uuid.UUID, year: int, first_year
     minutes = session.scalar(
         select(func.coalesce(func.sum(TrainingSession.duration_minutes), 0)).where(
             person_id == any_(TrainingSession.attendee_ids),
-            TrainingSession.held_on >= date(year, 1, 1),
-            TrainingSession.held_on < date(year + 1, 1, 1),
+            containing(PeriodKind.year, date(year, 1, 1)).includes(TrainingSession.held_on),
         )
     )
     required = FIRST_YEAR_HOURS if first_year else YEARLY_HOURS

@@ -28,10 +28,8 @@ from services.notifications.inbox.service import Notice, notify
 from services.notifications.settings import get_notifications_settings
 from shared.db import upsert_snapshot
 from shared.events.consumer import RetryLater
-from shared.events.contracts.inspections import HazardEventV1, HazardGrade, HazardState
+from shared.events.contracts.inspections import AWAITING_RECTIFICATION, HazardEventV1, HazardGrade
 from shared.events.envelope import CloudEvent
-
-AWAITING_RECTIFICATION = {HazardState.reported, HazardState.rectifying, HazardState.suspended}
 
 TITLES = {
     "hazard.reported": "新登记隐患",

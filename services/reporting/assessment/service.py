@@ -69,7 +69,7 @@ def monthly_assessment(session: Session, month: Period) -> Assessment:
     }
 
     def count_by(key, day, condition) -> dict:  # noqa: ANN001
-        query = select(key, func.count()).where(day >= month.start, day < month.end, condition).group_by(key)
+        query = select(key, func.count()).where(month.includes(day), condition).group_by(key)
         return {k: n for k, n in session.execute(query).all() if k is not None}
 
     by_user = {metric: count_by(*spec) for metric, spec in per_user.items()}

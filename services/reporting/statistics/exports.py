@@ -3,7 +3,6 @@ headers) and .csv, and the committee's monthly PDF report with charts."""
 
 import io
 from collections.abc import Iterator
-from datetime import timedelta
 
 from matplotlib import pyplot
 from matplotlib.backends.backend_pdf import PdfPages
@@ -102,7 +101,7 @@ def statistics_csv(stats: HazardStatistics) -> str:
 
 def monthly_report_pdf(session: Session, user: Principal, month: Period) -> bytes:
     """The committee's monthly report (月度安全生产网格化监管报告): figures and four charts."""
-    overview = dashboard(session, user, today=month.end - timedelta(days=1))  # as of the month's last day
+    overview = dashboard(session, user, today=month.last_day)  # as of the month's last day
     by_grid = hazard_statistics(session, user, month, GroupBy.grid, offset=0, limit=20)
     by_grade = hazard_statistics(session, user, month, GroupBy.grade, offset=0, limit=10)
     trend = monthly_trend(session, user, month)

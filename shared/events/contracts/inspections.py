@@ -28,6 +28,23 @@ class HazardState(StrEnum):
     with_enforcement = "with_enforcement"  # 已移交执法部门
 
 
+# What the hazard ledger's states mean, defined once for every service.
+#
+# Awaiting rectification (待整改): the unit still owes the fix. `reported`: registered, nothing
+# done yet; `rectifying`: ordered to fix by a deadline; `suspended`: stopped and fixing by a
+# deadline. Not `with_enforcement`: after a refusal the case belongs to enforcement, not to the
+# unit's reminders; not `rectified` and later: the fix is done. Notifications reminds and
+# escalates these; reporting counts them as the dashboard's open hazards.
+AWAITING_RECTIFICATION = frozenset({HazardState.reported, HazardState.rectifying, HazardState.suspended})
+# Under a deadline (限期整改中): a rectification deadline runs and can pass. `rectifying` and
+# `suspended` only: a `reported` hazard has no deadline yet. Inspections checks these for
+# due-soon and overdue, and only these can explain a delay.
+UNDER_DEADLINE = frozenset({HazardState.rectifying, HazardState.suspended})
+# Rectification done (已整改): the fix was reported done: `rectified` (awaiting verification),
+# `verified` (awaiting close-out) and `closed`. Reporting's rectification rate counts these.
+RECTIFICATION_DONE = frozenset({HazardState.rectified, HazardState.verified, HazardState.closed})
+
+
 class HazardEventV1(EventContract):
     """A hazard's state after one step of its lifecycle (事故隐患台帐), and the step itself.
 
