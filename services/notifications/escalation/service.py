@@ -30,6 +30,7 @@ from shared.db import upsert_snapshot
 from shared.events.consumer import RetryLater
 from shared.events.contracts.inspections import AWAITING_RECTIFICATION, HazardEventV1, HazardGrade
 from shared.events.envelope import CloudEvent
+from shared.labels import zh
 
 TITLES = {
     "hazard.reported": "新登记隐患",
@@ -39,7 +40,6 @@ TITLES = {
     "hazard.refused": "拒不整改,已移交执法",
     "hazard.closed": "隐患已销号",
 }
-GRADES = {HazardGrade.general.value: "一般隐患", HazardGrade.major.value: "重大隐患"}
 
 
 def known_unit(session: Session, unit_id: uuid.UUID) -> UnitContact:
@@ -73,7 +73,7 @@ def on_hazard_event(session: Session, data: HazardEventV1, event: CloudEvent, to
         if data.grade == HazardGrade.major:
             audiences = (*audiences, *MAJOR_EXTRA)
         deadline = f",整改期限 {data.deadline}" if data.deadline else ""
-        grade = GRADES[data.grade.value]
+        grade = zh("hazard_grade", data.grade)
         notice = Notice.of_event(
             event,
             f"【{grade}】{TITLES[event.type]}:{unit.unit_name}",
@@ -89,7 +89,7 @@ def on_hazard_event(session: Session, data: HazardEventV1, event: CloudEvent, to
 
 
 def _hazard_notice(watch: HazardWatch, unit: UnitContact, occasion: str, title: str, urgent: bool) -> Notice:
-    grade = GRADES[watch.grade]
+    grade = zh("hazard_grade", watch.grade)
     return Notice(
         occasion=f"{occasion}:{watch.hazard_id}:{watch.deadline}",
         event_type=f"reminder.{occasion}",

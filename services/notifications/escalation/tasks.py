@@ -12,19 +12,11 @@ from shared.clock import day_or_today, local_today
 from shared.events.contracts import CONTRACTS
 from shared.events.contracts.inspections import HazardEventV1, InspectionDueV1, InspectionMissedV1
 from shared.events.envelope import CloudEvent
+from shared.labels import zh
 
 log = structlog.get_logger(__name__)
 
 SEND_REMINDERS_TASK = "notifications.send_reminders"
-INSPECTION_KINDS = {
-    "daily_patrol": "日巡查",
-    "weekly_check": "周检查",
-    "leader_inspection": "分管领导检查",
-    "self_check": "企业自查",
-    "monthly_patrol": "月度全面巡查",
-    "special_campaign": "专项治理",
-    "look_back": "回头看",
-}
 
 
 def handle_hazard_event(session: Session, data: HazardEventV1, event: CloudEvent) -> None:
@@ -47,7 +39,7 @@ def on_inspection_missed(session: Session, data: InspectionMissedV1, event: Clou
     missed = event.type == "inspection.missed"
     notice = Notice.of_event(
         event,
-        f"【{'漏检' if missed else '待检查'}】{unit_name}{data.period} {INSPECTION_KINDS.get(data.inspection_kind, data.inspection_kind)}",
+        f"【{'漏检' if missed else '待检查'}】{unit_name}{data.period} {zh('inspection_kind', data.inspection_kind)}",
         f"{unit_name}{data.period}({data.period_start} 至 {data.period_end})应检查 {data.required} 次,"
         f"{'实际' if missed else '目前'} {data.done} 次。",
         urgent=False,

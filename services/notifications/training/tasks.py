@@ -16,18 +16,7 @@ from shared.events.contracts.registry import (
     CertificateExpiringV1,
 )
 from shared.events.envelope import CloudEvent
-
-ACTIVITIES = {
-    "pre_shift": "班前培训",
-    "publicity": "全员安全宣传活动",
-    "three_post_reexam": "三岗人员复审培训",
-    "exam": "月度安全考试",
-}
-CERTIFICATES = {
-    "principal_person": "主要负责人安全考核合格证",
-    "safety_manager": "安全管理人员安全考核合格证",
-    "special_operation": "特种作业操作证",
-}
+from shared.labels import zh
 
 
 def _tell_unit(
@@ -48,7 +37,7 @@ def _tell_unit(
 @consumer.handles(TrainingDueV1)
 def on_training_missed(session: Session, data: TrainingMissedV1, event: CloudEvent) -> None:
     """A training duty not done in its period, or not yet done on its reminder day."""
-    activity = ACTIVITIES.get(data.activity, data.activity)
+    activity = zh("training_activity", data.activity)
     unit = known_unit(session, data.unit_id)
     missed = event.type == "training.missed"
     _tell_unit(
@@ -76,7 +65,7 @@ def on_exam_failed(session: Session, data: ExamFailedV1, event: CloudEvent) -> N
 @consumer.handles(CertificateExpiringV1)
 @consumer.handles(CertificateExpiredV1)
 def on_certificate_deadline(session: Session, data: CertificateDeadlineV1, event: CloudEvent) -> None:
-    name = CERTIFICATES.get(data.kind, data.kind) + (f"({data.category})" if data.category else "")
+    name = zh("certificate_kind", data.kind) + (f"({data.category})" if data.category else "")
     state = "已过期" if event.type == "certificate.expired" else f"将于 {data.days_left} 天后到期"
     holder = {data.person_id: "certificate_holder"}
     if data.enterprise_id is None:

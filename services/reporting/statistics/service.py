@@ -32,22 +32,11 @@ from shared.clock import local_today
 from shared.errors import InvalidInput
 from shared.events.contracts.inspections import AWAITING_RECTIFICATION, RECTIFICATION_DONE
 from shared.events.contracts.reporting import ReportKind
+from shared.labels import zh
 from shared.periods import Period, PeriodKind, containing
 
-LABELS = {
-    "general": "一般隐患",
-    "major": "重大隐患",
-    "self_report": "自查自报",
-    "superior_inspection": "上级检查",
-    "grid_patrol": "网格巡查",
-    "reported": "已登记",
-    "rectifying": "整改中",
-    "suspended": "停产停用整改",
-    "rectified": "已整改待复查",
-    "verified": "已验收待销号",
-    "closed": "已销号",
-    "with_enforcement": "已移交执法",
-}
+# the label catalogue's kind of the groups whose keys are codes (categories are free text)
+GROUP_LABELS = {GroupBy.grade: "hazard_grade", GroupBy.source: "hazard_source", GroupBy.state: "hazard_state"}
 
 GROUP_COLUMNS = {
     GroupBy.zone: None,
@@ -135,11 +124,16 @@ def hazard_statistics(
     return HazardStatistics(
         period=period.label,
         group_by=group_by,
-        rows=[_row(r.key, names.get(r.key) or LABELS.get(r.key, str(r.key)), r) for r in rows],
+        rows=[_row(r.key, names.get(r.key) or _group_label(group_by, r.key), r) for r in rows],
         total_groups=total,
         offset=offset,
         limit=limit,
     )
+
+
+def _group_label(group_by: GroupBy, key: object) -> str:
+    kind = GROUP_LABELS.get(group_by)
+    return str(key) if kind is None else zh(kind, str(key))
 
 
 def _names(session: Session, group_by: GroupBy, keys: list) -> dict:  # noqa: ANN001
