@@ -77,7 +77,7 @@ def on_hazard_event(session: Session, data: HazardEventV1, event: CloudEvent, to
         notice = Notice.of_event(
             event,
             f"【{grade}】{TITLES[event.type]}:{unit.unit_name}",
-            f"{unit.unit_name} {data.category}类{grade},当前状态 {data.state.value}{deadline}。{data.reason or ''}",
+            f"{unit.unit_name} {data.category}类{grade},当前状态 {zh('hazard_state', data.state)}{deadline}。{data.reason or ''}",
             urgent=event.type in URGENT_TYPES or data.grade == HazardGrade.major,
             subject_id=data.hazard_id,
         )
