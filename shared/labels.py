@@ -5,7 +5,6 @@ registry's `GET /labels`. Each kind is an enum-like code set; `tests/test_labels
 every value of the enums has both labels here.
 """
 
-from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict
 
 
@@ -212,13 +211,3 @@ def both(kind: str, code: str) -> str:
     """`中文 / English`, where both are shown side by side; an unknown code as written."""
     label = LABELS[kind].get(code)
     return code if label is None else f"{label.zh} / {label.en}"
-
-
-# Public and the same for everyone: names of codes, no data; the web application needs them
-# before anyone logs in (the login page, the map legend).
-router = APIRouter(tags=["labels 名称目录"])
-
-
-@router.get("/labels", summary="名称目录 / Chinese and English labels of every code, by kind")
-def labels() -> dict[str, dict[str, Label]]:
-    return LABELS
