@@ -1,7 +1,9 @@
 """The label catalogue: every code of every enum has a Chinese and an English label, and the
 registry serves the catalogue to the web application."""
 
+import ast
 import re
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +16,7 @@ from services.registry.checklist.models import RuleStatus
 from services.registry.hazard_source.models import HazardSourceKind
 from services.registry.organisation.models import OrgLevel
 from services.registry.responsibility.duties import DUTIES
+from services.reporting.statistics.service import GROUP_LABELS
 from shared.auth import Role
 from shared.events.contracts.inspections import HazardGrade, HazardSource, HazardState
 from shared.events.contracts.registry import ProductionStatus, RiskColour, UnitKind
@@ -70,6 +73,22 @@ def test_every_code_of_every_enum_has_both_labels(kind):
 
 def test_every_routing_audience_has_a_reason():
     assert _audiences() <= set(LABELS["notice_reason"])
+
+
+def test_every_kind_the_code_asks_for_is_in_the_catalogue():
+    """zh(kind, ...), both(kind, ...) and LABELS[kind] name kinds that exist (a typo fails here)."""
+    asked = set(GROUP_LABELS.values())  # the one place a kind is chosen at run time
+    for path in (Path(__file__).parents[1] / "services").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in {"zh", "both"}:
+                argument = node.args[0]
+            elif isinstance(node, ast.Subscript) and getattr(node.value, "id", None) == "LABELS":
+                argument = node.slice
+            else:
+                continue
+            if isinstance(argument, ast.Constant):
+                asked.add(argument.value)
+    assert len(asked) > 10 and asked <= LABELS.keys()
 
 
 def test_helpers_name_codes_and_leave_free_text_as_written():
