@@ -1,10 +1,19 @@
-"""Reporting periods (统计期): a month `2026-11`, a quarter `2026-Q3` or a year `2026`, and when
-each kind of report for a period is due."""
+"""Calendar periods of the zone (统计期、检查周期): a day, an ISO week (Monday first), a month, a
+quarter, a half year or a year; and when each kind of report for a period is due.
+
+One convention everywhere: a period is half-open, [start, end). `start` is its first day and
+`end` the first day after it, so a day is in it when `start <= day < end`, and one period's end
+is the next one's start. `last_day` is `end - 1 day`, for where people (and the `period_end`
+fields of events and cadence statuses) name the last day itself.
+"""
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+
+from sqlalchemy import ColumnElement, SQLColumnExpression, and_
 
 from shared.errors import InvalidInput
 from shared.events.contracts.registry import ProductionStatus, UnitKind
@@ -13,75 +22,158 @@ from shared.settings import get_settings
 
 
 class PeriodKind(StrEnum):
+    day = "day"
+    week = "week"  # ISO 8601: Monday to Sunday, numbered within its ISO year
     month = "month"
     quarter = "quarter"
+    half_year = "half_year"
     year = "year"
+
+
+MONTHS = {PeriodKind.month: 1, PeriodKind.quarter: 3, PeriodKind.half_year: 6, PeriodKind.year: 12}
+# How each kind is written, as shown in messages: 2026-11-29, 2026-W48, 2026-11, 2026-Q4, 2026-H2, 2026
+EXAMPLES = {
+    PeriodKind.day: "2026-11-29",
+    PeriodKind.week: "2026-W48",
+    PeriodKind.month: "2026-11",
+    PeriodKind.quarter: "2026-Q3",
+    PeriodKind.half_year: "2026-H2",
+    PeriodKind.year: "2026",
+}
+# The periods statistics and reports are asked for
+REPORTING_KINDS = (PeriodKind.month, PeriodKind.quarter, PeriodKind.year)
+
+
+def _add_months(first: date, months: int) -> date:
+    index = first.month - 1 + months
+    return date(first.year + index // 12, index % 12 + 1, 1)
 
 
 @dataclass(frozen=True)
 class Period:
     kind: PeriodKind
-    start: date  # first day
-    end: date  # the day after the last
+    start: date  # the first day, in the period
+    end: date  # the day after the last, not in the period
+
+    @property
+    def last_day(self) -> date:
+        return self.end - timedelta(days=1)
+
+    @property
+    def _number(self) -> int:
+        """The week of the ISO year, or the quarter or half of the year."""
+        match self.kind:
+            case PeriodKind.week:
+                return self.start.isocalendar().week
+            case PeriodKind.quarter:
+                return (self.start.month - 1) // 3 + 1
+        return (self.start.month - 1) // 6 + 1
 
     @property
     def label(self) -> str:
+        """How the period is written in URLs, filings and events: see EXAMPLES."""
         match self.kind:
+            case PeriodKind.day:
+                return self.start.isoformat()
+            case PeriodKind.week:
+                return f"{self.start.isocalendar().year}-W{self._number:02d}"
             case PeriodKind.month:
                 return f"{self.start:%Y-%m}"
             case PeriodKind.quarter:
-                return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
+                return f"{self.start.year}-Q{self._number}"
+            case PeriodKind.half_year:
+                return f"{self.start.year}-H{self._number}"
         return str(self.start.year)
 
     @property
     def chinese(self) -> str:
         match self.kind:
+            case PeriodKind.day:
+                return f"{self.start.year}年{self.start.month}月{self.start.day}日"
+            case PeriodKind.week:
+                return f"{self.start.isocalendar().year}年第{self._number}周"
             case PeriodKind.month:
                 return f"{self.start.year}年{self.start.month}月"
             case PeriodKind.quarter:
-                return f"{self.start.year}年第{(self.start.month - 1) // 3 + 1}季度"
+                return f"{self.start.year}年第{self._number}季度"
+            case PeriodKind.half_year:
+                return f"{self.start.year}年{'上' if self._number == 1 else '下'}半年"
         return f"{self.start.year}年"
+
+    @property
+    def english(self) -> str:
+        match self.kind:
+            case PeriodKind.day:
+                return f"{self.start:%d %B %Y}"
+            case PeriodKind.week:
+                return f"week {self._number} of {self.start.isocalendar().year}"
+            case PeriodKind.month:
+                return f"{self.start:%B %Y}"
+            case PeriodKind.quarter:
+                return f"Q{self._number} {self.start.year}"
+            case PeriodKind.half_year:
+                return f"H{self._number} {self.start.year}"
+        return str(self.start.year)
+
+    def includes(self, day: SQLColumnExpression[date | None]) -> ColumnElement[bool]:
+        """The SQL condition that a date column falls in the period."""
+        return and_(day >= self.start, day < self.end)
 
     def previous(self) -> "Period":
         return containing(self.kind, self.start - timedelta(days=1))
 
-
-PATTERN = re.compile(r"^(\d{4})(?:-(?:(\d{2})|Q([1-4])))?$")
-
-
-def _next_month(day: date) -> date:
-    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
-
-
-def parse_period(text: str, field: str = "period") -> Period:
-    """`2026-11`, `2026-Q3` or `2026`; anything else is a 422 naming the field."""
-    match = PATTERN.match(text.strip())
-    if (
-        not match
-        or not 2000 <= int(match.group(1)) <= 2100
-        or (match.group(2) and not 1 <= int(match.group(2)) <= 12)
-    ):
-        raise InvalidInput(
-            f"统计期格式应为 2026-11、2026-Q3 或 2026 / {field} must look like 2026-11, 2026-Q3 or 2026, not {text!r}",
-            field=field,
-        )
-    year = int(match.group(1))
-    if match.group(2):
-        start = date(year, int(match.group(2)), 1)
-        return Period(PeriodKind.month, start, _next_month(start))
-    if match.group(3):
-        start = date(year, 3 * int(match.group(3)) - 2, 1)
-        return Period(PeriodKind.quarter, start, _next_month(_next_month(_next_month(start))))
-    return Period(PeriodKind.year, date(year, 1, 1), date(year + 1, 1, 1))
+    def next(self) -> "Period":
+        return containing(self.kind, self.end)
 
 
 def containing(kind: PeriodKind, day: date) -> Period:
+    """The period of this kind that holds `day`."""
     match kind:
-        case PeriodKind.month:
-            return parse_period(f"{day:%Y-%m}")
-        case PeriodKind.quarter:
-            return parse_period(f"{day.year}-Q{(day.month - 1) // 3 + 1}")
-    return parse_period(str(day.year))
+        case PeriodKind.day:
+            return Period(kind, day, day + timedelta(days=1))
+        case PeriodKind.week:
+            start = day - timedelta(days=day.weekday())
+            return Period(kind, start, start + timedelta(days=7))
+    months = MONTHS[kind]
+    start = date(day.year, (day.month - 1) // months * months + 1, 1)
+    return Period(kind, start, _add_months(start, months))
+
+
+PATTERN = re.compile(
+    r"^(?P<year>\d{4})(?:-(?:(?P<month>\d{2})(?:-(?P<day>\d{2}))?|W(?P<week>\d{2})|Q(?P<quarter>[1-4])|H(?P<half>[12])))?$"
+)
+
+
+def _parsed(text: str) -> Period | None:
+    match = PATTERN.match(text.strip())
+    if not match or not 2000 <= int(match["year"]) <= 2100:
+        return None
+    year = int(match["year"])
+    try:
+        if match["day"]:
+            return containing(PeriodKind.day, date(year, int(match["month"]), int(match["day"])))
+        if match["month"]:
+            return containing(PeriodKind.month, date(year, int(match["month"]), 1))
+        if match["week"]:
+            return containing(PeriodKind.week, date.fromisocalendar(year, int(match["week"]), 1))
+    except ValueError:  # no such month, day or week
+        return None
+    if match["quarter"]:
+        return containing(PeriodKind.quarter, date(year, 3 * int(match["quarter"]), 1))
+    if match["half"]:
+        return containing(PeriodKind.half_year, date(year, 6 * int(match["half"]), 1))
+    return containing(PeriodKind.year, date(year, 1, 1))
+
+
+def parse_period(text: str, field: str = "period", kinds: Collection[PeriodKind] = REPORTING_KINDS) -> Period:
+    """A period of one of `kinds` written as in EXAMPLES; anything else is a 422 naming the field."""
+    period = _parsed(text)
+    if period is None or period.kind not in kinds:
+        *others, last = [EXAMPLES[kind] for kind in PeriodKind if kind in kinds]
+        zh = f"{'、'.join(others)} 或 {last}" if others else last
+        en = f"{', '.join(others)} or {last}" if others else last
+        raise InvalidInput(f"统计期格式应为 {zh} / {field} must look like {en}, not {text!r}", field=field)
+    return period
 
 
 # Which period each report covers, and when it is due: the monthly risk report by a day of its

@@ -4,40 +4,47 @@ from datetime import date, timedelta
 
 import pytest
 
-from services.inspections.cadence.periods import Period, bounds, label
 from services.inspections.cadence.service import check_missed, last_closed_period_day
 from services.inspections.runtime import runtime
 from shared.auth import Role
 from shared.clock import local_today
+from shared.periods import PeriodKind, containing, parse_period
 from tests.support.inspections import known_unit, sql
 
 ITEMS = [{"key": "k1", "text": "检查项", "category": "消防"}]
 
 
 @pytest.mark.parametrize(
-    "period, day, start, end, name",
+    "kind, day, start, last_day, name",
     [
-        (Period.day, date(2026, 11, 29), date(2026, 11, 29), date(2026, 11, 29), "2026-11-29"),
-        (Period.week, date(2026, 11, 29), date(2026, 11, 23), date(2026, 11, 29), "2026-W48"),
-        (Period.month, date(2026, 2, 10), date(2026, 2, 1), date(2026, 2, 28), "2026-02"),
-        (Period.quarter, date(2026, 11, 29), date(2026, 10, 1), date(2026, 12, 31), "2026-Q4"),
-        (Period.half_year, date(2026, 3, 1), date(2026, 1, 1), date(2026, 6, 30), "2026-H1"),
-        (Period.year, date(2024, 2, 29), date(2024, 1, 1), date(2024, 12, 31), "2024"),
+        (PeriodKind.day, date(2026, 11, 29), date(2026, 11, 29), date(2026, 11, 29), "2026-11-29"),
+        (PeriodKind.week, date(2026, 11, 29), date(2026, 11, 23), date(2026, 11, 29), "2026-W48"),
+        (PeriodKind.month, date(2026, 2, 10), date(2026, 2, 1), date(2026, 2, 28), "2026-02"),
+        (PeriodKind.quarter, date(2026, 11, 29), date(2026, 10, 1), date(2026, 12, 31), "2026-Q4"),
+        (PeriodKind.half_year, date(2026, 3, 1), date(2026, 1, 1), date(2026, 6, 30), "2026-H1"),
+        (PeriodKind.year, date(2024, 2, 29), date(2024, 1, 1), date(2024, 12, 31), "2024"),
     ],
 )
-def test_periods(period, day, start, end, name):
-    assert bounds(period, day) == (start, end) and label(period, start) == name
+def test_periods(kind, day, start, last_day, name):
+    period = containing(kind, day)
+    assert (period.start, period.last_day, period.label) == (start, last_day, name)
+    assert period.end == last_day + timedelta(days=1)  # half-open: the end is the next period's start
+    assert period.next().start == period.end and period.previous().end == period.start
+    assert parse_period(name, kinds=list(PeriodKind)) == period
 
 
 def test_last_closed_period_is_the_latest_one_past_its_grace():
     from services.inspections.cadence.models import CadenceRule
 
-    monthly = CadenceRule(period=Period.month, grace_days=0)
-    assert bounds(Period.month, last_closed_period_day(monthly, date(2026, 12, 1)))[0] == date(2026, 11, 1)
-    assert bounds(Period.month, last_closed_period_day(monthly, date(2026, 11, 30)))[0] == date(2026, 10, 1)
-    graceful = CadenceRule(period=Period.month, grace_days=3)
-    assert bounds(Period.month, last_closed_period_day(graceful, date(2026, 12, 3)))[0] == date(2026, 10, 1)
-    assert bounds(Period.month, last_closed_period_day(graceful, date(2026, 12, 4)))[0] == date(2026, 11, 1)
+    def month_of(day: date) -> date:
+        return containing(PeriodKind.month, day).start
+
+    monthly = CadenceRule(period=PeriodKind.month, grace_days=0)
+    assert month_of(last_closed_period_day(monthly, date(2026, 12, 1))) == date(2026, 11, 1)
+    assert month_of(last_closed_period_day(monthly, date(2026, 11, 30))) == date(2026, 10, 1)
+    graceful = CadenceRule(period=PeriodKind.month, grace_days=3)
+    assert month_of(last_closed_period_day(graceful, date(2026, 12, 3))) == date(2026, 10, 1)
+    assert month_of(last_closed_period_day(graceful, date(2026, 12, 4))) == date(2026, 11, 1)
 
 
 def test_leader_inspections_of_key_units_due_done_and_missed(api):
@@ -58,7 +65,7 @@ def test_leader_inspections_of_key_units_due_done_and_missed(api):
            params={"rule": "leader_key_unit_monthly"}).json()}  # fmt: skip
     assert now[str(key_done)] == "done" and now[str(key_missed)] == "due"
 
-    next_month = bounds(Period.month, today)[1] + timedelta(days=1)
+    next_month = containing(PeriodKind.month, today).next().start
     with runtime.transaction() as session:
         emitted = check_missed(session, next_month)
     with runtime.transaction() as session:

@@ -13,6 +13,7 @@ from services.registry.responsibility.api import router as responsibility_router
 from services.registry.runtime import runtime
 from services.registry.worker import consumer
 from shared.events.dead_letters_api import dead_letter_router
+from shared.labels_api import labels_router
 from shared.web import create_app
 
 app = create_app(
@@ -30,6 +31,7 @@ app = create_app(
         checklist_router,
         map_router,
         ledger_router,
+        labels_router,
         dead_letter_router(consumer),
     ],
 )

@@ -7,10 +7,10 @@ from sqlalchemy import select
 
 from services.inspections.cadence import service
 from services.inspections.cadence.models import CadenceRule
-from services.inspections.cadence.periods import Period
 from services.inspections.deps import DbSession
 from shared.auth import CurrentUser, ZoneAdmin
 from shared.clock import local_today
+from shared.periods import PeriodKind
 
 router = APIRouter(prefix="/cadences", tags=["cadences 检查频次"])
 
@@ -23,7 +23,7 @@ class RuleOut(BaseModel):
     record: str
     activity: str
     subject: str
-    period: Period
+    period: PeriodKind
     required: int
     grace_days: int
     remind_after_days: int | None

@@ -4,8 +4,8 @@ from datetime import date, datetime
 from sqlalchemy import Date, DateTime, Enum, Integer, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from services.inspections.cadence.periods import Period
 from services.inspections.runtime import Base
+from shared.periods import PeriodKind
 
 
 class CadenceRule(Base):
@@ -26,7 +26,7 @@ class CadenceRule(Base):
     subject: Mapped[str] = mapped_column(
         String(20)
     )  # all_units | key_units | grids | teams | three_post_people
-    period: Mapped[Period] = mapped_column(Enum(Period, native_enum=False, length=20))
+    period: Mapped[PeriodKind] = mapped_column(Enum(PeriodKind, name="period", native_enum=False, length=20))
     required: Mapped[int] = mapped_column(Integer)
     grace_days: Mapped[int] = mapped_column(Integer)
     # days into the period after which a duty not yet done is reminded (e.g. 19: from the 20th)

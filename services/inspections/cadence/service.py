@@ -14,7 +14,6 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from services.inspections.cadence.models import CadenceRule, MissedNotice
-from services.inspections.cadence.periods import bounds, label
 from services.inspections.inspection.models import Inspection
 from services.inspections.runtime import runtime
 from services.inspections.training.models import Exam, PostHolder, Team, TrainingSession, UnitPerson
@@ -28,6 +27,7 @@ from shared.events.contracts.inspections import (
     TrainingMissedV1,
 )
 from shared.events.contracts.registry import ProductionStatus
+from shared.periods import Period, containing
 
 
 class RuleChange(BaseModel):
@@ -49,7 +49,7 @@ class Obligation(BaseModel):
     grid_id: uuid.UUID | None
     period: str
     period_start: date
-    period_end: date
+    period_end: date  # the last day, in the period
     required: int
     done: int
     status: str  # done | due | missed
@@ -105,14 +105,14 @@ def _subjects(session: Session, rule: CadenceRule, user: Principal | None, on: d
     ]
 
 
-def _done(session: Session, rule: CadenceRule, start: date, end: date) -> dict[uuid.UUID, int]:
+def _done(session: Session, rule: CadenceRule, period: Period) -> dict[uuid.UUID, int]:
     """How many records count for each subject in the period."""
     key: ColumnElement[uuid.UUID] | InstrumentedAttribute[uuid.UUID | None]  # the subject's column
     match rule.record:
         case "training" if rule.subject == "three_post_people":  # counted per attendee
             attendees = (
                 select(func.unnest(TrainingSession.attendee_ids).label("person_id"))
-                .where(TrainingSession.kind == rule.activity, TrainingSession.held_on.between(start, end))
+                .where(TrainingSession.kind == rule.activity, period.includes(TrainingSession.held_on))
                 .subquery()
             )
             key = attendees.c.person_id
@@ -120,15 +120,15 @@ def _done(session: Session, rule: CadenceRule, start: date, end: date) -> dict[u
         case "training":
             key = TrainingSession.team_id if rule.subject == "teams" else TrainingSession.unit_id
             query = select(key, func.count()).where(
-                TrainingSession.kind == rule.activity, TrainingSession.held_on.between(start, end)
+                TrainingSession.kind == rule.activity, period.includes(TrainingSession.held_on)
             )
         case "exam":
             key = Exam.unit_id
-            query = select(key, func.count()).where(Exam.held_on.between(start, end))
+            query = select(key, func.count()).where(period.includes(Exam.held_on))
         case _:
             key = Inspection.grid_id if rule.subject == "grids" else Inspection.unit_id
             query = select(key, func.count()).where(
-                Inspection.kind == rule.activity, Inspection.inspected_on.between(start, end)
+                Inspection.kind == rule.activity, period.includes(Inspection.inspected_on)
             )
     return dict(session.execute(query.group_by(key)).all())
 
@@ -152,9 +152,9 @@ def obligations(
     session: Session, rule: CadenceRule, on: date, today: date, user: Principal | None
 ) -> list[Obligation]:
     """Each subject's obligation in the period containing `on`, as it stands `today`."""
-    start, end = bounds(rule.period, on)
-    done = _done(session, rule, start, end)
-    ended = end + timedelta(days=rule.grace_days) < today
+    period = containing(rule.period, on)
+    done = _done(session, rule, period)
+    ended = period.end + timedelta(days=rule.grace_days) <= today  # the grace's last day is past
     result = []
     for subject in _subjects(session, rule, user, on):
         count = done.get(subject.id, 0)
@@ -166,9 +166,9 @@ def obligations(
                 subject_name=subject.name,
                 unit_id=subject.unit_id,
                 grid_id=subject.grid_id,
-                period=label(rule.period, start),
-                period_start=start,
-                period_end=end,
+                period=period.label,
+                period_start=period.start,
+                period_end=period.last_day,
                 required=rule.required,
                 done=count,
                 status=status,
@@ -180,8 +180,8 @@ def obligations(
 def last_closed_period_day(rule: CadenceRule, today: date) -> date:
     """A day inside the latest period whose end plus grace is already past."""
     candidate = today - timedelta(days=rule.grace_days + 1)
-    start, end = bounds(rule.period, candidate)
-    return candidate if end <= candidate else start - timedelta(days=1)
+    period = containing(rule.period, candidate)
+    return candidate if candidate == period.last_day else period.start - timedelta(days=1)
 
 
 def check_missed(session: Session, today: date) -> int:
@@ -201,9 +201,8 @@ def check_due(session: Session, today: date) -> int:
         CadenceRule.active.is_(True), CadenceRule.remind_after_days.is_not(None)
     )
     for rule in session.scalars(rules):
-        start, _ = bounds(rule.period, today)
         assert rule.remind_after_days is not None  # the query takes only rules with a reminder day
-        if today < start + timedelta(days=rule.remind_after_days):
+        if today < containing(rule.period, today).start + timedelta(days=rule.remind_after_days):
             continue
         for obligation in obligations(session, rule, today, today, None):
             if obligation.status == "due":

@@ -32,7 +32,7 @@ from services.inspections.hazard.schemas import (
     Suspend,
     Verify,
 )
-from services.inspections.hazard.state_machine import DEADLINE_STATES, TRANSITIONS, allowed_actions
+from services.inspections.hazard.state_machine import TRANSITIONS, allowed_actions
 from services.inspections.runtime import runtime
 from services.inspections.settings import get_inspections_settings
 from services.inspections.units.models import SupervisedUnit
@@ -43,6 +43,7 @@ from shared.clock import local_today, utc_now
 from shared.db import where_given
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from shared.events.contracts.inspections import (
+    UNDER_DEADLINE,
     HazardDueSoonV1,
     HazardEscalatedV1,
     HazardEventV1,
@@ -425,7 +426,7 @@ def check_deadlines(session: Session, today: date) -> dict[str, int]:
     candidates = session.scalars(
         select(Hazard)
         .where(
-            Hazard.state.in_(DEADLINE_STATES),
+            Hazard.state.in_(UNDER_DEADLINE),
             Hazard.deadline.is_not(None),
             Hazard.deadline <= today + timedelta(days=due_soon_days),
         )

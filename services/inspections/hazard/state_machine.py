@@ -18,6 +18,7 @@ from enum import StrEnum
 
 from shared.auth import Role
 from shared.events.contracts.inspections import (
+    UNDER_DEADLINE,
     HazardClosedV1,
     HazardEventV1,
     HazardFixedOnSpotV1,
@@ -34,9 +35,6 @@ from shared.events.contracts.inspections import (
 S = HazardState
 SUPERVISORS = frozenset({Role.zone_admin, Role.leader, Role.grid_member, Role.enforcement_officer})
 UNIT = frozenset({Role.enterprise_user})
-OPEN_STATES = frozenset({S.reported, S.rectifying, S.suspended, S.rectified, S.verified, S.with_enforcement})
-# States in which a deadline runs: the unit owes the rectification.
-DEADLINE_STATES = frozenset({S.rectifying, S.suspended})
 
 
 class HazardActionName(StrEnum):
@@ -89,7 +87,7 @@ TRANSITIONS: dict[HazardActionName, Transition] = {
         HazardRefusedV1,
     ),
     A.explain_overdue: Transition(
-        "逾期说明 / explain the delay", DEADLINE_STATES, None, SUPERVISORS | UNIT, HazardOverdueExplainedV1
+        "逾期说明 / explain the delay", UNDER_DEADLINE, None, SUPERVISORS | UNIT, HazardOverdueExplainedV1
     ),
 }  # fmt: skip
 

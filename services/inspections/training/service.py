@@ -26,6 +26,7 @@ from shared.clock import local_today
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.events.contracts.inspections import ExamFailedV1, TrainingKind, TrainingRecordedV1
 from shared.events.contracts.registry import ProductionStatus
+from shared.periods import PeriodKind, containing
 from shared.uploads import StoredFile
 
 # Yearly training hours the law asks of principal persons and safety managers: 32 the first year, 12 after.
@@ -179,8 +180,7 @@ def training_hours(session: Session, person_id: uuid.UUID, year: int, first_year
     minutes = session.execute(
         select(func.coalesce(func.sum(TrainingSession.duration_minutes), 0)).where(
             any_(TrainingSession.attendee_ids) == person_id,
-            TrainingSession.held_on >= date(year, 1, 1),
-            TrainingSession.held_on < date(year + 1, 1, 1),
+            containing(PeriodKind.year, date(year, 1, 1)).includes(TrainingSession.held_on),
         )
     ).scalar_one()
     required = FIRST_YEAR_HOURS if first_year else YEARLY_HOURS

@@ -20,6 +20,7 @@ from services.notifications.directory.models import PersonContact
 from services.notifications.inbox.models import InboxMessage
 from services.notifications.settings import NotificationsSettings, get_notifications_settings
 from shared.clock import local_now_text, utc_now
+from shared.labels import both
 
 log = structlog.get_logger(__name__)
 
@@ -30,17 +31,6 @@ templates = Environment(
     undefined=StrictUndefined,
     keep_trailing_newline=True,
 )
-
-# Why a person was told (通知原因), by the routing audience that chose them.
-WHY_LABELS = {
-    "unit_principal": "您是该单位主要负责人 / you head the unit",
-    "grid_members": "您是该网格网格员 / you are a member of the unit's grid",
-    "grid_leader": "您是该网格分管领导 / you lead the unit's grid",
-    "safety_office": "您在管委会安全办 / you are in the committee's safety office",
-    "enforcement_officers": "您是执法人员 / you are an enforcement officer",
-    "webhook_owner": "您是该推送端点的负责人 / you own the webhook endpoint",
-    "certificate_holder": "您是该证书持有人 / you hold the certificate",
-}
 
 DEFAULT_CHANNELS = [Channel.email]
 DEFAULT_URGENT_CHANNELS = [Channel.email, Channel.sms]
@@ -83,7 +73,7 @@ def plan_deliveries(session: Session, messages: Sequence[InboxMessage]) -> list[
         context = {
             "message": message,
             "name": contact.name if contact else "",
-            "why": WHY_LABELS.get(message.why, message.why),
+            "why": both("notice_reason", message.why),
             "local_time": local_now_text(),
         }
         for channel in (Channel(c) for c in wanted if c in channels_on):

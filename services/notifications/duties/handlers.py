@@ -19,27 +19,7 @@ from shared.events.contracts.inspections import (
 from shared.events.contracts.registry import CertificateDeadlineV1
 from shared.events.envelope import CloudEvent
 from shared.events.handlers import handles
-
-INSPECTION_KINDS = {
-    "daily_patrol": "日巡查",
-    "weekly_check": "周检查",
-    "leader_inspection": "分管领导检查",
-    "self_check": "企业自查",
-    "monthly_patrol": "月度全面巡查",
-    "special_campaign": "专项治理",
-    "look_back": "回头看",
-}
-ACTIVITIES = {
-    "pre_shift": "班前培训",
-    "publicity": "全员安全宣传活动",
-    "three_post_reexam": "三岗人员复审培训",
-    "exam": "月度安全考试",
-}
-CERTIFICATES = {
-    "principal_person": "主要负责人安全考核合格证",
-    "safety_manager": "安全管理人员安全考核合格证",
-    "special_operation": "特种作业操作证",
-}
+from shared.labels import zh
 
 
 def _tell_unit(
@@ -67,7 +47,7 @@ def on_inspection_missed(session: Session, data: InspectionMissedV1, event: Clou
     missed = event.type == "inspection.missed"
     notice = Notice.of_event(
         event,
-        f"【{'漏检' if missed else '待检查'}】{unit_name}{data.period} {INSPECTION_KINDS.get(data.inspection_kind, data.inspection_kind)}",
+        f"【{'漏检' if missed else '待检查'}】{unit_name}{data.period} {zh('inspection_kind', data.inspection_kind)}",
         f"{unit_name}{data.period}({data.period_start} 至 {data.period_end})应检查 {data.required} 次,"
         f"{'实际' if missed else '目前'} {data.done} 次。",
         urgent=False,
@@ -83,7 +63,7 @@ def on_inspection_missed(session: Session, data: InspectionMissedV1, event: Clou
 @handles(TrainingDueV1)
 def on_training_missed(session: Session, data: TrainingMissedV1, event: CloudEvent) -> None:
     """A training duty not done in its period, or not yet done on its reminder day."""
-    activity = ACTIVITIES.get(data.activity, data.activity)
+    activity = zh("training_activity", data.activity)
     unit = known_unit(session, data.unit_id)
     missed = event.type == "training.missed"
     _tell_unit(
@@ -110,7 +90,7 @@ def on_exam_failed(session: Session, data: ExamFailedV1, event: CloudEvent) -> N
 
 @handles(CertificateDeadlineV1)  # expiring and expired
 def on_certificate_deadline(session: Session, data: CertificateDeadlineV1, event: CloudEvent) -> None:
-    name = CERTIFICATES.get(data.kind, data.kind) + (f"({data.category})" if data.category else "")
+    name = zh("certificate_kind", data.kind) + (f"({data.category})" if data.category else "")
     state = "已过期" if event.type == "certificate.expired" else f"将于 {data.days_left} 天后到期"
     holder = {data.person_id: "certificate_holder"}
     if data.enterprise_id is None:

@@ -27,10 +27,9 @@ from services.notifications.inbox.routing import (
 from services.notifications.inbox.service import Notice, notify
 from services.notifications.settings import get_notifications_settings
 from shared.db import upsert_snapshot
-from shared.events.contracts.inspections import HazardEventV1, HazardGrade, HazardState
+from shared.events.contracts.inspections import AWAITING_RECTIFICATION, HazardEventV1, HazardGrade
 from shared.events.envelope import CloudEvent
-
-AWAITING_RECTIFICATION = {HazardState.reported, HazardState.rectifying, HazardState.suspended}
+from shared.labels import zh
 
 TITLES = {
     "hazard.reported": "新登记隐患",
@@ -40,7 +39,6 @@ TITLES = {
     "hazard.refused": "拒不整改,已移交执法",
     "hazard.closed": "隐患已销号",
 }
-GRADES = {HazardGrade.general.value: "一般隐患", HazardGrade.major.value: "重大隐患"}
 
 
 def on_hazard_event(session: Session, data: HazardEventV1, event: CloudEvent, today: date) -> None:
@@ -67,11 +65,11 @@ def on_hazard_event(session: Session, data: HazardEventV1, event: CloudEvent, to
         if data.grade == HazardGrade.major:
             audiences = (*audiences, *MAJOR_EXTRA)
         deadline = f",整改期限 {data.deadline}" if data.deadline else ""
-        grade = GRADES[data.grade.value]
+        grade = zh("hazard_grade", data.grade)
         notice = Notice.of_event(
             event,
             f"【{grade}】{TITLES[event.type]}:{unit.unit_name}",
-            f"{unit.unit_name} {data.category}类{grade},当前状态 {data.state.value}{deadline}。{data.reason or ''}",
+            f"{unit.unit_name} {data.category}类{grade},当前状态 {zh('hazard_state', data.state)}{deadline}。{data.reason or ''}",
             urgent=event.type in URGENT_TYPES or data.grade == HazardGrade.major,
             subject_id=data.hazard_id,
         )
@@ -83,7 +81,7 @@ def on_hazard_event(session: Session, data: HazardEventV1, event: CloudEvent, to
 
 
 def _hazard_notice(watch: HazardWatch, unit: UnitContact, occasion: str, title: str, urgent: bool) -> Notice:
-    grade = GRADES[watch.grade]
+    grade = zh("hazard_grade", watch.grade)
     return Notice(
         occasion=f"{occasion}:{watch.hazard_id}:{watch.deadline}",
         event_type=f"reminder.{occasion}",

@@ -6,12 +6,12 @@ from services.notifications.directory.service import known_unit
 from services.notifications.inbox.routing import REPORT_OVERDUE_ROUTE, recipients
 from services.notifications.inbox.service import Notice, notify
 from services.notifications.reports.models import FiledReport
-from services.notifications.reports.service import REPORT_NAMES
 from shared.clock import local_today
 from shared.db import columns_from, insert_once
 from shared.events.contracts.reporting import ReportFiledV1, ReportOverdueV1
 from shared.events.envelope import CloudEvent
 from shared.events.handlers import handles
+from shared.labels import zh
 from shared.periods import parse_period
 
 
@@ -26,8 +26,8 @@ def on_report_overdue(session: Session, data: ReportOverdueV1, event: CloudEvent
     period = parse_period(data.period)
     notice = Notice.of_event(
         event,
-        f"【逾期未报】{unit.unit_name} {period.chinese}{REPORT_NAMES[data.kind]}",
-        f"{unit.unit_name}的{period.chinese}{REPORT_NAMES[data.kind]}应于 {data.due_on} 前报送,至今未报,请尽快补报。",
+        f"【逾期未报】{unit.unit_name} {period.chinese}{zh('report_kind', data.kind)}",
+        f"{unit.unit_name}的{period.chinese}{zh('report_kind', data.kind)}应于 {data.due_on} 前报送,至今未报,请尽快补报。",
         urgent=False,
         subject_id=data.unit_id,
     )

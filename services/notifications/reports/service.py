@@ -11,14 +11,8 @@ from services.notifications.inbox.routing import REPORT_DUE_ROUTE, recipients
 from services.notifications.inbox.service import Notice, notify
 from services.notifications.reports.models import FiledReport
 from services.notifications.settings import get_notifications_settings
-from shared.events.contracts.reporting import ReportKind
+from shared.labels import zh
 from shared.periods import REPORT_PERIOD, containing, owes_report, report_due_on
-
-REPORT_NAMES = {
-    ReportKind.monthly_risk: "月度风险分析报告",
-    ReportKind.quarterly_statistics: "季度隐患统计报表",
-    ReportKind.annual_statistics: "年度隐患统计报表",
-}
 
 
 def report_reminders(session: Session, today: date) -> int:
@@ -40,8 +34,8 @@ def report_reminders(session: Session, today: date) -> int:
                 notice = Notice(
                     occasion=f"report_due:{kind}:{candidate.label}:{unit.unit_id}",
                     event_type="reminder.report_due",
-                    title=f"【报送提醒】{unit.unit_name} {candidate.chinese}{REPORT_NAMES[kind]}请于 {due} 前报送",
-                    body=f"{unit.unit_name}尚未报送{candidate.chinese}{REPORT_NAMES[kind]},截止日期 {due}。",
+                    title=f"【报送提醒】{unit.unit_name} {candidate.chinese}{zh('report_kind', kind)}请于 {due} 前报送",
+                    body=f"{unit.unit_name}尚未报送{candidate.chinese}{zh('report_kind', kind)},截止日期 {due}。",
                     urgent=False,
                     subject_id=unit.unit_id,
                 )

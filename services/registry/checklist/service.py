@@ -6,16 +6,19 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.registry.checklist.catalogue import SAFETY_RULE_CATEGORIES, TEN_HAVES
 from services.registry.checklist.models import RuleStatus, SafetyRuleRecord, TenHavesRecord
 from services.registry.enterprise.service import get_enterprise
 from services.registry.grid.models import Zone
 from shared.auth import Principal
 from shared.db import upsert_row
 from shared.errors import InvalidInput, NotFound
+from shared.labels import LABELS, Label, both
+
+SAFETY_RULE_CATEGORIES = LABELS["safety_rule_category"]
+TEN_HAVES = LABELS["ten_haves"]
 
 
-def _known(key: str, catalogue: dict[str, str], field: str) -> None:
+def _known(key: str, catalogue: dict[str, Label], field: str) -> None:
     if key not in catalogue:
         raise InvalidInput(f"未知条目 / unknown {field} {key!r}; known: {', '.join(catalogue)}", field=field)
 
@@ -37,12 +40,12 @@ def safety_rules(session: Session, enterprise_id: uuid.UUID, user: Principal) ->
     return [
         {
             "category": category,
-            "label": label,
+            "label": both("safety_rule_category", category),
             "status": records[category].status if category in records else RuleStatus.missing,
             "document_ref": records[category].document_ref if category in records else None,
             "updated_at": records[category].updated_at if category in records else None,
         }
-        for category, label in SAFETY_RULE_CATEGORIES.items()
+        for category in SAFETY_RULE_CATEGORIES
     ]
 
 
@@ -67,12 +70,12 @@ def ten_haves(session: Session, zone_id: uuid.UUID) -> list[dict[str, Any]]:
     return [
         {
             "item": item,
-            "label": label,
+            "label": both("ten_haves", item),
             "in_place": records[item].in_place if item in records else False,
             "evidence": records[item].evidence if item in records else None,
             "updated_at": records[item].updated_at if item in records else None,
         }
-        for item, label in TEN_HAVES.items()
+        for item in TEN_HAVES
     ]
 
 

@@ -23,21 +23,17 @@ from services.registry.people.service import create_person
 from shared.auth import Principal
 from shared.errors import DomainError, InvalidInput
 from shared.events.contracts.registry import ProductionStatus, UnitKind
+from shared.labels import LABELS, zh
 from shared.spreadsheets import write_xlsx
 
 YES = {"是", "y", "yes", "true", "1", "√"}
 NO = {"否", "n", "no", "false", "0", ""}
-KIND_NAMES = {
-    "企业": UnitKind.enterprise,
-    "建设工地": UnitKind.construction_site,
-    "工地": UnitKind.construction_site,
+# The names a sheet may use: the catalogue's Chinese labels, and the short forms people also write
+KIND_NAMES = {label.zh: UnitKind(code) for code, label in LABELS["unit_kind"].items()} | {
+    "工地": UnitKind.construction_site
 }
-STATUS_NAMES = {
-    "生产经营": ProductionStatus.operating,
-    "正常": ProductionStatus.operating,
-    "停产": ProductionStatus.suspended,
-    "在建": ProductionStatus.under_construction,
-    "关闭": ProductionStatus.closed,
+STATUS_NAMES = {label.zh: ProductionStatus(code) for code, label in LABELS["production_status"].items()} | {
+    "正常": ProductionStatus.operating
 }
 
 
@@ -217,8 +213,6 @@ def import_people(session: Session, content: bytes, filename: str | None, user: 
 
 
 def export_enterprises(session: Session, zone_id: uuid.UUID | None) -> bytes:
-    kinds = {v: k for k, v in KIND_NAMES.items() if k != "工地"}
-    statuses = {v: k for k, v in STATUS_NAMES.items() if k != "正常"}
     query = (
         select(Enterprise, Grid.code)
         .join(Grid, Grid.id == Enterprise.grid_id)
@@ -232,13 +226,13 @@ def export_enterprises(session: Session, zone_id: uuid.UUID | None) -> bytes:
             yield [
                 enterprise.name,
                 enterprise.credit_code,
-                kinds[enterprise.kind],
+                zh("unit_kind", enterprise.kind),
                 enterprise.industry,
                 enterprise.address,
                 enterprise.longitude,
                 enterprise.latitude,
                 grid_code,
-                statuses[enterprise.production_status],
+                zh("production_status", enterprise.production_status),
                 "是" if enterprise.key_supervision else "否",
                 enterprise.legal_representative,
                 enterprise.responsible_head,

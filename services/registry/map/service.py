@@ -16,21 +16,21 @@ from services.registry.grid.service import list_grids
 from shared.auth import Principal
 from shared.charts import new_figure
 from shared.events.contracts.registry import ProductionStatus, RiskColour, UnitKind
+from shared.labels import LABELS, zh
 
-RISK_COLOURS = {  # 四色: the colour drawn, and the legend label
-    RiskColour.red: ("#d62728", "重大风险 red"),
-    RiskColour.orange: ("#ff7f0e", "较大风险 orange"),
-    RiskColour.yellow: ("#f2c80f", "一般风险 yellow"),
-    RiskColour.blue: ("#1f77b4", "低风险 blue"),
-    None: ("#9e9e9e", "未评估 not assessed"),
-}
-STATUS_LABELS = {
-    ProductionStatus.operating: "生产经营",
-    ProductionStatus.suspended: "停产",
-    ProductionStatus.under_construction: "在建",
-    ProductionStatus.closed: "关闭",
+RISK_COLOURS = {  # 四色: the colour drawn
+    RiskColour.red: "#d62728",
+    RiskColour.orange: "#ff7f0e",
+    RiskColour.yellow: "#f2c80f",
+    RiskColour.blue: "#1f77b4",
+    None: "#9e9e9e",
 }
 MAX_UNITS = 20_000
+
+
+def _legend(kind: str, code: str) -> str:
+    label = LABELS[kind][code]
+    return f"{label.zh} {label.en}"
 
 
 def feature_collection(
@@ -76,7 +76,7 @@ def feature_collection(
                 "name": u.name,
                 "kind": u.kind,
                 "production_status": u.production_status,
-                "production_status_label": STATUS_LABELS[u.production_status],
+                "production_status_label": zh("production_status", u.production_status),
                 "key_supervision": u.key_supervision,
                 "risk_colour": u.risk_colour,
                 "grid_id": str(u.grid_id),
@@ -122,7 +122,7 @@ def render(collection: dict[str, Any], image_format: str, title: str) -> bytes:
             if props["layer"] != "unit":
                 continue
             lon, lat = feature["geometry"]["coordinates"]
-            colour = RISK_COLOURS[props["risk_colour"]][0]
+            colour = RISK_COLOURS[props["risk_colour"]]
             marker = "s" if props["kind"] == UnitKind.construction_site else "o"
             axes.scatter(
                 lon,
@@ -142,12 +142,13 @@ def render(collection: dict[str, Any], image_format: str, title: str) -> bytes:
         axes.set_xlabel("经度 longitude")
         axes.set_ylabel("纬度 latitude")
         legend: list[Artist] = [
-            Patch(facecolor=colour, label=label) for colour, label in RISK_COLOURS.values()
+            Patch(facecolor=colour, label=_legend("risk_colour", risk or "unassessed"))
+            for risk, colour in RISK_COLOURS.items()
         ]
         legend += [
             Line2D([], [], marker="o", color="w", markerfacecolor="#cccccc", markeredgecolor="black", markeredgewidth=2, markersize=10, label="重点监管 key supervision"),
-            Line2D([], [], marker="o", color="w", markerfacecolor="#cccccc", markersize=8, label="企业 enterprise"),
-            Line2D([], [], marker="s", color="w", markerfacecolor="#cccccc", markersize=8, label="建设工地 construction site"),
+            Line2D([], [], marker="o", color="w", markerfacecolor="#cccccc", markersize=8, label=_legend("unit_kind", UnitKind.enterprise)),
+            Line2D([], [], marker="s", color="w", markerfacecolor="#cccccc", markersize=8, label=_legend("unit_kind", UnitKind.construction_site)),
             Patch(facecolor="#f4f8f4", edgecolor="#2e7d32", label="网格 grid"),
         ]  # fmt: skip
         axes.legend(

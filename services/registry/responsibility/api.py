@@ -9,6 +9,7 @@ from services.registry.responsibility import service
 from services.registry.responsibility.duties import DUTIES
 from services.registry.responsibility.schemas import AssignmentCreate, AssignmentEnd, AssignmentOut
 from shared.auth import CurrentUser
+from shared.labels import both
 
 router = APIRouter(prefix="/responsibilities", tags=["responsibilities 责任落实台帐"])
 
@@ -16,7 +17,8 @@ router = APIRouter(prefix="/responsibilities", tags=["responsibilities 责任落
 @router.get("/duties", summary="职责目录 / the duties the ledger knows")
 def duties(_: CurrentUser) -> dict[str, dict[str, object]]:
     return {
-        name: {"label": d.label, "scope_type": d.scope_type, "sole": d.sole} for name, d in DUTIES.items()
+        name: {"label": both("duty", name), "scope_type": d.scope_type, "sole": d.sole}
+        for name, d in DUTIES.items()
     }
 
 

@@ -22,17 +22,10 @@ from services.reporting.facts.models import (
 )
 from services.reporting.settings import get_reporting_settings
 from services.reporting.units.models import ReportingGrid
+from shared.labels import LABELS, both
 from shared.periods import Period
 
-METRIC_LABELS = {
-    "inspections_done": "完成检查 / inspections done",
-    "hazards_found": "发现隐患 / hazards found",
-    "closed_on_time": "所辖网格按期销号 / closed on time in own grids",
-    "overdue": "所辖网格逾期 / gone overdue in own grids",
-    "escalated": "所辖网格上报、移交 / escalated in own grids",
-    "missed_inspections": "所辖网格漏检 / inspections missed in own grids",
-    "missed_training": "所辖网格企业培训考试未完成 / training duties missed in own grids",
-}
+MEASURES = LABELS["assessment_measure"]  # what is counted, in the order shown
 
 
 def monthly_assessment(session: Session, month: Period) -> Assessment:
@@ -69,12 +62,12 @@ def monthly_assessment(session: Session, month: Period) -> Assessment:
     }
 
     def count_by(key, day, condition) -> dict:
-        query = select(key, func.count()).where(day >= month.start, day < month.end, condition).group_by(key)
+        query = select(key, func.count()).where(month.includes(day), condition).group_by(key)
         return {k: n for k, n in session.execute(query).all() if k is not None}
 
     by_user = {metric: count_by(*spec) for metric, spec in per_user.items()}
     by_grid = {metric: count_by(*spec) for metric, spec in per_grid.items()}
-    counts: dict[uuid.UUID, dict[str, int]] = defaultdict(lambda: dict.fromkeys(METRIC_LABELS, 0))
+    counts: dict[uuid.UUID, dict[str, int]] = defaultdict(lambda: dict.fromkeys(MEASURES, 0))
     for metric, user_counts in by_user.items():
         for user_id, count in user_counts.items():
             if user_id in users:
@@ -87,12 +80,12 @@ def monthly_assessment(session: Session, month: Period) -> Assessment:
         items = [
             ScoreItem(
                 metric=metric,
-                label=label,
+                label=both("assessment_measure", metric),
                 count=counts[person_id][metric],
                 weight=weights.get(metric, 0.0),
                 points=round(counts[person_id][metric] * weights.get(metric, 0.0), 2),
             )
-            for metric, label in METRIC_LABELS.items()
+            for metric in MEASURES
         ]
         person = people.get(person_id)
         scores.append(

@@ -16,6 +16,7 @@ from shared.auth import Principal
 from shared.clock import local_today
 from shared.errors import Forbidden, InvalidInput, NotFound
 from shared.events.contracts.reporting import ReportFiledV1, ReportKind, ReportOverdueV1
+from shared.labels import zh
 from shared.periods import REPORT_PERIOD, Period, containing, owes_report, parse_period, report_due_on
 
 SECTION = {
@@ -27,9 +28,10 @@ SECTION = {
 
 def report_period(kind: ReportKind, text: str) -> Period:
     period = parse_period(text)
-    if period.kind != REPORT_PERIOD[kind]:
+    covers = REPORT_PERIOD[kind]
+    if period.kind != covers:
         raise InvalidInput(
-            f"{kind} 的统计期应为{REPORT_PERIOD[kind]} / a {kind} report covers a {REPORT_PERIOD[kind]}, not {text!r}",
+            f"{zh('report_kind', kind)}的统计期应为{zh('period_kind', covers)} / a {kind} report covers a {covers}, not {text!r}",
             field="period",
         )
     return period

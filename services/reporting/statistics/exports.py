@@ -3,7 +3,6 @@ headers) and .csv, and the committee's monthly PDF report with charts."""
 
 import io
 from collections.abc import Iterator
-from datetime import timedelta
 
 from matplotlib import pyplot
 from matplotlib.backends.backend_pdf import PdfPages
@@ -13,7 +12,6 @@ from sqlalchemy.orm import Session
 from services.reporting.facts.models import HazardFact
 from services.reporting.statistics.schemas import GroupBy, HazardStatistics
 from services.reporting.statistics.service import (
-    LABELS,
     dashboard,
     found_in,
     hazard_statistics,
@@ -23,6 +21,7 @@ from services.reporting.statistics.service import (
 from services.reporting.units.models import ReportingGrid, ReportingUnit
 from shared.auth import Principal
 from shared.charts import new_figure
+from shared.labels import zh
 from shared.periods import Period
 from shared.spreadsheets import write_csv, write_xlsx
 
@@ -43,7 +42,6 @@ COLOURS = {
     "blue": "#1f77b4",
     "unassessed": "#bbbbbb",
 }
-COLOUR_NAMES = {"red": "红", "orange": "橙", "yellow": "黄", "blue": "蓝", "unassessed": "未评估"}
 
 
 def hazard_ledger_rows(session: Session, user: Principal, period: Period) -> Iterator[list[object]]:
@@ -74,8 +72,8 @@ def hazard_ledger_rows(session: Session, user: Principal, period: Period) -> Ite
     )
     for number, r in enumerate(rows, start=1):
         yield [
-            number, str(r[0]), r[1] or "", r[2] or "", r[3], LABELS.get(r[4], r[4]), LABELS.get(r[5], r[5]), r[6],
-            r[7], LABELS.get(r[8], r[8]), YES_NO[r[9]], YES_NO[r[10]], YES_NO[r[11]], r[12], YES_NO[r[13]],
+            number, str(r[0]), r[1] or "", r[2] or "", r[3], zh("hazard_grade", r[4]), zh("hazard_source", r[5]), r[6],
+            r[7], zh("hazard_state", r[8]), YES_NO[r[9]], YES_NO[r[10]], YES_NO[r[11]], r[12], YES_NO[r[13]],
         ]  # fmt: skip
 
 
@@ -102,7 +100,7 @@ def statistics_csv(stats: HazardStatistics) -> str:
 
 def monthly_report_pdf(session: Session, user: Principal, month: Period) -> bytes:
     """The committee's monthly report (月度安全生产网格化监管报告): figures and four charts."""
-    overview = dashboard(session, user, today=month.end - timedelta(days=1))  # as of the month's last day
+    overview = dashboard(session, user, today=month.last_day)  # as of the month's last day
     by_grid = hazard_statistics(session, user, month, GroupBy.grid, offset=0, limit=20)
     by_grade = hazard_statistics(session, user, month, GroupBy.grade, offset=0, limit=10)
     trend = monthly_trend(session, user, month)
@@ -150,7 +148,7 @@ def monthly_report_pdf(session: Session, user: Principal, month: Period) -> byte
             key=lambda item: list(COLOURS).index(item[0]) if item[0] in COLOURS else 9,
         )
         axes[1].bar(
-            [COLOUR_NAMES.get(c, c) for c, _ in colours] or ["(无)"],
+            [zh("risk_colour", c) for c, _ in colours] or ["(无)"],
             [n for _, n in colours] or [0],
             color=[COLOURS.get(c, "#888888") for c, _ in colours] or ["#888888"],
         )

@@ -30,25 +30,13 @@ from services.reporting.units.models import ReportingGrid, ReportingUnit
 from shared.auth import Principal
 from shared.clock import local_today
 from shared.errors import InvalidInput
+from shared.events.contracts.inspections import AWAITING_RECTIFICATION, RECTIFICATION_DONE
 from shared.events.contracts.reporting import ReportKind
+from shared.labels import zh
 from shared.periods import Period, PeriodKind, containing
 
-RECTIFIED_STATES = ("rectified", "verified", "closed")
-OPEN_STATES = ("reported", "rectifying", "suspended")
-LABELS = {
-    "general": "一般隐患",
-    "major": "重大隐患",
-    "self_report": "自查自报",
-    "superior_inspection": "上级检查",
-    "grid_patrol": "网格巡查",
-    "reported": "已登记",
-    "rectifying": "整改中",
-    "suspended": "停产停用整改",
-    "rectified": "已整改待复查",
-    "verified": "已验收待销号",
-    "closed": "已销号",
-    "with_enforcement": "已移交执法",
-}
+# the label catalogue's kind of the groups whose keys are codes (categories are free text)
+GROUP_LABELS = {GroupBy.grade: "hazard_grade", GroupBy.source: "hazard_source", GroupBy.state: "hazard_state"}
 
 GROUP_COLUMNS = {
     GroupBy.zone: None,
@@ -70,7 +58,7 @@ def _figures() -> tuple[Label, ...]:
         func.count().filter(HazardFact.deadline_ordered).label("under_deadline"),
         func.count().filter(HazardFact.ever_overdue).label("overdue"),
         func.count().filter(HazardFact.escalated).label("escalated"),
-        func.count().filter(HazardFact.state.in_(RECTIFIED_STATES)).label("rectified"),
+        func.count().filter(HazardFact.state.in_(RECTIFICATION_DONE)).label("rectified"),
         func.count().filter(closed).label("closed"),
         func.count().filter(closed, HazardFact.closed_on_time.is_(True)).label("closed_on_time"),
         func.avg(case((closed, HazardFact.closed_on - HazardFact.reported_on))).label("days_to_close"),
@@ -78,7 +66,7 @@ def _figures() -> tuple[Label, ...]:
 
 
 def found_in(period: Period) -> ColumnElement[bool]:
-    return and_(HazardFact.reported_on >= period.start, HazardFact.reported_on < period.end)
+    return period.includes(HazardFact.reported_on)
 
 
 def visible_hazards(user: Principal) -> ColumnElement[bool]:
@@ -137,11 +125,16 @@ def hazard_statistics(
     return HazardStatistics(
         period=period.label,
         group_by=group_by,
-        rows=[_row(r.key, names.get(r.key) or LABELS.get(r.key, str(r.key)), r) for r in rows],
+        rows=[_row(r.key, names.get(r.key) or _group_label(group_by, r.key), r) for r in rows],
         total_groups=total,
         offset=offset,
         limit=limit,
     )
+
+
+def _group_label(group_by: GroupBy, key: object) -> str:
+    kind = GROUP_LABELS.get(group_by)
+    return str(key) if kind is None else zh(kind, str(key))
 
 
 def _names(session: Session, group_by: GroupBy, keys: list[uuid.UUID]) -> dict[uuid.UUID | None, str]:
@@ -157,7 +150,7 @@ def _names(session: Session, group_by: GroupBy, keys: list[uuid.UUID]) -> dict[u
 
 
 def inspection_coverage(session: Session, user: Principal, period: Period) -> InspectionCoverage:
-    in_period = and_(InspectionFact.inspected_on >= period.start, InspectionFact.inspected_on < period.end)
+    in_period = period.includes(InspectionFact.inspected_on)
     if user.own_enterprise_only:
         in_period = and_(in_period, InspectionFact.unit_id == user.enterprise_id)
     elif user.own_grids_only:
@@ -172,10 +165,7 @@ def inspection_coverage(session: Session, user: Principal, period: Period) -> In
     missed = dict(
         session.execute(
             select(MissedInspectionFact.grid_id, func.count())
-            .where(
-                MissedInspectionFact.period_start >= period.start,
-                MissedInspectionFact.period_start < period.end,
-            )
+            .where(period.includes(MissedInspectionFact.period_start))
             .group_by(MissedInspectionFact.grid_id)
         ).all()
     )
@@ -236,12 +226,14 @@ def dashboard(session: Session, user: Principal, today: date | None = None) -> D
     open_hazards = dict(
         session.execute(
             select(HazardFact.grade, func.count())
-            .where(visible, HazardFact.state.in_(OPEN_STATES))
+            .where(visible, HazardFact.state.in_(AWAITING_RECTIFICATION))
             .group_by(HazardFact.grade)
         ).all()
     )
     overdue_open = session.scalar(
-        select(func.count()).where(visible, HazardFact.state.in_(OPEN_STATES), HazardFact.deadline < today)
+        select(func.count()).where(
+            visible, HazardFact.state.in_(AWAITING_RECTIFICATION), HazardFact.deadline < today
+        )
     )
     this_month = session.execute(select(*_figures()).where(found_in(month), visible)).one()
     reports = filing_status(session, user, ReportKind.monthly_risk, month.label).counts
@@ -283,11 +275,7 @@ def training_compliance(session: Session, user: Principal, period: Period) -> Tr
 
     def per_unit(unit, key, day) -> dict[uuid.UUID, dict[str, int]]:
         counts: dict[uuid.UUID, dict[str, int]] = {}
-        query = (
-            select(unit, key, func.count())
-            .where(unit.in_(ids), day >= period.start, day < period.end)
-            .group_by(unit, key)
-        )
+        query = select(unit, key, func.count()).where(unit.in_(ids), period.includes(day)).group_by(unit, key)
         for unit_id, name, count in session.execute(query):
             counts.setdefault(unit_id, {})[name] = count
         return counts

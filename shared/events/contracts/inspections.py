@@ -45,6 +45,23 @@ class TrainingKind(StrEnum):
     three_post_reexam = "three_post_reexam"  # 三岗人员年度复审培训
 
 
+# What the hazard ledger's states mean, defined once for every service.
+#
+# Awaiting rectification (待整改): the unit still owes the fix. `reported`: registered, nothing
+# done yet; `rectifying`: ordered to fix by a deadline; `suspended`: stopped and fixing by a
+# deadline. Not `with_enforcement`: after a refusal the case belongs to enforcement, not to the
+# unit's reminders; not `rectified` and later: the fix is done. Notifications reminds and
+# escalates these; reporting counts them as the dashboard's open hazards.
+AWAITING_RECTIFICATION = frozenset({HazardState.reported, HazardState.rectifying, HazardState.suspended})
+# Under a deadline (限期整改中): a rectification deadline runs and can pass. `rectifying` and
+# `suspended` only: a `reported` hazard has no deadline yet. Inspections checks these for
+# due-soon and overdue, and only these can explain a delay.
+UNDER_DEADLINE = frozenset({HazardState.rectifying, HazardState.suspended})
+# Rectification done (已整改): the fix was reported done: `rectified` (awaiting verification),
+# `verified` (awaiting close-out) and `closed`. Reporting's rectification rate counts these.
+RECTIFICATION_DONE = frozenset({HazardState.rectified, HazardState.verified, HazardState.closed})
+
+
 class HazardEventV1(EventContract):
     """A hazard's state after one step of its lifecycle (事故隐患台帐), and the step itself.
 
