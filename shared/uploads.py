@@ -10,6 +10,7 @@ from sqlalchemy import DateTime, Integer, LargeBinary, String, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, Session, mapped_column
 
 from shared.errors import InvalidInput, NotFound
+from shared.pagination import Keyset, Page, PageRequest
 
 # Leading bytes of the types accepted (照片、PDF).
 SIGNATURES = {
@@ -84,9 +85,13 @@ def attach(
     return record
 
 
-def files_of(session: Session, owner: InstrumentedAttribute, owner_id: uuid.UUID) -> list[StoredFile]:
+def files_of(
+    session: Session, owner: InstrumentedAttribute, owner_id: uuid.UUID, page: PageRequest
+) -> Page[StoredFile]:
+    """The files of one owner (a training session, a filing), oldest first."""
     model = owner.class_
-    return list(session.scalars(select(model).where(owner == owner_id).order_by(model.uploaded_at)))
+    oldest_first = Keyset(model.__tablename__, model.uploaded_at, model.id)
+    return oldest_first.fetch(session, select(model).where(owner == owner_id), page)
 
 
 def file_of(
