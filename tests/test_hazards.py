@@ -3,6 +3,7 @@
 import os
 import uuid
 from datetime import timedelta
+from functools import partial
 
 import psycopg2
 import pytest
@@ -13,6 +14,7 @@ from shared.auth import Role
 from shared.clock import local_today
 from shared.events.contracts.registry import ProductionStatus
 from tests.support.inspections import events_of, known_unit, sql
+from tests.support.paging import walk
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 SIX_PARTS = {
@@ -77,7 +79,7 @@ def test_general_hazard_fixed_on_the_spot_then_verified_by_someone_else_and_clos
     assert step(api, hazard["id"], "verify", who="checker", passed=True).json()["state"] == "verified"
     closed = step(api, hazard["id"], "close", who="checker")
     assert closed.json()["state"] == "closed" and closed.json()["allowed_actions"] == []
-    history = api("GET", f"/hazards/{hazard['id']}/history", role=Role.auditor).json()
+    history = api("GET", f"/hazards/{hazard['id']}/history", role=Role.auditor).json()["items"]
     assert [(h["action"], h["to_state"]) for h in history] == [
         ("report", "reported"),
         ("fix_on_spot", "rectified"),
@@ -274,7 +276,7 @@ def test_who_may_report_and_act_where(api, unit):
         api, member.json()["id"], "refuse", who="a", role=Role.auditor, reason="x", enforcement_owner="y"
     )
     assert auditor.status_code == 403
-    assert api("GET", "/hazards", who="a", role=Role.auditor).json()[0]["id"] == member.json()["id"]
+    assert api("GET", "/hazards", who="a", role=Role.auditor).json()["items"][0]["id"] == member.json()["id"]
 
 
 def test_history_cannot_be_edited(api, unit):
@@ -320,18 +322,15 @@ def test_deadline_events_are_emitted_once_however_often_the_check_runs(api, unit
     with inspections.transaction() as session:
         assert check_deadlines(session, local_today() + timedelta(days=3)) == {"due_soon": 0, "overdue": 0}
     assert events_of(hazard["id"]).count("hazard.overdue") == 1
-    overdue = api("GET", "/hazards", role=Role.zone_admin, params={"overdue": True}).json()
+    overdue = api("GET", "/hazards", role=Role.zone_admin, params={"overdue": True}).json()["items"]
     assert [h["id"] for h in overdue] == [hazard["id"]] and overdue[0]["state"] == "rectifying"
     explained = step(api, hazard["id"], "explain_overdue", reason="配件未到货,预计下周完成")
     assert explained.json()["overdue_explanation"] == "配件未到货,预计下周完成"
 
 
-def test_keyset_pages_cover_the_ledger_once(api, unit):
+def test_pages_cover_the_ledger_once(api, unit):
     ids = {report(api, unit).json()["id"] for _ in range(7)}
-    seen, params = [], {"limit": 3}
-    while page := api("GET", "/hazards", role=Role.zone_admin, params=params).json():
-        seen += [h["id"] for h in page]
-        params = {"limit": 3, "after_reported_at": page[-1]["reported_at"], "after_id": page[-1]["id"]}
+    seen = [h["id"] for h in walk(partial(api, "GET", "/hazards", role=Role.zone_admin), limit=3)]
     assert sorted(seen) == sorted(ids)
 
 

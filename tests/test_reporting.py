@@ -60,7 +60,7 @@ def statistics(clients, auth, group_by: str, period: str = LAST_MONTH.label) -> 
     assert answer.status_code == 200, answer.text
     return {
         row["key"]: {k: v for k, v in row.items() if k not in ("key", "label")}
-        for row in answer.json()["rows"]
+        for row in answer.json()["items"]
     }
 
 
@@ -202,7 +202,9 @@ def test_filing_reports_versions_lateness_status_and_the_overdue_reminder(client
     assert first.status_code == 201 and first.json()["version"] == 1 and first.json()["late"] is True
     second = file(monthly_report(unit, LAST_MONTH.label, monthly_risk=monthly_report(unit, "x")["monthly_risk"] | {"free_text": "补充说明"}))  # fmt: skip
     assert second.json()["version"] == 2
-    versions = clients["reporting"].get("/filings", params={"unit_id": str(unit)}, headers=mine).json()
+    versions = (
+        clients["reporting"].get("/filings", params={"unit_id": str(unit)}, headers=mine).json()["items"]
+    )
     assert [v["version"] for v in versions] == [2, 1]  # the first filing is kept
 
     # the signed scan goes with the filing, judged by its content
@@ -218,7 +220,7 @@ def test_filing_reports_versions_lateness_status_and_the_overdue_reminder(client
     assert (
         clients["reporting"].post(attach, files={"file": ("x.pdf", scan)}, headers=others).status_code == 403
     )
-    listed = clients["reporting"].get(attach, headers=auth(Role.auditor)).json()
+    listed = clients["reporting"].get(attach, headers=auth(Role.auditor)).json()["items"]
     assert clients["reporting"].get(f"{attach}/{listed[0]['id']}", headers=mine).content == scan
 
     statistics_report = {"unit_id": str(unit), "kind": "quarterly_statistics", "period": "2026-Q2",
@@ -298,7 +300,7 @@ def test_the_assessment_scores_grid_staff_with_the_detail_behind_each_score(clie
 
 
 def test_the_campaign_shows_the_plans_phases_and_progress(clients, auth):
-    phases = clients["reporting"].get("/campaign", headers=auth(Role.leader)).json()
+    phases = clients["reporting"].get("/campaign", headers=auth(Role.leader)).json()["items"]
     assert [p["name"] for p in phases] == [
         "调查摸底、建立台帐阶段",
         "落实责任、形成网格阶段",
@@ -321,7 +323,8 @@ def test_the_campaign_shows_the_plans_phases_and_progress(clients, auth):
         )
         .json()
     )
-    assert moved[1]["status"] == "in_progress" and moved[1]["progress"] == round(1 / 3, 4)
+    assert moved["id"] == phases[1]["id"]
+    assert moved["status"] == "in_progress" and moved["progress"] == round(1 / 3, 4)
     bad = clients["reporting"].put(f"/campaign/phases/{phases[1]['id']}/dates", json={"starts_on": "2026-12-31", "ends_on": "2026-01-01"}, headers=auth())  # fmt: skip
     assert bad.status_code == 422
 
