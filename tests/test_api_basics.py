@@ -177,3 +177,30 @@ def test_a_commit_that_fails_never_answers_2xx(clients, auth, grid):
                 )
             )
         engine.dispose()
+
+
+@pytest.mark.parametrize("service", SERVICES)
+@pytest.mark.parametrize("cursor", ["not-a-cursor", "eyJvIjoi", "bnVsbA", "e30"])  # junk, cut, null, {}
+def test_a_cursor_that_is_not_a_next_of_the_list_is_a_422_naming_cursor(clients, auth, service, cursor):
+    answer = clients[service].get("/admin/dead-letters", params={"cursor": cursor}, headers=auth())
+    assert answer.status_code == 422 and answer.json()["errors"][0]["loc"] == "cursor", answer.text
+
+
+def test_a_cursor_of_another_list_is_a_422_naming_cursor(clients, auth, grid):
+    registry = clients["registry"]
+    for name in ("甲", "乙"):
+        registry.post("/people", json={"name": name, "phone": "13812345678"}, headers=auth())
+        registry.post("/enterprises", json=enterprise_payload(grid["id"], name=name), headers=auth())
+    people = registry.get("/people", params={"limit": 1}, headers=auth()).json()
+    assert people["next"]
+    foreign = registry.get("/enterprises", params={"limit": 1, "cursor": people["next"]}, headers=auth())
+    assert foreign.status_code == 422 and foreign.json()["errors"][0]["loc"] == "cursor"
+    # the same list's cursor is fine
+    second = registry.get("/people", params={"limit": 1, "cursor": people["next"]}, headers=auth())
+    assert second.status_code == 200 and second.json()["items"][0]["id"] != people["items"][0]["id"]
+
+
+@pytest.mark.parametrize("limit", [0, 501])
+def test_a_limit_outside_1_to_500_is_a_422_naming_limit(clients, auth, limit):
+    answer = clients["registry"].get("/enterprises", params={"limit": limit}, headers=auth())
+    assert answer.status_code == 422 and answer.json()["errors"][0]["loc"] == "query.limit"

@@ -7,11 +7,13 @@ from functools import partial
 
 import psycopg2
 import pytest
+from sqlalchemy import text
 
 from services.inspections.hazard.service import check_deadlines
 from services.inspections.runtime import runtime as inspections
 from shared.auth import Role
 from shared.clock import local_today
+from shared.db import get_engine
 from shared.events.contracts.registry import ProductionStatus
 from tests.support.inspections import events_of, known_unit, sql
 from tests.support.paging import walk
@@ -332,6 +334,23 @@ def test_pages_cover_the_ledger_once(api, unit):
     ids = {report(api, unit).json()["id"] for _ in range(7)}
     seen = [h["id"] for h in walk(partial(api, "GET", "/hazards", role=Role.zone_admin), limit=3)]
     assert sorted(seen) == sorted(ids)
+
+
+def test_hazards_reported_in_the_same_instant_are_each_listed_once(api, unit):
+    ids = {report(api, unit).json()["id"] for _ in range(8)}
+    with get_engine(os.environ["DATABASE_URL"]).begin() as conn:
+        conn.execute(text("UPDATE inspections.hazard SET reported_at = '2026-11-02 09:00:00+08'"))
+    seen = [h["id"] for h in walk(partial(api, "GET", "/hazards", role=Role.zone_admin), limit=3)]
+    assert len(seen) == len(set(seen)) and set(seen) == ids
+    # filters keep their meaning across pages
+    later = walk(
+        partial(api, "GET", "/hazards", role=Role.zone_admin),
+        limit=2,
+        reported_from="2026-11-02T09:00:00+08:00",
+        grade="general",
+    )
+    assert {h["id"] for h in later} == ids
+    assert walk(partial(api, "GET", "/hazards", role=Role.zone_admin), limit=2, grade="major") == []
 
 
 def test_three_major_hazard_penalties_in_180_days_flag_a_repeat_offender_once(api, unit):

@@ -4,6 +4,7 @@ import io
 import random
 import uuid
 from datetime import timedelta
+from functools import partial
 
 import pypdfium2
 import pytest
@@ -28,6 +29,7 @@ from shared.events.contracts.registry import (
 from shared.periods import PeriodKind, containing
 from tests.support.inspections import sql
 from tests.support.notifications import told, zone_with_people
+from tests.support.paging import walk
 from tests.support.processes import wait_until
 from tests.support.reporting import envelope, expected_figures, registry_events, scripted_month
 
@@ -145,6 +147,21 @@ def test_exports_of_an_empty_period_are_valid_empty_files(clients, auth):
 def test_statistics_queries_that_do_not_parse_or_are_unbounded_are_refused(clients, auth, params, field):
     answer = clients["reporting"].get("/statistics/hazards", params=params, headers=auth())
     assert answer.status_code == 422 and field in answer.text
+
+
+def test_statistics_groups_page_by_cursor_to_the_last_group(clients, auth):
+    zone = registry_events(grid_count=2, units_per_grid=3)
+    month = scripted_month(zone, LAST_MONTH.start, hazards=30, seed=4)
+    apply_in_order(zone.envelopes + month)
+    whole = statistics(clients, auth, "unit")
+    params = {"period": LAST_MONTH.label, "group_by": "unit", "limit": 2}
+    get = partial(clients["reporting"].get, "/statistics/hazards", headers=auth(Role.auditor))
+    first = get(params=params).json()
+    assert len(first["items"]) == 2 and first["next"] and first["total_groups"] == len(whole) > 2
+    paged = walk(get, **params)
+    assert [row["key"] for row in paged] == list(whole)  # the most hazards first, each group once
+    by_grid = get(params={**params, "group_by": "grid", "cursor": first["next"]})
+    assert by_grid.status_code == 422 and by_grid.json()["errors"][0]["loc"] == "cursor"
 
 
 def test_statistics_are_for_supervisors_and_grid_staff_see_their_own_grids(clients, workers, auth):
