@@ -162,6 +162,13 @@ def test_only_the_committee_manages_webhooks(clients, auth):
     for role in (Role.grid_member, Role.enterprise_user, Role.auditor):
         assert clients["notifications"].post("/webhooks", json=payload, headers=auth(role)).status_code == 403
     assert clients["notifications"].post("/webhooks", json=payload).status_code == 401
+    names = ["甲平台", "乙平台", "丙平台"]
+    for name in names:
+        created = clients["notifications"].post("/webhooks", json=payload | {"name": name}, headers=auth())
+        assert created.status_code == 201, created.text
+    listed = walk(partial(clients["notifications"].get, "/webhooks", headers=auth()), limit=2)
+    assert [s["name"] for s in listed] == names  # oldest first, each once
+    assert clients["notifications"].get("/webhooks", headers=auth(Role.auditor)).status_code == 403
 
 
 def test_an_endpoint_that_keeps_failing_is_disabled_its_owner_told_and_deliveries_replayable(

@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import date, timedelta
+from functools import partial
 
 import pytest
 
@@ -23,6 +24,7 @@ from shared.periods import PeriodKind, containing
 from tests.factories import enterprise_payload
 from tests.support.inspections import sql
 from tests.support.notifications import told, zone_with_people
+from tests.support.paging import walk
 from tests.support.processes import wait_until
 from tests.support.reporting import envelope
 
@@ -342,3 +344,17 @@ def test_coverage_counts_every_duty_per_grid(api):
     assert mine["team_pre_shift_training"]["missed"] == 1  # the team had no pre-shift training yesterday
     assert mine["unit_half_year_publicity"]["done"] == 1
     assert mine["unit_monthly_exam"]["due"] + mine["unit_monthly_exam"]["missed"] == 1
+
+
+def test_a_units_teams_page_by_name(api):
+    unit = uuid.uuid4()
+    inspections_know(unit, grid_id=uuid.uuid4())
+    for name in ("3班", "1班", "4班", "2班"):
+        added = api(
+            "POST", f"/units/{unit}/teams", role=Role.enterprise_user, enterprise_id=unit, json={"name": name}
+        )
+        assert added.status_code == 201, added.text
+    teams = walk(
+        partial(api, "GET", f"/units/{unit}/teams", role=Role.enterprise_user, enterprise_id=unit), limit=3
+    )
+    assert [t["name"] for t in teams] == ["1班", "2班", "3班", "4班"]
