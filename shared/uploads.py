@@ -3,6 +3,7 @@
 import hashlib
 import uuid
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from fastapi import Response
@@ -85,13 +86,17 @@ def attach(
     return record
 
 
+@cache
+def _oldest_first(model: Any) -> Keyset:
+    return Keyset(model.__tablename__, model.uploaded_at, model.id)
+
+
 def files_of(
     session: Session, owner: InstrumentedAttribute, owner_id: uuid.UUID, page: PageRequest
 ) -> Page[StoredFile]:
     """The files of one owner (a training session, a filing), oldest first."""
     model = owner.class_
-    oldest_first = Keyset(model.__tablename__, model.uploaded_at, model.id)
-    return oldest_first.fetch(session, select(model).where(owner == owner_id), page)
+    return _oldest_first(model).fetch(session, select(model).where(owner == owner_id), page)
 
 
 def file_of(
