@@ -142,12 +142,8 @@ def queries(rows: int, samples: int) -> None:
                 started = time.perf_counter()
                 page = client.get("/hazards", params=page_params, headers=headers).json()
                 timings.append((time.perf_counter() - started) * 1000)
-                if len(page) == 100:  # walk deeper with the keyset
-                    page_params = {
-                        **page_params,
-                        "after_reported_at": page[-1]["reported_at"],
-                        "after_id": page[-1]["id"],
-                    }
+                if page["next"]:  # walk deeper with the cursor
+                    page_params = {**page_params, "cursor": page["next"]}
             timings.sort()
             print(f"  {name:<24} p50 {p50_p95(timings)[0]:6.1f} ms  p95 {p50_p95(timings)[1]:6.1f} ms")
 

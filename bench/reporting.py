@@ -53,6 +53,7 @@ def zone_statistics(samples: int) -> None:
     from services.reporting.statistics.schemas import GroupBy
     from services.reporting.statistics.service import hazard_statistics
     from shared.auth import Principal, Role
+    from shared.pagination import PageRequest
     from shared.periods import parse_period
 
     admin = Principal(user_id=uuid.uuid4(), roles={Role.zone_admin})
@@ -67,9 +68,11 @@ def zone_statistics(samples: int) -> None:
         for _ in range(samples):
             started = time.perf_counter()
             with runtime.transaction() as session:
-                stats = hazard_statistics(session, admin, parse_period(period), group_by, offset=0, limit=100)
+                stats = hazard_statistics(
+                    session, admin, parse_period(period), group_by, PageRequest(cursor=None, limit=100)
+                )
             timings.append((time.perf_counter() - started) * 1000)
-        found = sum(row.found for row in stats.rows)
+        found = sum(row.found for row in stats.items)
         print(f"statistics {period} by {group_by}: {found:,} hazards in the first page, "
               f"median {statistics.median(timings):.0f} ms, max {max(timings):.0f} ms over {samples} runs")  # fmt: skip
 

@@ -10,6 +10,7 @@ from sqlalchemy import DateTime, Integer, LargeBinary, String, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, Session, mapped_column
 
 from shared.errors import InvalidInput, NotFound
+from shared.pagination import Keyset, Page, PageRequest
 
 # Leading bytes of the types accepted (照片、PDF).
 SIGNATURES = {
@@ -88,9 +89,15 @@ def attach(
 
 
 def files_of(
-    session: Session, model: type[StoredFileT], owner: InstrumentedAttribute[uuid.UUID], owner_id: uuid.UUID
-) -> list[StoredFileT]:
-    return list(session.scalars(select(model).where(owner == owner_id).order_by(model.uploaded_at)))
+    session: Session,
+    model: type[StoredFileT],
+    owner: InstrumentedAttribute[uuid.UUID],
+    owner_id: uuid.UUID,
+    page: PageRequest,
+) -> Page[StoredFileT]:
+    """The files of one owner (a hazard, a training session, a filing), oldest first."""
+    oldest_first = Keyset(owner.class_.__tablename__, model.uploaded_at, model.id)
+    return oldest_first.fetch(session, select(model).where(owner == owner_id), page)
 
 
 def file_of(

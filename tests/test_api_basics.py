@@ -1,12 +1,14 @@
 """What every API does the same way: authentication, roles, JSON errors, health, metrics."""
 
 import uuid
+from functools import partial
 
 import pytest
 
 from shared.auth import Role
 from shared.health import redis_problem, wait_until_reachable
 from tests.factories import credit_code, enterprise_payload
+from tests.support.paging import walk
 
 SERVICES = ("registry", "inspections", "notifications", "reporting")
 
@@ -73,8 +75,8 @@ def test_enterprise_user_sees_only_its_own_enterprise(clients, auth, grid):
     assert registry.get(f"/enterprises/{own}", headers=user).status_code == 200
     forbidden = registry.get(f"/enterprises/{other}", headers=user)
     assert forbidden.status_code == 403 and "own enterprise" in forbidden.json()["detail"]
-    assert [e["id"] for e in registry.get("/enterprises", headers=user).json()] == [own]
-    assert len(registry.get("/enterprises", headers=auth(Role.auditor)).json()) == 2
+    assert [e["id"] for e in registry.get("/enterprises", headers=user).json()["items"]] == [own]
+    assert len(registry.get("/enterprises", headers=auth(Role.auditor)).json()["items"]) == 2
 
 
 def test_malformed_json_is_a_422_naming_the_problem(clients, auth):
@@ -104,7 +106,7 @@ def test_bad_enterprise_input_names_the_field_and_writes_nothing(clients, auth, 
     assert response.status_code == 422, response.text
     errors = response.json()["errors"]
     assert errors[0]["loc"] == f"body.{field}" and expected in errors[0]["message"], errors
-    assert clients["registry"].get("/enterprises", headers=auth()).json() == []
+    assert clients["registry"].get("/enterprises", headers=auth()).json() == {"items": [], "next": None}
 
 
 def test_duplicate_credit_code_is_a_409_and_publishes_nothing_more(clients, auth, grid):
@@ -118,7 +120,7 @@ def test_duplicate_credit_code_is_a_409_and_publishes_nothing_more(clients, auth
     )
     assert again.status_code == 409
     assert again.json()["errors"] == [{"loc": "credit_code", "message": again.json()["detail"]}]
-    assert len(clients["registry"].get("/enterprises", headers=auth()).json()) == 1
+    assert len(clients["registry"].get("/enterprises", headers=auth()).json()["items"]) == 1
 
 
 def test_unknown_enterprise_is_404(clients, auth):
@@ -126,22 +128,16 @@ def test_unknown_enterprise_is_404(clients, auth):
     assert response.status_code == 404 and "not found" in response.json()["detail"]
 
 
-def test_keyset_pages_cover_every_enterprise_once(clients, auth, grid):
+def test_pages_cover_every_enterprise_once(clients, auth, grid):
     ids = {
         clients["registry"]
         .post("/enterprises", json=enterprise_payload(grid["id"]), headers=auth())
         .json()["id"]
         for _ in range(5)
     }
-    seen: list[str] = []
-    after = None
-    while True:
-        params = {"limit": 2, **({"after": after} if after else {})}
-        page = clients["registry"].get("/enterprises", params=params, headers=auth()).json()
-        if not page:
-            break
-        seen += [e["id"] for e in page]
-        after = page[-1]["id"]
+    first = clients["registry"].get("/enterprises", params={"limit": 2}, headers=auth()).json()
+    assert len(first["items"]) == 2 and first["next"]
+    seen = [e["id"] for e in walk(partial(clients["registry"].get, "/enterprises", headers=auth()), limit=2)]
     assert sorted(seen) == sorted(ids)
 
 
@@ -172,7 +168,7 @@ def test_a_commit_that_fails_never_answers_2xx(clients, auth, grid):
             "/enterprises", json=enterprise_payload(grid["id"], name="提交时失败"), headers=auth()
         )
         assert failed.status_code == 500 and "correlation id" in failed.json()["detail"]
-        assert clients["registry"].get("/enterprises", headers=auth()).json() == []
+        assert clients["registry"].get("/enterprises", headers=auth()).json()["items"] == []
     finally:
         with engine.begin() as conn:
             conn.execute(
@@ -181,3 +177,30 @@ def test_a_commit_that_fails_never_answers_2xx(clients, auth, grid):
                 )
             )
         engine.dispose()
+
+
+@pytest.mark.parametrize("service", SERVICES)
+@pytest.mark.parametrize("cursor", ["not-a-cursor", "eyJvIjoi", "bnVsbA", "e30"])  # junk, cut, null, {}
+def test_a_cursor_that_is_not_a_next_of_the_list_is_a_422_naming_cursor(clients, auth, service, cursor):
+    answer = clients[service].get("/admin/dead-letters", params={"cursor": cursor}, headers=auth())
+    assert answer.status_code == 422 and answer.json()["errors"][0]["loc"] == "cursor", answer.text
+
+
+def test_a_cursor_of_another_list_is_a_422_naming_cursor(clients, auth, grid):
+    registry = clients["registry"]
+    for name in ("甲", "乙"):
+        registry.post("/people", json={"name": name, "phone": "13812345678"}, headers=auth())
+        registry.post("/enterprises", json=enterprise_payload(grid["id"], name=name), headers=auth())
+    people = registry.get("/people", params={"limit": 1}, headers=auth()).json()
+    assert people["next"]
+    foreign = registry.get("/enterprises", params={"limit": 1, "cursor": people["next"]}, headers=auth())
+    assert foreign.status_code == 422 and foreign.json()["errors"][0]["loc"] == "cursor"
+    # the same list's cursor is fine
+    second = registry.get("/people", params={"limit": 1, "cursor": people["next"]}, headers=auth())
+    assert second.status_code == 200 and second.json()["items"][0]["id"] != people["items"][0]["id"]
+
+
+@pytest.mark.parametrize("limit", [0, 501])
+def test_a_limit_outside_1_to_500_is_a_422_naming_limit(clients, auth, limit):
+    answer = clients["registry"].get("/enterprises", params={"limit": limit}, headers=auth())
+    assert answer.status_code == 422 and answer.json()["errors"][0]["loc"] == "query.limit"

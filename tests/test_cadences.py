@@ -62,7 +62,7 @@ def test_leader_inspections_of_key_units_due_done_and_missed(api):
         "inspected_on": str(today), "answers": [{"item_key": "k1", "result": "pass"}]})  # fmt: skip
     assert recorded.status_code == 201
     now = {o["subject_id"]: o["status"] for o in api("GET", "/cadences/status", role=Role.zone_admin,
-           params={"rule": "leader_key_unit_monthly"}).json()}  # fmt: skip
+           params={"rule": "leader_key_unit_monthly"}).json()["items"]}  # fmt: skip
     assert now[str(key_done)] == "done" and now[str(key_missed)] == "due"
 
     next_month = containing(PeriodKind.month, today).next().start
@@ -80,7 +80,7 @@ def test_leader_inspections_of_key_units_due_done_and_missed(api):
                   "AND envelope->'data'->>'rule_code' = 'leader_key_unit_monthly'")  # fmt: skip
     assert subject == str(key_missed)
     member = api("GET", "/cadences/status", role=Role.grid_member, grid_ids=[grid_of[key_done]],
-                 params={"rule": "leader_key_unit_monthly"}).json()  # fmt: skip
+                 params={"rule": "leader_key_unit_monthly"}).json()["items"]  # fmt: skip
     assert [o["subject_id"] for o in member] == [str(key_done)]
 
 

@@ -178,7 +178,7 @@ def test_unknown_contract_version_is_kept_in_dead_letters(clients, workers, auth
     probe.celery_app.send_task(handle_event_task_name("reporting"), args=[envelope], queue="reporting")
 
     def dead_letters() -> list[dict]:
-        return clients["reporting"].get("/admin/dead-letters", headers=auth()).json()
+        return clients["reporting"].get("/admin/dead-letters", headers=auth()).json()["items"]
 
     entries = wait_until(dead_letters)
     assert entries[0]["event_id"] == envelope["id"] and entries[0]["attempts"] == 1

@@ -3,16 +3,20 @@
 import os
 import uuid
 from datetime import timedelta
+from functools import partial
 
 import psycopg2
 import pytest
+from sqlalchemy import text
 
 from services.inspections.hazard.service import check_deadlines
 from services.inspections.runtime import runtime as inspections
 from shared.auth import Role
 from shared.clock import local_today
+from shared.db import get_engine
 from shared.events.contracts.registry import ProductionStatus
 from tests.support.inspections import events_of, known_unit, sql
+from tests.support.paging import walk
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 SIX_PARTS = {
@@ -77,7 +81,7 @@ def test_general_hazard_fixed_on_the_spot_then_verified_by_someone_else_and_clos
     assert step(api, hazard["id"], "verify", who="checker", passed=True).json()["state"] == "verified"
     closed = step(api, hazard["id"], "close", who="checker")
     assert closed.json()["state"] == "closed" and closed.json()["allowed_actions"] == []
-    history = api("GET", f"/hazards/{hazard['id']}/history", role=Role.auditor).json()
+    history = api("GET", f"/hazards/{hazard['id']}/history", role=Role.auditor).json()["items"]
     assert [(h["action"], h["to_state"]) for h in history] == [
         ("report", "reported"),
         ("fix_on_spot", "rectified"),
@@ -341,7 +345,7 @@ def test_who_may_report_and_act_where(api, unit):
         api, member.json()["id"], "refuse", who="a", role=Role.auditor, reason="x", enforcement_owner="y"
     )
     assert auditor.status_code == 403
-    assert api("GET", "/hazards", who="a", role=Role.auditor).json()[0]["id"] == member.json()["id"]
+    assert api("GET", "/hazards", who="a", role=Role.auditor).json()["items"][0]["id"] == member.json()["id"]
 
 
 def test_history_cannot_be_edited(api, unit):
@@ -387,19 +391,33 @@ def test_deadline_events_are_emitted_once_however_often_the_check_runs(api, unit
     with inspections.transaction() as session:
         assert check_deadlines(session, local_today() + timedelta(days=3)) == {"due_soon": 0, "overdue": 0}
     assert events_of(hazard["id"]).count("hazard.overdue") == 1
-    overdue = api("GET", "/hazards", role=Role.zone_admin, params={"overdue": True}).json()
+    overdue = api("GET", "/hazards", role=Role.zone_admin, params={"overdue": True}).json()["items"]
     assert [h["id"] for h in overdue] == [hazard["id"]] and overdue[0]["state"] == "rectifying"
     explained = step(api, hazard["id"], "explain_overdue", reason="配件未到货,预计下周完成")
     assert explained.json()["overdue_explanation"] == "配件未到货,预计下周完成"
 
 
-def test_keyset_pages_cover_the_ledger_once(api, unit):
+def test_pages_cover_the_ledger_once(api, unit):
     ids = {report(api, unit).json()["id"] for _ in range(7)}
-    seen, params = [], {"limit": 3}
-    while page := api("GET", "/hazards", role=Role.zone_admin, params=params).json():
-        seen += [h["id"] for h in page]
-        params = {"limit": 3, "after_reported_at": page[-1]["reported_at"], "after_id": page[-1]["id"]}
+    seen = [h["id"] for h in walk(partial(api, "GET", "/hazards", role=Role.zone_admin), limit=3)]
     assert sorted(seen) == sorted(ids)
+
+
+def test_hazards_reported_in_the_same_instant_are_each_listed_once(api, unit):
+    ids = {report(api, unit).json()["id"] for _ in range(8)}
+    with get_engine(os.environ["DATABASE_URL"]).begin() as conn:
+        conn.execute(text("UPDATE inspections.hazard SET reported_at = '2026-11-02 09:00:00+08'"))
+    seen = [h["id"] for h in walk(partial(api, "GET", "/hazards", role=Role.zone_admin), limit=3)]
+    assert len(seen) == len(set(seen)) and set(seen) == ids
+    # filters keep their meaning across pages
+    later = walk(
+        partial(api, "GET", "/hazards", role=Role.zone_admin),
+        limit=2,
+        reported_from="2026-11-02T09:00:00+08:00",
+        grade="general",
+    )
+    assert {h["id"] for h in later} == ids
+    assert walk(partial(api, "GET", "/hazards", role=Role.zone_admin), limit=2, grade="major") == []
 
 
 def test_three_major_hazard_penalties_in_180_days_flag_a_repeat_offender_once(api, unit):

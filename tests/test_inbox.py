@@ -70,11 +70,11 @@ def test_major_hazard_reaches_the_grid_leaders_inbox_and_email_once(
         return clients["notifications"].get("/inbox", headers={"Authorization": f"Bearer {token}"}).json()
 
     wait_until(lambda: inbox(leader_user)["unread"] == 2)  # hazard.reported (major) and hazard.escalated
-    messages = inbox(leader_user)["messages"]
+    messages = inbox(leader_user)["items"]
     assert {m["event_type"] for m in messages} == {"hazard.reported", "hazard.escalated"}
     assert all(m["urgent"] and "重大隐患" in m["title"] and "液氨储罐区" not in m["title"] for m in messages)
     wait_until(lambda: inbox(member_user)["unread"] == 1)  # members hear of the report, not the escalation
-    assert inbox(member_user)["messages"][0]["why"] == "grid_members"
+    assert inbox(member_user)["items"][0]["why"] == "grid_members"
 
     token = issue_token(Principal(user_id=uuid.UUID(leader_user), roles={Role.leader}))
     read = clients["notifications"].post(

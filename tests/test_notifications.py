@@ -7,6 +7,7 @@ worker to a real SMTP server and a real HTTP server (tests/support/channels.py).
 import os
 import uuid
 from datetime import timedelta
+from functools import partial
 
 import pytest
 from sqlalchemy import text
@@ -26,6 +27,7 @@ from shared.events.contracts.registry import EnterpriseRegisteredV1, ProductionS
 from shared.events.envelope import CloudEvent
 from tests.support.inspections import sql
 from tests.support.notifications import Person, feed, hazard_event, told, zone_with_people
+from tests.support.paging import walk
 from tests.support.processes import wait_until
 
 
@@ -160,6 +162,13 @@ def test_only_the_committee_manages_webhooks(clients, auth):
     for role in (Role.grid_member, Role.enterprise_user, Role.auditor):
         assert clients["notifications"].post("/webhooks", json=payload, headers=auth(role)).status_code == 403
     assert clients["notifications"].post("/webhooks", json=payload).status_code == 401
+    names = ["甲平台", "乙平台", "丙平台"]
+    for name in names:
+        created = clients["notifications"].post("/webhooks", json=payload | {"name": name}, headers=auth())
+        assert created.status_code == 201, created.text
+    listed = walk(partial(clients["notifications"].get, "/webhooks", headers=auth()), limit=2)
+    assert [s["name"] for s in listed] == names  # oldest first, each once
+    assert clients["notifications"].get("/webhooks", headers=auth(Role.auditor)).status_code == 403
 
 
 def test_an_endpoint_that_keeps_failing_is_disabled_its_owner_told_and_deliveries_replayable(
@@ -400,3 +409,36 @@ def test_a_subscriber_that_times_out_is_retried_and_each_timeout_recorded(client
     wait_until(lambda: deliveries(id=str(delivery["id"]))[0]["status"] == "sent")
     log = attempts()
     assert all(not a["ok"] and "Timeout" in a["error"] for a in log[:-1]) and log[-1]["ok"]
+
+
+def test_deliveries_of_one_event_share_a_timestamp_and_are_each_listed_once(clients, auth):
+    zone = zone_with_people()
+    envelope = feed(
+        hazard_event(zone, "hazard.reported", hazard_id=uuid.uuid4(), state=HazardState.reported, grade=HazardGrade.major)
+    )  # fmt: skip
+    of_event = deliveries(event_id=envelope["id"])
+    assert len(of_event) > 4 and len({d["created_at"] for d in of_event}) == 1  # written in one transaction
+    listed = walk(partial(clients["notifications"].get, "/deliveries", headers=auth(Role.auditor)), event_id=envelope["id"], limit=2)  # fmt: skip
+    ids = [d["id"] for d in listed]
+    assert len(ids) == len(set(ids)) and set(ids) == {str(d["id"]) for d in of_event}
+    by_email = walk(partial(clients["notifications"].get, "/deliveries", headers=auth(Role.auditor)), channel="email", limit=1)  # fmt: skip
+    assert {d["id"] for d in by_email} == {str(d["id"]) for d in of_event if d["channel"] == "email"}
+
+
+def test_the_inbox_pages_to_its_end_with_the_unread_count_on_every_page(clients):
+    zone = zone_with_people()
+    for _ in range(3):
+        feed(hazard_event(zone, "hazard.reported", hazard_id=uuid.uuid4(), state=HazardState.reported))
+    member = as_person(zone.people["member"])
+    mine = sql(
+        "SELECT count(*) FROM notifications.inbox_message WHERE user_id = :u", u=zone.people["member"].user_id
+    )
+    first = clients["notifications"].get("/inbox", params={"limit": 1}, headers=member).json()
+    assert mine >= 3 and first["unread"] == mine and first["next"]
+    messages = walk(partial(clients["notifications"].get, "/inbox", headers=member), limit=1)
+    assert len(messages) == len({m["id"] for m in messages}) == mine
+    assert (
+        clients["notifications"].post(f"/inbox/{messages[0]['id']}/read", headers=member).status_code == 200
+    )
+    unread = walk(partial(clients["notifications"].get, "/inbox", headers=member), limit=2, unread_only=True)
+    assert {m["id"] for m in unread} == {m["id"] for m in messages[1:]}

@@ -97,8 +97,8 @@ def test_grid_staff_see_only_their_own_grids(clients, auth, grid):
     in_mine = registry.post("/enterprises", json=enterprise_payload(grid["id"]), headers=auth()).json()
     in_other = registry.post("/enterprises", json=enterprise_payload(other["id"]), headers=auth()).json()
     member = auth(Role.grid_member, grid_ids=[grid["id"]])
-    assert [g["id"] for g in registry.get("/grids", headers=member).json()] == [grid["id"]]
+    assert [g["id"] for g in registry.get("/grids", headers=member).json()["items"]] == [grid["id"]]
     assert registry.get(f"/grids/{other['id']}", headers=member).status_code == 403
-    assert [e["id"] for e in registry.get("/enterprises", headers=member).json()] == [in_mine["id"]]
+    assert [e["id"] for e in registry.get("/enterprises", headers=member).json()["items"]] == [in_mine["id"]]
     assert registry.get(f"/enterprises/{in_other['id']}", headers=member).status_code == 403
-    assert len(registry.get("/enterprises", headers=auth(Role.enforcement_officer)).json()) == 2
+    assert len(registry.get("/enterprises", headers=auth(Role.enforcement_officer)).json()["items"]) == 2

@@ -110,13 +110,18 @@ def test_sole_duty_cannot_overlap_and_history_answers_who_was_responsible(client
     def holder_on(day: str) -> list[str]:
         rows = registry.get(
             "/responsibilities", params={"scope_id": grid["id"], "on": day}, headers=auth()
-        ).json()
+        ).json()["items"]
         return [r["person_id"] for r in rows]
 
     assert holder_on("2026-05-31") == [first["id"]]
     assert holder_on("2026-06-01") == [second["id"]]
     assert holder_on("2025-12-31") == []
-    assert len(registry.get("/responsibilities", params={"scope_id": grid["id"]}, headers=auth()).json()) == 2
+    assert (
+        len(
+            registry.get("/responsibilities", params={"scope_id": grid["id"]}, headers=auth()).json()["items"]
+        )
+        == 2
+    )
 
 
 @pytest.mark.parametrize(
@@ -173,7 +178,7 @@ def test_enterprise_user_manages_only_its_own_people_and_organisation(clients, a
     ).json()
     holder = person(registry, auth(), "操作工 小刘", enterprise_id=own["id"])
     assert assign(registry, auth(), holder["id"], "post_holder", post["id"], "2026-01-01").status_code == 201
-    tree = registry.get(f"/enterprises/{own['id']}/organisation", headers=user).json()
+    tree = registry.get(f"/enterprises/{own['id']}/organisation", headers=user).json()["items"]
     posts = tree[0]["children"][0]["children"][0]["posts"]
     assert posts[0]["name"] == "反应釜操作工" and posts[0]["responsible_person_id"] == holder["id"]
     assert registry.get(f"/enterprises/{other['id']}/organisation", headers=user).status_code == 403
@@ -194,7 +199,7 @@ def test_status_and_grid_changes_are_kept_in_history(clients, auth, grid):
         headers=auth(),
     )
     assert same.status_code == 409
-    history = registry.get(f"/enterprises/{unit['id']}/history", headers=auth()).json()
+    history = registry.get(f"/enterprises/{unit['id']}/history", headers=auth()).json()["items"]
     assert [(h["field"], h["old_value"], h["new_value"], h["reason"]) for h in history] == [
         ("production_status", "operating", "suspended", "停产整顿")
     ]
@@ -204,22 +209,27 @@ def test_checklists_list_every_required_rule_and_the_ten_haves(clients, auth, gr
     registry = clients["registry"]
     unit = registry.post("/enterprises", json=enterprise_payload(grid["id"]), headers=auth()).json()
     rules = registry.get(f"/enterprises/{unit['id']}/safety-rules", headers=auth()).json()
-    assert len(rules) == 16 and {r["status"] for r in rules} == {"missing"}
+    assert rules["next"] is None
+    assert len(rules["items"]) == 16 and {r["status"] for r in rules["items"]} == {"missing"}
     updated = registry.put(
         f"/enterprises/{unit['id']}/safety-rules/hot_work",
         json={"status": "exists", "document_ref": "XX-AQ-008 动火作业管理制度"},
         headers=auth(Role.enterprise_user, enterprise_id=uuid.UUID(unit["id"])),
     ).json()
-    assert {r["category"]: r["status"] for r in updated}["hot_work"] == "exists"
+    assert updated["category"] == "hot_work" and updated["status"] == "exists"
+    rules = registry.get(f"/enterprises/{unit['id']}/safety-rules", headers=auth()).json()["items"]
+    assert {r["category"]: r["status"] for r in rules}["hot_work"] == "exists"
     unknown = registry.put(
         f"/enterprises/{unit['id']}/safety-rules/juggling", json={"status": "exists"}, headers=auth()
     )
     assert unknown.status_code == 422 and unknown.json()["errors"][0]["loc"] == "category"
-    haves = registry.put(
+    office = registry.put(
         f"/zones/{grid['zone_id']}/ten-haves/office",
         json={"in_place": True, "evidence": "103室"},
         headers=auth(),
     ).json()
+    assert office["item"] == "office" and office["in_place"]
+    haves = registry.get(f"/zones/{grid['zone_id']}/ten-haves", headers=auth()).json()["items"]
     assert len(haves) == 10 and [h for h in haves if h["in_place"]][0]["item"] == "office"
 
 
@@ -244,7 +254,9 @@ def test_hazard_sources_of_a_unit(clients, auth, grid):
         ).status_code
         == 403
     )
-    listed = registry.get(f"/enterprises/{unit['id']}/hazard-sources", headers=auth(Role.auditor)).json()
+    listed = registry.get(f"/enterprises/{unit['id']}/hazard-sources", headers=auth(Role.auditor)).json()[
+        "items"
+    ]
     assert [(s["kind"], s["name"]) for s in listed] == [("major_hazard_source", "液氨储罐")]
 
 

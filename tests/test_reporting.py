@@ -4,6 +4,7 @@ import io
 import random
 import uuid
 from datetime import timedelta
+from functools import partial
 
 import pypdfium2
 import pytest
@@ -28,6 +29,7 @@ from shared.events.contracts.registry import (
 from shared.periods import PeriodKind, containing
 from tests.support.inspections import sql
 from tests.support.notifications import told, zone_with_people
+from tests.support.paging import walk
 from tests.support.processes import wait_until
 from tests.support.reporting import envelope, expected_figures, registry_events, scripted_month
 
@@ -60,7 +62,7 @@ def statistics(clients, auth, group_by: str, period: str = LAST_MONTH.label) -> 
     assert answer.status_code == 200, answer.text
     return {
         row["key"]: {k: v for k, v in row.items() if k not in ("key", "label")}
-        for row in answer.json()["rows"]
+        for row in answer.json()["items"]
     }
 
 
@@ -147,6 +149,21 @@ def test_statistics_queries_that_do_not_parse_or_are_unbounded_are_refused(clien
     assert answer.status_code == 422 and field in answer.text
 
 
+def test_statistics_groups_page_by_cursor_to_the_last_group(clients, auth):
+    zone = registry_events(grid_count=2, units_per_grid=3)
+    month = scripted_month(zone, LAST_MONTH.start, hazards=30, seed=4)
+    apply_in_order(zone.envelopes + month)
+    whole = statistics(clients, auth, "unit")
+    params = {"period": LAST_MONTH.label, "group_by": "unit", "limit": 2}
+    get = partial(clients["reporting"].get, "/statistics/hazards", headers=auth(Role.auditor))
+    first = get(params=params).json()
+    assert len(first["items"]) == 2 and first["next"] and first["total_groups"] == len(whole) > 2
+    paged = walk(get, **params)
+    assert [row["key"] for row in paged] == list(whole)  # the most hazards first, each group once
+    by_grid = get(params={**params, "group_by": "grid", "cursor": first["next"]})
+    assert by_grid.status_code == 422 and by_grid.json()["errors"][0]["loc"] == "cursor"
+
+
 def test_statistics_are_for_supervisors_and_grid_staff_see_their_own_grids(clients, workers, auth):
     zone = registry_events(grid_count=2, units_per_grid=1)
     month = scripted_month(zone, LAST_MONTH.start, hazards=20, seed=3)
@@ -202,7 +219,9 @@ def test_filing_reports_versions_lateness_status_and_the_overdue_reminder(client
     assert first.status_code == 201 and first.json()["version"] == 1 and first.json()["late"] is True
     second = file(monthly_report(unit, LAST_MONTH.label, monthly_risk=monthly_report(unit, "x")["monthly_risk"] | {"free_text": "补充说明"}))  # fmt: skip
     assert second.json()["version"] == 2
-    versions = clients["reporting"].get("/filings", params={"unit_id": str(unit)}, headers=mine).json()
+    versions = (
+        clients["reporting"].get("/filings", params={"unit_id": str(unit)}, headers=mine).json()["items"]
+    )
     assert [v["version"] for v in versions] == [2, 1]  # the first filing is kept
 
     # the signed scan goes with the filing, judged by its content
@@ -218,7 +237,7 @@ def test_filing_reports_versions_lateness_status_and_the_overdue_reminder(client
     assert (
         clients["reporting"].post(attach, files={"file": ("x.pdf", scan)}, headers=others).status_code == 403
     )
-    listed = clients["reporting"].get(attach, headers=auth(Role.auditor)).json()
+    listed = clients["reporting"].get(attach, headers=auth(Role.auditor)).json()["items"]
     assert clients["reporting"].get(f"{attach}/{listed[0]['id']}", headers=mine).content == scan
 
     statistics_report = {"unit_id": str(unit), "kind": "quarterly_statistics", "period": "2026-Q2",
@@ -298,7 +317,7 @@ def test_the_assessment_scores_grid_staff_with_the_detail_behind_each_score(clie
 
 
 def test_the_campaign_shows_the_plans_phases_and_progress(clients, auth):
-    phases = clients["reporting"].get("/campaign", headers=auth(Role.leader)).json()
+    phases = clients["reporting"].get("/campaign", headers=auth(Role.leader)).json()["items"]
     assert [p["name"] for p in phases] == [
         "调查摸底、建立台帐阶段",
         "落实责任、形成网格阶段",
@@ -321,7 +340,8 @@ def test_the_campaign_shows_the_plans_phases_and_progress(clients, auth):
         )
         .json()
     )
-    assert moved[1]["status"] == "in_progress" and moved[1]["progress"] == round(1 / 3, 4)
+    assert moved["id"] == phases[1]["id"]
+    assert moved["status"] == "in_progress" and moved["progress"] == round(1 / 3, 4)
     bad = clients["reporting"].put(f"/campaign/phases/{phases[1]['id']}/dates", json={"starts_on": "2026-12-31", "ends_on": "2026-01-01"}, headers=auth())  # fmt: skip
     assert bad.status_code == 422
 

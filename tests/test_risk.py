@@ -96,7 +96,7 @@ def test_the_units_highest_current_colour_reaches_the_registry(clients, workers,
             == "blue"
         )
     )
-    history = clients["registry"].get(f"/enterprises/{unit['id']}/history", headers=auth()).json()
+    history = clients["registry"].get(f"/enterprises/{unit['id']}/history", headers=auth()).json()["items"]
     assert [(h["field"], h["new_value"]) for h in history] == [
         ("risk_colour", "orange"),
         ("risk_colour", "blue"),
@@ -104,7 +104,7 @@ def test_the_units_highest_current_colour_reaches_the_registry(clients, workers,
     listed = (
         clients["inspections"]
         .get("/risk-assessments", params={"unit_id": unit["id"]}, headers=auth(Role.auditor))
-        .json()
+        .json()["items"]
     )
     assert len(listed) == 3
     with get_engine(os.environ["DATABASE_URL"]).connect() as conn:

@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import date, timedelta
+from functools import partial
 
 import pytest
 
@@ -23,6 +24,7 @@ from shared.periods import PeriodKind, containing
 from tests.factories import enterprise_payload
 from tests.support.inspections import sql
 from tests.support.notifications import told, zone_with_people
+from tests.support.paging import walk
 from tests.support.processes import wait_until
 from tests.support.reporting import envelope
 
@@ -57,7 +59,9 @@ def training(unit_id, people, day: date, team_id=None, kind="pre_shift", **chang
 
 
 def status_on(api, rule: str, day: date) -> dict[str, str]:
-    rows = api("GET", "/cadences/status", role=Role.zone_admin, params={"rule": rule, "on": str(day)}).json()
+    rows = api("GET", "/cadences/status", role=Role.zone_admin, params={"rule": rule, "on": str(day)}).json()[
+        "items"
+    ]
     return {row["subject_name"]: row["status"] for row in rows}
 
 
@@ -182,16 +186,15 @@ def test_a_certificate_30_days_from_expiry_gives_one_reminder_however_often_the_
                    "issued_on": str(today - timedelta(days=3 * 365)), "expires_on": str(today + timedelta(days=30))}  # fmt: skip
     missing = registry_api.get(
         "/certificates/missing", params={"enterprise_id": unit["id"]}, headers=mine
-    ).json()
+    ).json()["items"]
     assert [m["person_id"] for m in missing] == [person["id"]]  # no certificate yet
     assert (
         registry_api.post(f"/people/{person['id']}/certificates", json=certificate, headers=mine).status_code
         == 201
     )
-    assert (
-        registry_api.get("/certificates/missing", params={"enterprise_id": unit["id"]}, headers=mine).json()
-        == []
-    )
+    assert registry_api.get(
+        "/certificates/missing", params={"enterprise_id": unit["id"]}, headers=mine
+    ).json() == {"items": [], "next": None}
     duplicate = registry_api.post(f"/people/{person['id']}/certificates", json=certificate, headers=mine)
     assert duplicate.status_code == 409
     backwards = certificate | {"number": "AQ-2", "expires_on": certificate["issued_on"]}
@@ -318,7 +321,7 @@ def test_a_training_sessions_sign_in_sheet_is_kept_and_checked_by_its_content(ap
     assert upload(b"MZ not a photo", "photo.jpg").status_code == 422  # judged by content, not name
     assert upload(b"", "empty.png").status_code == 422
     assert upload(sheet, "x.pdf", enterprise=uuid.uuid4()).status_code == 403
-    listed = api("GET", f"/trainings/{session_id}/evidence", role=Role.zone_admin).json()
+    listed = api("GET", f"/trainings/{session_id}/evidence", role=Role.zone_admin).json()["items"]
     assert [e["filename"] for e in listed] == ["签到表.pdf"]
     download = api("GET", f"/trainings/{session_id}/evidence/{listed[0]['id']}", role=Role.zone_admin)
     assert download.content == sheet and download.headers["content-type"] == "application/pdf"
@@ -336,8 +339,22 @@ def test_coverage_counts_every_duty_per_grid(api):
     )
     rows = api(
         "GET", "/cadences/coverage", role=Role.grid_member, grid_ids=[grid], params={"on": str(yesterday)}
-    ).json()
+    ).json()["items"]
     mine = {row["rule_code"]: row for row in rows if row["grid_id"] == str(grid)}
     assert mine["team_pre_shift_training"]["missed"] == 1  # the team had no pre-shift training yesterday
     assert mine["unit_half_year_publicity"]["done"] == 1
     assert mine["unit_monthly_exam"]["due"] + mine["unit_monthly_exam"]["missed"] == 1
+
+
+def test_a_units_teams_page_by_name(api):
+    unit = uuid.uuid4()
+    inspections_know(unit, grid_id=uuid.uuid4())
+    for name in ("3班", "1班", "4班", "2班"):
+        added = api(
+            "POST", f"/units/{unit}/teams", role=Role.enterprise_user, enterprise_id=unit, json={"name": name}
+        )
+        assert added.status_code == 201, added.text
+    teams = walk(
+        partial(api, "GET", f"/units/{unit}/teams", role=Role.enterprise_user, enterprise_id=unit), limit=3
+    )
+    assert [t["name"] for t in teams] == ["1班", "2班", "3班", "4班"]

@@ -1,16 +1,17 @@
 """Admin API over a service's dead-letter table (死信): list the events it gave up on, replay one."""
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 from pydantic import BaseModel
 from sqlalchemy import select
 
 from shared.auth import Role, require_roles
 from shared.errors import NotFound
 from shared.events.consumer import EventConsumer
+from shared.pagination import Keyset, Page, PageQuery
 
 
 class DeadLetterOut(BaseModel):
@@ -32,18 +33,19 @@ ZONE_ADMIN = require_roles(Role.zone_admin)
 def dead_letter_router(consumer: EventConsumer) -> APIRouter:
     router = APIRouter(prefix="/admin/dead-letters", tags=["admin"])
     table = consumer.runtime.tables.dead_letter
+    oldest_first = Keyset(table.fullname, table.c.id)
 
     @router.get("", summary="死信列表 / dead-lettered events", dependencies=[ZONE_ADMIN])
     def list_dead_letters(
+        page: PageQuery,
         pending_only: bool = True,
-        after_id: Annotated[int, Query(ge=0)] = 0,
-        limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    ) -> list[DeadLetterOut]:
-        query = select(table).where(table.c.id > after_id).order_by(table.c.id).limit(limit)
+    ) -> Page[DeadLetterOut]:
+        query = select(table)
         if pending_only:
             query = query.where(table.c.replayed_at.is_(None))
         with consumer.runtime.transaction() as session:
-            return [DeadLetterOut.model_validate(dict(r._mapping)) for r in session.execute(query)]
+            rows = session.execute(oldest_first.select(query, page)).all()
+        return oldest_first.page(rows, page).map(lambda row: DeadLetterOut.model_validate(dict(row._mapping)))
 
     @router.post(
         "/{dead_letter_id}/replay",

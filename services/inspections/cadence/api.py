@@ -10,6 +10,7 @@ from services.inspections.cadence.models import CadenceRule
 from services.inspections.deps import DbSession
 from shared.auth import CurrentUser, ZoneAdmin
 from shared.clock import local_today
+from shared.pagination import Page, PageQuery
 from shared.periods import PeriodKind
 
 router = APIRouter(prefix="/cadences", tags=["cadences 检查频次"])
@@ -46,18 +47,20 @@ def change_rule(code: str, data: service.RuleChange, session: DbSession, _: Zone
 def status(
     session: DbSession,
     user: CurrentUser,
+    page: PageQuery,
     rule: str,
     on: Annotated[date | None, Query(description="a day in the period (zone date); today if empty")] = None,
-) -> list[service.Obligation]:
+) -> Page[service.Obligation]:
     today = local_today()
-    return service.obligations(session, service.get_rule(session, rule), on or today, today, user)
+    return service.obligations_page(session, service.get_rule(session, rule), on or today, today, user, page)
 
 
 @router.get("/coverage", summary="覆盖情况 / every duty counted per grid: done, due, missed")
 def coverage(
     session: DbSession,
     user: CurrentUser,
+    page: PageQuery,
     on: Annotated[date | None, Query(description="a day in the periods (zone date); today if empty")] = None,
-) -> list[service.CoverageCount]:
+) -> Page[service.CoverageCount]:
     today = local_today()
-    return service.coverage(session, on or today, today, user)
+    return service.coverage(session, on or today, today, user, page)

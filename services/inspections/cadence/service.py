@@ -27,7 +27,10 @@ from shared.events.contracts.inspections import (
     TrainingMissedV1,
 )
 from shared.events.contracts.registry import ProductionStatus
+from shared.pagination import Page, PageRequest, Positions
 from shared.periods import Period, containing
+
+COVERAGE = Positions("cadence-coverage")
 
 
 class RuleChange(BaseModel):
@@ -89,7 +92,7 @@ def _subjects(session: Session, rule: CadenceRule, user: Principal | None, on: d
                 PostHolder.valid_to.is_(None) | (PostHolder.valid_to >= on),
             )
             .distinct()
-            .order_by(SupervisedUnit.name, UnitPerson.name)
+            .order_by(SupervisedUnit.name, SupervisedUnit.id, UnitPerson.name, PostHolder.person_id)
         )
         return [Subject(p, f"{u.name} {name or p}", u.id, u.grid_id) for p, name, u in holders]
     if rule.subject == "teams":
@@ -97,11 +100,12 @@ def _subjects(session: Session, rule: CadenceRule, user: Principal | None, on: d
             select(Team, SupervisedUnit)
             .join(SupervisedUnit, SupervisedUnit.id == Team.unit_id)
             .where(Team.active, SupervisedUnit.id.in_(query.with_only_columns(SupervisedUnit.id)))
-            .order_by(SupervisedUnit.name, Team.name)
+            .order_by(SupervisedUnit.name, SupervisedUnit.id, Team.name, Team.id)
         )
         return [Subject(t.id, f"{u.name} {t.name}", u.id, u.grid_id) for t, u in teams]
     return [
-        Subject(u.id, u.name, u.id, u.grid_id) for u in session.scalars(query.order_by(SupervisedUnit.name))
+        Subject(u.id, u.name, u.id, u.grid_id)
+        for u in session.scalars(query.order_by(SupervisedUnit.name, SupervisedUnit.id))
     ]
 
 
@@ -257,7 +261,16 @@ class CoverageCount(BaseModel):
     missed: int
 
 
-def coverage(session: Session, on: date, today: date, user: Principal | None) -> list[CoverageCount]:
+def obligations_page(
+    session: Session, rule: CadenceRule, on: date, today: date, user: Principal, page: PageRequest
+) -> Page[Obligation]:
+    """A page of `obligations`, in its order (subjects by name)."""
+    return Positions(f"cadence-status-{rule.code}").slice(obligations(session, rule, on, today, user), page)
+
+
+def coverage(
+    session: Session, on: date, today: date, user: Principal | None, page: PageRequest
+) -> Page[CoverageCount]:
     """Every active duty's obligations counted per grid: done, still due, missed."""
     counts: dict[tuple[str, uuid.UUID | None], CoverageCount] = {}
     for rule in session.scalars(
@@ -273,4 +286,4 @@ def coverage(session: Session, on: date, today: date, user: Principal | None) ->
                 ),
             )  # fmt: skip
             setattr(row, obligation.status, getattr(row, obligation.status) + 1)
-    return list(counts.values())
+    return COVERAGE.slice(list(counts.values()), page)

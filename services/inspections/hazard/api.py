@@ -20,6 +20,7 @@ from shared.auth import CurrentUser, Principal, Role, require_roles
 from shared.clock import local_today
 from shared.errors import InvalidInput
 from shared.events.contracts.inspections import HazardGrade, HazardSource, HazardState
+from shared.pagination import Page, PageQuery
 
 router = APIRouter(prefix="/hazards", tags=["hazards 事故隐患台帐"])
 Reporter = Annotated[
@@ -55,10 +56,11 @@ def report_hazard(
     return _out(hazard)
 
 
-@router.get("", summary="隐患台帐 / the ledger, newest first, keyset-paged")
+@router.get("", summary="隐患台帐 / the ledger, newest first")
 def list_hazards(
     session: DbSession,
     user: CurrentUser,
+    page: PageQuery,
     unit_id: uuid.UUID | None = None,
     grid_id: uuid.UUID | None = None,
     grade: HazardGrade | None = None,
@@ -68,16 +70,11 @@ def list_hazards(
     reported_from: datetime | None = None,
     reported_to: datetime | None = None,
     overdue: bool | None = None,
-    after_reported_at: Annotated[
-        datetime | None, Query(description="reported_at of the previous page's last")
-    ] = None,
-    after_id: Annotated[uuid.UUID | None, Query(description="id of the previous page's last")] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> list[HazardOut]:
-    after = (after_reported_at, after_id) if after_reported_at and after_id else None
-    rows = service.list_hazards(
+) -> Page[HazardOut]:
+    found = service.list_hazards(
         session,
         user,
+        page,
         unit_id=unit_id,
         grid_id=grid_id,
         grade=grade,
@@ -87,10 +84,8 @@ def list_hazards(
         reported_from=reported_from,
         reported_to=reported_to,
         overdue=overdue,
-        after=after,
-        limit=limit,
     )
-    return [_out(h) for h in rows]
+    return found.map(_out)
 
 
 @router.get("/actions", summary="状态机 / the lifecycle's actions")
@@ -107,8 +102,10 @@ def get_hazard(hazard_id: uuid.UUID, session: DbSession, user: CurrentUser) -> H
 
 
 @router.get("/{hazard_id}/history", summary="处理过程 / every step, append-only")
-def history(hazard_id: uuid.UUID, session: DbSession, user: CurrentUser) -> list[TransitionOut]:
-    return [TransitionOut.model_validate(t) for t in service.history(session, hazard_id, user)]
+def history(
+    hazard_id: uuid.UUID, session: DbSession, user: CurrentUser, page: PageQuery
+) -> Page[TransitionOut]:
+    return service.history(session, hazard_id, user, page).map(TransitionOut.model_validate)
 
 
 steps = APIRouter(route_class=ActionFromPathRoute)

@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime, timedelta
 from typing import Any, NoReturn, assert_never
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -55,7 +55,11 @@ from shared.events.contracts.inspections import (
     HazardVerificationFailedV1,
 )
 from shared.events.contracts.registry import ProductionStatus
+from shared.pagination import Keyset, Page, PageRequest
 from shared.uploads import StoredFile
+
+NEWEST_FIRST = Keyset("hazards", Hazard.reported_at, Hazard.id, descending=True)
+STEPS_IN_ORDER = Keyset("hazard-history", HazardTransition.id)
 
 
 def _record(
@@ -358,20 +362,19 @@ def add_evidence(
     )
 
 
-def history(session: Session, hazard_id: uuid.UUID, user: Principal) -> list[HazardTransition]:
+def history(
+    session: Session, hazard_id: uuid.UUID, user: Principal, page: PageRequest
+) -> Page[HazardTransition]:
     get_hazard(session, hazard_id, user)
-    return list(
-        session.scalars(
-            select(HazardTransition)
-            .where(HazardTransition.hazard_id == hazard_id)
-            .order_by(HazardTransition.id)
-        )
+    return STEPS_IN_ORDER.fetch(
+        session, select(HazardTransition).where(HazardTransition.hazard_id == hazard_id), page
     )
 
 
 def list_hazards(
     session: Session,
     user: Principal,
+    page: PageRequest,
     *,
     unit_id: uuid.UUID | None = None,
     grid_id: uuid.UUID | None = None,
@@ -382,11 +385,9 @@ def list_hazards(
     reported_from: datetime | None = None,
     reported_to: datetime | None = None,
     overdue: bool | None = None,
-    after: tuple[datetime, uuid.UUID] | None = None,
-    limit: int = 100,
-) -> list[Hazard]:
-    """Newest first, keyset-paged on (reported_at, id)."""
-    query = select(Hazard).order_by(Hazard.reported_at.desc(), Hazard.id.desc()).limit(limit)
+) -> Page[Hazard]:
+    """Newest first; hazards reported in the same instant follow their ids."""
+    query = select(Hazard)
     if user.own_enterprise_only:
         query = query.where(Hazard.unit_id == user.enterprise_id)
     if user.own_grids_only:
@@ -408,12 +409,7 @@ def list_hazards(
         query = query.where(Hazard.reported_at < reported_to)
     if overdue is not None:
         query = query.where(Hazard.overdue_since.is_not(None) if overdue else Hazard.overdue_since.is_(None))
-    if after is not None:
-        at, hazard_id = after
-        query = query.where(
-            or_(Hazard.reported_at < at, and_(Hazard.reported_at == at, Hazard.id < hazard_id))
-        )
-    return list(session.scalars(query))
+    return NEWEST_FIRST.fetch(session, query, page)
 
 
 SCHEDULER = Principal(user_id=uuid.UUID(int=0), name="定时检查 scheduler", roles=frozenset({Role.zone_admin}))

@@ -1,12 +1,10 @@
 import uuid
 
 from fastapi import APIRouter, status
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.inspections.deps import DbSession
 from services.inspections.inspection import service
-from services.inspections.inspection.models import ChecklistTemplate
 from services.inspections.inspection.schemas import (
     ChecklistIn,
     ChecklistOut,
@@ -15,6 +13,7 @@ from services.inspections.inspection.schemas import (
     ItemOut,
 )
 from shared.auth import CurrentUser, ZoneAdmin
+from shared.pagination import Page, PageQuery
 
 router = APIRouter(tags=["inspections 检查"])
 
@@ -32,11 +31,8 @@ def publish_checklist(data: ChecklistIn, session: DbSession, _: ZoneAdmin) -> Ch
 
 
 @router.get("/checklists", summary="检查表 / every checklist version")
-def checklists(session: DbSession, _: CurrentUser) -> list[ChecklistOut]:
-    rows = session.scalars(
-        select(ChecklistTemplate).order_by(ChecklistTemplate.code, ChecklistTemplate.version)
-    )
-    return [ChecklistOut.model_validate(t) for t in rows]
+def checklists(session: DbSession, _: CurrentUser, page: PageQuery) -> Page[ChecklistOut]:
+    return service.checklists(session, page).map(ChecklistOut.model_validate)
 
 
 @router.post("/inspections", status_code=status.HTTP_201_CREATED, summary="检查记录 / record an inspection")

@@ -22,6 +22,7 @@ from shared.auth import Principal, Role
 from shared.clock import local_today
 from shared.errors import Forbidden, InvalidInput, NotFound
 from shared.events.contracts.inspections import HazardSource, InspectionCompletedV1
+from shared.pagination import Keyset, Page, PageRequest
 
 # Who performs each kind of inspection (local rule from the work plan).
 KIND_ROLES: dict[InspectionKind, frozenset[Role]] = {
@@ -35,6 +36,14 @@ KIND_ROLES: dict[InspectionKind, frozenset[Role]] = {
     ),
     InspectionKind.look_back: frozenset({Role.zone_admin, Role.leader, Role.grid_member}),
 }
+
+
+CHECKLISTS = Keyset("checklists", ChecklistTemplate.code, ChecklistTemplate.version, ChecklistTemplate.id)
+
+
+def checklists(session: Session, page: PageRequest) -> Page[ChecklistTemplate]:
+    """Every version of every checklist, by code then version."""
+    return CHECKLISTS.fetch(session, select(ChecklistTemplate), page)
 
 
 def publish_checklist(session: Session, data: ChecklistIn) -> ChecklistTemplate:

@@ -12,6 +12,7 @@ from services.inspections.risk.bands import TABLES
 from services.inspections.risk.service import AssessmentIn
 from shared.auth import CurrentUser
 from shared.events.contracts.registry import RiskColour
+from shared.pagination import Page, PageQuery
 
 router = APIRouter(prefix="/risk-assessments", tags=["risk 风险分级"])
 
@@ -42,5 +43,7 @@ def assess(data: AssessmentIn, session: DbSession, user: Reporter) -> Assessment
 
 
 @router.get("", summary="单位的风险评估 / a unit's assessments, newest first")
-def assessments(unit_id: uuid.UUID, session: DbSession, user: CurrentUser) -> list[AssessmentOut]:
-    return [AssessmentOut.model_validate(a) for a in service.assessments(session, unit_id, user)]
+def assessments(
+    unit_id: uuid.UUID, session: DbSession, user: CurrentUser, page: PageQuery
+) -> Page[AssessmentOut]:
+    return service.assessments(session, unit_id, user, page).map(AssessmentOut.model_validate)

@@ -14,6 +14,9 @@ from shared.auth import Principal
 from shared.clock import utc_now
 from shared.errors import InvalidInput
 from shared.events.contracts.inspections import RiskAssessedV1
+from shared.pagination import Keyset, Page, PageRequest
+
+NEWEST_FIRST = Keyset("risk-assessments", RiskAssessment.assessed_at, RiskAssessment.id, descending=True)
 
 
 class AssessmentIn(BaseModel):
@@ -106,12 +109,8 @@ def assess(session: Session, data: AssessmentIn, user: Principal) -> RiskAssessm
     return assessment
 
 
-def assessments(session: Session, unit_id: uuid.UUID, user: Principal) -> list[RiskAssessment]:
+def assessments(
+    session: Session, unit_id: uuid.UUID, user: Principal, page: PageRequest
+) -> Page[RiskAssessment]:
     unit_for(session, unit_id, user)
-    return list(
-        session.scalars(
-            select(RiskAssessment)
-            .where(RiskAssessment.unit_id == unit_id)
-            .order_by(RiskAssessment.assessed_at.desc())
-        )
-    )
+    return NEWEST_FIRST.fetch(session, select(RiskAssessment).where(RiskAssessment.unit_id == unit_id), page)

@@ -18,6 +18,7 @@ from services.inspections.training.schemas import (
 )
 from shared import uploads
 from shared.auth import CurrentUser, Principal, Role, require_roles
+from shared.pagination import Page, PageQuery
 
 router = APIRouter(tags=["training 培训考试"])
 
@@ -33,8 +34,8 @@ def add_team(unit_id: uuid.UUID, data: TeamIn, session: DbSession, user: Recorde
 
 
 @router.get("/units/{unit_id}/teams", summary="班组 / a unit's teams")
-def teams(unit_id: uuid.UUID, session: DbSession, user: CurrentUser) -> list[TeamOut]:
-    return [TeamOut.model_validate(t) for t in service.teams_of(session, unit_id, user)]
+def teams(unit_id: uuid.UUID, session: DbSession, user: CurrentUser, page: PageQuery) -> Page[TeamOut]:
+    return service.teams_of(session, unit_id, user, page).map(TeamOut.model_validate)
 
 
 @router.post(
@@ -59,8 +60,10 @@ async def add_evidence(
 
 
 @router.get("/trainings/{session_id}/evidence", summary="培训佐证 / a session's photos and sign-in sheets")
-def list_evidence(session_id: uuid.UUID, session: DbSession, user: CurrentUser) -> list[TrainingEvidenceOut]:
-    return [TrainingEvidenceOut.model_validate(e) for e in service.evidence_of(session, session_id, user)]
+def list_evidence(
+    session_id: uuid.UUID, session: DbSession, user: CurrentUser, page: PageQuery
+) -> Page[TrainingEvidenceOut]:
+    return service.evidence_of(session, session_id, user, page).map(TrainingEvidenceOut.model_validate)
 
 
 @router.get("/trainings/{session_id}/evidence/{file_id}", summary="下载佐证 / download one file")

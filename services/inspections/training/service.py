@@ -26,11 +26,15 @@ from shared.clock import local_today
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.events.contracts.inspections import ExamFailedV1, TrainingKind, TrainingRecordedV1
 from shared.events.contracts.registry import ProductionStatus
+from shared.pagination import Keyset, Page, PageRequest
 from shared.periods import PeriodKind, containing
 from shared.uploads import StoredFile
 
 # Yearly training hours the law asks of principal persons and safety managers: 32 the first year, 12 after.
 FIRST_YEAR_HOURS, YEARLY_HOURS = 32.0, 12.0
+
+
+TEAMS_BY_NAME = Keyset("teams", Team.name, Team.id)
 
 
 def _open_unit(session: Session, unit_id: uuid.UUID, user: Principal) -> SupervisedUnit:
@@ -77,9 +81,9 @@ def add_team(session: Session, unit_id: uuid.UUID, data: TeamIn, user: Principal
     return team
 
 
-def teams_of(session: Session, unit_id: uuid.UUID, user: Principal) -> list[Team]:
+def teams_of(session: Session, unit_id: uuid.UUID, user: Principal, page: PageRequest) -> Page[Team]:
     unit_for(session, unit_id, user)
-    return list(session.scalars(select(Team).where(Team.unit_id == unit_id).order_by(Team.name)))
+    return TEAMS_BY_NAME.fetch(session, select(Team).where(Team.unit_id == unit_id), page)
 
 
 def record_training(session: Session, data: TrainingIn, user: Principal) -> TrainingSession:
@@ -216,9 +220,11 @@ def add_evidence(
     )
 
 
-def evidence_of(session: Session, session_id: uuid.UUID, user: Principal) -> list[StoredFile]:
+def evidence_of(
+    session: Session, session_id: uuid.UUID, user: Principal, page: PageRequest
+) -> Page[TrainingEvidence]:
     _training(session, session_id, user)
-    return uploads.files_of(session, TrainingEvidence, TrainingEvidence.session_id, session_id)
+    return uploads.files_of(session, TrainingEvidence, TrainingEvidence.session_id, session_id, page)
 
 
 def evidence_file(session: Session, session_id: uuid.UUID, file_id: uuid.UUID, user: Principal) -> StoredFile:

@@ -1,8 +1,6 @@
 import uuid
-from datetime import datetime
-from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from services.notifications.delivery import sending, service
 from services.notifications.delivery.models import Channel, DeliveryStatus
@@ -15,6 +13,7 @@ from services.notifications.delivery.schemas import (
 )
 from services.notifications.deps import DbSession, ZoneReader
 from shared.auth import CurrentUser, ZoneAdmin
+from shared.pagination import Page, PageQuery
 
 router = APIRouter(tags=["deliveries 投递记录"])
 
@@ -23,17 +22,14 @@ router = APIRouter(tags=["deliveries 投递记录"])
 def list_deliveries(
     session: DbSession,
     user: CurrentUser,
+    page: PageQuery,
     channel: Channel | None = None,
     status: DeliveryStatus | None = None,
     event_id: uuid.UUID | None = None,
     subscription_id: uuid.UUID | None = None,
     person_id: uuid.UUID | None = None,
-    before: Annotated[
-        datetime | None, Query(description="created_at of the last row of the previous page")
-    ] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> list[DeliveryOut]:
-    rows = service.list_deliveries(
+) -> Page[DeliveryOut]:
+    found = service.list_deliveries(
         session,
         user,
         channel=channel,
@@ -41,10 +37,9 @@ def list_deliveries(
         event_id=event_id,
         subscription_id=subscription_id,
         person_id=person_id,
-        before=before,
-        limit=limit,
+        page=page,
     )
-    return [DeliveryOut.model_validate(row) for row in rows]
+    return found.map(DeliveryOut.model_validate)
 
 
 @router.get("/deliveries/{delivery_id}", summary="投递详情及每次尝试 / a delivery and its attempts")

@@ -1,7 +1,6 @@
 """Reading deliveries and notices (谁在何时因何被通知了什么), and people's preferences."""
 
 import uuid
-from datetime import datetime
 
 from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.dialects.postgresql import insert
@@ -29,6 +28,9 @@ from shared.auth import Principal, Role
 from shared.clock import utc_now
 from shared.db import where_given
 from shared.errors import NotFound
+from shared.pagination import Keyset, Page, PageRequest
+
+NEWEST_FIRST = Keyset("deliveries", Delivery.created_at, Delivery.id, descending=True)
 
 
 def _visible(user: Principal) -> ColumnElement[bool]:
@@ -47,10 +49,9 @@ def list_deliveries(
     event_id: uuid.UUID | None,
     subscription_id: uuid.UUID | None,
     person_id: uuid.UUID | None,
-    before: datetime | None,
-    limit: int,
-) -> list[Delivery]:
-    """Newest first; `before` (the last row's created_at) pages back."""
+    page: PageRequest,
+) -> Page[Delivery]:
+    """Newest first; the deliveries of one event, created in the same instant, follow their ids."""
     query = where_given(
         select(Delivery).where(_visible(user)),
         {
@@ -61,9 +62,7 @@ def list_deliveries(
             Delivery.person_id: person_id,
         },
     )
-    if before is not None:
-        query = query.where(Delivery.created_at < before)
-    return list(session.scalars(query.order_by(Delivery.created_at.desc(), Delivery.id).limit(limit)))
+    return NEWEST_FIRST.fetch(session, query, page)
 
 
 def delivery_detail(session: Session, user: Principal, delivery_id: uuid.UUID) -> DeliveryDetail:

@@ -1,12 +1,12 @@
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
 from services.notifications.deps import DbSession
 from services.notifications.inbox import service
 from services.notifications.inbox.schemas import InboxOut, MessageOut
 from shared.auth import CurrentUser
+from shared.pagination import PageQuery
 
 router = APIRouter(prefix="/inbox", tags=["inbox 站内消息"])
 
@@ -15,11 +15,12 @@ router = APIRouter(prefix="/inbox", tags=["inbox 站内消息"])
 def my_inbox(
     session: DbSession,
     user: CurrentUser,
+    page: PageQuery,
     unread_only: bool = False,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> InboxOut:
-    unread, rows = service.messages(session, user.user_id, unread_only=unread_only, limit=limit)
-    return InboxOut(unread=unread, messages=[MessageOut.model_validate(m) for m in rows])
+    unread, found = service.messages(session, user.user_id, page, unread_only=unread_only)
+    shown = found.map(MessageOut.model_validate)
+    return InboxOut(unread=unread, items=shown.items, next=shown.next)
 
 
 @router.post("/{message_id}/read", summary="标记已读 / mark a message read")

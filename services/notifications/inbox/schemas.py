@@ -3,6 +3,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
+from shared.pagination import Page
+
 
 class MessageOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
@@ -18,6 +20,7 @@ class MessageOut(BaseModel):
     read_at: datetime | None
 
 
-class InboxOut(BaseModel):
+class InboxOut(Page[MessageOut]):
+    """A page of one's messages, and how many of all are unread."""
+
     unread: int
-    messages: list[MessageOut]

@@ -13,6 +13,9 @@ from services.notifications.inbox.models import InboxMessage
 from shared.clock import utc_now
 from shared.errors import NotFound
 from shared.events.envelope import CloudEvent
+from shared.pagination import Keyset, Page, PageRequest
+
+NEWEST_FIRST = Keyset("inbox", InboxMessage.created_at, InboxMessage.id, descending=True)
 
 
 @dataclass(frozen=True)
@@ -70,15 +73,15 @@ def notify(session: Session, notice: Notice, recipients: dict[uuid.UUID, str]) -
 
 
 def messages(
-    session: Session, user_id: uuid.UUID, *, unread_only: bool, limit: int
-) -> tuple[int, list[InboxMessage]]:
-    """(unread count, newest messages) of one user."""
+    session: Session, user_id: uuid.UUID, page: PageRequest, *, unread_only: bool
+) -> tuple[int, Page[InboxMessage]]:
+    """(unread count, a page of the newest messages) of one user."""
     mine = InboxMessage.user_id == user_id
-    query = select(InboxMessage).where(mine).order_by(InboxMessage.created_at.desc()).limit(limit)
+    query = select(InboxMessage).where(mine)
     if unread_only:
         query = query.where(InboxMessage.read_at.is_(None))
     unread = session.execute(select(func.count()).where(mine, InboxMessage.read_at.is_(None))).scalar_one()
-    return unread, list(session.scalars(query))
+    return unread, NEWEST_FIRST.fetch(session, query, page)
 
 
 def mark_read(session: Session, message_id: uuid.UUID, user_id: uuid.UUID) -> InboxMessage:

@@ -6,6 +6,7 @@ from services.notifications.deps import DbSession
 from services.notifications.webhooks import service
 from services.notifications.webhooks.schemas import SubscriptionIn, SubscriptionOut, SubscriptionPatch
 from shared.auth import ZoneAdmin
+from shared.pagination import Page, PageQuery
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks 外部系统推送"])
 
@@ -24,8 +25,8 @@ def create_subscription(data: SubscriptionIn, session: DbSession, user: ZoneAdmi
 
 
 @router.get("", summary="推送端点 / webhook subscriptions")
-def list_subscriptions(session: DbSession, _: ZoneAdmin) -> list[SubscriptionOut]:
-    return [SubscriptionOut.model_validate(s) for s in service.list_all(session)]
+def list_subscriptions(session: DbSession, _: ZoneAdmin, page: PageQuery) -> Page[SubscriptionOut]:
+    return service.list_all(session, page).map(SubscriptionOut.model_validate)
 
 
 @router.get("/{subscription_id}", summary="推送端点详情 / one subscription")

@@ -23,6 +23,9 @@ from shared.errors import Conflict, InvalidInput, NotFound
 from shared.events.contracts import CONTRACTS
 from shared.events.envelope import CloudEvent
 from shared.events.subscriptions import subscribers
+from shared.pagination import Keyset, Page, PageRequest
+
+OLDEST_FIRST = Keyset("webhooks", WebhookSubscription.created_at, WebhookSubscription.id)
 
 
 def subscribable_types() -> list[str]:
@@ -61,8 +64,8 @@ def create(
     return subscription
 
 
-def list_all(session: Session) -> list[WebhookSubscription]:
-    return list(session.scalars(select(WebhookSubscription).order_by(WebhookSubscription.created_at)))
+def list_all(session: Session, page: PageRequest) -> Page[WebhookSubscription]:
+    return OLDEST_FIRST.fetch(session, select(WebhookSubscription), page)
 
 
 def get(session: Session, subscription_id: uuid.UUID) -> WebhookSubscription:

@@ -8,6 +8,7 @@ from services.registry.certificate.schemas import CertificateIn, CertificateOut,
 from services.registry.deps import DbSession
 from shared.auth import CurrentUser, UnitEditor
 from shared.clock import local_today
+from shared.pagination import Page, PageQuery
 
 router = APIRouter(tags=["certificates 三岗人员证书"])
 
@@ -24,14 +25,16 @@ def add_certificate(
 
 
 @router.get("/people/{person_id}/certificates", summary="人员证书 / a person's certificates")
-def certificates(person_id: uuid.UUID, session: DbSession, user: CurrentUser) -> list[CertificateOut]:
-    return [CertificateOut.model_validate(c) for c in service.certificates_of(session, person_id, user)]
+def certificates(
+    person_id: uuid.UUID, session: DbSession, user: CurrentUser, page: PageQuery
+) -> Page[CertificateOut]:
+    return service.certificates_of(session, person_id, user, page).map(CertificateOut.model_validate)
 
 
 @router.get(
     "/certificates/missing", summary="无有效证书的持岗人员 / post holders without a valid certificate"
 )
 def missing(
-    session: DbSession, user: CurrentUser, enterprise_id: Annotated[uuid.UUID, Query()]
-) -> list[MissingCertificate]:
-    return service.missing_certificates(session, enterprise_id, local_today(), user)
+    session: DbSession, user: CurrentUser, page: PageQuery, enterprise_id: Annotated[uuid.UUID, Query()]
+) -> Page[MissingCertificate]:
+    return service.missing_certificates(session, enterprise_id, local_today(), user, page)

@@ -23,12 +23,17 @@ from services.registry.runtime import runtime
 from shared.auth import Principal
 from shared.errors import Conflict
 from shared.events.contracts.registry import CertificateExpiredV1, CertificateExpiringV1, CertificateKind
+from shared.pagination import Keyset, Page, PageRequest, Positions
 
 # Which duty needs which certificate (the posts that need one).
 DUTY_CERTIFICATE = {
     "principal_person": CertificateKind.principal_person,
     "safety_manager": CertificateKind.safety_manager,
 }
+
+
+BY_EXPIRY = Keyset("certificates", Certificate.expires_on, Certificate.id)
+MISSING = Positions("missing-certificates")
 
 
 def add_certificate(
@@ -52,19 +57,17 @@ def add_certificate(
     return certificate
 
 
-def certificates_of(session: Session, person_id: uuid.UUID, user: Principal) -> list[Certificate]:
+def certificates_of(
+    session: Session, person_id: uuid.UUID, user: Principal, page: PageRequest
+) -> Page[Certificate]:
     person = get_person(session, person_id)
     user.ensure_may_see_enterprise(person.enterprise_id)
-    return list(
-        session.scalars(
-            select(Certificate).where(Certificate.person_id == person_id).order_by(Certificate.expires_on)
-        )
-    )
+    return BY_EXPIRY.fetch(session, select(Certificate).where(Certificate.person_id == person_id), page)
 
 
 def missing_certificates(
-    session: Session, enterprise_id: uuid.UUID, today: date, user: Principal
-) -> list[MissingCertificate]:
+    session: Session, enterprise_id: uuid.UUID, today: date, user: Principal, page: PageRequest
+) -> Page[MissingCertificate]:
     """Who holds a post of the enterprise that needs a certificate, and has no valid one today."""
     user.ensure_may_see_enterprise(enterprise_id)
     holders = session.execute(
@@ -73,6 +76,7 @@ def missing_certificates(
         .where(
             Assignment.scope_id == enterprise_id, Assignment.duty.in_(list(DUTY_CERTIFICATE)), on_day(today)
         )
+        .order_by(Person.name, Assignment.id)
     ).all()
     missing = []
     for duty, person in holders:
@@ -88,7 +92,7 @@ def missing_certificates(
                     person_id=person.id, name=person.name, enterprise_id=enterprise_id, duty=duty, needs=needs
                 )
             )
-    return missing
+    return MISSING.slice(missing, page)
 
 
 def check_expiry(session: Session, today: date, warning_days: int) -> int:

@@ -11,6 +11,7 @@ from services.registry.checklist import service
 from services.registry.checklist.models import RuleStatus
 from services.registry.deps import Admin, DbSession
 from shared.auth import CurrentUser, UnitEditor
+from shared.pagination import Page, PageQuery
 
 router = APIRouter(tags=["checklists 制度与十有"])
 
@@ -48,8 +49,10 @@ class TenHavesOut(BaseModel):
 @router.get(
     "/enterprises/{enterprise_id}/safety-rules", summary="安全管理制度清单 / the 16 rules and their status"
 )
-def safety_rules(enterprise_id: uuid.UUID, session: DbSession, user: CurrentUser) -> list[SafetyRuleOut]:
-    return [SafetyRuleOut(**row) for row in service.safety_rules(session, enterprise_id, user)]
+def safety_rules(
+    enterprise_id: uuid.UUID, session: DbSession, user: CurrentUser, page: PageQuery
+) -> Page[SafetyRuleOut]:
+    return service.safety_rules(session, enterprise_id, user, page).map(lambda row: SafetyRuleOut(**row))
 
 
 @router.put(
@@ -61,14 +64,13 @@ def set_safety_rule(
     data: SafetyRuleIn,
     session: DbSession,
     user: UnitEditor,
-) -> list[SafetyRuleOut]:
-    service.set_safety_rule(session, enterprise_id, category, data.model_dump(), user)
-    return safety_rules(enterprise_id, session, user)
+) -> SafetyRuleOut:
+    return SafetyRuleOut(**service.set_safety_rule(session, enterprise_id, category, data.model_dump(), user))
 
 
 @router.get("/zones/{zone_id}/ten-haves", summary="管委会十有 / the committee's ten haves")
-def ten_haves(zone_id: uuid.UUID, session: DbSession, _: CurrentUser) -> list[TenHavesOut]:
-    return [TenHavesOut(**row) for row in service.ten_haves(session, zone_id)]
+def ten_haves(zone_id: uuid.UUID, session: DbSession, _: CurrentUser, page: PageQuery) -> Page[TenHavesOut]:
+    return service.ten_haves(session, zone_id, page).map(lambda row: TenHavesOut(**row))
 
 
 @router.put("/zones/{zone_id}/ten-haves/{item}", summary="更新十有条目 / record one of the ten haves")
@@ -78,6 +80,5 @@ def set_ten_haves(
     data: TenHavesIn,
     session: DbSession,
     user: Admin,
-) -> list[TenHavesOut]:
-    service.set_ten_haves(session, zone_id, item, data.model_dump(), user)
-    return ten_haves(zone_id, session, user)
+) -> TenHavesOut:
+    return TenHavesOut(**service.set_ten_haves(session, zone_id, item, data.model_dump(), user))

@@ -13,9 +13,12 @@ from shared.auth import Principal
 from shared.db import upsert_row
 from shared.errors import InvalidInput, NotFound
 from shared.labels import LABELS, Label, both
+from shared.pagination import Page, PageRequest, Positions
 
 SAFETY_RULE_CATEGORIES = LABELS["safety_rule_category"]
 TEN_HAVES = LABELS["ten_haves"]
+SAFETY_RULES = Positions("safety-rules")
+TEN_HAVES_ITEMS = Positions("ten-haves")
 
 
 def _known(key: str, catalogue: dict[str, Label], field: str) -> None:
@@ -28,8 +31,21 @@ def _zone(session: Session, zone_id: uuid.UUID) -> None:
         raise NotFound(f"辖区不存在 / zone {zone_id} not found")
 
 
-def safety_rules(session: Session, enterprise_id: uuid.UUID, user: Principal) -> list[dict[str, Any]]:
-    """Every required rule, recorded or not (an unrecorded rule counts as missing)."""
+def _safety_rule(category: str, record: SafetyRuleRecord | None) -> dict[str, Any]:
+    """One required rule's status; an unrecorded rule counts as missing."""
+    return {
+        "category": category,
+        "label": both("safety_rule_category", category),
+        "status": record.status if record else RuleStatus.missing,
+        "document_ref": record.document_ref if record else None,
+        "updated_at": record.updated_at if record else None,
+    }
+
+
+def safety_rules(
+    session: Session, enterprise_id: uuid.UUID, user: Principal, page: PageRequest
+) -> Page[dict[str, Any]]:
+    """Every required rule, in the catalogue's order, recorded or not."""
     get_enterprise(session, enterprise_id, user)
     records = {
         r.category: r
@@ -37,21 +53,13 @@ def safety_rules(session: Session, enterprise_id: uuid.UUID, user: Principal) ->
             select(SafetyRuleRecord).where(SafetyRuleRecord.enterprise_id == enterprise_id)
         )
     }
-    return [
-        {
-            "category": category,
-            "label": both("safety_rule_category", category),
-            "status": records[category].status if category in records else RuleStatus.missing,
-            "document_ref": records[category].document_ref if category in records else None,
-            "updated_at": records[category].updated_at if category in records else None,
-        }
-        for category in SAFETY_RULE_CATEGORIES
-    ]
+    rules = [_safety_rule(category, records.get(category)) for category in SAFETY_RULE_CATEGORIES]
+    return SAFETY_RULES.slice(rules, page)
 
 
 def set_safety_rule(
     session: Session, enterprise_id: uuid.UUID, category: str, values: dict[str, Any], user: Principal
-) -> None:
+) -> dict[str, Any]:
     _known(category, SAFETY_RULE_CATEGORIES, "category")
     get_enterprise(session, enterprise_id, user)
     upsert_row(
@@ -60,28 +68,36 @@ def set_safety_rule(
         {"enterprise_id": enterprise_id, "category": category, **values, "updated_by": user.user_id},
         keys=("enterprise_id", "category"),
     )
+    record = session.scalar(
+        select(SafetyRuleRecord).where(
+            SafetyRuleRecord.enterprise_id == enterprise_id, SafetyRuleRecord.category == category
+        )
+    )
+    return _safety_rule(category, record)
 
 
-def ten_haves(session: Session, zone_id: uuid.UUID) -> list[dict[str, Any]]:
+def _ten_haves_item(item: str, record: TenHavesRecord | None) -> dict[str, Any]:
+    return {
+        "item": item,
+        "label": both("ten_haves", item),
+        "in_place": record.in_place if record else False,
+        "evidence": record.evidence if record else None,
+        "updated_at": record.updated_at if record else None,
+    }
+
+
+def ten_haves(session: Session, zone_id: uuid.UUID, page: PageRequest) -> Page[dict[str, Any]]:
+    """The ten haves in the catalogue's order, recorded or not."""
     _zone(session, zone_id)
     records = {
         r.item: r for r in session.scalars(select(TenHavesRecord).where(TenHavesRecord.zone_id == zone_id))
     }
-    return [
-        {
-            "item": item,
-            "label": both("ten_haves", item),
-            "in_place": records[item].in_place if item in records else False,
-            "evidence": records[item].evidence if item in records else None,
-            "updated_at": records[item].updated_at if item in records else None,
-        }
-        for item in TEN_HAVES
-    ]
+    return TEN_HAVES_ITEMS.slice([_ten_haves_item(item, records.get(item)) for item in TEN_HAVES], page)
 
 
 def set_ten_haves(
     session: Session, zone_id: uuid.UUID, item: str, values: dict[str, Any], user: Principal
-) -> None:
+) -> dict[str, Any]:
     _known(item, TEN_HAVES, "item")
     _zone(session, zone_id)
     upsert_row(
@@ -90,3 +106,7 @@ def set_ten_haves(
         {"zone_id": zone_id, "item": item, **values, "updated_by": user.user_id},
         keys=("zone_id", "item"),
     )
+    record = session.scalar(
+        select(TenHavesRecord).where(TenHavesRecord.zone_id == zone_id, TenHavesRecord.item == item)
+    )
+    return _ten_haves_item(item, record)

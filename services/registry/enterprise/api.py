@@ -1,7 +1,6 @@
 import uuid
-from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, status
 
 from services.registry.deps import Admin, DbSession
 from services.registry.enterprise import service
@@ -15,6 +14,7 @@ from services.registry.enterprise.schemas import (
 )
 from shared.auth import CurrentUser
 from shared.events.contracts.registry import ProductionStatus, RiskColour, UnitKind
+from shared.pagination import Page, PageQuery
 
 router = APIRouter(prefix="/enterprises", tags=["enterprises 企业与工地"])
 
@@ -24,30 +24,28 @@ def register_enterprise(data: EnterpriseCreate, session: DbSession, user: Admin)
     return EnterpriseOut.model_validate(service.register_enterprise(session, data, user))
 
 
-@router.get("", summary="企业列表 / units, filtered, keyset-paged by id")
+@router.get("", summary="企业列表 / units, filtered, by id")
 def list_enterprises(
     session: DbSession,
     user: CurrentUser,
+    page: PageQuery,
     grid_id: uuid.UUID | None = None,
     kind: UnitKind | None = None,
     production_status: ProductionStatus | None = None,
     key_supervision: bool | None = None,
     risk_colour: RiskColour | None = None,
-    after: Annotated[uuid.UUID | None, Query(description="last id of the previous page")] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> list[EnterpriseOut]:
-    rows = service.list_enterprises(
+) -> Page[EnterpriseOut]:
+    found = service.list_enterprises(
         session,
         user,
-        after=after,
-        limit=limit,
+        page,
         grid_id=grid_id,
         kind=kind,
         status=production_status,
         key_supervision=key_supervision,
         risk_colour=risk_colour,
     )
-    return [EnterpriseOut.model_validate(e) for e in rows]
+    return found.map(EnterpriseOut.model_validate)
 
 
 @router.get("/{enterprise_id}", summary="企业详情 / one unit")
@@ -79,5 +77,7 @@ def move_to_grid(enterprise_id: uuid.UUID, data: GridMove, session: DbSession, u
 
 
 @router.get("/{enterprise_id}/history", summary="变更历史 / status, grid, key flag and risk colour history")
-def history(enterprise_id: uuid.UUID, session: DbSession, user: CurrentUser) -> list[EnterpriseChangeOut]:
-    return [EnterpriseChangeOut.model_validate(c) for c in service.history(session, enterprise_id, user)]
+def history(
+    enterprise_id: uuid.UUID, session: DbSession, user: CurrentUser, page: PageQuery
+) -> Page[EnterpriseChangeOut]:
+    return service.history(session, enterprise_id, user, page).map(EnterpriseChangeOut.model_validate)

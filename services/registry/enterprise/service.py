@@ -21,8 +21,11 @@ from shared.events.contracts.registry import (
     RiskColour,
     UnitKind,
 )
+from shared.pagination import Keyset, Page, PageRequest
 
 # Changes to these are kept in the enterprise's history (with who, when and why).
+BY_ID = Keyset("enterprises", Enterprise.id)
+OLDEST_CHANGE_FIRST = Keyset("enterprise-history", EnterpriseChange.changed_at, EnterpriseChange.id)
 TRACKED_FIELDS = ("production_status", "grid_id", "key_supervision", "risk_colour", "name")
 
 
@@ -186,33 +189,27 @@ def set_risk_colour(
     return _apply(session, enterprise, {"risk_colour": colour}, reason, user)
 
 
-def history(session: Session, enterprise_id: uuid.UUID, user: Principal) -> list[EnterpriseChange]:
+def history(
+    session: Session, enterprise_id: uuid.UUID, user: Principal, page: PageRequest
+) -> Page[EnterpriseChange]:
     get_enterprise(session, enterprise_id, user)
-    return list(
-        session.scalars(
-            select(EnterpriseChange)
-            .where(EnterpriseChange.enterprise_id == enterprise_id)
-            .order_by(EnterpriseChange.changed_at, EnterpriseChange.id)
-        )
-    )
+    query = select(EnterpriseChange).where(EnterpriseChange.enterprise_id == enterprise_id)
+    return OLDEST_CHANGE_FIRST.fetch(session, query, page)
 
 
 def list_enterprises(
     session: Session,
     user: Principal,
+    page: PageRequest,
     *,
-    after: uuid.UUID | None,
-    limit: int,
     grid_id: uuid.UUID | None = None,
     kind: UnitKind | None = None,
     status: ProductionStatus | None = None,
     key_supervision: bool | None = None,
     risk_colour: RiskColour | None = None,
-) -> list[Enterprise]:
-    """Keyset-paged by id and filtered; each caller sees only what their role covers."""
-    query = select(Enterprise).order_by(Enterprise.id).limit(limit)
-    if after is not None:
-        query = query.where(Enterprise.id > after)
+) -> Page[Enterprise]:
+    """Paged by id and filtered; each caller sees only what their role covers."""
+    query = select(Enterprise)
     if user.own_enterprise_only:
         query = query.where(Enterprise.id == user.enterprise_id)
     if user.own_grids_only:
@@ -227,4 +224,4 @@ def list_enterprises(
             Enterprise.risk_colour: risk_colour,
         },
     )
-    return list(session.scalars(query))
+    return BY_ID.fetch(session, query, page)

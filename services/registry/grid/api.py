@@ -8,6 +8,7 @@ from services.registry.grid import service
 from services.registry.grid.schemas import GridCreate, GridOut, GridUpdate, ZoneCreate, ZoneOut
 from shared.auth import CurrentUser
 from shared.errors import NotFound
+from shared.pagination import Page, PageQuery
 
 router = APIRouter(tags=["grids 网格"])
 
@@ -24,9 +25,12 @@ def create_grid(data: GridCreate, session: DbSession, _: Admin) -> GridOut:
 
 @router.get("/grids", summary="网格列表 / grids (grid staff: their own)")
 def list_grids(
-    session: DbSession, user: CurrentUser, zone_id: Annotated[uuid.UUID | None, Query()] = None
-) -> list[GridOut]:
-    return [service.grid_out(session, g) for g in service.list_grids(session, user, zone_id)]
+    session: DbSession,
+    user: CurrentUser,
+    page: PageQuery,
+    zone_id: Annotated[uuid.UUID | None, Query()] = None,
+) -> Page[GridOut]:
+    return service.list_grids(session, user, zone_id, page).map(lambda g: service.grid_out(session, g))
 
 
 @router.get("/grids/covering", summary="按坐标建议网格 / the grid covering a point")

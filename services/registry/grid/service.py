@@ -1,8 +1,9 @@
 """Zones and grids: boundaries that are valid and do not overlap, and which grid covers a point."""
 
 import uuid
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -16,6 +17,9 @@ from shared.auth import Principal
 from shared.clock import local_today
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from shared.events.contracts.registry import GridChangedV1, GridDeletedV1
+from shared.pagination import Keyset, Page, PageRequest
+
+BY_CODE = Keyset("grids", Grid.code, Grid.id)
 
 
 def create_zone(session: Session, data: ZoneCreate) -> Zone:
@@ -144,13 +148,18 @@ def grid_out(session: Session, grid: Grid) -> GridOut:
     )
 
 
-def list_grids(session: Session, user: Principal, zone_id: uuid.UUID | None) -> list[Grid]:
-    query = select(Grid).order_by(Grid.code)
+def visible_grids(user: Principal, zone_id: uuid.UUID | None) -> Select[Any]:
+    """The grids of a zone (or all) that the caller may see: grid staff their own."""
+    query = select(Grid)
     if zone_id is not None:
         query = query.where(Grid.zone_id == zone_id)
     if user.own_grids_only:
         query = query.where(Grid.id.in_(user.grid_ids))
-    return list(session.scalars(query))
+    return query
+
+
+def list_grids(session: Session, user: Principal, zone_id: uuid.UUID | None, page: PageRequest) -> Page[Grid]:
+    return BY_CODE.fetch(session, visible_grids(user, zone_id), page)
 
 
 def publish_grid_changed(session: Session, grid: Grid) -> None:

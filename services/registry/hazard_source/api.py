@@ -10,6 +10,7 @@ from services.registry.deps import DbSession
 from services.registry.hazard_source import service
 from services.registry.hazard_source.models import HazardSourceKind
 from shared.auth import CurrentUser, UnitEditor
+from shared.pagination import Page, PageQuery
 
 router = APIRouter(tags=["hazard sources 危险源"])
 
@@ -44,6 +45,6 @@ def create_hazard_source(
 
 @router.get("/enterprises/{enterprise_id}/hazard-sources", summary="危险源清单 / a unit's hazard sources")
 def list_hazard_sources(
-    enterprise_id: uuid.UUID, session: DbSession, user: CurrentUser
-) -> list[HazardSourceOut]:
-    return [HazardSourceOut.model_validate(r) for r in service.of_enterprise(session, enterprise_id, user)]
+    enterprise_id: uuid.UUID, session: DbSession, user: CurrentUser, page: PageQuery
+) -> Page[HazardSourceOut]:
+    return service.of_enterprise(session, enterprise_id, user, page).map(HazardSourceOut.model_validate)

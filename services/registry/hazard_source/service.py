@@ -8,6 +8,9 @@ from sqlalchemy.orm import Session
 from services.registry.enterprise.service import get_enterprise
 from services.registry.hazard_source.models import HazardSource
 from shared.auth import Principal
+from shared.pagination import Keyset, Page, PageRequest
+
+BY_KIND_AND_NAME = Keyset("hazard-sources", HazardSource.kind, HazardSource.name, HazardSource.id)
 
 
 def register(session: Session, enterprise_id: uuid.UUID, values: dict, user: Principal) -> HazardSource:
@@ -18,7 +21,10 @@ def register(session: Session, enterprise_id: uuid.UUID, values: dict, user: Pri
     return source
 
 
-def of_enterprise(session: Session, enterprise_id: uuid.UUID, user: Principal) -> list[HazardSource]:
+def of_enterprise(
+    session: Session, enterprise_id: uuid.UUID, user: Principal, page: PageRequest
+) -> Page[HazardSource]:
     get_enterprise(session, enterprise_id, user)
-    query = select(HazardSource).where(HazardSource.enterprise_id == enterprise_id)
-    return list(session.scalars(query.order_by(HazardSource.kind, HazardSource.name)))
+    return BY_KIND_AND_NAME.fetch(
+        session, select(HazardSource).where(HazardSource.enterprise_id == enterprise_id), page
+    )

@@ -12,11 +12,13 @@ from matplotlib.patches import Polygon as PolygonPatch
 from sqlalchemy.orm import Session
 
 from services.registry.enterprise.service import list_enterprises
-from services.registry.grid.service import list_grids
+from services.registry.grid.models import Grid
+from services.registry.grid.service import visible_grids
 from shared.auth import Principal
 from shared.charts import new_figure
 from shared.events.contracts.registry import ProductionStatus, RiskColour, UnitKind
 from shared.labels import LABELS, zh
+from shared.pagination import PageRequest
 
 RISK_COLOURS = {  # 四色: the colour drawn
     RiskColour.red: "#d62728",
@@ -44,19 +46,19 @@ def feature_collection(
     key_supervision: bool | None = None,
     risk_colour: RiskColour | None = None,
 ) -> dict[str, Any]:
-    grids = [g for g in list_grids(session, user, zone_id) if grid_id is None or g.id == grid_id]
+    query = visible_grids(user, zone_id).order_by(Grid.code)
+    grids = [g for g in session.scalars(query) if grid_id is None or g.id == grid_id]
     grid_ids = {g.id for g in grids}
     units = list_enterprises(
         session,
         user,
-        after=None,
-        limit=MAX_UNITS,
+        PageRequest(cursor=None, limit=MAX_UNITS),
         grid_id=grid_id,
         kind=kind,
         status=status,
         key_supervision=key_supervision,
         risk_colour=risk_colour,
-    )
+    ).items
     features: list[dict[str, Any]] = [
         {
             "type": "Feature",

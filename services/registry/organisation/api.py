@@ -6,6 +6,7 @@ from services.registry.deps import DbSession
 from services.registry.organisation import service
 from services.registry.organisation.schemas import OrgUnitCreate, OrgUnitOut, PostCreate, PostOut
 from shared.auth import CurrentUser, UnitEditor
+from shared.pagination import Page, PageQuery
 
 router = APIRouter(tags=["organisation 三级安全管理体系"])
 
@@ -32,5 +33,7 @@ def create_post(org_unit_id: uuid.UUID, data: PostCreate, session: DbSession, us
     "/enterprises/{enterprise_id}/organisation",
     summary="三级体系 / the organisation tree with who is responsible",
 )
-def organisation(enterprise_id: uuid.UUID, session: DbSession, user: CurrentUser) -> list[OrgUnitOut]:
-    return service.organisation(session, enterprise_id, user)
+def organisation(
+    enterprise_id: uuid.UUID, session: DbSession, user: CurrentUser, page: PageQuery
+) -> Page[OrgUnitOut]:
+    return service.organisation(session, enterprise_id, user, page)

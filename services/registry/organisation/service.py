@@ -12,9 +12,13 @@ from services.registry.responsibility.service import holders
 from shared.auth import Principal
 from shared.clock import local_today
 from shared.errors import Conflict, InvalidInput, NotFound
+from shared.pagination import Page, PageRequest, Positions
 
 # Which level a unit's parent must have.
 PARENT_LEVEL = {OrgLevel.company: None, OrgLevel.workshop: OrgLevel.company, OrgLevel.team: OrgLevel.workshop}
+
+
+ORG_ROOTS = Positions("organisation")
 
 
 def create_org_unit(
@@ -56,11 +60,15 @@ def create_post(session: Session, org_unit_id: uuid.UUID, data: PostCreate, user
     return post
 
 
-def organisation(session: Session, enterprise_id: uuid.UUID, user: Principal) -> list[OrgUnitOut]:
-    """The tree, each unit and post with the person responsible for it today."""
+def organisation(
+    session: Session, enterprise_id: uuid.UUID, user: Principal, page: PageRequest
+) -> Page[OrgUnitOut]:
+    """The tree, each unit and post with the person responsible for it today; paged by its roots."""
     get_enterprise(session, enterprise_id, user)
     today = local_today()
-    units = session.scalars(select(OrgUnit).where(OrgUnit.enterprise_id == enterprise_id)).all()
+    units = session.scalars(
+        select(OrgUnit).where(OrgUnit.enterprise_id == enterprise_id).order_by(OrgUnit.name, OrgUnit.id)
+    ).all()
     posts = session.scalars(select(Post).where(Post.org_unit_id.in_([u.id for u in units]))).all()
     nodes: dict[uuid.UUID, OrgUnitOut] = {}
     for unit in units:
@@ -78,4 +86,4 @@ def organisation(session: Session, enterprise_id: uuid.UUID, user: Principal) ->
     roots: list[OrgUnitOut] = []
     for node in nodes.values():
         (nodes[node.parent_id].children if node.parent_id else roots).append(node)
-    return roots
+    return ORG_ROOTS.slice(roots, page)

@@ -15,6 +15,7 @@ from services.registry.people.schemas import (
     TokenOut,
 )
 from shared.auth import CurrentUser, Principal, UnitEditor, issue_token
+from shared.pagination import Page, PageQuery
 from shared.settings import get_settings
 
 router = APIRouter(tags=["people 人员与账号"])
@@ -43,16 +44,14 @@ def create_person(data: PersonCreate, session: DbSession, user: UnitEditor) -> P
     return PersonOut.model_validate(service.create_person(session, data, user))
 
 
-@router.get("/people", summary="人员列表 / people, keyset-paged")
+@router.get("/people", summary="人员列表 / people, by id")
 def list_people(
     session: DbSession,
     user: CurrentUser,
+    page: PageQuery,
     enterprise_id: Annotated[uuid.UUID | None, Query()] = None,
-    after: Annotated[uuid.UUID | None, Query()] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> list[PersonOut]:
-    rows = service.list_people(session, user, enterprise_id=enterprise_id, after=after, limit=limit)
-    return [PersonOut.model_validate(p) for p in rows]
+) -> Page[PersonOut]:
+    return service.list_people(session, user, page, enterprise_id=enterprise_id).map(PersonOut.model_validate)
 
 
 @router.get("/people/{person_id}", summary="人员详情 / one person")

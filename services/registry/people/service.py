@@ -16,6 +16,9 @@ from shared.auth import Principal, Role
 from shared.clock import local_today
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.events.contracts.registry import PersonChangedV1
+from shared.pagination import Keyset, Page, PageRequest
+
+PEOPLE_BY_ID = Keyset("people", Person.id)
 
 
 def get_person(session: Session, person_id: uuid.UUID) -> Person:
@@ -65,16 +68,14 @@ def update_person(session: Session, person_id: uuid.UUID, data: PersonUpdate, us
 
 
 def list_people(
-    session: Session, user: Principal, *, enterprise_id: uuid.UUID | None, after: uuid.UUID | None, limit: int
-) -> list[Person]:
-    query = select(Person).order_by(Person.id).limit(limit)
+    session: Session, user: Principal, page: PageRequest, *, enterprise_id: uuid.UUID | None
+) -> Page[Person]:
+    query = select(Person)
     if user.own_enterprise_only:
         enterprise_id = user.enterprise_id
     if enterprise_id is not None:
         query = query.where(Person.enterprise_id == enterprise_id)
-    if after is not None:
-        query = query.where(Person.id > after)
-    return list(session.scalars(query))
+    return PEOPLE_BY_ID.fetch(session, query, page)
 
 
 def create_account(session: Session, data: AccountCreate) -> UserAccount:

@@ -10,6 +10,7 @@ from services.registry.responsibility.duties import DUTIES
 from services.registry.responsibility.schemas import AssignmentCreate, AssignmentEnd, AssignmentOut
 from shared.auth import CurrentUser
 from shared.labels import both
+from shared.pagination import Page, PageQuery
 
 router = APIRouter(prefix="/responsibilities", tags=["responsibilities 责任落实台帐"])
 
@@ -40,11 +41,10 @@ def end_assignment(
 def ledger(
     session: DbSession,
     _: CurrentUser,
+    page: PageQuery,
     scope_id: Annotated[uuid.UUID | None, Query(description="a grid, unit, post, org unit or zone")] = None,
     person_id: Annotated[uuid.UUID | None, Query()] = None,
     on: Annotated[date | None, Query(description="only assignments in force on this zone date")] = None,
-    after: Annotated[uuid.UUID | None, Query(description="last id of the previous page")] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> list[AssignmentOut]:
-    rows = service.ledger(session, scope_id=scope_id, person_id=person_id, on=on, limit=limit, after=after)
-    return [AssignmentOut.model_validate(a) for a in rows]
+) -> Page[AssignmentOut]:
+    found = service.ledger(session, scope_id=scope_id, person_id=person_id, on=on, page=page)
+    return found.map(AssignmentOut.model_validate)

@@ -19,6 +19,7 @@ from shared.auth import Principal
 from shared.clock import utc_now
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.events.contracts.registry import AssignmentChangedV1
+from shared.pagination import Keyset, Page, PageRequest
 
 SCOPE_MODELS: dict[ScopeType, type] = {
     ScopeType.zone: Zone,
@@ -27,6 +28,9 @@ SCOPE_MODELS: dict[ScopeType, type] = {
     ScopeType.org_unit: OrgUnit,
     ScopeType.post: Post,
 }
+
+
+ASSIGNMENTS_BY_ID = Keyset("assignments", Assignment.id)
 
 
 def on_day(day: date) -> ColumnElement[bool]:
@@ -151,16 +155,13 @@ def ledger(
     scope_id: uuid.UUID | None,
     person_id: uuid.UUID | None,
     on: date | None,
-    limit: int,
-    after: uuid.UUID | None,
-) -> list[Assignment]:
-    query = select(Assignment).order_by(Assignment.id).limit(limit)
+    page: PageRequest,
+) -> Page[Assignment]:
+    query = select(Assignment)
     if scope_id is not None:
         query = query.where(Assignment.scope_id == scope_id)
     if person_id is not None:
         query = query.where(Assignment.person_id == person_id)
     if on is not None:
         query = query.where(on_day(on))
-    if after is not None:
-        query = query.where(Assignment.id > after)
-    return list(session.scalars(query))
+    return ASSIGNMENTS_BY_ID.fetch(session, query, page)

@@ -8,6 +8,8 @@ from services.reporting.campaign import service
 from services.reporting.campaign.schemas import PhaseOut, TaskOut
 from services.reporting.deps import DbSession, Supervisor
 from shared.auth import ZoneAdmin
+from shared.clock import local_today
+from shared.pagination import Page, PageQuery
 
 router = APIRouter(prefix="/campaign", tags=["campaign 实施步骤"])
 
@@ -22,8 +24,8 @@ class PhaseDates(BaseModel):
 
 
 @router.get("", summary="实施步骤与进度 / the roll-out phases, their tasks and progress")
-def list_phases(session: DbSession, _: Supervisor) -> list[PhaseOut]:
-    return service.phases(session)
+def list_phases(session: DbSession, _: Supervisor, page: PageQuery) -> Page[PhaseOut]:
+    return service.phases(session, page)
 
 
 @router.put("/tasks/{task_id}/done", summary="登记任务完成 / record a task done (or not)")
@@ -32,9 +34,6 @@ def set_task_done(task_id: uuid.UUID, data: TaskDone, session: DbSession, _: Zon
 
 
 @router.put("/phases/{phase_id}/dates", summary="调整阶段日期 / change a phase's dates")
-def set_phase_dates(
-    phase_id: uuid.UUID, data: PhaseDates, session: DbSession, _: ZoneAdmin
-) -> list[PhaseOut]:
-    service.set_phase_dates(session, phase_id, data.starts_on, data.ends_on)
-    session.flush()
-    return service.phases(session)
+def set_phase_dates(phase_id: uuid.UUID, data: PhaseDates, session: DbSession, _: ZoneAdmin) -> PhaseOut:
+    phase = service.set_phase_dates(session, phase_id, data.starts_on, data.ends_on)
+    return service.phase_out(session, phase, local_today())

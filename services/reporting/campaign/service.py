@@ -10,38 +10,43 @@ from services.reporting.campaign.models import CampaignPhase, CampaignTask
 from services.reporting.campaign.schemas import PhaseOut, TaskOut
 from shared.clock import local_today
 from shared.errors import InvalidInput, NotFound
+from shared.pagination import Keyset, Page, PageRequest
+
+IN_PLAN_ORDER = Keyset("campaign-phases", CampaignPhase.position, CampaignPhase.id)
 
 
-def phases(session: Session, today: date | None = None) -> list[PhaseOut]:
-    today = today or local_today()
-    result = []
-    for phase in session.scalars(select(CampaignPhase).order_by(CampaignPhase.position)):
-        tasks = list(
-            session.scalars(
-                select(CampaignTask).where(CampaignTask.phase_id == phase.id).order_by(CampaignTask.position)
-            )
+def phases(session: Session, page: PageRequest) -> Page[PhaseOut]:
+    """The phases in the plan's order, each with its tasks and progress today."""
+    today = local_today()
+    return IN_PLAN_ORDER.fetch(session, select(CampaignPhase), page).map(
+        lambda p: phase_out(session, p, today)
+    )
+
+
+def phase_out(session: Session, phase: CampaignPhase, today: date) -> PhaseOut:
+    tasks = list(
+        session.scalars(
+            select(CampaignTask).where(CampaignTask.phase_id == phase.id).order_by(CampaignTask.position)
         )
-        done = sum(task.done_on is not None for task in tasks)
-        if tasks and done == len(tasks):
-            status = "done"
-        elif today > phase.ends_on:
-            status = "behind"
-        elif today < phase.starts_on:
-            status = "upcoming"
-        else:
-            status = "in_progress"
-        result.append(
-            PhaseOut(
-                id=phase.id,
-                name=phase.name,
-                starts_on=phase.starts_on,
-                ends_on=phase.ends_on,
-                status=status,
-                progress=round(done / len(tasks), 4) if tasks else 0.0,
-                tasks=[TaskOut.model_validate(task) for task in tasks],
-            )
-        )
-    return result
+    )
+    done = sum(task.done_on is not None for task in tasks)
+    if tasks and done == len(tasks):
+        status = "done"
+    elif today > phase.ends_on:
+        status = "behind"
+    elif today < phase.starts_on:
+        status = "upcoming"
+    else:
+        status = "in_progress"
+    return PhaseOut(
+        id=phase.id,
+        name=phase.name,
+        starts_on=phase.starts_on,
+        ends_on=phase.ends_on,
+        status=status,
+        progress=round(done / len(tasks), 4) if tasks else 0.0,
+        tasks=[TaskOut.model_validate(task) for task in tasks],
+    )
 
 
 def set_task_done(session: Session, task_id: uuid.UUID, done_on: date | None) -> CampaignTask:

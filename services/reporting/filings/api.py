@@ -10,6 +10,7 @@ from services.reporting.settings import get_reporting_settings
 from shared import uploads
 from shared.auth import CurrentUser, UnitEditor
 from shared.events.contracts.reporting import ReportKind
+from shared.pagination import Page, PageQuery
 
 router = APIRouter(prefix="/filings", tags=["filings 报告报送"])
 
@@ -27,10 +28,11 @@ def file_report(data: FilingIn, session: DbSession, user: UnitEditor) -> FilingO
 def list_filings(
     session: DbSession,
     user: CurrentUser,
+    page: PageQuery,
     unit_id: uuid.UUID,
     kind: ReportKind | None = None,
-) -> list[FilingOut]:
-    return [FilingOut.model_validate(f) for f in service.filings_of(session, user, unit_id, kind)]
+) -> Page[FilingOut]:
+    return service.filings_of(session, user, unit_id, kind, page).map(FilingOut.model_validate)
 
 
 @router.get("/status", summary="报送情况 / who filed on time, late or not at all")
@@ -58,8 +60,10 @@ async def add_attachment(
 
 
 @router.get("/{filing_id}/attachments", summary="报告附件 / a filing's attachments")
-def list_attachments(filing_id: uuid.UUID, session: DbSession, user: CurrentUser) -> list[AttachmentOut]:
-    return [AttachmentOut.model_validate(a) for a in service.attachments_of(session, filing_id, user)]
+def list_attachments(
+    filing_id: uuid.UUID, session: DbSession, user: CurrentUser, page: PageQuery
+) -> Page[AttachmentOut]:
+    return service.attachments_of(session, filing_id, user, page).map(AttachmentOut.model_validate)
 
 
 @router.get("/{filing_id}/attachments/{attachment_id}", summary="下载附件 / download an attachment")

@@ -17,6 +17,7 @@ from shared.clock import local_today
 from shared.errors import Forbidden, InvalidInput, NotFound
 from shared.events.contracts.reporting import ReportFiledV1, ReportKind, ReportOverdueV1
 from shared.labels import zh
+from shared.pagination import Keyset, Page, PageRequest
 from shared.periods import REPORT_PERIOD, Period, containing, owes_report, parse_period, report_due_on
 
 SECTION = {
@@ -24,6 +25,10 @@ SECTION = {
     ReportKind.quarterly_statistics: "statistics",
     ReportKind.annual_statistics: "statistics",
 }
+
+
+# Latest period first, its newest version first.
+LATEST_FIRST = Keyset("filings", ReportFiling.period, ReportFiling.version, ReportFiling.id, descending=True)
 
 
 def report_period(kind: ReportKind, text: str) -> Period:
@@ -103,13 +108,13 @@ def file_report(session: Session, data: FilingIn, user: Principal) -> ReportFili
 
 
 def filings_of(
-    session: Session, user: Principal, unit_id: uuid.UUID, kind: ReportKind | None
-) -> list[ReportFiling]:
+    session: Session, user: Principal, unit_id: uuid.UUID, kind: ReportKind | None, page: PageRequest
+) -> Page[ReportFiling]:
     user.ensure_may_see_enterprise(unit_id)
     query = select(ReportFiling).where(ReportFiling.unit_id == unit_id)
     if kind is not None:
         query = query.where(ReportFiling.kind == kind)
-    return list(session.scalars(query.order_by(ReportFiling.period.desc(), ReportFiling.version.desc())))
+    return LATEST_FIRST.fetch(session, query, page)
 
 
 def visible_units(user: Principal) -> Select:
@@ -225,9 +230,11 @@ def add_attachment(
     )
 
 
-def attachments_of(session: Session, filing_id: uuid.UUID, user: Principal) -> list[FilingAttachment]:
+def attachments_of(
+    session: Session, filing_id: uuid.UUID, user: Principal, page: PageRequest
+) -> Page[FilingAttachment]:
     _filing(session, filing_id, user)
-    return uploads.files_of(session, FilingAttachment, FilingAttachment.filing_id, filing_id)
+    return uploads.files_of(session, FilingAttachment, FilingAttachment.filing_id, filing_id, page)
 
 
 def attachment(

@@ -1,6 +1,7 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
+from sqlalchemy.orm import Session
 
 from services.reporting.deps import DbSession, Supervisor
 from services.reporting.settings import get_reporting_settings
@@ -13,6 +14,8 @@ from services.reporting.statistics.schemas import (
     TrainingStatistics,
     UnitCounts,
 )
+from shared.auth import Principal
+from shared.pagination import PageQuery, PageRequest
 from shared.periods import parse_month, parse_period
 from shared.spreadsheets import XLSX, download
 
@@ -21,13 +24,10 @@ router = APIRouter(tags=["statistics 统计"])
 PeriodQuery = Annotated[str, Query(description="统计期 / 2026-11, 2026-Q3 or 2026")]
 
 
-def _statistics(session, user, period: str, group_by: GroupBy, offset: int, limit: int) -> HazardStatistics:
-    return service.hazard_statistics(
-        session, user, parse_period(period), group_by, offset=offset, limit=limit
-    )
-
-
-Limit = Annotated[int, Query(ge=1, le=10_000, description="groups per page (at most STATISTICS_MAX_ROWS)")]
+def _whole_table(session: Session, user: Principal, period: str, group_by: GroupBy) -> HazardStatistics:
+    """The table for the downloads: as many groups as one page may hold (STATISTICS_MAX_ROWS)."""
+    page = PageRequest(cursor=None, limit=get_reporting_settings().statistics_max_rows)
+    return service.hazard_statistics(session, user, parse_period(period), group_by, page)
 
 
 @router.get("/statistics/hazards", summary="隐患统计 / hazards found in a period and what became of them")
@@ -35,18 +35,17 @@ def hazard_statistics(
     session: DbSession,
     user: Supervisor,
     period: PeriodQuery,
+    page: PageQuery,
     group_by: GroupBy = GroupBy.zone,
-    offset: Annotated[int, Query(ge=0)] = 0,
-    limit: Limit = 100,
 ) -> HazardStatistics:
-    return _statistics(session, user, period, group_by, offset, limit)
+    return service.hazard_statistics(session, user, parse_period(period), group_by, page)
 
 
 @router.get("/statistics/hazards.xlsx", summary="隐患统计表 Excel / the same table as .xlsx")
 def hazard_statistics_xlsx(
     session: DbSession, user: Supervisor, period: PeriodQuery, group_by: GroupBy = GroupBy.zone
 ) -> Response:
-    stats = _statistics(session, user, period, group_by, 0, get_reporting_settings().statistics_max_rows)
+    stats = _whole_table(session, user, period, group_by)
     return download(exports.statistics_xlsx(stats), XLSX, f"隐患统计_{stats.period}_{group_by}.xlsx")
 
 
@@ -54,7 +53,7 @@ def hazard_statistics_xlsx(
 def hazard_statistics_csv(
     session: DbSession, user: Supervisor, period: PeriodQuery, group_by: GroupBy = GroupBy.zone
 ) -> Response:
-    stats = _statistics(session, user, period, group_by, 0, get_reporting_settings().statistics_max_rows)
+    stats = _whole_table(session, user, period, group_by)
     return download(
         exports.statistics_csv(stats), "text/csv; charset=utf-8", f"hazards_{stats.period}_{group_by}.csv"
     )

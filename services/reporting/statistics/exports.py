@@ -22,6 +22,7 @@ from services.reporting.units.models import ReportingGrid, ReportingUnit
 from shared.auth import Principal
 from shared.charts import new_figure
 from shared.labels import zh
+from shared.pagination import PageRequest
 from shared.periods import Period
 from shared.spreadsheets import write_csv, write_xlsx
 
@@ -82,7 +83,7 @@ def hazard_ledger_xlsx(session: Session, user: Principal, period: Period) -> byt
 
 
 def statistics_rows(stats: HazardStatistics) -> list[list[object]]:
-    return [[getattr(row, name) for name, _ in STATISTICS_COLUMNS] for row in stats.rows]
+    return [[getattr(row, name) for name, _ in STATISTICS_COLUMNS] for row in stats.items]
 
 
 def statistics_xlsx(stats: HazardStatistics) -> bytes:
@@ -94,15 +95,15 @@ def statistics_xlsx(stats: HazardStatistics) -> bytes:
 def statistics_csv(stats: HazardStatistics) -> str:
     return write_csv(
         ["key", *(name for name, _ in STATISTICS_COLUMNS)],
-        ([r.key, *v] for r, v in zip(stats.rows, statistics_rows(stats), strict=True)),
+        ([r.key, *v] for r, v in zip(stats.items, statistics_rows(stats), strict=True)),
     )
 
 
 def monthly_report_pdf(session: Session, user: Principal, month: Period) -> bytes:
     """The committee's monthly report (月度安全生产网格化监管报告): figures and four charts."""
     overview = dashboard(session, user, today=month.last_day)  # as of the month's last day
-    by_grid = hazard_statistics(session, user, month, GroupBy.grid, offset=0, limit=20)
-    by_grade = hazard_statistics(session, user, month, GroupBy.grade, offset=0, limit=10)
+    by_grid = hazard_statistics(session, user, month, GroupBy.grid, PageRequest(cursor=None, limit=20))
+    by_grade = hazard_statistics(session, user, month, GroupBy.grade, PageRequest(cursor=None, limit=10))
     trend = monthly_trend(session, user, month)
     buffer = io.BytesIO()
     with PdfPages(buffer) as pdf:
@@ -124,9 +125,9 @@ def monthly_report_pdf(session: Session, user: Principal, month: Period) -> byte
         axes[1].set_title("近12个月隐患发现与销号趋势")
         axes[1].tick_params(axis="x", rotation=45)
         axes[1].legend()
-        names = [row.label for row in by_grid.rows] or ["(无)"]
-        axes[2].bar(names, [row.found for row in by_grid.rows] or [0], color="#4c72b0", label="发现")
-        axes[2].bar(names, [row.closed for row in by_grid.rows] or [0], color="#55a868", label="销号")
+        names = [row.label for row in by_grid.items] or ["(无)"]
+        axes[2].bar(names, [row.found for row in by_grid.items] or [0], color="#4c72b0", label="发现")
+        axes[2].bar(names, [row.closed for row in by_grid.items] or [0], color="#55a868", label="销号")
         axes[2].set_title("本月各网格隐患")
         axes[2].legend()
         figure.tight_layout(rect=(0, 0, 1, 0.96))
@@ -134,7 +135,7 @@ def monthly_report_pdf(session: Session, user: Principal, month: Period) -> byte
         pyplot.close(figure)
 
         figure, axes = new_figure(8.27, 11.69, rows=2, cols=1)
-        grades = [(row.label, row.found) for row in by_grade.rows if row.found]
+        grades = [(row.label, row.found) for row in by_grade.items if row.found]
         if grades:
             axes[0].pie(
                 [n for _, n in grades], labels=[f"{label} {n}" for label, n in grades], autopct="%1.0f%%"

@@ -4,6 +4,7 @@ from enum import StrEnum
 from pydantic import BaseModel, Field
 
 from shared.events.contracts.registry import UnitKind
+from shared.pagination import Page
 
 
 class GroupBy(StrEnum):
@@ -33,13 +34,12 @@ class HazardFigures(BaseModel):
     average_days_to_close: float | None = Field(description="平均销号天数")
 
 
-class HazardStatistics(BaseModel):
+class HazardStatistics(Page[HazardFigures]):
+    """A page of the groups, the most hazards first."""
+
     period: str
     group_by: GroupBy
-    rows: list[HazardFigures]
     total_groups: int
-    offset: int
-    limit: int
 
 
 class CoverageRow(BaseModel):

@@ -33,6 +33,7 @@ from shared.errors import InvalidInput
 from shared.events.contracts.inspections import AWAITING_RECTIFICATION, RECTIFICATION_DONE
 from shared.events.contracts.reporting import ReportKind
 from shared.labels import zh
+from shared.pagination import PageRequest, Positions
 from shared.periods import Period, PeriodKind, containing
 
 # the label catalogue's kind of the groups whose keys are codes (categories are free text)
@@ -95,40 +96,37 @@ def _row(key: object, label: str, r) -> HazardFigures:
 
 
 def hazard_statistics(
-    session: Session, user: Principal, period: Period, group_by: GroupBy, *, offset: int, limit: int
+    session: Session, user: Principal, period: Period, group_by: GroupBy, page: PageRequest
 ) -> HazardStatistics:
+    """The groups with the most hazards first; a page's cursor carries its position."""
     most = get_reporting_settings().statistics_max_rows
-    if limit > most:
+    if page.limit > most:
         raise InvalidInput(f"每页最多 {most} 组 / limit may be at most {most}", field="limit")
     column = GROUP_COLUMNS[group_by]
     where = and_(found_in(period), visible_hazards(user))
     if column is None:
         r = session.execute(select(*_figures()).where(where)).one()
         return HazardStatistics(
-            period=period.label,
-            group_by=group_by,
-            rows=[_row(None, "全区", r)],
-            total_groups=1,
-            offset=0,
-            limit=limit,
+            period=period.label, group_by=group_by, items=[_row(None, "全区", r)], next=None, total_groups=1
         )
-    total = session.scalar(select(func.count(func.distinct(column))).where(where))
+    positions = Positions(f"hazard-statistics-by-{group_by}")
+    total = session.scalar(select(func.count(func.distinct(column))).where(where)) or 0
     rows = session.execute(
         select(column.label("key"), *_figures())
         .where(where)
         .group_by(column)
         .order_by(func.count().desc(), column)
-        .offset(offset)
-        .limit(limit)
+        .offset(positions.start(page))
+        .limit(page.limit + 1)
     ).all()
-    names = _names(session, group_by, [r.key for r in rows])
+    found = positions.page(rows, page)
+    names = _names(session, group_by, [r.key for r in found.items])
     return HazardStatistics(
         period=period.label,
         group_by=group_by,
-        rows=[_row(r.key, names.get(r.key) or _group_label(group_by, r.key), r) for r in rows],
+        items=[_row(r.key, names.get(r.key) or _group_label(group_by, r.key), r) for r in found.items],
+        next=found.next,
         total_groups=total,
-        offset=offset,
-        limit=limit,
     )
 
 
