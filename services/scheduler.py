@@ -48,6 +48,12 @@ celery_app.conf.beat_schedule = {
         "schedule": crontab(hour=1, minute=0),
         "options": {"queue": "registry"},
     },
+    # idempotent: report.due once per unit, kind and period
+    "reporting-check-due-reports": {
+        "task": "reporting.check_due_reports",
+        "schedule": 3600.0,
+        "options": {"queue": "reporting"},
+    },
     # idempotent: report.overdue once per unit, kind and period
     "reporting-check-overdue-reports": {
         "task": "reporting.check_overdue_reports",

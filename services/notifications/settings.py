@@ -7,7 +7,7 @@ from pydantic import Field
 from shared.settings import Settings
 
 # The Standard Webhooks retry schedule (after the first attempt): 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
-STANDARD_WEBHOOK_SCHEDULE = [5, 300, 1800, 7200, 18000, 36000, 36000]
+STANDARD_WEBHOOK_SCHEDULE: list[float] = [5, 300, 1800, 7200, 18000, 36000, 36000]
 
 
 class NotificationsSettings(Settings):
@@ -42,9 +42,6 @@ class NotificationsSettings(Settings):
     ladder_leader_after_days: int = Field(3, ge=1, description="overdue days before the grid leader is told")
     ladder_enforcement_after_days: int = Field(
         7, ge=1, description="overdue days before enforcement and the safety office are told"
-    )
-    report_reminder_days_before: int = Field(
-        3, ge=0, description="reminders to units that have not filed a report this many days before it is due"
     )
     stalled_delivery_seconds: float = Field(
         120.0, gt=0, description="a pending delivery this late is sent again by the sweeper"
