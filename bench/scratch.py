@@ -11,6 +11,8 @@ from contextlib import contextmanager
 import psycopg2
 from sqlalchemy.engine import make_url
 
+from shared.processes import BY_NAME
+
 DEFAULT_DATABASE = "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
 NAME = "gridsafe_bench"
@@ -73,13 +75,11 @@ def relay_and_worker(
     relay_service: str, worker_service: str, concurrency: int = 2, pool: str = "prefork"
 ) -> Iterator[None]:
     """A service's outbox relay and another's Celery worker, running (and given time to start) for the block."""
-    processes = [
-        subprocess.Popen([sys.executable, "-m", "shared.events.relay", relay_service]),
-        subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", f"services.{worker_service}.worker", "worker", "-Q", worker_service,
-             "-c", str(concurrency), "-P", pool, "-l", "WARNING", "--without-mingle", "--without-gossip"]
-        ),
+    relay = BY_NAME[f"{relay_service}-relay"].command(sys.executable)
+    worker = BY_NAME[f"{worker_service}-worker"].command(sys.executable) + [
+        "-c", str(concurrency), "-P", pool, "-l", "WARNING", "--without-mingle", "--without-gossip"
     ]  # fmt: skip
+    processes = [subprocess.Popen(relay), subprocess.Popen(worker)]
     try:
         time.sleep(6)  # let the worker and relay start
         yield

@@ -1,11 +1,11 @@
 """Reachability of the database and Redis, and waiting for them at start-up."""
 
-import time
 from collections.abc import Callable
 
 import redis
 import structlog
 from sqlalchemy import Engine, text
+from tenacity import RetryCallState, Retrying, retry_if_result, stop_before_delay, wait_exponential
 
 log = structlog.get_logger(__name__)
 
@@ -33,16 +33,24 @@ def redis_problem(url: str) -> str | None:
 
 
 def wait_until_reachable(checks: dict[str, Callable[[], str | None]], timeout_s: float) -> None:
-    """Retry each check with exponential backoff until all pass; raise after `timeout_s`."""
-    deadline = time.monotonic() + timeout_s
-    delay = 0.5
-    while True:
-        problems = [p for p in (check() for check in checks.values()) if p]
-        if not problems:
-            return
-        if time.monotonic() + delay > deadline:
-            raise RuntimeError("; ".join(problems))
-        for problem in problems:
-            log.warning("startup.waiting", problem=problem, retry_in_s=delay)
-        time.sleep(delay)
-        delay = min(delay * 2, 10.0)
+    """Retry the checks with exponential backoff (0.5 s doubling to 10 s, tenacity) until all pass;
+    raise with what is still wrong once the next try would come after `timeout_s`."""
+
+    def problems() -> list[str]:
+        return [p for p in (check() for check in checks.values()) if p]
+
+    def waiting(state: RetryCallState) -> None:
+        for problem in state.outcome.result() if state.outcome else []:
+            retry_in = state.next_action.sleep if state.next_action else None
+            log.warning("startup.waiting", problem=problem, retry_in_s=retry_in)
+
+    def give_up(state: RetryCallState) -> None:
+        raise RuntimeError("; ".join(state.outcome.result() if state.outcome else []))
+
+    Retrying(
+        retry=retry_if_result(bool),
+        wait=wait_exponential(multiplier=0.5, max=10),
+        stop=stop_before_delay(timeout_s),
+        before_sleep=waiting,
+        retry_error_callback=give_up,
+    )(problems)

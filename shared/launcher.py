@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 
 from shared.health import database_problem, redis_problem, wait_until_reachable
 from shared.local_servers import LocalServer, start_postgres, start_redis
-from shared.settings import DEFAULT_PORTS, SERVICE_NAMES
+from shared.processes import PORT_BASE, PROCESSES, ProcessKind
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,42 +40,11 @@ def ensure_database(url: str) -> None:
 
 
 def process_commands(host: str, port_base: int, data_dir: Path) -> dict[str, list[str]]:
-    python = sys.executable
-    commands: dict[str, list[str]] = {}
-    for service in SERVICE_NAMES:
-        port = port_base + DEFAULT_PORTS[service] - DEFAULT_PORTS["registry"]
-        commands[f"{service}-api"] = [
-            python,
-            "-m",
-            "uvicorn",
-            f"services.{service}.app:app",
-            "--host",
-            host,
-            "--port",
-            str(port),
-            "--no-access-log",
-        ]
-        commands[f"{service}-worker"] = [
-            python,
-            "-m",
-            "celery",
-            "-A",
-            f"services.{service}.worker",
-            "worker",
-            "-Q",
-            service,
-            "-n",
-            f"{service}@%h",
-            "-c",
-            "2",
-            "-l",
-            "INFO",
-        ]
-        commands[f"{service}-relay"] = [python, "-m", "shared.events.relay", service]
-    commands["scheduler"] = [
-        python, "-m", "celery", "-A", "services.scheduler", "beat", "-l", "INFO",
-        "--schedule", str(data_dir / "celerybeat-schedule"),
-    ]  # fmt: skip
+    """Every process of `shared.processes`, with two worker processes per Celery worker on one machine."""
+    commands = {}
+    for process in PROCESSES:
+        command = process.command(sys.executable, host=host, port_base=port_base, data_dir=str(data_dir))
+        commands[process.name] = command + (["-c", "2"] if process.kind == ProcessKind.worker else [])
     return commands
 
 
@@ -132,11 +101,10 @@ class Launcher:
                 command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
             )
         self.say(f"started {len(self.processes)} processes; logs in {log_dir}")
-        for service in SERVICE_NAMES:
-            port = self.args.port_base + DEFAULT_PORTS[service] - DEFAULT_PORTS["registry"]
-            self.say(
-                f"{service:<14} http://{self.args.host}:{port}   docs: http://{self.args.host}:{port}/docs"
-            )
+        for process in PROCESSES:
+            if process.kind == ProcessKind.api:
+                url = f"http://{self.args.host}:{process.port(self.args.port_base)}"
+                self.say(f"{process.name.removesuffix('-api'):<14} {url}   docs: {url}/docs")
         self.say("press Ctrl-C to stop everything")
 
     def watch(self) -> int:
@@ -182,7 +150,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Run every GridSafe service on this machine.")
     parser.add_argument("--data-dir", type=Path, default=ROOT / ".gridsafe", help="servers' data and logs")
     parser.add_argument("--host", default="127.0.0.1", help="address the APIs listen on")
-    parser.add_argument("--port-base", type=int, default=DEFAULT_PORTS["registry"], help="registry's port")
+    parser.add_argument("--port-base", type=int, default=PORT_BASE, help="registry's port")
     parser.add_argument(
         "--demo", action="store_true", help="load the demo zone (once; a second load is a no-op)"
     )

@@ -41,10 +41,20 @@ class Settings(BaseSettings):
     # Event backbone
     relay_batch_size: int = Field(500, ge=1, le=10_000)
     relay_poll_seconds: float = Field(1.0, gt=0, description="Safety-net polling interval of the relay.")
-    relay_max_backoff_seconds: float = Field(30.0, gt=0, description="Longest pause after a relay error.")
-    consumer_max_retries: int = Field(8, ge=0)
-    retry_backoff_base_seconds: float = Field(2.0, gt=0)
-    retry_backoff_max_seconds: float = Field(600.0, gt=0)
+    relay_max_backoff_seconds: float = Field(
+        30.0, gt=0, description="Longest pause between the relay's reconnection attempts (tenacity)."
+    )
+    # A failing event is retried by Celery (retry_backoff, retry_backoff_max, retry_jitter): the
+    # n-th retry after a random delay of up to base * 2^(n-1) seconds, at most the maximum.
+    consumer_max_retries: int = Field(
+        8, ge=0, description="Retries of a failing event before it is dead-lettered."
+    )
+    retry_backoff_base_seconds: float = Field(
+        2.0, gt=0, description="Celery's retry_backoff factor (whole seconds; below 1 counts as 1)."
+    )
+    retry_backoff_max_seconds: int = Field(
+        600, ge=1, description="Celery's retry_backoff_max: the longest delay."
+    )
     outbox_retention_days: int = Field(30, ge=1)
 
     # Start-up: how long to wait for the database and Redis before giving up.

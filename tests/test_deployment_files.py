@@ -12,6 +12,7 @@ from packaging.utils import canonicalize_name
 
 from services.inspections.settings import InspectionsSettings
 from services.notifications.settings import NotificationsSettings
+from shared.processes import PROCESSES
 from shared.settings import DEFAULT_PORTS, SERVICE_NAMES, Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,21 +23,20 @@ APP_SERVICES = {name: spec for name, spec in SERVICES.items() if spec.get("build
 
 def _module_of(command: list[str]) -> tuple[str, str | None]:
     """The Python module (and attribute) a container command runs."""
-    if command[:2] == ["python", "-m"] and command[2] == "uvicorn":
+    assert command[:2] == ["python", "-m"], f"unexpected command {command}"
+    if command[2] == "uvicorn":
         module, attribute = command[3].split(":")
         return module, attribute
-    if command[:2] == ["python", "-m"]:
-        return command[2], None
-    if command[0] == "celery":
+    if command[2] == "celery":
         return command[command.index("-A") + 1], "celery_app"
-    raise AssertionError(f"unexpected command {command}")
+    return command[2], None
 
 
-def test_every_process_the_system_needs_is_in_compose():
-    expected = {"postgres", "redis", "migrate", "scheduler"}
-    for service in SERVICE_NAMES:
-        expected |= {f"{service}-api", f"{service}-worker", f"{service}-relay"}
-    assert set(SERVICES) == expected
+def test_compose_runs_exactly_the_declared_processes_with_their_commands():
+    """shared/processes.py is the one list; compose adds only the servers and the migration."""
+    assert set(SERVICES) == {"postgres", "redis", "migrate"} | {process.name for process in PROCESSES}
+    for process in PROCESSES:
+        assert SERVICES[process.name]["command"] == process.command(), process.name
 
 
 @pytest.mark.parametrize("name", sorted(APP_SERVICES))

@@ -1,6 +1,7 @@
 """The event backbone end to end: outbox, relay, real Celery workers, idempotency, dead letters."""
 
 import os
+import re
 import signal
 import uuid
 
@@ -40,8 +41,11 @@ def send_probe(**data: object) -> CloudEvent:
     event = CloudEvent.wrap(
         probe.ProbePingedV1(**data), source="tests", subject=None, correlation_id="probe-test"
     )
-    probe.celery_app.send_task(
-        handle_event_task_name("probe"), args=[event.model_dump(mode="json")], queue="probe"
+    probe.celery_app.send_task(  # the event id as task id, as the relay sends it
+        handle_event_task_name("probe"),
+        args=[event.model_dump(mode="json")],
+        queue="probe",
+        task_id=str(event.id),
     )
     return event
 
@@ -128,9 +132,13 @@ def test_transient_failure_is_retried_with_backoff(workers):
     with get_engine(os.environ["DATABASE_URL"]).connect() as conn:
         times = conn.execute(select(probe.attempt.c.at).order_by(probe.attempt.c.at)).scalars().all()
     assert len(times) == 3
-    base = float(os.environ["RETRY_BACKOFF_BASE_SECONDS"])
+    # Celery chose each retry's delay: random, up to base * 2^n seconds (whole seconds, base at least 1)
+    base = max(1, int(float(os.environ["RETRY_BACKOFF_BASE_SECONDS"])))
+    retry = re.compile(rf"probe\.handle_event\[{event.id}\] retry: Retry in (\d+)s")
+    delays = [int(delay) for delay in retry.findall(workers["probe"].log_text())]
+    assert len(delays) == 2 and all(0 <= delay <= base * 2**n for n, delay in enumerate(delays)), delays
     gaps = [(later - earlier).total_seconds() for earlier, later in zip(times, times[1:], strict=False)]
-    assert all(gap >= base / 2 for gap in gaps), gaps  # each retry waited its backoff
+    assert all(gap >= delay for gap, delay in zip(gaps, delays, strict=True)), (gaps, delays)  # each waited
     assert scalar("SELECT count(*) FROM probe.dead_letter") == 0
 
 

@@ -1,24 +1,28 @@
 """The one command that runs the whole system: everything answers, and Ctrl-C leaves nothing behind."""
 
 import signal
+import sys
 
 import httpx
 import psutil
 
 from shared.local_servers import free_port
-from shared.settings import SERVICE_NAMES
+from shared.processes import PROCESSES, ProcessKind
 from tests.factories import create_zone_and_grid, enterprise_payload
 from tests.support.processes import ManagedProcess, wait_until
 
 
 def test_run_command_starts_everything_and_stops_everything(tmp_path, make_token):
-    base = free_port(block=len(SERVICE_NAMES))  # the four APIs take base .. base+3
+    apis = [process for process in PROCESSES if process.kind == ProcessKind.api]
+    base = free_port(block=len(apis))  # the APIs take base + their offsets
     launcher = ManagedProcess(
-        "launcher", ["-m", "shared.launcher", "--data-dir", str(tmp_path), "--port-base", str(base)], tmp_path
+        "launcher",
+        [sys.executable, "-m", "shared.launcher", "--data-dir", str(tmp_path), "--port-base", str(base)],
+        tmp_path,
     )
     try:
         launcher.wait_for_log("press Ctrl-C", timeout=120)
-        urls = {service: f"http://127.0.0.1:{base + i}" for i, service in enumerate(SERVICE_NAMES)}
+        urls = {api.name.removesuffix("-api"): f"http://127.0.0.1:{api.port(base)}" for api in apis}
 
         def all_ready() -> bool:
             try:
@@ -36,7 +40,7 @@ def test_run_command_starts_everything_and_stops_everything(tmp_path, make_token
         unit = f"{urls['inspections']}/units/{created.json()['id']}"
         wait_until(lambda: httpx.get(unit, headers=headers).status_code == 200, timeout=30)
         descendants = launcher.children()
-        assert len(descendants) >= 13
+        assert len(descendants) >= len(PROCESSES)
     finally:
         launcher.process.send_signal(signal.SIGINT)
         launcher.process.wait(60)

@@ -10,7 +10,7 @@ import pypdfium2
 import pytest
 from openpyxl import load_workbook
 
-from services.reporting.filings.service import check_overdue
+from services.reporting.filings.service import check_due, check_overdue
 from services.reporting.rebuild import rebuild
 from services.reporting.runtime import runtime
 from services.reporting.worker import celery_app
@@ -26,7 +26,8 @@ from shared.events.contracts.registry import (
     ProductionStatus,
     UnitKind,
 )
-from shared.periods import PeriodKind, containing
+from shared.events.contracts.reporting import ReportKind
+from shared.periods import PeriodKind, containing, report_due_on
 from tests.support.inspections import sql
 from tests.support.notifications import told, zone_with_people
 from tests.support.paging import walk
@@ -274,6 +275,45 @@ def test_filing_reports_versions_lateness_status_and_the_overdue_reminder(client
     assert sql(overdue, u=str(unit), p=LAST_MONTH.label) == 0  # it filed, late
     assert sql(overdue, u=str(people.unit_id), p=LAST_MONTH.label) == 1
     wait_until(lambda: told(people.people["principal"], "event:") >= 1)
+
+
+def test_a_unit_that_has_not_filed_is_reminded_once_before_the_due_date_and_one_that_filed_is_not(
+    clients, workers, relay, auth
+):
+    relay("reporting")
+    late, filed = zone_with_people(), zone_with_people()  # two units as notifications knows them
+    for zone in (late, filed):
+        apply_in_order([envelope(EnterpriseRegisteredV1(enterprise_id=zone.unit_id, name="宏达化工有限公司", credit_code="x", kind=UnitKind.enterprise, industry="化工", production_status=ProductionStatus.operating, key_supervision=True, grid_id=zone.grid_id, responsible_head=None, responsible_phone=None), "registry")])  # fmt: skip
+    this_month = containing(PeriodKind.month, local_today())
+    body = monthly_report(filed.unit_id, this_month.label)
+    headers = auth(Role.enterprise_user, enterprise_id=filed.unit_id)
+    assert clients["reporting"].post("/filings", json=body, headers=headers).status_code == 201
+
+    # REPORT_REMINDER_DAYS_BEFORE (3) days before the due date, and on each later day up to it,
+    # the check may run as often as it likes
+    due = report_due_on(ReportKind.monthly_risk, this_month)
+    with runtime.transaction() as session:
+        assert check_due(session, due - timedelta(days=4)) == 0  # too early
+    published = 0
+    for day in (due - timedelta(days=3), due - timedelta(days=3), due - timedelta(days=1), due):
+        with runtime.transaction() as session:
+            published += check_due(session, day)
+    reminders = "SELECT count(*) FROM reporting.outbox WHERE event_type = 'report.due' AND envelope->'data'->>'unit_id' = :u"
+    assert sql(reminders, u=str(late.unit_id)) == 1 and sql(reminders, u=str(filed.unit_id)) == 0
+    assert published == 1
+
+    # through the relay and the notifications worker: the unit's head and its grid member, once each
+    inbox = (
+        "SELECT count(*) FROM notifications.inbox_message WHERE event_type = 'report.due' AND person_id = :p"
+    )
+    wait_until(
+        lambda: sql("SELECT count(*) FROM notifications.inbox_message WHERE event_type = 'report.due'") >= 2
+    )
+    assert sql(inbox, p=str(late.people["principal"].person_id)) == 1
+    assert sql(inbox, p=str(late.people["member"].person_id)) == 1
+    assert sql("SELECT count(*) FROM notifications.inbox_message WHERE event_type = 'report.due'") == 2
+    for role in ("principal", "member"):
+        assert told(filed.people[role], "event:") == 0
 
 
 def test_the_assessment_scores_grid_staff_with_the_detail_behind_each_score(clients, workers, auth):

@@ -4,7 +4,6 @@ from services.notifications.delivery import models as delivery_models
 from services.notifications.directory import models as directory_models
 from services.notifications.hazard_notices import models as hazard_notice_models
 from services.notifications.inbox import models as inbox_models
-from services.notifications.reports import models as report_models
 from services.notifications.runtime import runtime
 from services.notifications.webhooks import models as webhook_models
 
@@ -16,6 +15,5 @@ __all__ = [
     "hazard_notice_models",
     "inbox_models",
     "metadata",
-    "report_models",
     "webhook_models",
 ]

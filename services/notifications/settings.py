@@ -43,9 +43,6 @@ class NotificationsSettings(Settings):
     ladder_enforcement_after_days: int = Field(
         7, ge=1, description="overdue days before enforcement and the safety office are told"
     )
-    report_reminder_days_before: int = Field(
-        3, ge=0, description="reminders to units that have not filed a report this many days before it is due"
-    )
     stalled_delivery_seconds: float = Field(
         120.0, gt=0, description="a pending delivery this late is sent again by the sweeper"
     )

@@ -1,4 +1,4 @@
-"""Settings of the reporting service: due days and the grid-member assessment's weights."""
+"""Settings of the reporting service: report reminders, uploads and the grid-member assessment's weights."""
 
 from functools import lru_cache
 
@@ -23,6 +23,11 @@ class ReportingSettings(Settings):
     upload_max_bytes: int = Field(10 * 1024 * 1024, ge=1024, description="largest report attachment")
     statistics_max_rows: int = Field(
         500, ge=1, le=10_000, description="most groups one statistics page returns"
+    )
+    report_reminder_days_before: int = Field(
+        3,
+        ge=0,
+        description="report.due for units that have not filed a report this many days before it is due",
     )
 
 

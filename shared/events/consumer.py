@@ -4,13 +4,12 @@ Each service registers one Celery task, `<service>.handle_event`, on its own que
 each event with the handler registered for its contract (`shared.events.handlers`). The task
 records (consumer, event id) in the service's `processed_event` table in the same transaction as
 the handler's effect; a redelivered event finds its row and does nothing. Transient failures are
-retried with exponential backoff and jitter; an event that keeps failing, or whose contract the
-service does not know, goes to the dead-letter table with the reason, from where it can be
-replayed.
+retried by Celery's own autoretry, with exponential backoff and full jitter (`retry_backoff`,
+`retry_backoff_max`, `retry_jitter`); an event that keeps failing, or whose contract the service
+does not know, goes to the dead-letter table with the reason, from where it can be replayed.
 """
 
 import json
-import random
 import uuid
 from typing import Any
 
@@ -40,12 +39,6 @@ class RetryLater(Exception):
 
 def handle_event_task_name(service: str) -> str:
     return f"{service}.handle_event"
-
-
-def backoff_seconds(retries: int, base: float, cap: float) -> float:
-    """Exponential backoff with full jitter: a random delay in [base/2, min(cap, base*2^n)]."""
-    ceiling = min(cap, base * 2**retries)
-    return random.uniform(min(base / 2, ceiling), ceiling)
 
 
 def _event_id_of(envelope: dict[str, Any]) -> uuid.UUID:
@@ -81,6 +74,12 @@ class EventConsumer:
             max_retries=settings.consumer_max_retries,
             acks_late=True,
             reject_on_worker_lost=True,
+            # a failure raised out of the task is retried by Celery after a random delay of up to
+            # base * 2^retries seconds, at most retry_backoff_max (exponential backoff, full jitter)
+            autoretry_for=(Exception,),
+            retry_backoff=settings.retry_backoff_base_seconds,
+            retry_backoff_max=settings.retry_backoff_max_seconds,
+            retry_jitter=True,
         )
         def handle_event(task: Task, envelope: dict[str, Any]) -> str:
             attempts = task.request.retries + 1
@@ -93,20 +92,14 @@ class EventConsumer:
                 if task.request.retries >= task.max_retries:
                     consumer.dead_letter(envelope, reason=f"{type(exc).__name__}: {exc}", attempts=attempts)
                     return "dead-lettered"
-                delay = backoff_seconds(
-                    task.request.retries,
-                    settings.retry_backoff_base_seconds,
-                    settings.retry_backoff_max_seconds,
-                )
                 log.warning(
                     "event.retry",
                     consumer=consumer.name,
                     event_id=envelope.get("id"),
                     attempt=attempts,
-                    delay_s=round(delay, 2),
                     error=repr(exc),
                 )
-                raise task.retry(exc=exc, countdown=delay) from exc
+                raise  # to Celery's autoretry
             finally:
                 clear_context()
 

@@ -6,12 +6,12 @@ rows published in the same transaction. If the broker is unreachable the transac
 and the rows wait; nothing is lost, and a consumer that sees an event twice ignores the second.
 
 It wakes on the NOTIFY that `ServiceRuntime.publish` issues at commit, and polls every
-`relay_poll_seconds` as a safety net.
+`relay_poll_seconds` as a safety net. When the database or the broker fails it reconnects at
+once, then with exponential backoff (tenacity) up to `relay_max_backoff_seconds`.
 """
 
 import select as select_module
 import signal
-import time
 from contextlib import closing
 from typing import Any
 
@@ -20,6 +20,7 @@ import structlog
 from celery import Celery
 from kombu.utils.json import dumps
 from sqlalchemy import func, select, update
+from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_exponential
 
 from shared.events.consumer import handle_event_task_name
 from shared.events.subscriptions import subscribers
@@ -100,23 +101,44 @@ class OutboxRelay:
     def run_forever(self) -> None:
         signal.signal(signal.SIGTERM, self.stop)
         signal.signal(signal.SIGINT, self.stop)
-        failures = 0
         log.info("relay.started", service=self.runtime.name)
+        reconnect = Retrying(
+            retry=retry_if_exception_type(Exception),
+            wait=wait_exponential(multiplier=0.5, max=self.settings.relay_max_backoff_seconds),
+            stop=lambda _: self._stopping,
+            before_sleep=self._log_error,
+            reraise=True,
+        )
         while not self._stopping:
             try:
-                with closing(self._listen()) as listener:
+                # each reconnection starts its backoff afresh
+                with closing(reconnect(self._connect)) as listener:
                     while not self._stopping:
-                        published = self.drain()
-                        if published:
-                            log.info("relay.published", service=self.runtime.name, events=published)
-                        failures = 0
                         self._wait_for_notify(listener)
-            except Exception as exc:  # database or broker down: back off, keep the events
-                failures += 1
-                delay = min(self.settings.relay_max_backoff_seconds, 0.5 * 2 ** min(failures, 6))
-                log.warning("relay.error", service=self.runtime.name, error=repr(exc), retry_in_s=delay)
-                time.sleep(delay)
+                        self._drain_and_log()
+            except Exception as exc:  # database or broker down: the events wait in the outbox
+                log.warning("relay.error", service=self.runtime.name, error=repr(exc))
         log.info("relay.stopped", service=self.runtime.name)
+
+    def _connect(self) -> Any:
+        """Listen on the outbox channel and publish what is waiting; the listener, if both work."""
+        listener = self._listen()
+        try:
+            self._drain_and_log()
+        except Exception:
+            listener.close()
+            raise
+        return listener
+
+    def _drain_and_log(self) -> None:
+        published = self.drain()
+        if published:
+            log.info("relay.published", service=self.runtime.name, events=published)
+
+    def _log_error(self, state: RetryCallState) -> None:
+        error = state.outcome.exception() if state.outcome else None
+        retry_in = state.next_action.sleep if state.next_action else None
+        log.warning("relay.error", service=self.runtime.name, error=repr(error), retry_in_s=retry_in)
 
     def _listen(self) -> Any:
         """A dedicated connection (outside the pool) listening on this service's channel."""

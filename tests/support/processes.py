@@ -10,6 +10,8 @@ from pathlib import Path
 
 import psutil
 
+from shared.processes import BY_NAME, celery_worker_args
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -26,12 +28,12 @@ def wait_until(predicate: Callable[[], object], timeout: float = 30, interval: f
 
 
 class ManagedProcess:
-    def __init__(self, name: str, args: list[str], log_dir: Path, env: dict[str, str] | None = None):
+    def __init__(self, name: str, command: list[str], log_dir: Path, env: dict[str, str] | None = None):
         self.name = name
         self.log_path = log_dir / f"{name}.log"
         self._log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, *args],
+            command,
             cwd=ROOT,
             env={**os.environ, **(env or {})},
             stdout=self._log,
@@ -65,22 +67,30 @@ class ManagedProcess:
 
 
 def start_worker(service: str, log_dir: Path, app_module: str | None = None, **env: str) -> ManagedProcess:
-    """A real Celery worker (prefork, two children, as in production) consuming the service's queue."""
-    worker = ManagedProcess(
-        f"worker-{service}",
-        [
-            "-m", "celery", "-A", app_module or f"services.{service}.worker", "worker",
-            "-Q", service, "-n", f"{service}-test@%h", "-c", "2", "--pool", "prefork",
-            "--without-mingle", "--without-gossip", "-l", "INFO",
-        ],
-        log_dir,
-        env,
-    )  # fmt: skip
+    """A service's real Celery worker as declared in `shared.processes` (or one of `app_module`, for
+    the probe), prefork with two children as in production, named apart from a running system's."""
+    if app_module is None:
+        command = BY_NAME[f"{service}-worker"].command(sys.executable)
+    else:
+        command = [sys.executable, "-m", "celery", *celery_worker_args(app_module, service)]
+    test_options = [
+        "-n",
+        f"{service}-test@%h",
+        "-c",
+        "2",
+        "--pool",
+        "prefork",
+        "--without-mingle",
+        "--without-gossip",
+    ]
+    worker = ManagedProcess(f"worker-{service}", command + test_options, log_dir, env)
     worker.wait_for_log("ready.")
     return worker
 
 
 def start_relay(service: str, log_dir: Path, **env: str) -> ManagedProcess:
-    relay = ManagedProcess(f"relay-{service}", ["-m", "shared.events.relay", service], log_dir, env)
+    relay = ManagedProcess(
+        f"relay-{service}", BY_NAME[f"{service}-relay"].command(sys.executable), log_dir, env
+    )
     relay.wait_for_log("relay.started")
     return relay

@@ -28,8 +28,6 @@ def on_enterprise(session: Session, data: EnterpriseRegisteredV1, event: CloudEv
             "unit_name": data.name,
             "grid_id": data.grid_id,
             "key_supervision": data.key_supervision,
-            "kind": data.kind.value,
-            "production_status": data.production_status.value,
             "responsible_head": data.responsible_head,
             "responsible_phone": data.responsible_phone,
             "source_time": event.time,

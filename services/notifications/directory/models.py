@@ -16,8 +16,6 @@ class UnitContact(Base):
     unit_name: Mapped[str] = mapped_column(String(200))
     grid_id: Mapped[uuid.UUID | None]
     key_supervision: Mapped[bool]
-    kind: Mapped[str] = mapped_column(String(32))  # enterprise | construction_site
-    production_status: Mapped[str] = mapped_column(String(32))
     responsible_head: Mapped[str | None] = mapped_column(String(100))
     responsible_phone: Mapped[str | None] = mapped_column(String(30))
     source_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # time of the event it came from

@@ -1,9 +1,8 @@
-"""The scheduler's reminder pass: deadline reminders, the escalation ladder and report reminders."""
+"""The scheduler's reminder pass: deadline reminders and the escalation ladder."""
 
 import structlog
 
 from services.notifications.hazard_notices.service import run_reminders
-from services.notifications.reports.service import report_reminders
 from services.notifications.runtime import runtime
 from shared.clock import day_or_today
 from shared.worker import job
@@ -14,9 +13,9 @@ log = structlog.get_logger(__name__)
 # idempotent: each reminder and ladder step goes once per recipient and occasion
 @job(3600.0)
 def send_reminders(today: str | None = None) -> int:
-    """Deadline and report reminders and ladder steps due today (`today` as YYYY-MM-DD moves the clock)."""
+    """Deadline reminders and ladder steps due today (`today` as YYYY-MM-DD moves the clock)."""
     day = day_or_today(today)
     with runtime.transaction() as session:
-        sent = run_reminders(session, day) + report_reminders(session, day)
+        sent = run_reminders(session, day)
     log.info("reminders.sent", day=str(day), messages=sent)
     return sent

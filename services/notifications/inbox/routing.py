@@ -38,11 +38,10 @@ LADDER_STEPS: tuple[tuple[int, tuple[str, ...], bool], ...] = (
 )
 DEADLINE_REMINDER_ROUTE = ("unit_principal", "grid_members")
 
-# Reports units owe: reminded to the unit's head before the due date; once overdue, its grid member too.
-REPORT_DUE_ROUTE = ("unit_principal",)
+# Reports units owe, soon due or overdue (report.due, report.overdue): the unit's head and grid member.
+REPORT_ROUTE = ("unit_principal", "grid_members")
 # Training duties, exams and certificates (§4.5): the enterprise's head.
 TRAINING_ROUTE = ("unit_principal",)
-REPORT_OVERDUE_ROUTE = ("unit_principal", "grid_members")
 
 
 def _holders(duty: str, scope_id: uuid.UUID | None, today: date) -> Select:

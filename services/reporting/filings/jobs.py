@@ -1,14 +1,24 @@
-"""The scheduler's check for reports not filed by their due date."""
+"""The scheduler's checks for reports soon due and not yet filed, and for reports not filed by their due date."""
 
 import structlog
 from celery.schedules import crontab
 
-from services.reporting.filings.service import check_overdue
+from services.reporting.filings.service import check_due, check_overdue
 from services.reporting.runtime import runtime
-from shared.clock import day_or_today
+from shared.clock import day_or_today, local_today
 from shared.worker import job
 
 log = structlog.get_logger(__name__)
+
+
+# idempotent: report.due once per unit, kind and period
+@job(3600.0)
+def check_due_reports() -> int:
+    day = local_today()
+    with runtime.transaction() as session:
+        published = check_due(session, day)
+    log.info("reports.due_checked", day=str(day), published=published)
+    return published
 
 
 # idempotent: report.overdue once per unit, kind and period

@@ -29,11 +29,12 @@ class ReportFiling(Base):
     late: Mapped[bool]
 
 
-class OverdueNotice(Base):
-    """report.overdue already published for a unit, kind and period: once each."""
+class ReportNotice(Base):
+    """report.due or report.overdue already published for a unit, kind and period: once each."""
 
-    __tablename__ = "report_overdue_notice"
+    __tablename__ = "report_notice"
 
+    event_type: Mapped[str] = mapped_column(String(30), primary_key=True)  # report.due | report.overdue
     unit_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(30), primary_key=True)
     period: Mapped[str] = mapped_column(String(10), primary_key=True)

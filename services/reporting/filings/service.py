@@ -1,12 +1,12 @@
 """Filing reports (报送) and who has filed what: monthly risk reports, quarterly and annual statistics."""
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from services.reporting.filings.models import FilingAttachment, OverdueNotice, ReportFiling
+from services.reporting.filings.models import FilingAttachment, ReportFiling, ReportNotice
 from services.reporting.filings.schemas import FilingIn, FilingStatus, UnitFilingStatus
 from services.reporting.runtime import runtime
 from services.reporting.settings import get_reporting_settings
@@ -15,7 +15,7 @@ from shared import uploads
 from shared.auth import Principal
 from shared.clock import local_today
 from shared.errors import Forbidden, InvalidInput, NotFound
-from shared.events.contracts.reporting import ReportFiledV1, ReportKind, ReportOverdueV1
+from shared.events.contracts.reporting import ReportDueV1, ReportFiledV1, ReportKind, ReportOverdueV1
 from shared.labels import zh
 from shared.pagination import Keyset, Page, PageRequest
 from shared.periods import REPORT_PERIOD, Period, containing, owes_report, parse_period, report_due_on
@@ -171,37 +171,57 @@ def filing_status(session: Session, user: Principal, kind: ReportKind, period_te
     )
 
 
-def check_overdue(session: Session, today: date) -> int:
-    """Publish report.overdue once per unit, kind and period past its due date with no filing."""
+def _unfiled_reports(
+    session: Session, today: date, notice: type[ReportOverdueV1], due_between: tuple[date, date]
+) -> int:
+    """Publish `notice` once per unit, kind and period due within `due_between` (both days included)
+    that the unit owes and has not filed; each one is recorded so a later run skips it."""
     published = 0
     for kind, period_kind in REPORT_PERIOD.items():
         period = containing(period_kind, today)
-        for candidate in (period, period.previous()):
+        for candidate in (period.previous(), period):
             due = report_due_on(kind, candidate)
-            if due >= today:
+            if not due_between[0] <= due <= due_between[1]:
                 continue
             filed = select(ReportFiling.unit_id).where(
                 ReportFiling.kind == kind, ReportFiling.period == candidate.label
             )
-            noticed = select(OverdueNotice.unit_id).where(
-                OverdueNotice.kind == kind, OverdueNotice.period == candidate.label
+            noticed = select(ReportNotice.unit_id).where(
+                ReportNotice.event_type == notice.event_type,
+                ReportNotice.kind == kind,
+                ReportNotice.period == candidate.label,
             )
-            late_units = session.scalars(
+            units = session.scalars(
                 select(ReportingUnit).where(ReportingUnit.id.not_in(filed), ReportingUnit.id.not_in(noticed))
             )
-            for unit in late_units:
+            for unit in units:
                 if not owes_report(kind, unit.kind, unit.production_status):
                     continue
-                session.add(OverdueNotice(unit_id=unit.id, kind=kind, period=candidate.label))
+                session.add(
+                    ReportNotice(
+                        event_type=notice.event_type, unit_id=unit.id, kind=kind, period=candidate.label
+                    )
+                )
                 runtime.publish(
                     session,
-                    ReportOverdueV1(
+                    notice(
                         unit_id=unit.id, grid_id=unit.grid_id, kind=kind, period=candidate.label, due_on=due
                     ),
                     subject=str(unit.id),
                 )
                 published += 1
     return published
+
+
+def check_due(session: Session, today: date) -> int:
+    """Publish report.due for reports due within REPORT_REMINDER_DAYS_BEFORE days and not yet filed."""
+    horizon = today + timedelta(days=get_reporting_settings().report_reminder_days_before)
+    return _unfiled_reports(session, today, ReportDueV1, (today, horizon))
+
+
+def check_overdue(session: Session, today: date) -> int:
+    """Publish report.overdue for reports past their due date and not filed."""
+    return _unfiled_reports(session, today, ReportOverdueV1, (date.min, today - timedelta(days=1)))
 
 
 def _filing(session: Session, filing_id: uuid.UUID, user: Principal) -> ReportFiling:

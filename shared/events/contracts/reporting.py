@@ -40,3 +40,10 @@ class ReportOverdueV1(EventContract):
     kind: ReportKind
     period: str
     due_on: date
+
+
+class ReportDueV1(ReportOverdueV1):
+    """A unit has not yet filed a report due in a few days (报送提醒), once per unit, kind and period."""
+
+    event_type = "report.due"
+    event_version = 1

@@ -1,0 +1,95 @@
+"""The processes GridSafe runs, declared once: per service an API, a Celery worker and an outbox
+relay, and exactly one scheduler.
+
+The run command (`shared/launcher.py`), the tests and the benchmarks start them from here, and a
+test checks that docker-compose.yml runs exactly these with the same commands.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from shared.settings import DEFAULT_PORTS, SERVICE_NAMES
+
+PORT_BASE = DEFAULT_PORTS["registry"]  # the first API's port; the others follow at their offsets
+
+
+class ProcessKind(StrEnum):
+    api = "api"  # uvicorn serving the service's FastAPI app
+    worker = "worker"  # Celery worker consuming the service's queue
+    relay = "relay"  # outbox relay (shared.events.relay)
+    scheduler = "scheduler"  # celery beat, exactly one
+
+
+@dataclass(frozen=True)
+class Process:
+    name: str
+    kind: ProcessKind
+    module: str  # run as `python -m <module>`
+    target: str  # the ASGI app, the Celery app, or the relay's service
+    port_offset: int | None = None  # APIs: port = port base + offset
+    queue: str | None = None  # workers
+
+    def command(
+        self,
+        python: str = "python",
+        *,
+        host: str = "0.0.0.0",
+        port_base: int = PORT_BASE,
+        data_dir: str = "/data",
+    ) -> list[str]:
+        """The command line, with the interpreter, address, port base and scheduler data folder given."""
+        match self.kind:
+            case ProcessKind.api:
+                assert self.port_offset is not None
+                port = str(port_base + self.port_offset)
+                args = [self.target, "--no-access-log", "--host", host, "--port", port]
+            case ProcessKind.worker:
+                assert self.queue is not None
+                args = celery_worker_args(self.target, self.queue)
+            case ProcessKind.relay:
+                args = [self.target]
+            case ProcessKind.scheduler:
+                args = [
+                    "-A",
+                    self.target,
+                    "beat",
+                    "-l",
+                    "INFO",
+                    "--schedule",
+                    f"{data_dir}/celerybeat-schedule",
+                ]
+        return [python, "-m", self.module, *args]
+
+    def port(self, port_base: int = PORT_BASE) -> int | None:
+        return None if self.port_offset is None else port_base + self.port_offset
+
+
+def celery_worker_args(app: str, queue: str) -> list[str]:
+    """A Celery worker of `app` consuming `queue` (also used for the tests' probe service)."""
+    return ["-A", app, "worker", "-Q", queue, "-n", f"{queue}@%h", "-l", "INFO"]
+
+
+PROCESSES: tuple[Process, ...] = (
+    *(
+        Process(
+            f"{service}-api",
+            ProcessKind.api,
+            "uvicorn",
+            f"services.{service}.app:app",
+            port_offset=DEFAULT_PORTS[service] - PORT_BASE,
+        )
+        for service in SERVICE_NAMES
+    ),
+    *(
+        Process(
+            f"{service}-worker", ProcessKind.worker, "celery", f"services.{service}.worker", queue=service
+        )
+        for service in SERVICE_NAMES
+    ),
+    *(
+        Process(f"{service}-relay", ProcessKind.relay, "shared.events.relay", service)
+        for service in SERVICE_NAMES
+    ),
+    Process("scheduler", ProcessKind.scheduler, "celery", "services.scheduler"),
+)
+BY_NAME = {process.name: process for process in PROCESSES}
