@@ -7,19 +7,25 @@ from pathlib import Path
 
 import pytest
 
-from services.inspections.inspection.models import InspectionKind, ItemResult
-from services.inspections.training.models import EvidenceKind, TrainingKind
-from services.notifications.delivery.models import Channel, DeliveryStatus
+from services.inspections.inspection.models import ItemResult
+from services.inspections.training.models import EvidenceKind
+from services.notifications.delivery.models import DeliveryStatus
 from services.notifications.inbox import routing
-from services.registry.certificate.models import CertificateKind
 from services.registry.checklist.models import RuleStatus
 from services.registry.hazard_source.models import HazardSourceKind
 from services.registry.organisation.models import OrgLevel
 from services.registry.responsibility.duties import DUTIES
 from services.reporting.statistics.service import GROUP_LABELS
 from shared.auth import Role
-from shared.events.contracts.inspections import HazardGrade, HazardSource, HazardState
-from shared.events.contracts.registry import ProductionStatus, RiskColour, UnitKind
+from shared.events.contracts.inspections import (
+    HazardGrade,
+    HazardSource,
+    HazardState,
+    InspectionKind,
+    TrainingKind,
+)
+from shared.events.contracts.notifications import Channel
+from shared.events.contracts.registry import CertificateKind, ProductionStatus, RiskColour, UnitKind
 from shared.events.contracts.reporting import ReportKind
 from shared.labels import LABELS, both, zh
 from shared.periods import PeriodKind
