@@ -4,6 +4,7 @@ import signal
 
 import httpx
 import psutil
+import pytest
 
 from shared.local_servers import free_port
 from shared.settings import SERVICE_NAMES
@@ -11,6 +12,7 @@ from tests.factories import create_zone_and_grid, enterprise_payload
 from tests.support.processes import ManagedProcess, wait_until
 
 
+@pytest.mark.committed  # the launcher's processes use the test database
 def test_run_command_starts_everything_and_stops_everything(tmp_path, make_token):
     base = free_port(block=len(SERVICE_NAMES))  # the four APIs take base .. base+3
     launcher = ManagedProcess(

@@ -8,7 +8,7 @@ from celery import Task
 from services.notifications.delivery import sending
 from services.notifications.delivery.planning import DELIVER_TASK
 from services.notifications.worker import celery_app, runtime
-from shared.clock import day_or_today
+from shared.clock import local_today
 
 log = structlog.get_logger(__name__)
 
@@ -36,7 +36,6 @@ def send_stalled_deliveries() -> int:
 
 
 @celery_app.task(name=DIGEST_TASK)
-def send_digests(today: str | None = None) -> int:
-    day = day_or_today(today)
+def send_digests() -> int:
     with runtime.transaction() as session:
-        return sending.send_digests(session, day)
+        return sending.send_digests(session, local_today())

@@ -8,7 +8,7 @@ from services.notifications.inbox.routing import MISSED_INSPECTION_ROUTE, recipi
 from services.notifications.inbox.service import Notice, notify
 from services.notifications.reports.service import report_reminders
 from services.notifications.worker import celery_app, consumer, runtime
-from shared.clock import day_or_today, local_today
+from shared.clock import local_today
 from shared.events.contracts import CONTRACTS
 from shared.events.contracts.inspections import HazardEventV1, InspectionDueV1, InspectionMissedV1
 from shared.events.envelope import CloudEvent
@@ -60,9 +60,9 @@ def on_inspection_missed(session: Session, data: InspectionMissedV1, event: Clou
 
 
 @celery_app.task(name=SEND_REMINDERS_TASK)
-def send_reminders(today: str | None = None) -> int:
-    """Deadline and report reminders and ladder steps due today (`today` as YYYY-MM-DD moves the clock)."""
-    day = day_or_today(today)
+def send_reminders() -> int:
+    """Deadline and report reminders and ladder steps due today."""
+    day = local_today()
     with runtime.transaction() as session:
         sent = run_reminders(session, day) + report_reminders(session, day)
     log.info("reminders.sent", day=str(day), messages=sent)

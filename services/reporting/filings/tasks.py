@@ -4,14 +4,14 @@ import structlog
 
 from services.reporting.filings.service import check_overdue
 from services.reporting.worker import celery_app, runtime
-from shared.clock import day_or_today
+from shared.clock import local_today
 
 log = structlog.get_logger(__name__)
 
 
 @celery_app.task(name="reporting.check_overdue_reports")
-def check_overdue_reports(today: str | None = None) -> int:
-    day = day_or_today(today)
+def check_overdue_reports() -> int:
+    day = local_today()
     with runtime.transaction() as session:
         published = check_overdue(session, day)
     log.info("reports.overdue_checked", day=str(day), published=published)
