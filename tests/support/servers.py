@@ -12,9 +12,11 @@ database and Redis database; it drops and releases them when the worker ends, ev
 
 import contextlib
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import psutil
@@ -66,7 +68,8 @@ def _embedded() -> TestServers:
     folder = Path(tempfile.mkdtemp(prefix="gridsafe-test-servers-"))
     postgres = start_postgres(folder / "postgres")
     redis = start_redis(folder / "redis", persist=False)
-    return TestServers(postgres.url, redis.url, "embedded", [postgres.stop, redis.stop])
+    remove_folder = partial(shutil.rmtree, folder, ignore_errors=True)  # last, once both have stopped
+    return TestServers(postgres.url, redis.url, "embedded", [remove_folder, postgres.stop, redis.stop])
 
 
 def resolve_servers() -> TestServers:
