@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 import redis
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 
 from tests.support.channels import HttpSink, MailSink, channel_settings
@@ -95,7 +95,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.hookimpl(optionalhook=True)
-def pytest_configure_node(node) -> None:  # noqa: ANN001 - xdist's WorkerController
+def pytest_configure_node(node) -> None:  # xdist's WorkerController
     """Controller: a database and a Redis database of its own for a worker about to start."""
     servers = node.config.stash[_servers_key]
     database, redis_db = _claim(servers, f"gridsafe_test_{os.getpid()}_{node.gateway.id}")
@@ -109,7 +109,7 @@ def pytest_configure_node(node) -> None:  # noqa: ANN001 - xdist's WorkerControl
 
 
 @pytest.hookimpl(optionalhook=True)
-def pytest_testnodedown(node, error) -> None:  # noqa: ANN001 - xdist's WorkerController
+def pytest_testnodedown(node, error) -> None:  # xdist's WorkerController
     """Controller: a worker ended (or crashed): kill what it left running, drop and release its own."""
     claimed = node.config.stash[_nodes_key].pop(node.gateway.id, None)
     if claimed:
@@ -178,7 +178,7 @@ SEEDED_TABLES = (
 )  # reference data that migrations insert
 
 
-def _truncate_all(engine) -> None:  # noqa: ANN001
+def _truncate_all(engine: Engine) -> None:
     with engine.begin() as conn:
         conn.execute(text("SET LOCAL lock_timeout = '20s'"))  # a leaked transaction fails loudly
         tables = conn.execute(
@@ -202,7 +202,7 @@ def _commits(request: pytest.FixtureRequest) -> bool:
     return marked or not PROCESS_FIXTURES.isdisjoint(request.fixturenames)
 
 
-def _empty_tables(engine) -> None:  # noqa: ANN001
+def _empty_tables(engine: Engine) -> None:
     for attempt in range(5):  # a worker may still be finishing the last test's deliveries
         try:
             _truncate_all(engine)
