@@ -7,7 +7,7 @@ LOCK := requirements.lock
 DEV_LOCK := requirements-dev.lock
 UV_COMPILE := $(VENV)/bin/uv pip compile pyproject.toml --quiet --generate-hashes --universal --python-version 3.11
 
-.PHONY: install fonts run test lint bench lock
+.PHONY: install fonts run test lint typecheck bench lock
 
 $(STAMP): pyproject.toml $(DEV_LOCK)
 	python3 -m venv $(VENV)
@@ -34,12 +34,15 @@ fonts:
 run: install  ## migrate and run every service; ARGS="--demo", ARGS="--host 0.0.0.0" etc.
 	$(PYTHON) -m shared.launcher $(ARGS)
 
-test: install  ## the test suite against real PostgreSQL, Redis and Celery workers
+test: install  ## the test suite against real PostgreSQL, Redis and Celery workers; ARGS="-n 2" in parallel
 	$(PYTHON) -m pytest $(ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check shared services tests bench
 	$(VENV)/bin/ruff format --check shared services tests bench
+
+typecheck: install  ## mypy with the pydantic plugin (configuration in pyproject.toml)
+	$(VENV)/bin/mypy
 
 bench: install  ## benchmarks; they print figures and assert nothing
 	$(PYTHON) -m bench.event_backbone

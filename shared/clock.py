@@ -22,8 +22,3 @@ def local_today() -> date:
 def local_now_text() -> str:
     """Now as people in the zone read it: 2026-11-30 08:15."""
     return utc_now().astimezone(get_settings().zone).strftime("%Y-%m-%d %H:%M")
-
-
-def day_or_today(text: str | None) -> date:
-    """A periodic task's day: the one it is given (YYYY-MM-DD, to move the clock), else today."""
-    return date.fromisoformat(text) if text else local_today()

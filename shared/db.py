@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Delete, Engine, MetaData, Select, Update, create_engine
+from sqlalchemy import Connection, CursorResult, Delete, Engine, MetaData, Select, Update, create_engine
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -31,6 +31,19 @@ def get_engine(url: str) -> Engine:
 @lru_cache(maxsize=8)
 def get_session_factory(url: str) -> sessionmaker[Session]:
     return sessionmaker(get_engine(url), expire_on_commit=False)
+
+
+@contextmanager
+def sessions_joined_to(url: str, connection: Connection) -> Iterator[None]:
+    """Seam for tests: while open, every session this process makes for `url` joins the open
+    transaction of `connection` (a session's commit only releases a savepoint), so the caller can
+    undo everything at once by rolling that transaction back. Nothing in production calls it."""
+    factory = get_session_factory(url)
+    factory.configure(bind=connection, join_transaction_mode="create_savepoint")
+    try:
+        yield
+    finally:
+        factory.configure(bind=get_engine(url), join_transaction_mode="conditional_savepoint")  # the default
 
 
 @contextmanager

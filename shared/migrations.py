@@ -4,7 +4,7 @@ from pathlib import Path
 
 from alembic import command, context
 from alembic.config import Config
-from sqlalchemy import MetaData, text
+from sqlalchemy import Connection, MetaData, text
 
 from shared.db import get_engine, service_metadata
 from shared.events.tables import event_tables
@@ -24,23 +24,34 @@ def alembic_config(service: str) -> Config:
 
 
 def run_env(metadata: MetaData) -> None:
-    """Body of every service's migrations/env.py (online mode only)."""
+    """Body of every service's migrations/env.py (online mode only).
+
+    It migrates the database of DATABASE_URL, or the one of a connection the caller put in
+    `config.attributes["connection"]` (Alembic's documented way to migrate another database).
+    """
+    given = context.config.attributes.get("connection")
+    if given is not None:
+        _migrate(given, metadata)
+        return
+    with get_engine(get_settings().database_url).connect() as connection:
+        _migrate(connection, metadata)
+
+
+def _migrate(connection: Connection, metadata: MetaData) -> None:
     schema = metadata.schema
     assert schema, "service metadata must name its schema"
-    engine = get_engine(get_settings().database_url)
-    with engine.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
-        connection.commit()
-        context.configure(
-            connection=connection,
-            target_metadata=metadata,
-            version_table_schema=schema,
-            include_schemas=True,
-            include_name=lambda name, type_, _: type_ != "schema" or name == schema,
-            compare_type=True,
-        )
-        with context.begin_transaction():
-            context.run_migrations()
+    connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+    connection.commit()
+    context.configure(
+        connection=connection,
+        target_metadata=metadata,
+        version_table_schema=schema,
+        include_schemas=True,
+        include_name=lambda name, type_, _: type_ != "schema" or name == schema,
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
 
 
 def upgrade_all(services: tuple[str, ...] = SERVICE_NAMES) -> None:

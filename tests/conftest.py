@@ -1,25 +1,35 @@
 """Test set-up: real PostgreSQL and Redis, a database of the tests' own, real Celery workers."""
 
 import os
+import socket
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import psycopg2
 import pytest
 import redis
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 
 from tests.support.channels import HttpSink, MailSink, channel_settings
 from tests.support.servers import (
+    TestServers,
     claim_redis_db,
+    create_database,
+    drop_database,
     release_redis_db,
     resolve_servers,
+    stop_processes_using,
     with_database,
     with_redis_db,
 )
+
+if TYPE_CHECKING:
+    from fastapi.testclient import TestClient
+
+    from tests.support.processes import ManagedProcess
 
 # Fast retries and polling in tests; the production defaults are in shared/settings.py.
 TEST_SETTINGS = {
@@ -33,54 +43,103 @@ TEST_SETTINGS = {
 }
 
 
-def _libpq(url: str) -> str:
-    return url.replace("postgresql+psycopg2://", "postgresql://")
+# Under pytest-xdist the controller only finds the servers; each worker runs tests in a database and
+# a Redis database of its own, which the controller creates for it and drops when it ends (also when
+# it crashes: processes it started are killed then). Without xdist the one process does both parts.
+_servers_key = pytest.StashKey[TestServers]()
+_own_key = pytest.StashKey[tuple[str, int]]()  # this process's test database and Redis db
+_nodes_key = pytest.StashKey[dict[str, tuple[str, int]]]()  # the controller's: per worker
+_sinks_key = pytest.StashKey[tuple[MailSink, HttpSink]]()
+
+
+def _is_xdist_controller(config: pytest.Config) -> bool:
+    return not hasattr(config, "workerinput") and getattr(config.option, "dist", "no") != "no"
+
+
+def _claim(servers: TestServers, database: str) -> tuple[str, int]:
+    """A fresh database and a free Redis database number for one test process."""
+    create_database(servers.postgres_url, database)
+    return database, claim_redis_db(servers.redis_url, owner=f"{socket.gethostname()}/{database}")
+
+
+def _release(servers: TestServers, database: str, redis_db: int) -> None:
+    database_url = with_database(servers.postgres_url, database)
+    stop_processes_using(database_url)
+    drop_database(servers.postgres_url, database)
+    release_redis_db(servers.redis_url, redis_db)
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    servers = resolve_servers()
-    database = f"gridsafe_test_{os.getpid()}"
-    admin = psycopg2.connect(_libpq(servers.postgres_url))
-    admin.autocommit = True
-    admin.cursor().execute(f'DROP DATABASE IF EXISTS "{database}"')
-    admin.cursor().execute(f'CREATE DATABASE "{database}"')
-    admin.close()
+    config.addinivalue_line(
+        "markers", "committed: the test commits its data (it starts processes of its own that read it)"
+    )
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None:  # an xdist worker: the controller found the servers and claimed for us
+        servers = TestServers(workerinput["gridsafe_postgres"], workerinput["gridsafe_redis"], "controller")
+        own = (workerinput["gridsafe_database"], workerinput["gridsafe_redis_db"])
+    else:
+        servers = resolve_servers()
+    config.stash[_servers_key] = servers
+    if _is_xdist_controller(config):
+        config.stash[_nodes_key] = {}
+        return
+    if workerinput is None:
+        own = _claim(servers, f"gridsafe_test_{os.getpid()}")
+    config.stash[_own_key] = own
     os.environ.update(TEST_SETTINGS)
     mail, http = MailSink(), HttpSink()
-    mail.controller.start()
     os.environ.update(channel_settings(mail, http))
     config.stash[_sinks_key] = (mail, http)
-    os.environ["DATABASE_URL"] = with_database(servers.postgres_url, database)
-    redis_db = claim_redis_db(servers.redis_url)
-    os.environ["REDIS_URL"] = with_redis_db(servers.redis_url, redis_db)
-    config.stash[_servers_key] = (servers, database, redis_db)
+    os.environ["DATABASE_URL"] = with_database(servers.postgres_url, own[0])
+    os.environ["REDIS_URL"] = with_redis_db(servers.redis_url, own[1])
 
 
-_servers_key = pytest.StashKey[tuple]()
-_sinks_key = pytest.StashKey[tuple]()
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node) -> None:  # xdist's WorkerController
+    """Controller: a database and a Redis database of its own for a worker about to start."""
+    servers = node.config.stash[_servers_key]
+    database, redis_db = _claim(servers, f"gridsafe_test_{os.getpid()}_{node.gateway.id}")
+    node.config.stash[_nodes_key][node.gateway.id] = (database, redis_db)
+    node.workerinput.update(
+        gridsafe_postgres=servers.postgres_url,
+        gridsafe_redis=servers.redis_url,
+        gridsafe_database=database,
+        gridsafe_redis_db=redis_db,
+    )
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error) -> None:  # xdist's WorkerController
+    """Controller: a worker ended (or crashed): kill what it left running, drop and release its own."""
+    claimed = node.config.stash[_nodes_key].pop(node.gateway.id, None)
+    if claimed:
+        _release(node.config.stash[_servers_key], *claimed)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     if _servers_key not in config.stash:
         return
-    servers, database, redis_db = config.stash[_servers_key]
-    from shared.db import get_engine
+    servers = config.stash[_servers_key]
+    if _sinks_key in config.stash:
+        mail, http = config.stash[_sinks_key]
+        mail.stop()
+        http.stop()
+    if _own_key in config.stash:
+        from shared.db import get_engine
 
-    mail, http = config.stash[_sinks_key]
-    mail.controller.stop()
-    http.server.shutdown()
-
-    get_engine(os.environ["DATABASE_URL"]).dispose()
-    admin = psycopg2.connect(_libpq(servers.postgres_url))
-    admin.autocommit = True
-    admin.cursor().execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-    admin.close()
-    release_redis_db(servers.redis_url, redis_db)
+        get_engine(os.environ["DATABASE_URL"]).dispose()
+        if not hasattr(config, "workerinput"):  # a worker's own are the controller's to release
+            _release(servers, *config.stash[_own_key])
+    for claimed in config.stash.get(_nodes_key, {}).values():  # workers that never reported down
+        _release(servers, *claimed)
     servers.stop()
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    servers, database, redis_db = config.stash[_servers_key]
+    servers = config.stash[_servers_key]
+    if _own_key not in config.stash:
+        return f"gridsafe: PostgreSQL and Redis from {servers.origin}; a database and Redis db per worker"
+    database, redis_db = config.stash[_own_key]
     return (
         f"gridsafe: PostgreSQL and Redis from {servers.origin}; test database {database}, Redis db {redis_db}"
     )
@@ -119,7 +178,7 @@ SEEDED_TABLES = (
 )  # reference data that migrations insert
 
 
-def _truncate_all(engine) -> None:  # noqa: ANN001
+def _truncate_all(engine: Engine) -> None:
     with engine.begin() as conn:
         conn.execute(text("SET LOCAL lock_timeout = '20s'"))  # a leaked transaction fails loudly
         tables = conn.execute(
@@ -134,22 +193,60 @@ def _truncate_all(engine) -> None:  # noqa: ANN001
             conn.execute(text(f"INSERT INTO {table} SELECT * FROM test_seeds.{table.replace('.', '__')}"))
 
 
-@pytest.fixture(autouse=True)
-def clean_state(migrated_database: None) -> Iterator[None]:
-    """Each test starts with empty tables and an empty test Redis database."""
-    from shared.db import get_engine
+# Fixtures that start processes of their own: their tests commit, and other tests must not see that.
+PROCESS_FIXTURES = {"workers", "relay"}
 
-    engine = get_engine(os.environ["DATABASE_URL"])
-    redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
+
+def _commits(request: pytest.FixtureRequest) -> bool:
+    marked = request.node.get_closest_marker("committed") is not None
+    return marked or not PROCESS_FIXTURES.isdisjoint(request.fixturenames)
+
+
+def _empty_tables(engine: Engine) -> None:
     for attempt in range(5):  # a worker may still be finishing the last test's deliveries
         try:
             _truncate_all(engine)
-            break
+            return
         except OperationalError as exc:
             if "deadlock" not in str(exc) or attempt == 4:
                 raise
+
+
+@pytest.fixture(scope="session")
+def committed_data() -> dict[str, bool]:
+    """Whether a test left committed rows behind (the next test starts by emptying the tables)."""
+    return {"left": False}
+
+
+@pytest.fixture(autouse=True)
+def clean_state(
+    request: pytest.FixtureRequest, migrated_database: None, committed_data: dict[str, bool]
+) -> Iterator[None]:
+    """Each test starts with empty tables and an empty test Redis database.
+
+    A test that runs in this process only (the API clients, consumers and jobs called directly)
+    runs in one transaction that is rolled back at its end: every session of the services joins
+    it (shared.db.sessions_joined_to). A test with real workers or relays commits, since other
+    processes must see its data; it empties the tables before it runs and leaves them to be
+    emptied before the next test.
+    """
+    from shared.db import get_engine, sessions_joined_to
+
+    url = os.environ["DATABASE_URL"]
+    engine = get_engine(url)
     redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
-    yield
+    if _commits(request):
+        _empty_tables(engine)
+        redis.Redis.from_url(os.environ["REDIS_URL"]).flushdb()
+        committed_data["left"] = True
+        yield
+        return
+    if committed_data["left"]:
+        _empty_tables(engine)
+        committed_data["left"] = False
+    with engine.connect() as connection, connection.begin() as outer, sessions_joined_to(url, connection):
+        yield
+        outer.rollback()
 
 
 @pytest.fixture
@@ -169,7 +266,7 @@ def http_sink(request: pytest.FixtureRequest) -> HttpSink:
 
 
 @pytest.fixture(scope="session")
-def workers(log_dir: Path, migrated_database: None) -> Iterator[dict[str, object]]:
+def workers(log_dir: Path, migrated_database: None) -> Iterator[dict[str, "ManagedProcess"]]:
     """Real Celery workers for the consuming services and the probe."""
     from tests.support.processes import start_worker
 
@@ -234,7 +331,7 @@ def auth(make_token: Callable[..., str]) -> Callable[..., dict[str, str]]:
 
 
 @pytest.fixture(scope="session")
-def clients(migrated_database: None) -> Iterator[dict[str, object]]:
+def clients(migrated_database: None) -> Iterator[dict[str, "TestClient"]]:
     """In-process test clients of the four real APIs (lifespan included)."""
     from fastapi.testclient import TestClient
 

@@ -9,7 +9,7 @@ import pytest
 import redis
 from sqlalchemy import select, text
 
-from shared.db import get_engine
+from shared.db import get_engine, transaction
 from shared.events.consumer import handle_event_task_name
 from shared.events.envelope import CloudEvent
 from tests.factories import enterprise_payload
@@ -29,8 +29,8 @@ UNPUBLISHED_REGISTRATIONS = (
 
 
 def scalar(sql: str, **params: object) -> object:
-    with get_engine(os.environ["DATABASE_URL"]).connect() as conn:
-        return conn.execute(text(sql), params).scalar()
+    with transaction(os.environ["DATABASE_URL"]) as session:  # the test's own transaction, if it has one
+        return session.execute(text(sql), params).scalar()
 
 
 def copies() -> dict[str, int]:

@@ -348,6 +348,7 @@ def test_who_may_report_and_act_where(api, unit):
     assert api("GET", "/hazards", who="a", role=Role.auditor).json()["items"][0]["id"] == member.json()["id"]
 
 
+@pytest.mark.committed  # the trigger is tried from a connection of its own
 def test_history_cannot_be_edited(api, unit):
     report(api, unit)
     dsn = os.environ["DATABASE_URL"].replace("postgresql+psycopg2://", "postgresql://")

@@ -6,14 +6,14 @@ import uuid
 from sqlalchemy import text
 
 from shared.auth import Principal, Role, issue_token
-from shared.db import get_engine
+from shared.db import transaction
 from tests.factories import enterprise_payload
 from tests.support.processes import wait_until
 
 
 def count(sql: str, **params: object) -> int:
-    with get_engine(os.environ["DATABASE_URL"]).connect() as conn:
-        return conn.execute(text(sql), params).scalar()
+    with transaction(os.environ["DATABASE_URL"]) as session:  # the test's own transaction, if it has one
+        return session.execute(text(sql), params).scalar()
 
 
 def person_with_account(registry, headers, name, username, role):

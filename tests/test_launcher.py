@@ -5,6 +5,7 @@ import sys
 
 import httpx
 import psutil
+import pytest
 
 from shared.local_servers import free_port
 from shared.processes import PROCESSES, ProcessKind
@@ -12,6 +13,7 @@ from tests.factories import create_zone_and_grid, enterprise_payload
 from tests.support.processes import ManagedProcess, wait_until
 
 
+@pytest.mark.committed  # the launcher's processes use the test database
 def test_run_command_starts_everything_and_stops_everything(tmp_path, make_token):
     apis = [process for process in PROCESSES if process.kind == ProcessKind.api]
     base = free_port(block=len(apis))  # the APIs take base + their offsets

@@ -20,7 +20,7 @@ from services.notifications.runtime import runtime
 from services.notifications.worker import celery_app, consumer
 from shared.auth import Principal, Role, issue_token
 from shared.clock import local_today, utc_now
-from shared.db import get_engine
+from shared.db import transaction
 from shared.events.consumer import handle_event_task_name
 from shared.events.contracts.inspections import HazardGrade, HazardState, InspectionMissedV1
 from shared.events.contracts.registry import EnterpriseRegisteredV1, ProductionStatus, UnitKind
@@ -38,8 +38,8 @@ def as_person(person: Person, role: Role = Role.grid_member) -> dict[str, str]:
 
 def deliveries(**where: str) -> list[dict]:
     conditions = " AND ".join(f"{k} = :{k}" for k in where) or "true"
-    with get_engine(os.environ["DATABASE_URL"]).connect() as conn:
-        rows = conn.execute(text(f"SELECT * FROM notifications.delivery WHERE {conditions}"), where)
+    with transaction(os.environ["DATABASE_URL"]) as session:  # the test's own transaction, if it has one
+        rows = session.execute(text(f"SELECT * FROM notifications.delivery WHERE {conditions}"), where)
         return [dict(r._mapping) for r in rows]
 
 

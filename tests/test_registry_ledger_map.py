@@ -13,7 +13,7 @@ from sqlalchemy import text
 from services.registry import demo
 from services.registry.ledger.service import ENTERPRISE_COLUMNS
 from services.registry.runtime import runtime
-from shared.db import get_engine
+from shared.db import transaction
 from tests.factories import ORIGIN, credit_code
 from tests.support.processes import wait_until
 
@@ -56,8 +56,8 @@ def upload(client, headers, content: bytes, name: str = "ledger.xlsx", **params)
 
 
 def count(sql: str) -> int:
-    with get_engine(os.environ["DATABASE_URL"]).connect() as conn:
-        return conn.execute(text(sql)).scalar()
+    with transaction(os.environ["DATABASE_URL"]) as session:  # the test's own transaction, if it has one
+        return session.execute(text(sql)).scalar()
 
 
 def test_ten_thousand_rows_with_three_bad_import_nothing_and_name_all_three(clients, auth, grid):

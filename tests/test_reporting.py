@@ -3,13 +3,15 @@
 import io
 import random
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 
 import pypdfium2
 import pytest
+import time_machine
 from openpyxl import load_workbook
 
+from services.reporting.filings.jobs import check_overdue_reports
 from services.reporting.filings.service import check_due, check_overdue
 from services.reporting.rebuild import rebuild
 from services.reporting.runtime import runtime
@@ -375,7 +377,10 @@ def test_the_campaign_shows_the_plans_phases_and_progress(clients, auth):
         clients["reporting"]
         .put(
             f"/campaign/phases/{phases[1]['id']}/dates",
-            json={"starts_on": "2026-01-01", "ends_on": "2026-12-31"},
+            json={
+                "starts_on": str(local_today() - timedelta(days=30)),
+                "ends_on": str(local_today() + timedelta(days=30)),
+            },
             headers=auth(),
         )
         .json()
@@ -433,3 +438,21 @@ def test_training_compliance_per_unit_and_grid_and_in_the_assessment(clients, au
     )
     items = {i["metric"]: i for i in scores[0]["items"]}
     assert items["missed_training"]["count"] == 1 and items["missed_training"]["points"] == -1.0
+
+
+def test_the_overdue_check_runs_on_the_zones_date_not_on_utcs():
+    """The scheduled job takes its day from the zone clock; the test moves that clock."""
+    zone = registry_events(grid_count=1, units_per_grid=1)
+    apply_in_order(zone.envelopes)
+    march_overdue = (
+        "SELECT count(*) FROM reporting.outbox WHERE event_type = 'report.overdue' "
+        "AND envelope->'data'->>'kind' = 'monthly_risk' AND envelope->'data'->>'period' = '2026-03'"
+    )
+    # March's monthly risk report is due on 20 March; 15:30 UTC is 23:30 in the zone: still in time
+    with time_machine.travel(datetime(2026, 3, 20, 15, 30, tzinfo=UTC), tick=False):
+        check_overdue_reports()
+    assert sql(march_overdue) == 0
+    # 16:30 UTC is still the 20th in UTC but already the 21st in the zone: overdue
+    with time_machine.travel(datetime(2026, 3, 20, 16, 30, tzinfo=UTC), tick=False):
+        check_overdue_reports()
+    assert sql(march_overdue) == 1

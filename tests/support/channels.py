@@ -1,5 +1,8 @@
 """Real servers standing in for the outside world: an SMTP server (aiosmtpd) and an HTTP server
-that plays an SMS gateway or a webhook receiver, answering with a scripted status per path."""
+that plays an SMS gateway or a webhook receiver, answering with a scripted status per path.
+
+Each test process starts its own pair on ports free at that moment (test workers run side by side).
+"""
 
 import email
 import email.policy
@@ -19,11 +22,21 @@ class MailSink:
     """An SMTP server keeping what it receives; `refuse(n)` answers the next n messages with 451."""
 
     def __init__(self) -> None:
-        self.port = free_port()
         self.messages: list[EmailMessage] = []
         self._refusals = 0
         self._lock = threading.Lock()
-        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        for attempt in range(5):  # a port free a moment ago may be taken by another process since
+            self.port = free_port()
+            self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+            try:
+                self.controller.start()
+                break
+            except OSError:
+                if attempt == 4:
+                    raise
+
+    def stop(self) -> None:
+        self.controller.stop()
 
     async def handle_DATA(self, server, session, envelope) -> str:
         with self._lock:
@@ -60,8 +73,8 @@ class HttpSink:
     """An HTTP server recording every POST; `script(path, [500, 500, 200])` sets the answers in turn
     (the last one repeats), `delay(path, s)` makes it slow. Unscripted paths answer 200."""
 
-    port: int = field(default_factory=free_port)
     requests: list[Request] = field(default_factory=list)
+    port: int = field(init=False, default=0)  # chosen by the system when the server binds
     scripts: dict[str, list[int]] = field(default_factory=dict)
     delays: dict[str, float] = field(default_factory=dict)
 
@@ -82,8 +95,13 @@ class HttpSink:
             def log_message(self, *_: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)  # the system picks a free port
+        self.port = self.server.server_address[1]
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"

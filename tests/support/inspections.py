@@ -6,14 +6,14 @@ import uuid
 from sqlalchemy import text
 
 from services.inspections.worker import consumer as inspections_consumer
-from shared.db import get_engine
+from shared.db import transaction
 from shared.events.contracts.registry import EnterpriseRegisteredV1, ProductionStatus, UnitKind
 from shared.events.envelope import CloudEvent
 
 
 def sql(statement: str, **params: object) -> object:
-    with get_engine(os.environ["DATABASE_URL"]).connect() as conn:
-        return conn.execute(text(statement), params).scalar()
+    with transaction(os.environ["DATABASE_URL"]) as session:  # the test's own transaction, if it has one
+        return session.execute(text(statement), params).scalar()
 
 
 def known_unit(
@@ -39,9 +39,9 @@ def known_unit(
 
 
 def events_of(hazard_id) -> list[str]:
-    with get_engine(os.environ["DATABASE_URL"]).connect() as conn:
+    with transaction(os.environ["DATABASE_URL"]) as session:
         return list(
-            conn.execute(
+            session.execute(
                 text(
                     "SELECT event_type FROM inspections.outbox WHERE envelope->>'subject' = :s ORDER BY position"
                 ),

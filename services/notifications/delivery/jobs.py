@@ -5,7 +5,7 @@ from celery.schedules import crontab
 
 from services.notifications.delivery import sending
 from services.notifications.runtime import runtime
-from shared.clock import day_or_today
+from shared.clock import local_today
 from shared.worker import job
 
 log = structlog.get_logger(__name__)
@@ -22,7 +22,6 @@ def send_stalled_deliveries() -> int:
 
 
 @job(crontab(hour=8, minute=0))  # zone time: yesterday's ordinary notices in one email
-def send_digests(today: str | None = None) -> int:
-    day = day_or_today(today)
+def send_digests() -> int:
     with runtime.transaction() as session:
-        return sending.send_digests(session, day)
+        return sending.send_digests(session, local_today())

@@ -4,7 +4,7 @@ import structlog
 
 from services.notifications.hazard_notices.service import run_reminders
 from services.notifications.runtime import runtime
-from shared.clock import day_or_today
+from shared.clock import local_today
 from shared.worker import job
 
 log = structlog.get_logger(__name__)
@@ -12,9 +12,9 @@ log = structlog.get_logger(__name__)
 
 # idempotent: each reminder and ladder step goes once per recipient and occasion
 @job(3600.0)
-def send_reminders(today: str | None = None) -> int:
-    """Deadline reminders and ladder steps due today (`today` as YYYY-MM-DD moves the clock)."""
-    day = day_or_today(today)
+def send_reminders() -> int:
+    """Deadline reminders and ladder steps due today."""
+    day = local_today()
     with runtime.transaction() as session:
         sent = run_reminders(session, day)
     log.info("reminders.sent", day=str(day), messages=sent)

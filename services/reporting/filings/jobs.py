@@ -5,7 +5,7 @@ from celery.schedules import crontab
 
 from services.reporting.filings.service import check_due, check_overdue
 from services.reporting.runtime import runtime
-from shared.clock import day_or_today, local_today
+from shared.clock import local_today
 from shared.worker import job
 
 log = structlog.get_logger(__name__)
@@ -23,8 +23,8 @@ def check_due_reports() -> int:
 
 # idempotent: report.overdue once per unit, kind and period
 @job(crontab(hour=0, minute=30))  # zone time, just after a due date has passed
-def check_overdue_reports(today: str | None = None) -> int:
-    day = day_or_today(today)
+def check_overdue_reports() -> int:
+    day = local_today()
     with runtime.transaction() as session:
         published = check_overdue(session, day)
     log.info("reports.overdue_checked", day=str(day), published=published)
