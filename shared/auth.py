@@ -20,7 +20,11 @@ from shared.settings import Settings, get_settings
 
 
 class Role(StrEnum):
-    zone_admin = "zone_admin"  # 管委会安全办 / 系统管理员
+    zone_admin = "zone_admin"  # 系统管理员: keeps the registry, accounts and rules
+    committee_leader = (
+        "committee_leader"  # 管委会领导 / 领导小组: zone-wide read, lists hazards for supervision
+    )
+    safety_office = "safety_office"  # 管委会安全办(安监站): zone-wide supervision, closes major hazards
     leader = "leader"  # 分管领导
     grid_member = "grid_member"  # 网格员
     enterprise_user = "enterprise_user"  # 企业用户

@@ -98,7 +98,9 @@ LABELS: dict[str, dict[str, Label]] = {
         year=("年", "year"),
     ),
     "role": _kind(
-        zone_admin=("管委会安全办", "zone administrator"),
+        zone_admin=("系统管理员", "zone administrator"),
+        committee_leader=("管委会领导", "committee leadership"),
+        safety_office=("管委会安全办", "safety office"),
         leader=("分管领导", "leader"),
         grid_member=("网格员", "grid member"),
         enterprise_user=("企业用户", "enterprise user"),
