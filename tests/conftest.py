@@ -71,7 +71,8 @@ def _release(servers: TestServers, database: str, redis_db: int) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "committed: the test commits its data (it starts processes of its own that read it)"
+        "markers",
+        "committed: the test commits its data (it starts processes of its own that read it, or it needs rows written by separate requests to get separate transaction times)",
     )
     workerinput = getattr(config, "workerinput", None)
     if workerinput is not None:  # an xdist worker: the controller found the servers and claimed for us

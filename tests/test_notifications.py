@@ -157,6 +157,7 @@ def test_bad_webhook_subscriptions_are_refused_with_the_reason(clients, auth, bo
     assert sql("SELECT count(*) FROM notifications.webhook_subscription") == 0
 
 
+@pytest.mark.committed  # oldest first needs each subscription's own transaction time
 def test_only_the_committee_manages_webhooks(clients, auth):
     payload = {"name": "x", "url": "http://127.0.0.1:9/hook", "event_types": ["hazard.reported"]}
     for role in (Role.grid_member, Role.enterprise_user, Role.auditor):
