@@ -173,6 +173,8 @@ def test_a_user_changes_their_own_password(clients, auth):
 
     wrong = change("Not-my-password-1", "Brand-new-pass-7")
     assert wrong.status_code == 422 and wrong.json()["errors"][0]["loc"] == "current_password"
+    guessed = audit_entries(registry, auth(Role.auditor), action="login_failed")  # counted like a login
+    assert [e["target"] for e in guessed] == ["account:zhou.change"]
     weak = change("Right-horse-9", "brandnewpassword")
     assert weak.status_code == 422 and weak.json()["errors"][0]["loc"] == "new_password"
     assert change("Right-horse-9", "Brand-new-pass-7", headers={}).status_code == 401

@@ -45,6 +45,7 @@ def me(user: CurrentUser) -> Principal:
     summary="修改本人密码 / change your own password (the current one required)",
 )
 def change_password(data: PasswordChange, request: Request, session: DbSession, user: CurrentUser) -> None:
+    logins.confirm_own_password(user, data.current_password, request)  # 422 if wrong, 429 while locked out
     account = service.change_password(session, user, data)
     audit.record(session, user, AuditAction.password_changed, f"account:{account.username}", request)
 
@@ -84,6 +85,10 @@ def update_person(
 def create_account(data: AccountCreate, request: Request, session: DbSession, user: Admin) -> AccountOut:
     account = service.create_account(session, data)
     audit.record(
-        session, user, AuditAction.account_created, f"account:{account.username} {account.roles}", request
+        session,
+        user,
+        AuditAction.account_created,
+        f"account:{account.username} roles={','.join(account.roles)}",
+        request,
     )
     return AccountOut.model_validate(account)

@@ -1,5 +1,5 @@
-"""Logging in (登录): the password is checked behind the throttle (throttle.py), and every
-attempt is audited with the client's address.
+"""Logging in (登录), and confirming one's password to change it: the password is checked behind
+the throttle (throttle.py), and every attempt is audited with the client's address.
 
 A failure is counted and audited in a transaction of its own, committed although the request
 fails. A locked account or address is refused without looking at the password, so the answer
@@ -18,6 +18,7 @@ from shared import audit
 from shared.audit import AuditAction
 from shared.auth import Principal
 from shared.clock import utc_now
+from shared.errors import InvalidInput, NotFound
 from shared.events.contracts.registry import AccountLockedV1
 
 
@@ -35,6 +36,29 @@ def _locked_out(seconds: int) -> HTTPException:
 
 def log_in(username: str, password: str, request: Request) -> Principal:
     """Who a right user name and password belong to; 401 if they are wrong, 429 while locked out."""
+    principal = _checked(username, password, request)
+    if principal is None:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            detail="用户名或密码错误 / wrong username or password",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return principal
+
+
+def confirm_own_password(user: Principal, password: str, request: Request) -> None:
+    """Check the caller's current password as a login is checked (throttled, counted, audited): a
+    stolen token alone cannot guess it. 422 naming `current_password` if wrong, 429 while locked out."""
+    with runtime.transaction() as session:
+        username = session.scalar(select(UserAccount.username).where(UserAccount.id == user.user_id))
+    if username is None:
+        raise NotFound("账号不存在 / this token belongs to no account")
+    if _checked(username, password, request) is None:
+        raise InvalidInput("当前密码错误 / the current password is wrong", field="current_password")
+
+
+def _checked(username: str, password: str, request: Request) -> Principal | None:
+    """Who the password belongs to, or None (the failure counted); 429 while locked out."""
     now = utc_now()
     address = client_address(request)
     keys = (throttle.account_key(username), throttle.address_key(address))
@@ -52,11 +76,7 @@ def log_in(username: str, password: str, request: Request) -> Principal:
             _count_failure(session, username, address, request)
     if wait:
         raise _locked_out(wait)
-    raise HTTPException(
-        status.HTTP_401_UNAUTHORIZED,
-        detail="用户名或密码错误 / wrong username or password",
-        headers={"WWW-Authenticate": "Bearer"},
-    )
+    return None
 
 
 def _count_failure(session: Session, username: str, address: str, request: Request) -> None:

@@ -112,12 +112,8 @@ def _check_policy(password: str, username: str, field: str) -> None:
 
 
 def change_password(session: Session, user: Principal, data: PasswordChange) -> UserAccount:
-    """A user sets their own new password, giving the current one."""
-    account = session.get(UserAccount, user.user_id)
-    if account is None or not account.is_active:
-        raise NotFound("账号不存在 / this token belongs to no account")
-    if not verify_password(account.password_hash, data.current_password):
-        raise InvalidInput("当前密码错误 / the current password is wrong", field="current_password")
+    """A user sets their own new password (the current one confirmed by logins.confirm_own_password)."""
+    account = session.get_one(UserAccount, user.user_id)  # the confirmation found it
     if data.new_password == data.current_password:
         raise InvalidInput("新密码须与当前密码不同 / the new password must differ", field="new_password")
     _check_policy(data.new_password, account.username, "new_password")
