@@ -107,6 +107,17 @@ LABELS: dict[str, dict[str, Label]] = {
         enforcement_officer=("区级执法人员", "enforcement officer"),
         auditor=("只读审计", "auditor"),
     ),
+    "audit_action": _kind(
+        login=("登录", "login"),
+        login_failed=("登录失败", "failed login"),
+        login_refused=("登录被拒(锁定中)", "login refused (locked out)"),
+        account_locked=("账号临时锁定", "account locked for a while"),
+        account_created=("开通账号", "account created"),
+        password_changed=("修改密码", "password changed"),
+        personal_data_read=("查看人员信息", "personal data read"),
+        export=("导出", "export"),
+        download=("下载文件", "file download"),
+    ),
     # the duties of the responsibility ledger (定人定岗定责)
     "duty": _kind(
         committee_director=("管委会主任(第一责任人)", "committee director"),
@@ -186,6 +197,7 @@ LABELS: dict[str, dict[str, Label]] = {
         enforcement_officers=("您是执法人员", "you are an enforcement officer"),
         webhook_owner=("您是该推送端点的负责人", "you own the webhook endpoint"),
         certificate_holder=("您是该证书持有人", "you hold the certificate"),
+        account_holder=("您是该账号的持有人", "you hold the account"),
     ),
     "delivery_channel": _kind(
         email=("邮件", "email"),

@@ -90,7 +90,8 @@ class Launcher:
         self.say("migrations applied")
         engine.dispose()
         if self.args.demo:
-            subprocess.run([sys.executable, "-m", "services.registry.demo"], cwd=ROOT, check=True)
+            demo = [sys.executable, "-m", "services.registry.demo", "--data-dir", str(self.data_dir)]
+            subprocess.run(demo, cwd=ROOT, check=True)
 
     def start_processes(self) -> None:
         log_dir = self.data_dir / "logs"

@@ -6,6 +6,7 @@ from alembic import command, context
 from alembic.config import Config
 from sqlalchemy import Connection, MetaData, text
 
+from shared.audit import audit_table
 from shared.db import get_engine, service_metadata
 from shared.events.tables import event_tables
 from shared.runtime import outbox_channel
@@ -94,3 +95,27 @@ def drop_event_tables(schema: str) -> None:
     bind = context.get_bind()
     metadata.drop_all(bind)
     bind.execute(text(f'DROP FUNCTION IF EXISTS "{schema}".wake_outbox_relay()'))
+
+
+def create_audit_table(schema: str) -> None:
+    """Create a service's audit log (shared/audit.py) with a trigger refusing UPDATE and DELETE."""
+    bind = context.get_bind()
+    audit_table(service_metadata(schema)).create(bind)
+    bind.execute(
+        text(
+            f"""
+            CREATE FUNCTION "{schema}".refuse_audit_change() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION 'the audit log is append-only (% refused)', TG_OP;
+            END $$;
+            CREATE TRIGGER audit_entry_append_only BEFORE UPDATE OR DELETE ON "{schema}".audit_entry
+                FOR EACH ROW EXECUTE FUNCTION "{schema}".refuse_audit_change();
+            """
+        )
+    )
+
+
+def drop_audit_table(schema: str) -> None:
+    bind = context.get_bind()
+    audit_table(service_metadata(schema)).drop(bind)
+    bind.execute(text(f'DROP FUNCTION "{schema}".refuse_audit_change()'))

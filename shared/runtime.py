@@ -5,9 +5,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from sqlalchemy import Engine, MetaData
+from sqlalchemy import Engine, MetaData, Table
 from sqlalchemy.orm import Session, sessionmaker
 
+from shared.audit import audit_table
 from shared.context import get_correlation_id
 from shared.db import get_engine, get_session_factory, service_metadata
 from shared.events.contracts import EventContract
@@ -26,10 +27,12 @@ class ServiceRuntime:
     name: str
     metadata: MetaData = field(init=False)
     tables: EventTables = field(init=False)
+    audit: Table = field(init=False)
 
     def __post_init__(self) -> None:
         self.metadata = service_metadata(self.name)
         self.tables = event_tables(self.metadata)
+        self.audit = audit_table(self.metadata)
 
     @property
     def schema(self) -> str:

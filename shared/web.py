@@ -124,6 +124,7 @@ def create_app(
         yield
 
     app = FastAPI(title=title, description=description, version="1.0", lifespan=lifespan)
+    app.state.runtime = runtime  # the audit log's table (shared/audit.py)
     install_error_handlers(app)
 
     app.add_middleware(CorrelationAndMetrics, service=runtime.name)

@@ -16,6 +16,7 @@ from services.registry.hazard_source.models import HazardSourceKind
 from services.registry.organisation.models import OrgLevel
 from services.registry.responsibility.duties import DUTIES
 from services.reporting.statistics.service import GROUP_LABELS
+from shared.audit import AuditAction
 from shared.auth import Role
 from shared.events.contracts.inspections import (
     HazardGrade,
@@ -49,6 +50,7 @@ CODE_SETS: dict[str, set[str]] = {
     "certificate_kind": set(CertificateKind),
     "period_kind": set(PeriodKind),
     "role": set(Role),
+    "audit_action": set(AuditAction),
     "duty": set(DUTIES),
     "org_level": set(OrgLevel),
     "hazard_source_kind": set(HazardSourceKind),
@@ -66,7 +68,11 @@ def _audiences() -> set[str]:
         *(step[1] for step in routing.LADDER_STEPS),
     ]
     routes += [getattr(routing, name) for name in dir(routing) if name.endswith("_ROUTE")]
-    return {audience for route in routes for audience in route} | {"webhook_owner", "certificate_holder"}
+    return {audience for route in routes for audience in route} | {
+        "webhook_owner",
+        "certificate_holder",
+        "account_holder",
+    }
 
 
 @pytest.mark.parametrize("kind", sorted(CODE_SETS))

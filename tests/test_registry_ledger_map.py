@@ -131,14 +131,15 @@ def test_map_picture_shows_grids_and_coloured_units(clients, auth, grid, tmp_pat
 
 def test_demo_zone_loads_once(clients):
     with runtime.transaction() as session:
-        assert demo.load(session) is True
+        passwords = demo.load(session)
     with runtime.transaction() as session:
-        assert demo.load(session) is False
+        assert demo.load(session) is None
+    assert passwords is not None and len(set(passwords.values())) == len(passwords)  # one per account
     assert count("SELECT count(*) FROM registry.enterprise WHERE kind = 'enterprise'") == 28
     assert count("SELECT count(*) FROM registry.enterprise WHERE kind = 'construction_site'") == 5
     assert count("SELECT count(*) FROM registry.grid") == 4
     token = clients["registry"].post(
-        "/auth/token", data={"username": "member1", "password": demo.DEMO_PASSWORD}
+        "/auth/token", data={"username": "member1", "password": passwords["member1"]}
     )
     assert token.status_code == 200
 

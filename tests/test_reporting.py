@@ -242,6 +242,8 @@ def test_filing_reports_versions_lateness_status_and_the_overdue_reminder(client
     )
     listed = clients["reporting"].get(attach, headers=auth(Role.auditor)).json()["items"]
     assert clients["reporting"].get(f"{attach}/{listed[0]['id']}", headers=mine).content == scan
+    downloads = clients["reporting"].get("/audit", params={"action": "download"}, headers=auth(Role.auditor))
+    assert [e["target"] for e in downloads.json()["items"]] == [f"filing-attachment:{listed[0]['id']}"]
 
     statistics_report = {"unit_id": str(unit), "kind": "quarterly_statistics", "period": "2026-Q2",
                          "statistics": {"hazards_found": 3, "major_hazards": 0, "hazards_rectified": 3}}  # fmt: skip

@@ -325,6 +325,10 @@ def test_a_training_sessions_sign_in_sheet_is_kept_and_checked_by_its_content(ap
     assert [e["filename"] for e in listed] == ["签到表.pdf"]
     download = api("GET", f"/trainings/{session_id}/evidence/{listed[0]['id']}", role=Role.zone_admin)
     assert download.content == sheet and download.headers["content-type"] == "application/pdf"
+    logged = api("GET", "/audit", role=Role.auditor, params={"action": "download"}).json()["items"]
+    assert [(e["target"], e["actor_roles"], e["client_address"]) for e in logged] == [
+        (f"training-evidence:{listed[0]['id']}", ["zone_admin"], "testclient")
+    ]
 
 
 def test_coverage_counts_every_duty_per_grid(api):

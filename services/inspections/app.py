@@ -8,6 +8,7 @@ from services.inspections.runtime import runtime
 from services.inspections.training.api import router as training_router
 from services.inspections.units.api import router as units_router
 from services.inspections.worker import consumer
+from shared.audit_api import audit_router
 from shared.events.dead_letters_api import dead_letter_router
 from shared.web import create_app
 
@@ -23,5 +24,6 @@ app = create_app(
         training_router,
         units_router,
         dead_letter_router(consumer),
+        audit_router(runtime),
     ],
 )

@@ -12,6 +12,7 @@ from services.registry.people.api import router as people_router
 from services.registry.responsibility.api import router as responsibility_router
 from services.registry.runtime import runtime
 from services.registry.worker import consumer
+from shared.audit_api import audit_router
 from shared.events.dead_letters_api import dead_letter_router
 from shared.labels_api import labels_router
 from shared.web import create_app
@@ -33,5 +34,6 @@ app = create_app(
         ledger_router,
         labels_router,
         dead_letter_router(consumer),
+        audit_router(runtime),
     ],
 )

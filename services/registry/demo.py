@@ -1,23 +1,26 @@
 """Demo data: a fictional development zone shaped like the work plan. Loading it twice changes nothing.
 
-`python -m services.registry.demo` (or `make run ARGS=--demo`). Every account's password is
-DEMO_PASSWORD; the accounts are printed at the end.
+`python -m services.registry.demo [--data-dir .gridsafe]` (or `make run ARGS=--demo`). Each account
+gets a random password when the zone is first loaded; they are printed once and written to
+`<data dir>/demo-accounts.txt`, readable by its owner only. They are not stored anywhere else.
 """
 
+import argparse
+import os
 import uuid
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.registry.enterprise.credit_code import check_character
-from services.registry.enterprise.models import Enterprise
 from services.registry.enterprise.schemas import EnterpriseCreate
 from services.registry.enterprise.service import register_enterprise, set_risk_colour
 from services.registry.grid.models import Grid, Zone
 from services.registry.grid.schemas import GridCreate, ZoneCreate
 from services.registry.grid.service import create_grid, create_zone
-from services.registry.people.models import UserAccount
+from services.registry.people.passwords import random_password
 from services.registry.people.schemas import AccountCreate, PersonCreate
 from services.registry.people.service import create_account, create_person
 from services.registry.responsibility.schemas import AssignmentCreate
@@ -26,7 +29,6 @@ from services.registry.runtime import runtime
 from shared.auth import Principal, Role
 from shared.events.contracts.registry import ProductionStatus, RiskColour, UnitKind
 
-DEMO_PASSWORD = "gridsafe-demo-2026"
 ZONE_CODE = "DEMO-JKQ"
 WEST, SOUTH, CELL = 117.26, 31.78, 0.02  # 2 x 2 grids of 0.02 degrees
 GRIDS = [
@@ -69,10 +71,15 @@ def _person(
     ).id
 
 
-def _account(session: Session, person_id: uuid.UUID, username: str, *roles: Role) -> None:
+def _account(
+    session: Session, passwords: dict[str, str], person_id: uuid.UUID, username: str, *roles: Role
+) -> None:
+    passwords[username] = random_password()
     create_account(
         session,
-        AccountCreate(person_id=person_id, username=username, password=DEMO_PASSWORD, roles=list(roles)),
+        AccountCreate(
+            person_id=person_id, username=username, password=passwords[username], roles=list(roles)
+        ),
     )
 
 
@@ -82,22 +89,23 @@ def _assign(session: Session, person_id: uuid.UUID, duty: str, scope_id: uuid.UU
     )
 
 
-def load(session: Session) -> bool:
-    """Load the demo zone; False if it is already there."""
+def load(session: Session) -> dict[str, str] | None:
+    """Load the demo zone: its accounts' new passwords by user name (None if it is already there)."""
     if session.scalar(select(Zone.id).where(Zone.code == ZONE_CODE)):
-        return False
+        return None
+    passwords: dict[str, str] = {}
     zone = create_zone(session, ZoneCreate(code=ZONE_CODE, name="示范经济开发区 (演示)"))
     director = _person(session, "周主任", "13900000001", "管委会主任")
     _assign(session, director, "committee_director", zone.id)
-    _account(session, director, "director", Role.leader)
+    _account(session, passwords, director, "director", Role.leader)
     office = _person(session, "安监站 吴工", "13900000002", "安监站站长")
     _assign(session, office, "safety_office", zone.id)
-    _account(session, office, "admin", Role.zone_admin)
+    _account(session, passwords, office, "admin", Role.zone_admin)
     officer = _person(session, "执法大队 郑队", "13900000003", "区执法大队")
     _assign(session, officer, "enforcement_officer", zone.id)
-    _account(session, officer, "officer", Role.enforcement_officer)
+    _account(session, passwords, officer, "officer", Role.enforcement_officer)
     auditor = _person(session, "审计 王老师", "13900000004", "审计")
-    _account(session, auditor, "auditor", Role.auditor)
+    _account(session, passwords, auditor, "auditor", Role.auditor)
 
     grids: list[Grid] = []
     for index, (code, name) in enumerate(GRIDS):
@@ -107,12 +115,12 @@ def load(session: Session) -> bool:
         grids.append(grid)
         leader = _person(session, f"{name[:2]}分管领导 陈{index + 1}", f"1390000010{index}", "管委会副主任")
         _assign(session, leader, "grid_leader", grid.id)
-        _account(session, leader, f"leader{index + 1}", Role.leader)
+        _account(session, passwords, leader, f"leader{index + 1}", Role.leader)
         for member in range(2):
             number = index * 2 + member + 1
             person = _person(session, f"网格员 李{number}", f"139000002{number:02d}", "网格员")
             _assign(session, person, "grid_member", grid.id)
-            _account(session, person, f"member{number}", Role.grid_member)
+            _account(session, passwords, person, f"member{number}", Role.grid_member)
 
     for serial in range(1, 34):  # 28 enterprises and 5 construction sites
         site = serial > 28
@@ -140,22 +148,40 @@ def load(session: Session) -> bool:
         head = _person(session, f"负责人{serial:02d}", f"1370000{serial:04d}", "主要负责人", enterprise.id)
         _assign(session, head, "principal_person", enterprise.id)
         if serial <= 5:
-            _account(session, head, f"ent{serial:02d}", Role.enterprise_user)
+            _account(session, passwords, head, f"ent{serial:02d}", Role.enterprise_user)
         colour = [RiskColour.red, RiskColour.orange, RiskColour.yellow, RiskColour.blue, RiskColour.blue][
             serial % 5
         ]
         set_risk_colour(session, enterprise.id, colour, "初始风险评估 / initial assessment", SYSTEM)
-    return True
+    return passwords
+
+
+def write_passwords(passwords: dict[str, str], data_dir: Path) -> Path:
+    """Write the accounts and passwords to a file only its owner may read (made so before the write)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / "demo-accounts.txt"
+    path.unlink(missing_ok=True)
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w", encoding="utf-8") as file:
+        file.writelines(f"{username}\t{password}\n" for username, password in sorted(passwords.items()))
+    return path
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description="load the demo zone once")
+    parser.add_argument(
+        "--data-dir", type=Path, default=Path(".gridsafe"), help="where the passwords file goes"
+    )
+    args = parser.parse_args()
     with runtime.transaction() as session:
-        loaded = load(session)
-        units = session.scalar(select(Enterprise.id).limit(1)) is not None
-        accounts = session.scalars(select(UserAccount.username).order_by(UserAccount.username)).all()
-    print("demo data loaded" if loaded else "demo data already present; nothing changed")
-    if units:
-        print(f"accounts (password {DEMO_PASSWORD}): {', '.join(accounts)}")
+        passwords = load(session)
+    if passwords is None:
+        print("demo data already present; nothing changed (the passwords were shown when it was loaded)")
+        return
+    path = write_passwords(passwords, args.data_dir)
+    print("demo data loaded; the accounts' passwords, shown this once:")
+    for username, password in sorted(passwords.items()):
+        print(f"  {username:10} {password}")
+    print(f"also written to {path.resolve()} (readable by you only)")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ from services.reporting.filings.api import router as filings_router
 from services.reporting.runtime import runtime
 from services.reporting.statistics.api import router as statistics_router
 from services.reporting.worker import consumer
+from shared.audit_api import audit_router
 from shared.events.dead_letters_api import dead_letter_router
 from shared.web import create_app
 
@@ -19,5 +20,6 @@ app = create_app(
         assessment_router,
         campaign_router,
         dead_letter_router(consumer),
+        audit_router(runtime),
     ],
 )

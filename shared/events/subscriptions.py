@@ -21,6 +21,7 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "training.*",
         "exam.*",
         "certificate.*",
+        "account.*",
     ),
     "reporting": ("enterprise.*", "grid.*", "person.*", "hazard.*", "inspection.*", "risk.*", "training.*"),
 }

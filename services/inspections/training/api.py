@@ -1,7 +1,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, File, Query, Response, UploadFile, status
+from fastapi import APIRouter, File, Query, Request, Response, UploadFile, status
 
 from services.inspections.deps import DbSession
 from services.inspections.settings import get_inspections_settings
@@ -16,7 +16,8 @@ from services.inspections.training.schemas import (
     TrainingIn,
     TrainingOut,
 )
-from shared import uploads
+from shared import audit, uploads
+from shared.audit import AuditAction
 from shared.auth import CurrentUser, Principal, Role, require_roles
 from shared.pagination import Page, PageQuery
 
@@ -68,9 +69,11 @@ def list_evidence(
 
 @router.get("/trainings/{session_id}/evidence/{file_id}", summary="下载佐证 / download one file")
 def download_evidence(
-    session_id: uuid.UUID, file_id: uuid.UUID, session: DbSession, user: CurrentUser
+    session_id: uuid.UUID, file_id: uuid.UUID, request: Request, session: DbSession, user: CurrentUser
 ) -> Response:
-    return uploads.download(service.evidence_file(session, session_id, file_id, user))
+    evidence = service.evidence_file(session, session_id, file_id, user)
+    audit.record(session, user, AuditAction.download, f"training-evidence:{file_id}", request)
+    return uploads.download(evidence)
 
 
 @router.post(

@@ -1,11 +1,13 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, File, Query, Response, UploadFile
+from fastapi import APIRouter, File, Query, Request, Response, UploadFile
 from pydantic import BaseModel
 
 from services.registry.deps import Admin, DbSession
 from services.registry.ledger import service
+from shared import audit
+from shared.audit import AuditAction
 from shared.errors import InvalidInput
 from shared.spreadsheets import XLSX, download
 
@@ -45,6 +47,7 @@ async def import_people(file: Annotated[UploadFile, File()], session: DbSession,
 
 @router.get("/enterprises.xlsx", summary="导出企业台账 / the enterprise ledger as Excel")
 def export_enterprises(
-    session: DbSession, _: Admin, zone_id: Annotated[uuid.UUID | None, Query()] = None
+    request: Request, session: DbSession, user: Admin, zone_id: Annotated[uuid.UUID | None, Query()] = None
 ) -> Response:
+    audit.record(session, user, AuditAction.export, f"enterprise-ledger:zone={zone_id}", request)
     return download(service.export_enterprises(session, zone_id), XLSX, "enterprise-ledger.xlsx")

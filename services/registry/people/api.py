@@ -1,19 +1,22 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, status
+from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 
 from services.registry.deps import Admin, DbSession
-from services.registry.people import service
+from services.registry.people import logins, service
 from services.registry.people.schemas import (
     AccountCreate,
     AccountOut,
+    PasswordChange,
     PersonCreate,
     PersonOut,
     PersonUpdate,
     TokenOut,
 )
+from shared import audit
+from shared.audit import AuditAction
 from shared.auth import CurrentUser, Principal, UnitEditor, issue_token
 from shared.pagination import Page, PageQuery
 from shared.settings import get_settings
@@ -22,14 +25,11 @@ router = APIRouter(tags=["people 人员与账号"])
 
 
 @router.post("/auth/token", summary="登录 / OAuth2 password flow: username and password for a bearer token")
-def login(form: Annotated[OAuth2PasswordRequestForm, Depends()], session: DbSession) -> TokenOut:
-    principal = service.authenticate(session, form.username, form.password)
-    if principal is None:
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED,
-            detail="用户名或密码错误 / wrong username or password",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
+def login(
+    form: Annotated[OAuth2PasswordRequestForm, Depends()], request: Request, session: DbSession
+) -> TokenOut:
+    principal = logins.log_in(form.username, form.password, request)  # 401, or 429 while locked out
+    audit.record(session, principal, AuditAction.login, f"account:{form.username}", request)
     settings = get_settings()
     return TokenOut(access_token=issue_token(principal), expires_in=settings.access_token_minutes * 60)
 
@@ -39,6 +39,17 @@ def me(user: CurrentUser) -> Principal:
     return user
 
 
+@router.post(
+    "/auth/password",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="修改本人密码 / change your own password (the current one required)",
+)
+def change_password(data: PasswordChange, request: Request, session: DbSession, user: CurrentUser) -> None:
+    logins.confirm_own_password(user, data.current_password, request)  # 422 if wrong, 429 while locked out
+    account = service.change_password(session, user, data)
+    audit.record(session, user, AuditAction.password_changed, f"account:{account.username}", request)
+
+
 @router.post("/people", status_code=status.HTTP_201_CREATED, summary="登记人员 / register a person")
 def create_person(data: PersonCreate, session: DbSession, user: UnitEditor) -> PersonOut:
     return PersonOut.model_validate(service.create_person(session, data, user))
@@ -46,11 +57,13 @@ def create_person(data: PersonCreate, session: DbSession, user: UnitEditor) -> P
 
 @router.get("/people", summary="人员列表 / people, by id")
 def list_people(
+    request: Request,
     session: DbSession,
     user: CurrentUser,
     page: PageQuery,
     enterprise_id: Annotated[uuid.UUID | None, Query()] = None,
 ) -> Page[PersonOut]:
+    audit.record(session, user, AuditAction.personal_data_read, f"people:enterprise={enterprise_id}", request)
     return service.list_people(session, user, page, enterprise_id=enterprise_id).map(PersonOut.model_validate)
 
 
@@ -69,5 +82,13 @@ def update_person(
 
 
 @router.post("/accounts", status_code=status.HTTP_201_CREATED, summary="开通账号 / create a login")
-def create_account(data: AccountCreate, session: DbSession, _: Admin) -> AccountOut:
-    return AccountOut.model_validate(service.create_account(session, data))
+def create_account(data: AccountCreate, request: Request, session: DbSession, user: Admin) -> AccountOut:
+    account = service.create_account(session, data)
+    audit.record(
+        session,
+        user,
+        AuditAction.account_created,
+        f"account:{account.username} roles={','.join(account.roles)}",
+        request,
+    )
+    return AccountOut.model_validate(account)

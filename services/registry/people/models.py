@@ -36,3 +36,15 @@ class UserAccount(Base):
     roles: Mapped[list[str]] = mapped_column(ARRAY(String(40)))
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class LoginThrottle(Base):
+    """Failed logins in a row of one account (`account:<username>`) or one client address
+    (`address:<ip>`), and until when it is locked out (登录限制)."""
+
+    __tablename__ = "login_throttle"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int]
+    last_failure_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -40,8 +40,19 @@ class AccountCreate(BaseModel):
 
     person_id: uuid.UUID
     username: str = Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$", title="用户名")
-    password: str = Field(min_length=8, max_length=128, title="密码 / password, at least 8 characters")
+    password: str = Field(
+        max_length=128,
+        title="密码 / password: at least PASSWORD_MIN_LENGTH (10) characters of two kinds or more, "
+        "not containing the user name, not a common password",
+    )
     roles: list[Role] = Field(min_length=1, title="角色 / roles")
+
+
+class PasswordChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: str = Field(max_length=128, title="当前密码 / the password now")
+    new_password: str = Field(max_length=128, title="新密码 / the new password, under the same policy")
 
 
 class AccountOut(BaseModel):

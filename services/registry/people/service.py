@@ -7,11 +7,12 @@ from sqlalchemy.orm import Session
 
 from services.registry.enterprise.models import Enterprise
 from services.registry.people.models import Person, UserAccount
-from services.registry.people.passwords import hash_password, verify_password
-from services.registry.people.schemas import AccountCreate, PersonCreate, PersonUpdate
+from services.registry.people.passwords import hash_password, password_problem, verify_password
+from services.registry.people.schemas import AccountCreate, PasswordChange, PersonCreate, PersonUpdate
 from services.registry.responsibility.models import Assignment
 from services.registry.responsibility.service import on_day
 from services.registry.runtime import runtime
+from services.registry.settings import get_registry_settings
 from shared.auth import Principal, Role
 from shared.clock import local_today
 from shared.errors import Conflict, InvalidInput, NotFound
@@ -86,6 +87,7 @@ def create_account(session: Session, data: AccountCreate) -> UserAccount:
         raise InvalidInput(
             "企业用户须属于某企业 / an enterprise user must be a person of an enterprise", field="roles"
         )
+    _check_policy(data.password, data.username, "password")
     if session.scalar(select(UserAccount.id).where(UserAccount.username == data.username)):
         raise Conflict(f"用户名已存在 / username {data.username} is taken", field="username")
     if session.scalar(select(UserAccount.id).where(UserAccount.person_id == data.person_id)):
@@ -100,6 +102,23 @@ def create_account(session: Session, data: AccountCreate) -> UserAccount:
     session.add(account)
     session.flush()
     _publish(session, person)
+    return account
+
+
+def _check_policy(password: str, username: str, field: str) -> None:
+    problem = password_problem(password, username, get_registry_settings().password_min_length)
+    if problem:
+        raise InvalidInput(problem, field=field)
+
+
+def change_password(session: Session, user: Principal, data: PasswordChange) -> UserAccount:
+    """A user sets their own new password (the current one confirmed by logins.confirm_own_password)."""
+    account = session.get_one(UserAccount, user.user_id)  # the confirmation found it
+    if data.new_password == data.current_password:
+        raise InvalidInput("新密码须与当前密码不同 / the new password must differ", field="new_password")
+    _check_policy(data.new_password, account.username, "new_password")
+    account.password_hash = hash_password(data.new_password)
+    session.flush()
     return account
 
 

@@ -1,13 +1,14 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, File, Query, Response, UploadFile, status
+from fastapi import APIRouter, File, Query, Request, Response, UploadFile, status
 
 from services.reporting.deps import DbSession, Supervisor
 from services.reporting.filings import service
 from services.reporting.filings.schemas import AttachmentOut, FilingIn, FilingOut, FilingStatus
 from services.reporting.settings import get_reporting_settings
-from shared import uploads
+from shared import audit, uploads
+from shared.audit import AuditAction
 from shared.auth import CurrentUser, UnitEditor
 from shared.events.contracts.reporting import ReportKind
 from shared.pagination import Page, PageQuery
@@ -68,6 +69,8 @@ def list_attachments(
 
 @router.get("/{filing_id}/attachments/{attachment_id}", summary="下载附件 / download an attachment")
 def download_attachment(
-    filing_id: uuid.UUID, attachment_id: uuid.UUID, session: DbSession, user: CurrentUser
+    filing_id: uuid.UUID, attachment_id: uuid.UUID, request: Request, session: DbSession, user: CurrentUser
 ) -> Response:
-    return uploads.download(service.attachment(session, filing_id, attachment_id, user))
+    attachment = service.attachment(session, filing_id, attachment_id, user)
+    audit.record(session, user, AuditAction.download, f"filing-attachment:{attachment_id}", request)
+    return uploads.download(attachment)

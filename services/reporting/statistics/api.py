@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.orm import Session
 
 from services.reporting.deps import DbSession, Supervisor
@@ -14,6 +14,8 @@ from services.reporting.statistics.schemas import (
     TrainingStatistics,
     UnitCounts,
 )
+from shared import audit
+from shared.audit import AuditAction
 from shared.auth import Principal
 from shared.pagination import PageQuery, PageRequest
 from shared.periods import parse_month, parse_period
@@ -43,17 +45,27 @@ def hazard_statistics(
 
 @router.get("/statistics/hazards.xlsx", summary="隐患统计表 Excel / the same table as .xlsx")
 def hazard_statistics_xlsx(
-    session: DbSession, user: Supervisor, period: PeriodQuery, group_by: GroupBy = GroupBy.zone
+    request: Request,
+    session: DbSession,
+    user: Supervisor,
+    period: PeriodQuery,
+    group_by: GroupBy = GroupBy.zone,
 ) -> Response:
     stats = _whole_table(session, user, period, group_by)
+    audit.record(session, user, AuditAction.export, f"hazard-statistics:{stats.period}:{group_by}", request)
     return download(exports.statistics_xlsx(stats), XLSX, f"隐患统计_{stats.period}_{group_by}.xlsx")
 
 
 @router.get("/statistics/hazards.csv", summary="hazard statistics as CSV (UTF-8, English keys)")
 def hazard_statistics_csv(
-    session: DbSession, user: Supervisor, period: PeriodQuery, group_by: GroupBy = GroupBy.zone
+    request: Request,
+    session: DbSession,
+    user: Supervisor,
+    period: PeriodQuery,
+    group_by: GroupBy = GroupBy.zone,
 ) -> Response:
     stats = _whole_table(session, user, period, group_by)
+    audit.record(session, user, AuditAction.export, f"hazard-statistics:{stats.period}:{group_by}", request)
     return download(
         exports.statistics_csv(stats), "text/csv; charset=utf-8", f"hazards_{stats.period}_{group_by}.csv"
     )
@@ -83,15 +95,20 @@ def dashboard(session: DbSession, user: Supervisor) -> Dashboard:
 
 
 @router.get("/exports/hazard-ledger.xlsx", summary="隐患台帐 Excel / the hazard ledger of a period")
-def hazard_ledger(session: DbSession, user: Supervisor, period: PeriodQuery) -> Response:
+def hazard_ledger(request: Request, session: DbSession, user: Supervisor, period: PeriodQuery) -> Response:
     chosen = parse_period(period)
+    audit.record(session, user, AuditAction.export, f"hazard-ledger:{chosen.label}", request)
     return download(exports.hazard_ledger_xlsx(session, user, chosen), XLSX, f"隐患台帐_{chosen.label}.xlsx")
 
 
 @router.get("/reports/monthly.pdf", summary="月报 PDF / the committee's monthly report with charts")
 def monthly_report(
-    session: DbSession, user: Supervisor, month: Annotated[str, Query(description="2026-11")]
+    request: Request,
+    session: DbSession,
+    user: Supervisor,
+    month: Annotated[str, Query(description="2026-11")],
 ) -> Response:
     chosen = parse_month(month)
+    audit.record(session, user, AuditAction.export, f"monthly-report:{chosen.label}", request)
     pdf = exports.monthly_report_pdf(session, user, chosen)
     return download(pdf, "application/pdf", f"安全生产网格化监管月报_{chosen.label}.pdf")

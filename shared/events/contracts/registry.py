@@ -1,7 +1,7 @@
 """Events published by the registry service (units, grids, people, assignments)."""
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -148,3 +148,17 @@ class CertificateExpiredV1(CertificateDeadlineV1):
 
     event_type = "certificate.expired"
     event_version = 1
+
+
+class AccountLockedV1(EventContract):
+    """An account was locked for a while after failed logins in a row (账号临时锁定); its owner is told."""
+
+    event_type = "account.locked"
+    event_version = 1
+
+    user_id: uuid.UUID
+    person_id: uuid.UUID
+    username: str
+    failures: int
+    locked_until: datetime
+    client_address: str | None

@@ -1,0 +1,29 @@
+"""Settings of the registry: login throttling and the password policy."""
+
+from functools import lru_cache
+
+from pydantic import Field
+
+from shared.settings import Settings
+
+
+class RegistrySettings(Settings):
+    # Login throttling (登录限制), per account and per client address: the n-th failure in a row
+    # from the threshold on locks for lockout_seconds * 2^(n - threshold), at most the maximum.
+    login_max_failures: int = Field(5, ge=1, description="failed logins of an account before it is locked")
+    login_address_max_failures: int = Field(
+        20, ge=1, description="failed logins from one client address before the address is locked"
+    )
+    login_lockout_seconds: int = Field(
+        60, ge=1, description="the first lockout; each further failure doubles it"
+    )
+    login_lockout_max_seconds: int = Field(3600, ge=1, description="the longest lockout")
+    login_failure_memory_seconds: int = Field(
+        900, ge=1, description="failures are forgotten after this long without one (or after a lockout ends)"
+    )
+    password_min_length: int = Field(10, ge=8, le=128, description="shortest password accepted")
+
+
+@lru_cache
+def get_registry_settings() -> RegistrySettings:
+    return RegistrySettings()
