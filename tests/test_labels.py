@@ -65,6 +65,7 @@ def _audiences() -> set[str]:
     routes = [
         *routing.HAZARD_ROUTES.values(),
         routing.MAJOR_EXTRA,
+        *routing.MAJOR_ROUTES.values(),
         *(step[1] for step in routing.LADDER_STEPS),
     ]
     routes += [getattr(routing, name) for name in dir(routing) if name.endswith("_ROUTE")]
