@@ -50,11 +50,17 @@ def _decode_image(content: bytes) -> Decoded:
     with Image.open(io.BytesIO(content), formats=list(IMAGE_TYPES)) as image:
         image.load()  # every pixel: a truncated or corrupt image fails here
         assert image.format is not None  # an opened image knows its format
+        return Decoded(IMAGE_TYPES[image.format], *_exif(image))
+
+
+def _exif(image: Image.Image) -> tuple[datetime | None, float | None, float | None]:
+    """(time taken, latitude, longitude) from the photo's EXIF, each None where absent."""
+    try:
         exif = image.getexif()
-        latitude, longitude = _position(exif.get_ifd(ExifTags.IFD.GPSInfo))
-        return Decoded(
-            IMAGE_TYPES[image.format], _taken_at(exif.get_ifd(ExifTags.IFD.Exif)), latitude, longitude
-        )
+        taken_at = _taken_at(exif.get_ifd(ExifTags.IFD.Exif))
+        return taken_at, *_position(exif.get_ifd(ExifTags.IFD.GPSInfo))
+    except Exception:  # a photo whose EXIF does not parse is still a photo, of unknown time and place
+        return None, None, None
 
 
 def _decode_pdf(content: bytes) -> Decoded:
