@@ -336,8 +336,11 @@ def test_a_decompression_bomb_is_refused_before_it_is_decoded(api, unit):
     bomb = io.BytesIO()
     Image.new("1", (10_000, 10_000)).save(bomb, "PNG")  # a few kB declaring 100 million pixels
     response = api(
-        "POST", f"/hazards/{hazard['id']}/evidence", role=Role.zone_admin, files={"file": ("bomb.png", bomb.getvalue())}
-    )  # fmt: skip
+        "POST",
+        f"/hazards/{hazard['id']}/evidence",
+        role=Role.zone_admin,
+        files={"file": ("bomb.png", bomb.getvalue())},
+    )
     assert response.status_code == 422 and "more than 60000000 pixels" in response.json()["detail"]
 
 
@@ -369,7 +372,10 @@ def test_evidence_is_listed_and_downloaded_with_its_tag_uploader_and_exif(api, u
     assert by_id[webp]["content_type"] == "image/webp"
     jpeg, png = by_id[before], by_id[after]
     assert datetime.fromisoformat(jpeg["taken_at"]) == taken.replace(tzinfo=ZoneInfo("Asia/Shanghai"))
-    assert (jpeg["latitude"], jpeg["longitude"]) == (pytest.approx(31.8123, abs=1e-5), pytest.approx(117.3055, abs=1e-5))  # fmt: skip
+    assert (jpeg["latitude"], jpeg["longitude"]) == (
+        pytest.approx(31.8123, abs=1e-5),
+        pytest.approx(117.3055, abs=1e-5),
+    )
     assert (png["taken_at"], png["latitude"], png["longitude"]) == (None, None, None)
     assert (jpeg["uploaded_by_name"], png["uploaded_by_name"]) == ("inspector", "fixer")
     assert png["uploaded_by"] != jpeg["uploaded_by"] and jpeg["uploaded_at"] is not None
@@ -387,8 +393,12 @@ def test_evidence_is_listed_and_downloaded_with_its_tag_uploader_and_exif(api, u
         == 404
     )
     wrong_tag = api(
-        "POST", f"/hazards/{hazard['id']}/evidence", role=Role.zone_admin, files={"file": ("a.png", PNG)}, data={"tag": "during"}
-    )  # fmt: skip
+        "POST",
+        f"/hazards/{hazard['id']}/evidence",
+        role=Role.zone_admin,
+        files={"file": ("a.png", PNG)},
+        data={"tag": "during"},
+    )
     assert wrong_tag.status_code == 422 and wrong_tag.json()["errors"][0]["loc"] == "body.tag"
 
 

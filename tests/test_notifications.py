@@ -460,7 +460,7 @@ def test_each_next_step_reaches_those_who_may_take_it_once_each(workers, relay, 
         hazard_event(zone, "hazard.verified", hazard_id=general, state=HazardState.verified),
         hazard_event(
             zone, "hazard.verified", hazard_id=major, state=HazardState.verified, grade=HazardGrade.major
-        ),  # fmt: skip
+        ),
     ]
     art_113 = RepeatOffenderV1(
         unit_id=zone.unit_id,

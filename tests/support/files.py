@@ -7,6 +7,12 @@ import pypdf
 from PIL import ExifTags, Image
 
 
+def _dms(degrees: float) -> tuple[int, int, float]:
+    """Degrees as EXIF writes them: degrees, minutes, seconds."""
+    minutes = (degrees - int(degrees)) * 60
+    return int(degrees), int(minutes), round((minutes - int(minutes)) * 60, 4)
+
+
 def photo(
     kind: str = "PNG", *, taken: datetime | None = None, position: tuple[float, float] | None = None
 ) -> bytes:
@@ -16,14 +22,9 @@ def photo(
         exif.get_ifd(ExifTags.IFD.Exif)[ExifTags.Base.DateTimeOriginal] = taken.strftime("%Y:%m:%d %H:%M:%S")
     if position is not None:
         gps = exif.get_ifd(ExifTags.IFD.GPSInfo)
-        for (ref_tag, value_tag, ref), degrees in zip(
-            ((ExifTags.GPS.GPSLatitudeRef, ExifTags.GPS.GPSLatitude, "N"),
-             (ExifTags.GPS.GPSLongitudeRef, ExifTags.GPS.GPSLongitude, "E")),
-            position,
-            strict=True,
-        ):  # fmt: skip
-            whole, minutes = int(degrees), (degrees - int(degrees)) * 60
-            gps[ref_tag], gps[value_tag] = ref, (whole, int(minutes), round((minutes - int(minutes)) * 60, 4))
+        latitude, longitude = position
+        gps[ExifTags.GPS.GPSLatitudeRef], gps[ExifTags.GPS.GPSLatitude] = "N", _dms(latitude)
+        gps[ExifTags.GPS.GPSLongitudeRef], gps[ExifTags.GPS.GPSLongitude] = "E", _dms(longitude)
     out = io.BytesIO()
     Image.new("RGB", (64, 48), (200, 40, 40)).save(out, kind, exif=exif)
     return out.getvalue()
