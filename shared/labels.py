@@ -38,6 +38,11 @@ LABELS: dict[str, dict[str, Label]] = {
         closed=("已销号", "closed out"),
         with_enforcement=("已移交执法", "handed to enforcement"),
     ),
+    "hazard_evidence": _kind(
+        before=("整改前", "before rectification"),
+        after=("整改后", "after rectification"),
+        other=("其他", "other"),
+    ),
     "unit_kind": _kind(
         enterprise=("企业", "enterprise"),
         construction_site=("建设工地", "construction site"),

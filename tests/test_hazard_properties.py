@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from services.inspections.hazard.models import Hazard, HazardTransition
+from services.inspections.hazard.models import EvidenceTag, Hazard, HazardTransition
 from services.inspections.hazard.schemas import HazardReport, HazardStep
 from services.inspections.hazard.service import add_evidence, apply_action, check_deadlines, report_hazard
 from services.inspections.hazard.state_machine import TRANSITIONS
@@ -102,7 +102,7 @@ def test_random_walks_keep_the_ledgers_promises(grade, steps):
             reporter,
             None,
         )
-        evidence_id = add_evidence(session, hazard.id, "photo.png", PNG, reporter).id
+        evidence_id = add_evidence(session, hazard.id, "photo.png", PNG, EvidenceTag.after, reporter).id
         hazard_id = hazard.id
     day = local_today()
     before, history = snapshot(hazard_id)

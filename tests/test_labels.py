@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from services.inspections.hazard.models import EvidenceTag
 from services.inspections.inspection.models import ItemResult
 from services.inspections.training.models import EvidenceKind
 from services.notifications.delivery.models import DeliveryStatus
@@ -39,6 +40,7 @@ CODE_SETS: dict[str, set[str]] = {
     "hazard_grade": set(HazardGrade),
     "hazard_source": set(HazardSource),
     "hazard_state": set(HazardState),
+    "hazard_evidence": set(EvidenceTag),
     "unit_kind": set(UnitKind),
     "production_status": set(ProductionStatus),
     "risk_colour": {*RiskColour, "unassessed"},
@@ -65,6 +67,7 @@ def _audiences() -> set[str]:
     routes = [
         *routing.HAZARD_ROUTES.values(),
         routing.MAJOR_EXTRA,
+        *routing.MAJOR_ROUTES.values(),
         *(step[1] for step in routing.LADDER_STEPS),
     ]
     routes += [getattr(routing, name) for name in dir(routing) if name.endswith("_ROUTE")]

@@ -13,19 +13,21 @@ import pytest
 from sqlalchemy import text
 from standardwebhooks.webhooks import Webhook
 
+from services.inspections.runtime import runtime as inspections
 from services.notifications.delivery import sending
 from services.notifications.delivery.models import Channel, Delivery, DeliveryStatus
-from services.notifications.hazard_notices.service import run_reminders
+from services.notifications.hazard_notices.service import on_hazard_event, on_repeat_offender, run_reminders
 from services.notifications.runtime import runtime
 from services.notifications.worker import celery_app, consumer
 from shared.auth import Principal, Role, issue_token
 from shared.clock import local_today, utc_now
 from shared.db import transaction
 from shared.events.consumer import handle_event_task_name
-from shared.events.contracts.inspections import HazardGrade, HazardState, InspectionMissedV1
+from shared.events.contracts import contract_for
+from shared.events.contracts.inspections import HazardGrade, HazardState, InspectionMissedV1, RepeatOffenderV1
 from shared.events.contracts.registry import EnterpriseRegisteredV1, ProductionStatus, UnitKind
 from shared.events.envelope import CloudEvent
-from tests.support.inspections import sql
+from tests.support.inspections import sql, sql_rows
 from tests.support.notifications import Person, feed, hazard_event, told, zone_with_people
 from tests.support.paging import walk
 from tests.support.processes import wait_until
@@ -444,3 +446,66 @@ def test_the_inbox_pages_to_its_end_with_the_unread_count_on_every_page(clients)
     )
     unread = walk(partial(clients["notifications"].get, "/inbox", headers=member), limit=2, unread_only=True)
     assert {m["id"] for m in unread} == {m["id"] for m in messages[1:]}
+
+
+def test_each_next_step_reaches_those_who_may_take_it_once_each(workers, relay, mail):
+    """rectified -> who may verify; verified -> who may close (grid staff, or the safety office for a
+    major hazard); art. 113 -> the safety office and enforcement. Never the enterprise that fixed it."""
+    relay("inspections")
+    zone = zone_with_people()
+    role_of = {person.person_id: role for role, person in zone.people.items()}
+    rectified, on_spot, general, major = (uuid.uuid4() for _ in range(4))
+    steps = [
+        hazard_event(zone, "hazard.rectified", hazard_id=rectified, state=HazardState.rectified),
+        hazard_event(zone, "hazard.fixed_on_spot", hazard_id=on_spot, state=HazardState.rectified),
+        hazard_event(zone, "hazard.verified", hazard_id=general, state=HazardState.verified),
+        hazard_event(
+            zone, "hazard.verified", hazard_id=major, state=HazardState.verified, grade=HazardGrade.major
+        ),
+    ]
+    art_113 = RepeatOffenderV1(
+        unit_id=zone.unit_id,
+        rule="3 in 180 days",
+        penalties_180_days=3,
+        penalties_365_days=3,
+        latest_penalty_id=uuid.uuid4(),
+        decided_on=local_today(),
+    )
+    with inspections.transaction() as session:  # published by inspections, carried by its relay
+        published = [inspections.publish(session, step, subject=str(step.hazard_id)) for step in steps]
+        published.append(inspections.publish(session, art_113, subject=str(zone.unit_id)))
+
+    def told_of() -> dict[tuple[str, str], set[str]]:
+        rows = sql_rows("SELECT event_type, subject_id, person_id FROM notifications.inbox_message")
+        found: dict[tuple[str, str], set[str]] = {}
+        for event_type, subject_id, person_id in rows:
+            found.setdefault((event_type, str(subject_id)), set()).add(role_of[person_id])
+        return found
+
+    expected = {
+        ("hazard.rectified", str(rectified)): {"member", "leader", "office"},
+        ("hazard.fixed_on_spot", str(on_spot)): {"member", "leader", "office"},
+        ("hazard.verified", str(general)): {"member", "leader"},
+        ("hazard.verified", str(major)): {"office"},
+        ("hazard.repeat_offender", str(zone.unit_id)): {"office", "officer"},
+    }
+    wait_until(lambda: told_of() == expected)
+    titles = dict(sql_rows("SELECT event_type || ':' || subject_id, title FROM notifications.inbox_message"))
+    assert "整改完成,待复查验收" in titles[f"hazard.rectified:{rectified}"]
+    assert titles[f"hazard.verified:{major}"].startswith("【重大隐患】复查验收通过,待销号")
+    assert "第113条" in titles[f"hazard.repeat_offender:{zone.unit_id}"]
+    why = sql_rows(
+        "SELECT why, urgent FROM notifications.inbox_message WHERE event_type = 'hazard.repeat_offender' AND person_id = :p",
+        p=str(zone.people["officer"].person_id),
+    )
+    assert why == [("enforcement_officers", True)]
+
+    # the same event again (a redelivery) tells nobody anything new: once per event and person
+    with runtime.transaction() as session:
+        for event in published[:-1]:
+            on_hazard_event(
+                session, contract_for(event.type, 1).model_validate(event.data), event, local_today()
+            )
+        on_repeat_offender(session, art_113, published[-1], local_today())
+    assert sum(len(people) for people in told_of().values()) == 11
+    wait_until(lambda: len(mail.to(zone.people["office"].email)) == 4)  # by email too

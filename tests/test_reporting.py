@@ -30,6 +30,7 @@ from shared.events.contracts.registry import (
 )
 from shared.events.contracts.reporting import ReportKind
 from shared.periods import PeriodKind, containing, report_due_on
+from tests.support.files import pdf
 from tests.support.inspections import sql
 from tests.support.notifications import told, zone_with_people
 from tests.support.paging import walk
@@ -228,7 +229,7 @@ def test_filing_reports_versions_lateness_status_and_the_overdue_reminder(client
     assert [v["version"] for v in versions] == [2, 1]  # the first filing is kept
 
     # the signed scan goes with the filing, judged by its content
-    scan = b"%PDF-1.7 scanned report"
+    scan = pdf(3)
     attach = f"/filings/{second.json()['id']}/attachments"
     added = clients["reporting"].post(attach, files={"file": ("月度报告.pdf", scan)}, headers=mine)
     assert added.status_code == 201 and added.json()["content_type"] == "application/pdf"
@@ -236,6 +237,8 @@ def test_filing_reports_versions_lateness_status_and_the_overdue_reminder(client
         clients["reporting"].post(attach, files={"file": ("x.pdf", b"not a pdf")}, headers=mine).status_code
         == 422
     )
+    pretended = clients["reporting"].post(attach, files={"file": ("扫描件.pdf", b"%PDF-1.7 scanned report")}, headers=mine)  # fmt: skip
+    assert pretended.status_code == 422 and "扫描件.pdf" in pretended.json()["detail"]
     others = auth(Role.enterprise_user, enterprise_id=other)
     assert (
         clients["reporting"].post(attach, files={"file": ("x.pdf", scan)}, headers=others).status_code == 403

@@ -1,8 +1,9 @@
 """Training, exams, publicity and certificates (§4.5): one cadence engine, records, reminders."""
 
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -22,6 +23,7 @@ from shared.events.contracts.registry import (
 )
 from shared.periods import PeriodKind, containing
 from tests.factories import enterprise_payload
+from tests.support.files import pdf, photo
 from tests.support.inspections import sql
 from tests.support.notifications import told, zone_with_people
 from tests.support.paging import walk
@@ -310,7 +312,7 @@ def test_a_training_sessions_sign_in_sheet_is_kept_and_checked_by_its_content(ap
     session_id = api("POST", "/trainings", role=Role.enterprise_user, enterprise_id=unit, json=body).json()[
         "id"
     ]
-    sheet = b"%PDF-1.4 sign-in sheet"
+    sheet = pdf()
 
     def upload(content: bytes, name: str, enterprise=unit):
         files = {"file": (name, content, "application/octet-stream")}
@@ -319,11 +321,22 @@ def test_a_training_sessions_sign_in_sheet_is_kept_and_checked_by_its_content(ap
     kept = upload(sheet, "签到表.pdf")
     assert kept.status_code == 201 and kept.json()["content_type"] == "application/pdf"
     assert upload(b"MZ not a photo", "photo.jpg").status_code == 422  # judged by content, not name
+    pretended = upload(b"%PDF-1.4 sign-in sheet", "签到表.pdf")  # decoded whole, not by its first bytes
+    assert pretended.status_code == 422 and "签到表.pdf" in pretended.json()["detail"]
+    taken = datetime(2026, 11, 1, 8, 0)
+    scene = upload(photo("JPEG", taken=taken, position=(31.8, 117.3)), "现场.jpg").json()
+    assert (scene["latitude"], scene["longitude"]) == (pytest.approx(31.8), pytest.approx(117.3))
     assert upload(b"", "empty.png").status_code == 422
     assert upload(sheet, "x.pdf", enterprise=uuid.uuid4()).status_code == 403
     listed = api("GET", f"/trainings/{session_id}/evidence", role=Role.zone_admin).json()["items"]
-    assert [e["filename"] for e in listed] == ["签到表.pdf"]
-    download = api("GET", f"/trainings/{session_id}/evidence/{listed[0]['id']}", role=Role.zone_admin)
+    by_name = {e["filename"]: e for e in listed}
+    assert by_name.keys() == {"签到表.pdf", "现场.jpg"} and by_name["签到表.pdf"]["taken_at"] is None
+    assert datetime.fromisoformat(by_name["现场.jpg"]["taken_at"]) == taken.replace(
+        tzinfo=ZoneInfo("Asia/Shanghai")
+    )
+    download = api(
+        "GET", f"/trainings/{session_id}/evidence/{by_name['签到表.pdf']['id']}", role=Role.zone_admin
+    )
     assert download.content == sheet and download.headers["content-type"] == "application/pdf"
     logged = api("GET", "/audit", role=Role.auditor, params={"action": "download"}).json()["items"]
     assert [(e["target"], e["actor_roles"], e["client_address"]) for e in logged] == [

@@ -16,6 +16,11 @@ def sql(statement: str, **params: object) -> object:
         return session.execute(text(statement), params).scalar()
 
 
+def sql_rows(statement: str, **params: object) -> list[tuple]:
+    with transaction(os.environ["DATABASE_URL"]) as session:
+        return [tuple(row) for row in session.execute(text(statement), params)]
+
+
 def known_unit(
     grid_id: uuid.UUID | None = None, status: ProductionStatus = ProductionStatus.operating
 ) -> uuid.UUID:

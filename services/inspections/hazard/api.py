@@ -2,11 +2,12 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Body, File, Header, Query, Response, UploadFile, status
+from fastapi import APIRouter, Body, File, Form, Header, Query, Response, UploadFile, status
 
 from services.inspections.deps import DbSession
 from services.inspections.hazard import penalties, service
 from services.inspections.hazard.action_route import ActionFromPathRoute
+from services.inspections.hazard.models import EvidenceTag
 from services.inspections.hazard.schemas import (
     EvidenceOut,
     HazardOut,
@@ -16,6 +17,7 @@ from services.inspections.hazard.schemas import (
 )
 from services.inspections.hazard.state_machine import TRANSITIONS, HazardActionName, allowed_actions
 from services.inspections.settings import get_inspections_settings
+from shared import uploads
 from shared.auth import CurrentUser, Principal, Role, require_roles
 from shared.clock import local_today
 from shared.errors import InvalidInput
@@ -136,12 +138,32 @@ router.include_router(steps)
     "/{hazard_id}/evidence", status_code=status.HTTP_201_CREATED, summary="上传佐证 / attach a photo or PDF"
 )
 async def add_evidence(
-    hazard_id: uuid.UUID, file: Annotated[UploadFile, File()], session: DbSession, user: CurrentUser
+    hazard_id: uuid.UUID,
+    file: Annotated[UploadFile, File()],
+    session: DbSession,
+    user: CurrentUser,
+    tag: Annotated[
+        EvidenceTag, Form(description="整改前 before / 整改后 after / 其他 other")
+    ] = EvidenceTag.other,
 ) -> EvidenceOut:
     content = await file.read(get_inspections_settings().evidence_max_bytes + 1)
     return EvidenceOut.model_validate(
-        service.add_evidence(session, hazard_id, file.filename or "file", content, user)
+        service.add_evidence(session, hazard_id, file.filename or "file", content, tag, user)
     )
+
+
+@router.get("/{hazard_id}/evidence", summary="隐患佐证 / a hazard's photos and PDFs, oldest first")
+def list_evidence(
+    hazard_id: uuid.UUID, session: DbSession, user: CurrentUser, page: PageQuery
+) -> Page[EvidenceOut]:
+    return service.evidence_of(session, hazard_id, user, page).map(EvidenceOut.model_validate)
+
+
+@router.get("/{hazard_id}/evidence/{file_id}", summary="下载佐证 / download one file")
+def download_evidence(
+    hazard_id: uuid.UUID, file_id: uuid.UUID, session: DbSession, user: CurrentUser
+) -> Response:
+    return uploads.download(service.evidence_file(session, hazard_id, file_id, user))
 
 
 Enforcer = Annotated[Principal, require_roles(Role.zone_admin, Role.enforcement_officer)]

@@ -1,5 +1,6 @@
 import uuid
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -91,12 +92,19 @@ class HazardTransition(Base):
     evidence_ids: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(Uuid), default=list)
 
 
+class EvidenceTag(StrEnum):
+    before = "before"  # 整改前
+    after = "after"  # 整改后
+    other = "other"  # 其他(方案、签字、警戒等)
+
+
 class EvidenceFile(StoredFile, Base):
     """A photo or PDF attached to a hazard (before/after evidence, plans, sign-offs)."""
 
     __tablename__ = "evidence_file"
 
     hazard_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("hazard.id"), index=True)
+    tag: Mapped[EvidenceTag] = mapped_column(_enum(EvidenceTag))
 
 
 class HazardSubmission(Base):

@@ -4,6 +4,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from services.inspections.hazard.models import EvidenceTag
 from services.inspections.hazard.state_machine import HazardActionName
 from shared.events.contracts.inspections import HazardGrade, HazardSource, HazardState
 
@@ -189,8 +190,14 @@ class EvidenceOut(BaseModel):
 
     id: uuid.UUID
     hazard_id: uuid.UUID
+    tag: EvidenceTag
     filename: str
     content_type: str
     size: int
     sha256: str
+    uploaded_by: uuid.UUID
+    uploaded_by_name: str | None
     uploaded_at: datetime
+    taken_at: datetime | None = Field(title="拍摄时间 / EXIF time taken")
+    latitude: float | None = Field(title="拍摄位置纬度 / EXIF GPS, WGS-84")
+    longitude: float | None = Field(title="拍摄位置经度 / EXIF GPS, WGS-84")

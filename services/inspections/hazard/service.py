@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from services.inspections.hazard.models import (
     DeadlineNotice,
     EvidenceFile,
+    EvidenceTag,
     Hazard,
     HazardSubmission,
     HazardTransition,
@@ -56,7 +57,6 @@ from shared.events.contracts.inspections import (
 )
 from shared.events.contracts.registry import ProductionStatus
 from shared.pagination import Keyset, Page, PageRequest
-from shared.uploads import StoredFile
 
 NEWEST_FIRST = Keyset("hazards", Hazard.reported_at, Hazard.id, descending=True)
 STEPS_IN_ORDER = Keyset("hazard-history", HazardTransition.id)
@@ -349,8 +349,8 @@ def _set_deadline(hazard: Hazard, deadline: date) -> None:
 
 
 def add_evidence(
-    session: Session, hazard_id: uuid.UUID, filename: str, content: bytes, user: Principal
-) -> StoredFile:
+    session: Session, hazard_id: uuid.UUID, filename: str, content: bytes, tag: EvidenceTag, user: Principal
+) -> EvidenceFile:
     hazard = get_hazard(session, hazard_id, user)
     if user.has(Role.auditor) and len(user.roles) == 1:
         raise Forbidden("审计只读 / auditors read only")
@@ -358,8 +358,24 @@ def add_evidence(
         raise Conflict("隐患已销号 / the hazard is closed")
     max_bytes = get_inspections_settings().evidence_max_bytes
     return uploads.attach(
-        session, EvidenceFile, EvidenceFile.hazard_id, hazard.id, filename, content, max_bytes, user.user_id
-    )
+        session, EvidenceFile, EvidenceFile.hazard_id, hazard.id, filename, content, max_bytes,
+        user.user_id, user.name, tag=tag,
+    )  # fmt: skip
+
+
+# Whoever may see the hazard may list and download its evidence.
+def evidence_of(
+    session: Session, hazard_id: uuid.UUID, user: Principal, page: PageRequest
+) -> Page[EvidenceFile]:
+    hazard = get_hazard(session, hazard_id, user)
+    return uploads.files_of(session, EvidenceFile, EvidenceFile.hazard_id, hazard.id, page)
+
+
+def evidence_file(
+    session: Session, hazard_id: uuid.UUID, file_id: uuid.UUID, user: Principal
+) -> EvidenceFile:
+    hazard = get_hazard(session, hazard_id, user)
+    return uploads.file_of(session, EvidenceFile, EvidenceFile.hazard_id, hazard.id, file_id)
 
 
 def history(

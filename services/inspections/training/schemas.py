@@ -91,4 +91,9 @@ class TrainingEvidenceOut(BaseModel):
     content_type: str
     size: int
     sha256: str
+    uploaded_by: uuid.UUID
+    uploaded_by_name: str | None
     uploaded_at: datetime
+    taken_at: datetime | None  # a photo's EXIF time taken and GPS position, where present
+    latitude: float | None
+    longitude: float | None

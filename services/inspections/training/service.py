@@ -217,6 +217,7 @@ def add_evidence(
         content,
         max_bytes,
         user.user_id,
+        user.name,
     )
 
 

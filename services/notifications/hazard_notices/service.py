@@ -21,13 +21,20 @@ from services.notifications.inbox.routing import (
     HAZARD_ROUTES,
     LADDER_STEPS,
     MAJOR_EXTRA,
+    MAJOR_ROUTES,
+    REPEAT_OFFENDER_ROUTE,
     URGENT_TYPES,
     recipients,
 )
 from services.notifications.inbox.service import Notice, notify
 from services.notifications.settings import get_notifications_settings
 from shared.db import upsert_snapshot
-from shared.events.contracts.inspections import AWAITING_RECTIFICATION, HazardEventV1, HazardGrade
+from shared.events.contracts.inspections import (
+    AWAITING_RECTIFICATION,
+    HazardEventV1,
+    HazardGrade,
+    RepeatOffenderV1,
+)
 from shared.events.envelope import CloudEvent
 from shared.labels import zh
 
@@ -35,7 +42,10 @@ TITLES = {
     "hazard.reported": "新登记隐患",
     "hazard.escalated": "重大隐患上报",
     "hazard.rectification_ordered": "限期整改通知",
+    "hazard.fixed_on_spot": "已立改立销,待复查验收",
+    "hazard.rectified": "整改完成,待复查验收",
     "hazard.verification_failed": "复查未通过,需重新整改",
+    "hazard.verified": "复查验收通过,待销号",
     "hazard.refused": "拒不整改,已移交执法",
     "hazard.closed": "隐患已销号",
 }
@@ -63,7 +73,7 @@ def on_hazard_event(session: Session, data: HazardEventV1, event: CloudEvent, to
     if event.type in HAZARD_ROUTES:
         audiences = HAZARD_ROUTES[event.type]
         if data.grade == HazardGrade.major:
-            audiences = (*audiences, *MAJOR_EXTRA)
+            audiences = MAJOR_ROUTES.get(event.type, (*audiences, *MAJOR_EXTRA))
         deadline = f",整改期限 {data.deadline}" if data.deadline else ""
         grade = zh("hazard_grade", data.grade)
         notice = Notice.of_event(
@@ -78,6 +88,23 @@ def on_hazard_event(session: Session, data: HazardEventV1, event: CloudEvent, to
         watch = session.get_one(HazardWatch, data.hazard_id)  # upserted just above
         if watch.source_time == event.time:  # this event is the latest word on the hazard
             remind_and_escalate(session, today, [watch])
+
+
+def on_repeat_offender(session: Session, data: RepeatOffenderV1, event: CloudEvent, today: date) -> None:
+    """A unit penalised for major hazards 3 times in 180 days or 4 in a year: the safety office and
+    enforcement, who may propose closing it (安全生产法第113条)."""
+    unit = known_unit(session, data.unit_id)
+    major = zh("hazard_grade", HazardGrade.major)
+    notice = Notice.of_event(
+        event,
+        f"【第113条】屡因{major}受罚:{unit.unit_name}",
+        f"{unit.unit_name} 近180日因{major}受行政处罚 {data.penalties_180_days} 次、近一年 "
+        f"{data.penalties_365_days} 次(最近一次决定于 {data.decided_on}),已达安全生产法第113条情形,"
+        "请依法研究提请关闭等措施。",
+        urgent=True,
+        subject_id=data.unit_id,
+    )
+    notify(session, notice, recipients(session, REPEAT_OFFENDER_ROUTE, data.unit_id, unit.grid_id, today))
 
 
 def _hazard_notice(watch: HazardWatch, unit: UnitContact, occasion: str, title: str, urgent: bool) -> Notice:

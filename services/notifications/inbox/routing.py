@@ -13,18 +13,31 @@ from sqlalchemy.orm import Session
 
 from services.notifications.directory.models import DutyHolder, GridStaff
 
-# event type -> audiences told at once; a major hazard adds MAJOR_EXTRA to any of them. Deadlines
-# (due soon, overdue) are told by the reminders and the escalation ladder instead.
+# Who may take the next step: verify a fix (independent of the unit that fixed it), close out.
+VERIFIERS = ("grid_members", "grid_leader", "safety_office")
+GENERAL_CLOSERS = ("grid_members", "grid_leader")
+MAJOR_CLOSERS = ("safety_office",)
+
+# event type -> audiences told at once; a major hazard adds MAJOR_EXTRA to any of them, unless
+# MAJOR_ROUTES gives its own. Deadlines (due soon, overdue) are told by the reminders and the
+# escalation ladder instead.
 HAZARD_ROUTES: dict[str, tuple[str, ...]] = {
     "hazard.reported": ("unit_principal", "grid_members"),
     "hazard.escalated": ("grid_leader", "safety_office"),
     "hazard.rectification_ordered": ("unit_principal",),
+    "hazard.fixed_on_spot": VERIFIERS,
+    "hazard.rectified": VERIFIERS,
     "hazard.verification_failed": ("unit_principal", "grid_members"),
+    "hazard.verified": GENERAL_CLOSERS,
     "hazard.refused": ("enforcement_officers", "safety_office", "grid_leader"),
     "hazard.closed": ("unit_principal", "grid_members"),
 }
 MAJOR_EXTRA = ("grid_leader", "safety_office")
+MAJOR_ROUTES: dict[str, tuple[str, ...]] = {"hazard.verified": MAJOR_CLOSERS}
 URGENT_TYPES = frozenset({"hazard.escalated", "hazard.refused"})
+
+# A unit penalised again and again for major hazards (安全生产法第113条): who may act on it.
+REPEAT_OFFENDER_ROUTE = ("safety_office", "enforcement_officers")
 
 # Who hears of a missed inspection (漏检): the grid's staff.
 MISSED_INSPECTION_ROUTE = ("grid_members", "grid_leader")

@@ -247,6 +247,7 @@ def add_attachment(
         content,
         max_bytes,
         user.user_id,
+        user.name,
     )
 
 
