@@ -1,7 +1,7 @@
 """filing attachments: uploaders' names and photos' EXIF time and position
 
-Revision ID: rep0006
-Revises: rep0005
+Revision ID: rep0007
+Revises: rep0006
 
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision: str = "rep0006"
-down_revision: str | Sequence[str] | None = "rep0005"
+revision: str = "rep0007"
+down_revision: str | Sequence[str] | None = "rep0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

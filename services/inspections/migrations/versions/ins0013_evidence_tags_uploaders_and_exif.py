@@ -1,7 +1,7 @@
 """evidence tags, uploaders' names and photos' EXIF time and position
 
-Revision ID: ins0012
-Revises: ins0011
+Revision ID: ins0013
+Revises: ins0012
 
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision: str = "ins0012"
-down_revision: str | Sequence[str] | None = "ins0011"
+revision: str = "ins0013"
+down_revision: str | Sequence[str] | None = "ins0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
