@@ -39,8 +39,9 @@ class Settings(BaseSettings):
     metrics_open: bool | None = Field(
         None, description="serve /metrics to anyone (default: not in production)"
     )
-    metrics_token: str | None = Field(
-        None, min_length=16, description="a scraper sending `Authorization: Bearer <token>` may read /metrics"
+    metrics_token: str = Field(
+        "",
+        description="a scraper sending `Authorization: Bearer <token>` may read /metrics (≥ 16 characters)",
     )
     jwt_secret: str = Field("change-me-in-production-please-32b", min_length=32)
     jwt_algorithm: str = "HS256"
@@ -77,6 +78,13 @@ class Settings(BaseSettings):
 
     # Start-up: how long to wait for the database and Redis before giving up.
     startup_wait_seconds: float = Field(120.0, ge=0)
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _long_enough_token(cls, value: str) -> str:
+        if value and len(value) < 16:
+            raise ValueError("METRICS_TOKEN must be at least 16 characters (or empty: no scraper token)")
+        return value
 
     @field_validator("zone_timezone")
     @classmethod
