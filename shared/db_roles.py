@@ -55,12 +55,15 @@ def grant_service_roles(owner_url: str, service_urls: dict[str, str]) -> None:
     try:
         conn.autocommit = True
         with conn.cursor() as cur:
-            cur.execute("SELECT current_database()")
-            (database,) = cur.fetchone() or ("",)
+            cur.execute("SELECT current_database(), current_user")
+            database, owner = cur.fetchone() or ("", "")
             for service, url in service_urls.items():
                 parsed = make_url(url)
                 role, password = parsed.username, parsed.password or secrets.token_urlsafe(24)
-                assert role, f"{service}: the database URL must name its role"
+                if not role or role == owner:
+                    raise ValueError(
+                        f"{service.upper()}_DATABASE_URL must name a role of the service's own, not {role or 'none'}"
+                    )
                 _create_or_update_role(cur, role, password)
                 _grant_own_schema(cur, database, service, role)
     finally:

@@ -9,7 +9,7 @@ from psycopg2 import errors
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from shared.db_roles import service_role
+from shared.db_roles import grant_service_roles, service_role
 from shared.settings import SERVICE_NAMES
 from tests.support.processes import service_role_urls
 
@@ -86,3 +86,23 @@ def test_tables_a_later_migration_creates_are_the_services_alone_without_grants(
         with owner.begin() as conn:
             conn.execute(text("DROP TABLE registry.later_table"))
         owner.dispose()
+
+
+def test_a_service_url_naming_the_owner_is_refused_not_stripped_of_its_rights():
+    owner = os.environ["DATABASE_URL"]
+
+    def owner_rights() -> tuple:
+        conn = _connect(owner)
+        try:
+            with conn.cursor() as cur:
+                cur.execute(
+                    "SELECT rolsuper, rolcreaterole, rolcreatedb FROM pg_roles WHERE rolname = current_user"
+                )
+                return cur.fetchone()
+        finally:
+            conn.close()
+
+    before = owner_rights()
+    with pytest.raises(ValueError, match="REGISTRY_DATABASE_URL must name a role of the service's own"):
+        grant_service_roles(owner, {"registry": owner})
+    assert owner_rights() == before
