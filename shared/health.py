@@ -5,6 +5,7 @@ from collections.abc import Callable
 import redis
 import structlog
 from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
 from tenacity import RetryCallState, Retrying, retry_if_result, stop_before_delay, wait_exponential
 
 log = structlog.get_logger(__name__)
@@ -28,7 +29,7 @@ def redis_problem(url: str) -> str | None:
         finally:
             client.close()
     except Exception as exc:
-        return f"redis unreachable at {url}: {exc}"
+        return f"redis unreachable at {make_url(url).render_as_string(hide_password=True)}: {exc}"
     return None
 
 

@@ -7,7 +7,9 @@ the scheduler. Ctrl-C stops every process it started.
 """
 
 import argparse
+import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -17,9 +19,11 @@ from pathlib import Path
 import psycopg2
 from sqlalchemy.engine import make_url
 
+from shared.db_roles import role_url, service_role
 from shared.health import database_problem, redis_problem, wait_until_reachable
 from shared.local_servers import LocalServer, start_postgres, start_redis
 from shared.processes import PORT_BASE, PROCESSES, ProcessKind
+from shared.settings import SERVICE_NAMES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -73,10 +77,29 @@ class Launcher:
             self.servers.append(server)
             os.environ["REDIS_URL"] = server.url
         ensure_database(os.environ["DATABASE_URL"])
+        self.use_service_roles()
+
+    def use_service_roles(self) -> None:
+        """Each service connects as its own role (`gridsafe_registry`...), which the migration step
+        creates. Their passwords are generated once and kept in the data folder (readable by its
+        owner only); a service URL already set in the environment is used as it is."""
+        passwords_file = self.data_dir / "database-roles.json"
+        passwords = json.loads(passwords_file.read_text()) if passwords_file.exists() else {}
+        owner_url = os.environ["DATABASE_URL"]
+        database = make_url(owner_url).database or ""
+        for service in SERVICE_NAMES:
+            role = service_role(database, service)
+            passwords.setdefault(role, secrets.token_urlsafe(24))
+            os.environ.setdefault(
+                f"{service.upper()}_DATABASE_URL", role_url(owner_url, role, passwords[role])
+            )
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        passwords_file.touch(mode=0o600)
+        passwords_file.write_text(json.dumps(passwords, indent=2))
 
     def migrate(self) -> None:
         from shared.db import get_engine
-        from shared.migrations import upgrade_all
+        from shared.migrations import migrate_database
 
         engine = get_engine(os.environ["DATABASE_URL"])
         wait_until_reachable(
@@ -86,8 +109,8 @@ class Launcher:
             },
             timeout_s=60,
         )
-        upgrade_all()
-        self.say("migrations applied")
+        migrate_database()
+        self.say("migrations applied; each service connects as its own database role")
         engine.dispose()
         if self.args.demo:
             demo = [sys.executable, "-m", "services.registry.demo", "--data-dir", str(self.data_dir)]

@@ -8,6 +8,7 @@ from sqlalchemy import Connection, MetaData, text
 
 from shared.audit import audit_table
 from shared.db import get_engine, service_metadata
+from shared.db_roles import grant_service_roles
 from shared.events.tables import event_tables
 from shared.runtime import outbox_channel
 from shared.settings import SERVICE_NAMES, get_settings
@@ -60,8 +61,22 @@ def upgrade_all(services: tuple[str, ...] = SERVICE_NAMES) -> None:
         command.upgrade(alembic_config(service), "head")
 
 
-if __name__ == "__main__":
+def migrate_database() -> None:
+    """`python -m shared.migrations`: every service's migrations as the owner (DATABASE_URL), then
+    each service's role (named by REGISTRY_DATABASE_URL...) given its own schema alone."""
     upgrade_all()
+    settings = get_settings()
+    service_urls = {
+        service: settings.service_database_url(service)
+        for service in SERVICE_NAMES
+        if settings.service_database_url(service) != settings.database_url
+    }
+    if service_urls:
+        grant_service_roles(settings.database_url, service_urls)
+
+
+if __name__ == "__main__":
+    migrate_database()
 
 
 def create_event_tables(schema: str) -> None:

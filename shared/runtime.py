@@ -42,13 +42,18 @@ class ServiceRuntime:
     def settings(self) -> Settings:
         return get_settings()
 
+    @property
+    def database_url(self) -> str:
+        """This service's own role's URL (falling back to DATABASE_URL)."""
+        return self.settings.service_database_url(self.name)
+
     @cached_property
     def engine(self) -> Engine:
-        return get_engine(self.settings.database_url)
+        return get_engine(self.database_url)
 
     @cached_property
     def session_factory(self) -> sessionmaker[Session]:
-        return get_session_factory(self.settings.database_url)
+        return get_session_factory(self.database_url)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

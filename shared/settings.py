@@ -5,6 +5,7 @@ service's name. Names are upper case in the environment: DATABASE_URL, REDIS_URL
 """
 
 from functools import lru_cache
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, field_validator
@@ -23,7 +24,25 @@ class Settings(BaseSettings):
         "postgresql+psycopg2://postgres@127.0.0.1:5432/gridsafe",
         description="SQLAlchemy URL of the PostgreSQL database all services share (one schema each).",
     )
+    # Each service connects as its own role (shared/db_roles.py); unset, it uses DATABASE_URL.
+    registry_database_url: str | None = Field(None, description="the registry's role (its schema only)")
+    inspections_database_url: str | None = Field(None, description="the inspections service's role")
+    notifications_database_url: str | None = Field(None, description="the notifications service's role")
+    reporting_database_url: str | None = Field(None, description="the reporting service's role")
     redis_url: str = Field("redis://127.0.0.1:6379/0", description="Redis: Celery broker.")
+    environment: Literal["development", "production"] = Field(
+        "development", description="production closes /docs, /openapi.json and /metrics unless opened"
+    )
+    api_docs_open: bool | None = Field(
+        None, description="serve /docs and /openapi.json (default: not in production)"
+    )
+    metrics_open: bool | None = Field(
+        None, description="serve /metrics to anyone (default: not in production)"
+    )
+    metrics_token: str = Field(
+        "",
+        description="a scraper sending `Authorization: Bearer <token>` may read /metrics (≥ 16 characters)",
+    )
     jwt_secret: str = Field("change-me-in-production-please-32b", min_length=32)
     jwt_algorithm: str = "HS256"
     jwt_issuer: str = "gridsafe"
@@ -60,11 +79,27 @@ class Settings(BaseSettings):
     # Start-up: how long to wait for the database and Redis before giving up.
     startup_wait_seconds: float = Field(120.0, ge=0)
 
+    @field_validator("metrics_token")
+    @classmethod
+    def _long_enough_token(cls, value: str) -> str:
+        if value and len(value) < 16:
+            raise ValueError("METRICS_TOKEN must be at least 16 characters (or empty: no scraper token)")
+        return value
+
     @field_validator("zone_timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
         ZoneInfo(value)  # raises for an unknown zone
         return value
+
+    def service_database_url(self, service: str) -> str:
+        """The URL a service connects with: its own role's, else DATABASE_URL."""
+        own: str | None = getattr(self, f"{service}_database_url", None)
+        return own or self.database_url
+
+    @property
+    def in_production(self) -> bool:
+        return self.environment == "production"
 
     @property
     def zone(self) -> ZoneInfo:

@@ -1,12 +1,13 @@
 """FastAPI application factory: health, metrics, correlation ids, and JSON errors for all."""
 
+import secrets
 import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Annotated, Any
 
 import structlog
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI, Header, HTTPException, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -20,6 +21,7 @@ from shared.health import database_problem, redis_problem, wait_until_reachable
 from shared.logs import configure_logging
 from shared.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from shared.runtime import ServiceRuntime
+from shared.settings import Settings
 
 log = structlog.get_logger(__name__)
 
@@ -98,6 +100,26 @@ class CorrelationAndMetrics:
             HTTP_REQUESTS.labels(self.service, method, route, status_code).inc()
 
 
+def _is_open(setting: bool | None, settings: Settings) -> bool:
+    """An operator's page (/docs, /metrics) is open as set, else open except in production."""
+    return setting if setting is not None else not settings.in_production
+
+
+def _allow_metrics(settings: Settings, authorization: str | None) -> None:
+    """/metrics when open; else only to a scraper with the METRICS_TOKEN bearer token."""
+    if _is_open(settings.metrics_open, settings):
+        return
+    if not settings.metrics_token:
+        raise HTTPException(404, "Not Found")
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not secrets.compare_digest(
+        token.encode(), settings.metrics_token.encode()
+    ):
+        raise HTTPException(
+            401, "需要指标令牌 / a valid metrics bearer token is required", {"WWW-Authenticate": "Bearer"}
+        )
+
+
 def create_app(
     runtime: ServiceRuntime,
     *,
@@ -123,7 +145,14 @@ def create_app(
         log.info("api.started", service=runtime.name)
         yield
 
-    app = FastAPI(title=title, description=description, version="1.0", lifespan=lifespan)
+    docs_open = _is_open(settings.api_docs_open, settings)
+    app = FastAPI(
+        title=title,
+        description=description,
+        version="1.0",
+        lifespan=lifespan,
+        openapi_url="/openapi.json" if docs_open else None,  # /docs and /redoc go with it
+    )
     app.state.runtime = runtime  # the audit log's table (shared/audit.py)
     install_error_handlers(app)
 
@@ -133,23 +162,29 @@ def create_app(
     def healthz() -> dict[str, str]:
         return {"status": "ok", "service": runtime.name}
 
-    @app.get("/readyz", tags=["health"], summary="就绪检查 / readiness: database and Redis reachable")
+    @app.get("/readyz", tags=["health"], summary="就绪检查 / readiness: PostgreSQL and Redis reachable")
     def readyz() -> JSONResponse:
+        """Names a failing dependency, never its address or password (no token is needed here);
+        what went wrong is in the service's log."""
         problems = {
-            "database": database_problem(runtime.engine),
+            "postgres": database_problem(runtime.engine),
             "redis": redis_problem(settings.redis_url),
         }
+        for dependency, problem in problems.items():
+            if problem:
+                log.warning("readyz.unreachable", dependency=dependency, problem=problem)
         ready = not any(problems.values())
         return JSONResponse(
             status_code=200 if ready else 503,
             content={
                 "status": "ready" if ready else "unavailable",
-                "checks": {name: problem or "ok" for name, problem in problems.items()},
+                "checks": {name: "unreachable" if problem else "ok" for name, problem in problems.items()},
             },
         )
 
     @app.get("/metrics", tags=["health"], summary="Prometheus metrics", include_in_schema=False)
-    def metrics() -> Response:
+    def metrics(authorization: Annotated[str | None, Header()] = None) -> Response:
+        _allow_metrics(settings, authorization)
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     for router in routers:

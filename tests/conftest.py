@@ -63,9 +63,13 @@ def _claim(servers: TestServers, database: str) -> tuple[str, int]:
 
 
 def _release(servers: TestServers, database: str, redis_db: int) -> None:
+    from shared.db_roles import drop_service_roles, service_role
+    from shared.settings import SERVICE_NAMES
+
     database_url = with_database(servers.postgres_url, database)
     stop_processes_using(database_url)
     drop_database(servers.postgres_url, database)
+    drop_service_roles(servers.postgres_url, [service_role(database, service) for service in SERVICE_NAMES])
     release_redis_db(servers.redis_url, redis_db)
 
 
@@ -93,6 +97,17 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_sinks_key] = (mail, http)
     os.environ["DATABASE_URL"] = with_database(servers.postgres_url, own[0])
     os.environ["REDIS_URL"] = with_redis_db(servers.redis_url, own[1])
+    # Tests in this process use the owner (DATABASE_URL: truncation, rolled-back transactions); the
+    # processes they start connect as each service's role, named for this test database.
+    from shared.db_roles import generated_role_urls
+    from tests.support.processes import SERVICE_ROLE_ENV
+
+    SERVICE_ROLE_ENV.update(
+        {
+            f"{service.upper()}_DATABASE_URL": url
+            for service, url in generated_role_urls(os.environ["DATABASE_URL"]).items()
+        }
+    )
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -153,10 +168,13 @@ def log_dir() -> Path:
 
 @pytest.fixture(scope="session", autouse=True)
 def migrated_database() -> None:
+    from shared.db_roles import grant_service_roles
     from shared.migrations import upgrade_all
     from tests.support import probe
+    from tests.support.processes import service_role_urls
 
     upgrade_all()
+    grant_service_roles(os.environ["DATABASE_URL"], service_role_urls())
     with probe.runtime.engine.begin() as conn:
         # keep a copy of the reference rows migrations seed, to restore them after each test
         conn.execute(text("CREATE SCHEMA IF NOT EXISTS test_seeds"))

@@ -18,7 +18,7 @@ def test_health_and_metrics(clients, service):
     client = clients[service]
     assert client.get("/healthz").json() == {"status": "ok", "service": service}
     ready = client.get("/readyz")
-    assert ready.status_code == 200 and ready.json()["checks"] == {"database": "ok", "redis": "ok"}
+    assert ready.status_code == 200 and ready.json()["checks"] == {"postgres": "ok", "redis": "ok"}
     metrics = client.get("/metrics")
     assert 'gridsafe_http_requests_total{method="GET",route="/healthz"' in metrics.text
     assert client.get("/openapi.json").json()["info"]["title"].startswith("GridSafe")
@@ -143,6 +143,7 @@ def test_pages_cover_every_enterprise_once(clients, auth, grid):
 
 def test_waiting_for_an_unreachable_dependency_names_it():
     assert "redis unreachable at redis://127.0.0.1:1/0" in redis_problem("redis://127.0.0.1:1/0")
+    assert "s3cret" not in (redis_problem("redis://:s3cret@127.0.0.1:1/0") or "s3cret")  # for the log
     with pytest.raises(RuntimeError, match="redis unreachable"):
         wait_until_reachable({"redis": lambda: redis_problem("redis://127.0.0.1:1/0")}, timeout_s=1)
 
@@ -205,3 +206,54 @@ def test_a_cursor_of_another_list_is_a_422_naming_cursor(clients, auth, grid):
 def test_a_limit_outside_1_to_500_is_a_422_naming_limit(clients, auth, limit):
     answer = clients["registry"].get("/enterprises", params={"limit": limit}, headers=auth())
     assert answer.status_code == 422 and answer.json()["errors"][0]["loc"] == "query.limit"
+
+
+@pytest.fixture
+def app_with(monkeypatch):
+    """A fresh registry app made with the given environment (the settings are read again)."""
+    from fastapi.testclient import TestClient
+
+    from shared.runtime import ServiceRuntime
+    from shared.settings import get_settings
+    from shared.web import create_app
+
+    def make(**env: str) -> TestClient:
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        get_settings.cache_clear()
+        app = create_app(ServiceRuntime("registry"), title="GridSafe test", description="", routers=[])
+        return TestClient(app, raise_server_exceptions=False)
+
+    yield make
+    monkeypatch.undo()
+    get_settings.cache_clear()
+
+
+def test_readiness_names_the_failing_dependency_without_its_address_or_password(app_with):
+    from shared.local_servers import free_port
+
+    closed = free_port()
+    ready = app_with(REDIS_URL=f"redis://:redis-s3cret@127.0.0.1:{closed}/0").get("/readyz")
+    assert ready.status_code == 503
+    assert ready.json() == {"status": "unavailable", "checks": {"postgres": "ok", "redis": "unreachable"}}
+    database = f"postgresql+psycopg2://gridsafe:pg-s3cret@127.0.0.1:{closed}/gridsafe"
+    ready = app_with(DATABASE_URL=database, REGISTRY_DATABASE_URL=database).get("/readyz")
+    assert ready.json()["checks"]["postgres"] == "unreachable"
+    assert "s3cret" not in ready.text and str(closed) not in ready.text
+
+
+def test_docs_and_metrics_are_closed_in_production_unless_opened(app_with):
+    development = app_with()
+    assert development.get("/docs").status_code == 200 and development.get("/metrics").status_code == 200
+    production = app_with(ENVIRONMENT="production")
+    for path in ("/docs", "/redoc", "/openapi.json", "/metrics"):
+        assert production.get(path).status_code == 404, path
+    scraped = app_with(ENVIRONMENT="production", METRICS_TOKEN="scraper-token-0123456789")
+    assert scraped.get("/metrics").status_code == 401
+    assert (
+        scraped.get("/metrics", headers={"Authorization": "Bearer wrong-token-0123456789"}).status_code == 401
+    )
+    metrics = scraped.get("/metrics", headers={"Authorization": "Bearer scraper-token-0123456789"})
+    assert metrics.status_code == 200 and "gridsafe_http_requests_total" in metrics.text
+    opened = app_with(ENVIRONMENT="production", API_DOCS_OPEN="true", METRICS_OPEN="true")
+    assert opened.get("/openapi.json").status_code == 200 and opened.get("/metrics").status_code == 200

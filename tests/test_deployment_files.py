@@ -12,6 +12,7 @@ from packaging.utils import canonicalize_name
 
 from services.inspections.settings import InspectionsSettings
 from services.notifications.settings import NotificationsSettings
+from shared.db_roles import service_role
 from shared.processes import PROCESSES
 from shared.settings import DEFAULT_PORTS, SERVICE_NAMES, Settings
 
@@ -67,7 +68,27 @@ def test_environment_variables_are_settings_the_code_reads():
     for name, spec in APP_SERVICES.items():
         unknown = set(spec["environment"]) - fields
         assert not unknown, f"{name}: {unknown} are not settings"
-        assert {"DATABASE_URL", "REDIS_URL", "JWT_SECRET"} <= set(spec["environment"])
+        assert {"REDIS_URL", "JWT_SECRET"} <= set(spec["environment"])
+        if name != "scheduler":  # the scheduler only sends tasks; it needs no database
+            assert "DATABASE_URL" in spec["environment"], name
+
+
+@pytest.mark.parametrize("service", SERVICE_NAMES)
+def test_each_service_connects_as_its_own_role_which_the_migration_creates(service):
+    """API, worker and relay connect as the service's role; `migrate`, as the owner, is given the
+    same URLs (REGISTRY_DATABASE_URL...) to create those roles; no other container is."""
+    role = service_role("gridsafe", service)
+    urls = {
+        SERVICES[f"{service}-{kind}"]["environment"]["DATABASE_URL"] for kind in ("api", "worker", "relay")
+    }
+    assert len(urls) == 1
+    (url,) = urls
+    assert url.startswith(f"postgresql+psycopg2://{role}:${{")  # the password from the environment
+    migrate = SERVICES["migrate"]["environment"]
+    assert migrate[f"{service.upper()}_DATABASE_URL"] == url
+    assert not migrate["DATABASE_URL"].startswith(f"postgresql+psycopg2://{role}:")
+    others = {name for name, spec in APP_SERVICES.items() if url in spec["environment"].values()}
+    assert others == {f"{service}-api", f"{service}-worker", f"{service}-relay", "migrate"}
 
 
 def test_dependencies_wait_for_healthy_servers_and_migrations():

@@ -33,6 +33,11 @@ class NotificationsSettings(Settings):
     webhook_disable_after_failures: int = Field(
         5, ge=1, description="dead deliveries in a row after which an endpoint is disabled"
     )
+    webhook_secret_grace_hours: float = Field(
+        24.0,
+        ge=0,
+        description="after a secret is rotated, deliveries are signed with the old one too this long",
+    )
     webhook_allowed_networks: list[str] = Field(
         [], description="private or loopback networks webhooks may still reach, e.g. ['10.1.0.0/16']"
     )

@@ -71,12 +71,14 @@ class Request:
 @dataclass
 class HttpSink:
     """An HTTP server recording every POST; `script(path, [500, 500, 200])` sets the answers in turn
-    (the last one repeats), `delay(path, s)` makes it slow. Unscripted paths answer 200."""
+    (the last one repeats), `delay(path, s)` makes it slow, `redirect(path, location)` answers 307
+    with that Location. Unscripted paths answer 200."""
 
     requests: list[Request] = field(default_factory=list)
     port: int = field(init=False, default=0)  # chosen by the system when the server binds
     scripts: dict[str, list[int]] = field(default_factory=dict)
     delays: dict[str, float] = field(default_factory=dict)
+    redirects: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         sink = self
@@ -85,10 +87,12 @@ class HttpSink:
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
                 time.sleep(sink.delays.get(self.path, 0))
-                script = sink.scripts.get(self.path, [200])
+                script = sink.scripts.get(self.path, [307] if self.path in sink.redirects else [200])
                 status = script.pop(0) if len(script) > 1 else script[0]
                 sink.requests.append(Request(self.path, dict(self.headers), body, status))
                 self.send_response(status)
+                if self.path in sink.redirects:
+                    self.send_header("Location", sink.redirects[self.path])
                 self.end_headers()
                 self.wfile.write(json.dumps({"status": status}).encode())
 
@@ -112,6 +116,9 @@ class HttpSink:
     def delay(self, path: str, seconds: float) -> None:
         self.delays[path] = seconds
 
+    def redirect(self, path: str, location: str) -> None:
+        self.redirects[path] = location
+
     def received(self, path: str, ok_only: bool = False) -> list[Request]:
         return [r for r in self.requests if r.path == path and (not ok_only or r.status < 300)]
 
@@ -119,6 +126,7 @@ class HttpSink:
         self.requests.clear()
         self.scripts.clear()
         self.delays.clear()
+        self.redirects.clear()
 
 
 def channel_settings(mail: MailSink, http: HttpSink) -> dict[str, str]:

@@ -11,8 +11,18 @@ from pathlib import Path
 import psutil
 
 from shared.processes import BY_NAME, celery_worker_args
+from shared.settings import SERVICE_NAMES
 
 ROOT = Path(__file__).resolve().parents[2]
+
+# REGISTRY_DATABASE_URL...: each service's own role in the test database (filled by conftest), given
+# to every process the tests start, so workers, relays and the run command work as in production.
+SERVICE_ROLE_ENV: dict[str, str] = {}
+
+
+def service_role_urls() -> dict[str, str]:
+    """Each service's role URL in the test database."""
+    return {service: SERVICE_ROLE_ENV[f"{service.upper()}_DATABASE_URL"] for service in SERVICE_NAMES}
 
 
 def wait_until(predicate: Callable[[], object], timeout: float = 30, interval: float = 0.05) -> object:
@@ -35,7 +45,7 @@ class ManagedProcess:
         self.process = subprocess.Popen(
             command,
             cwd=ROOT,
-            env={**os.environ, **(env or {})},
+            env={**os.environ, **SERVICE_ROLE_ENV, **(env or {})},
             stdout=self._log,
             stderr=subprocess.STDOUT,
             start_new_session=True,

@@ -15,7 +15,7 @@ import httpx
 from standardwebhooks.webhooks import Webhook
 
 from services.notifications.settings import NotificationsSettings
-from services.notifications.webhooks.urls import forbidden_address_problem
+from services.notifications.webhooks.urls import ForbiddenTarget, Target, checked_target
 
 
 @dataclass(frozen=True)
@@ -49,12 +49,39 @@ def send_email(settings: NotificationsSettings, to: str, subject: str, body: str
 
 
 def _post(url: str, *, timeout: float, content: str, headers: dict[str, str]) -> SendResult:
+    """One POST; redirects are not followed (a 3xx is a failed attempt, naming where it pointed)."""
     try:
-        response = httpx.post(url, content=content.encode(), headers=headers, timeout=timeout)
+        response = _request(url, timeout=timeout, content=content, headers=headers)
     except httpx.HTTPError as exc:
         return SendResult(False, None, f"{type(exc).__name__}: {exc}")
+    return _result(response)
+
+
+def _request(
+    url: str | httpx.URL,
+    *,
+    timeout: float,
+    content: str,
+    headers: dict[str, str],
+    extensions: dict[str, str] | None = None,
+) -> httpx.Response:
+    with httpx.Client(timeout=timeout, follow_redirects=False) as client:
+        request = client.build_request(
+            "POST", url, content=content.encode(), headers=headers, extensions=extensions
+        )
+        return client.send(request)
+
+
+def _result(response: httpx.Response) -> SendResult:
     if response.is_success:
         return SendResult(True, response.status_code)
+    if response.is_redirect:
+        location = response.headers.get("location", "")[:200]
+        return SendResult(
+            False,
+            response.status_code,
+            f"HTTP {response.status_code}: 不跟随重定向 / redirect to {location} not followed",
+        )
     return SendResult(False, response.status_code, f"HTTP {response.status_code}: {response.text[:200]}")
 
 
@@ -68,18 +95,54 @@ def send_sms(settings: NotificationsSettings, phone: str, text: str) -> SendResu
     )
 
 
-def send_webhook(
-    settings: NotificationsSettings, url: str, secret: str, message_id: str, payload: str
+def _post_to_checked_addresses(
+    target: Target, *, timeout: float, content: str, headers: dict[str, str]
 ) -> SendResult:
-    """POST `payload` signed per the Standard Webhooks spec (webhook-id, -timestamp, -signature)."""
-    problem = forbidden_address_problem(url, settings)  # checked again: DNS may have changed
-    if problem:
-        return SendResult(False, None, problem)
+    """POST to the target's checked addresses in turn (the next only if one cannot be connected
+    to), with the Host header and the TLS server name (SNI, also the name the certificate is
+    verified against) set to the URL's host name."""
+    url = httpx.URL(target.url)
+    headers = {**headers, "Host": target.host if url.port is None else f"{target.host}:{url.port}"}
+    error = ""
+    for address in target.addresses:
+        try:
+            response = _request(
+                url.copy_with(host=str(address)),
+                timeout=timeout,
+                content=content,
+                headers=headers,
+                extensions={"sni_hostname": target.host},
+            )
+        except httpx.ConnectError as exc:
+            error = f"{type(exc).__name__} ({address}): {exc}"
+            continue
+        except httpx.HTTPError as exc:
+            return SendResult(False, None, f"{type(exc).__name__}: {exc}")
+        return _result(response)
+    return SendResult(False, None, error)
+
+
+def send_webhook(
+    settings: NotificationsSettings, url: str, signing_secrets: list[str], message_id: str, payload: str
+) -> SendResult:
+    """POST `payload` signed per the Standard Webhooks spec (webhook-id, -timestamp, -signature),
+    to the addresses checked now (DNS may have changed since the subscription was made).
+
+    `signing_secrets` are the endpoint's current secret and, during a rotation's grace period, the
+    previous one: the signature header then carries both, space-separated, as the spec allows."""
+    try:
+        target = checked_target(url, settings)
+    except ForbiddenTarget as exc:
+        return SendResult(False, None, str(exc))
     timestamp = datetime.now(UTC)
     headers = {
         "Content-Type": "application/json",
         "webhook-id": message_id,
         "webhook-timestamp": str(int(timestamp.timestamp())),
-        "webhook-signature": Webhook(secret).sign(message_id, timestamp, payload),
+        "webhook-signature": " ".join(
+            Webhook(secret).sign(message_id, timestamp, payload) for secret in signing_secrets
+        ),
     }
-    return _post(url, timeout=settings.webhook_timeout_seconds, content=payload, headers=headers)
+    return _post_to_checked_addresses(
+        target, timeout=settings.webhook_timeout_seconds, content=payload, headers=headers
+    )

@@ -50,7 +50,7 @@ class Outgoing:
     body: str
     message_id: str  # the webhook-id: the event id, the same on every try
     url: str | None
-    secret: str | None
+    signing_secrets: list[str] | None
     endpoint_enabled: bool
 
 
@@ -62,8 +62,8 @@ def _send(outgoing: Outgoing, settings: NotificationsSettings) -> SendResult:
             return send_sms(settings, phone, outgoing.body)
         case Outgoing(channel=Channel.webhook, endpoint_enabled=False):
             return SendResult(False, None, "推送端点已停用 / the endpoint is disabled")
-        case Outgoing(channel=Channel.webhook, url=str(url), secret=str(secret)):
-            return send_webhook(settings, url, secret, outgoing.message_id, outgoing.body)
+        case Outgoing(channel=Channel.webhook, url=str(url), signing_secrets=list(signing_secrets)):
+            return send_webhook(settings, url, signing_secrets, outgoing.message_id, outgoing.body)
     return SendResult(
         False, None, f"缺少{outgoing.channel}收件地址 / no {outgoing.channel} address to send to"
     )
@@ -101,7 +101,7 @@ def _claim(delivery_id: uuid.UUID, settings: NotificationsSettings) -> Outgoing 
             body=delivery.body,
             message_id=str(delivery.event_id),
             url=subscription.url if subscription else None,
-            secret=subscription.secret if subscription else None,
+            signing_secrets=subscription.signing_secrets(utc_now()) if subscription else None,
             endpoint_enabled=subscription is None or subscription.enabled,
         )
 

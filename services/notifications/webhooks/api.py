@@ -4,7 +4,12 @@ from fastapi import APIRouter, status
 
 from services.notifications.deps import DbSession
 from services.notifications.webhooks import service
-from services.notifications.webhooks.schemas import SubscriptionIn, SubscriptionOut, SubscriptionPatch
+from services.notifications.webhooks.schemas import (
+    SubscriptionIn,
+    SubscriptionOut,
+    SubscriptionPatch,
+    SubscriptionWithSecret,
+)
 from shared.auth import ZoneAdmin
 from shared.pagination import Page, PageQuery
 
@@ -17,11 +22,11 @@ def event_types(_: ZoneAdmin) -> list[str]:
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="新增推送端点 / subscribe an endpoint")
-def create_subscription(data: SubscriptionIn, session: DbSession, user: ZoneAdmin) -> SubscriptionOut:
+def create_subscription(data: SubscriptionIn, session: DbSession, user: ZoneAdmin) -> SubscriptionWithSecret:
     subscription = service.create(
         session, name=data.name, url=data.url, event_types=data.event_types, owner=user.user_id
     )
-    return SubscriptionOut.model_validate(subscription)
+    return SubscriptionWithSecret.model_validate(subscription)
 
 
 @router.get("", summary="推送端点 / webhook subscriptions")
@@ -42,3 +47,11 @@ def patch_subscription(
         session, subscription_id, url=data.url, event_types=data.event_types, enabled=data.enabled
     )
     return SubscriptionOut.model_validate(subscription)
+
+
+@router.post(
+    "/{subscription_id}/rotate-secret",
+    summary="更换签名密钥 / rotate the signing secret (the old one signs too during a grace period)",
+)
+def rotate_secret(subscription_id: uuid.UUID, session: DbSession, _: ZoneAdmin) -> SubscriptionWithSecret:
+    return SubscriptionWithSecret.model_validate(service.rotate_secret(session, subscription_id))

@@ -25,11 +25,20 @@ class SubscriptionOut(BaseModel):
     name: str
     url: str
     event_types: list[str]
-    secret: str = Field(
-        description="whsec_ signing secret: verify deliveries with a Standard Webhooks library"
-    )
     enabled: bool
     consecutive_failures: int
     disabled_at: datetime | None
     disabled_reason: str | None
     created_at: datetime
+    previous_secret_until: datetime | None = Field(
+        description="after a rotation, deliveries are signed with the previous secret too until then"
+    )
+
+
+class SubscriptionWithSecret(SubscriptionOut):
+    """A subscription as created or just rotated: the only time its secret is shown."""
+
+    secret: str = Field(
+        description="whsec_ signing secret, shown only now: keep it to verify deliveries with a "
+        "Standard Webhooks library; a lost secret is replaced with POST /webhooks/{id}/rotate-secret"
+    )

@@ -5,6 +5,7 @@ import base64
 import json
 import secrets
 import uuid
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -55,12 +56,25 @@ def create(
     session: Session, *, name: str, url: str, event_types: list[str], owner: uuid.UUID
 ) -> WebhookSubscription:
     check_subscription(url, event_types)
-    secret = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
     subscription = WebhookSubscription(
-        name=name, url=url, event_types=sorted(set(event_types)), secret=secret, owner_user_id=owner
+        name=name, url=url, event_types=sorted(set(event_types)), secret=_new_secret(), owner_user_id=owner
     )
     session.add(subscription)
     session.flush()
+    return subscription
+
+
+def _new_secret() -> str:
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def rotate_secret(session: Session, subscription_id: uuid.UUID) -> WebhookSubscription:
+    """A new signing secret; the old one keeps signing too (a second signature) for the grace
+    period, so the receiver can switch over without missing a delivery."""
+    subscription = get(session, subscription_id)
+    grace = timedelta(hours=get_notifications_settings().webhook_secret_grace_hours)
+    subscription.previous_secret, subscription.previous_secret_until = subscription.secret, utc_now() + grace
+    subscription.secret = _new_secret()
     return subscription
 
 
