@@ -20,6 +20,7 @@ from shared.health import database_problem, redis_problem, wait_until_reachable
 from shared.logs import configure_logging
 from shared.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from shared.runtime import ServiceRuntime
+from shared.tokens import TokenVerifier
 
 log = structlog.get_logger(__name__)
 
@@ -124,6 +125,8 @@ def create_app(
         yield
 
     app = FastAPI(title=title, description=description, version="1.0", lifespan=lifespan)
+    # The keys this service verifies tokens with; a production start without them stops here.
+    app.state.token_verifier = TokenVerifier.for_service(runtime.name, settings)
     install_error_handlers(app)
 
     app.add_middleware(CorrelationAndMetrics, service=runtime.name)

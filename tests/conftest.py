@@ -1,6 +1,8 @@
 """Test set-up: real PostgreSQL and Redis, a database of the tests' own, real Celery workers."""
 
+import json
 import os
+import shutil
 import socket
 import tempfile
 import uuid
@@ -50,6 +52,19 @@ _servers_key = pytest.StashKey[TestServers]()
 _own_key = pytest.StashKey[tuple[str, int]]()  # this process's test database and Redis db
 _nodes_key = pytest.StashKey[dict[str, tuple[str, int]]]()  # the controller's: per worker
 _sinks_key = pytest.StashKey[tuple[MailSink, HttpSink]]()
+_keys_key = pytest.StashKey[Path]()  # this process's token key folder
+
+
+def _token_keys(folder: Path) -> dict[str, str]:
+    """A signing key of the tests' own: the registry signs with its file, the other services read
+    the public keys it publishes from a JWK Set file (as they would from the registry's endpoint)."""
+    from shared.tokens import SigningKeys, ensure_key_file, local_key_file, read_jwks
+
+    private = local_key_file(folder)
+    ensure_key_file(private)
+    public = folder / "jwks.json"
+    public.write_text(json.dumps(SigningKeys(read_jwks(private.read_text())).published()))
+    return {"JWT_PRIVATE_KEYS_FILE": str(private), "JWT_JWKS_URL": public.as_uri()}
 
 
 def _is_xdist_controller(config: pytest.Config) -> bool:
@@ -87,6 +102,8 @@ def pytest_configure(config: pytest.Config) -> None:
         own = _claim(servers, f"gridsafe_test_{os.getpid()}")
     config.stash[_own_key] = own
     os.environ.update(TEST_SETTINGS)
+    config.stash[_keys_key] = Path(tempfile.mkdtemp(prefix="gridsafe-test-keys-"))
+    os.environ.update(_token_keys(config.stash[_keys_key]))
     mail, http = MailSink(), HttpSink()
     os.environ.update(channel_settings(mail, http))
     config.stash[_sinks_key] = (mail, http)
@@ -124,6 +141,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         mail, http = config.stash[_sinks_key]
         mail.stop()
         http.stop()
+    if _keys_key in config.stash:
+        shutil.rmtree(config.stash[_keys_key], ignore_errors=True)
     if _own_key in config.stash:
         from shared.db import get_engine
 

@@ -9,14 +9,15 @@ from services.registry.people import service
 from services.registry.people.schemas import (
     AccountCreate,
     AccountOut,
+    AccountUpdate,
     PersonCreate,
     PersonOut,
     PersonUpdate,
-    TokenOut,
 )
-from shared.auth import CurrentUser, Principal, UnitEditor, issue_token
+from services.registry.sessions import service as sessions
+from services.registry.sessions.schemas import TokenOut
+from shared.auth import CurrentUser, Principal, UnitEditor
 from shared.pagination import Page, PageQuery
-from shared.settings import get_settings
 
 router = APIRouter(tags=["people 人员与账号"])
 
@@ -30,8 +31,7 @@ def login(form: Annotated[OAuth2PasswordRequestForm, Depends()], session: DbSess
             detail="用户名或密码错误 / wrong username or password",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    settings = get_settings()
-    return TokenOut(access_token=issue_token(principal), expires_in=settings.access_token_minutes * 60)
+    return sessions.issue_tokens(session, principal)
 
 
 @router.get("/auth/me", summary="当前用户 / who the token says you are")
@@ -71,3 +71,11 @@ def update_person(
 @router.post("/accounts", status_code=status.HTTP_201_CREATED, summary="开通账号 / create a login")
 def create_account(data: AccountCreate, session: DbSession, _: Admin) -> AccountOut:
     return AccountOut.model_validate(service.create_account(session, data))
+
+
+@router.patch(
+    "/accounts/{account_id}",
+    summary="修改账号 / change an account's password, roles or status (ends its login sessions)",
+)
+def update_account(account_id: uuid.UUID, data: AccountUpdate, session: DbSession, _: Admin) -> AccountOut:
+    return AccountOut.model_validate(service.update_account(session, account_id, data))
