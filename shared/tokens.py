@@ -266,13 +266,13 @@ class TokenVerifier:
         except jwt.PyJWTError as exc:
             raise TokenError(f"令牌无效 / invalid token: {exc}") from None
         if header.get("alg") != ALGORITHM:
-            raise TokenError(f"令牌算法不被接受 / token algorithm {header.get('alg')!r} is not accepted")
+            raise TokenError(f"令牌无效 / invalid token: algorithm {header.get('alg')!r} is not accepted")
         kid = header.get("kid")
         if not isinstance(kid, str):
-            raise TokenError("令牌缺少密钥标识 / token names no key id (kid)")
+            raise TokenError("令牌无效 / invalid token: it names no key id (kid)")
         key = await self.key(kid)
         if key is None:
-            raise TokenError(f"令牌密钥未知 / token signed with an unknown key {kid!r}")
+            raise TokenError(f"令牌无效 / invalid token: signed with an unknown key {kid!r}")
         try:
             return jwt.decode(
                 token,

@@ -1,6 +1,7 @@
 """Tokens: only the registry's key signs them, every service refuses any other; keys rotate by key
 id; refresh tokens rotate, and reuse, logout, a password or a role change end the session."""
 
+import argparse
 import asyncio
 import functools
 import json
@@ -19,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from shared.auth import Principal, Role, issue_token
+from shared.launcher import Launcher
 from shared.settings import Settings, get_settings
 from shared.tokens import (
     JWKS_PATH,
@@ -333,3 +335,18 @@ def test_a_password_role_or_status_change_revokes_every_session_of_the_account(
     if "roles" in change:
         new = _login(registry, account["username"], account["password"])
         assert _me(registry, new).json()["roles"] == ["zone_admin"]
+
+
+def test_the_run_command_makes_a_key_at_first_start_and_keeps_it(tmp_path, monkeypatch):
+    monkeypatch.delenv("JWT_PRIVATE_KEYS_FILE")
+    monkeypatch.setenv("JWT_JWKS_URL", "file:///elsewhere.json")
+    launcher = Launcher(argparse.Namespace(data_dir=tmp_path, host="0.0.0.0", port_base=9101, demo=False))
+    launcher.prepare_token_keys()
+    key_file = local_key_file(tmp_path)
+    assert os.environ["JWT_PRIVATE_KEYS_FILE"] == str(key_file)
+    assert key_file.stat().st_mode & 0o077 == 0, "only its owner may read the private key"
+    assert os.environ["JWT_JWKS_URL"] == f"http://127.0.0.1:9101{JWKS_PATH}"  # the registry it runs
+    first = read_jwks(key_file.read_text())
+    monkeypatch.delenv("JWT_PRIVATE_KEYS_FILE")
+    launcher.prepare_token_keys()  # the next start keeps the key
+    assert read_jwks(key_file.read_text()) == first and "d" in first[0]
