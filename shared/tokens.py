@@ -101,6 +101,16 @@ def ensure_key_file(path: Path) -> bool:
     return True
 
 
+def keys_on_one_host(folder: Path) -> dict[str, str]:
+    """The key settings of processes on one host that do not run the registry's endpoint (tests,
+    benchmarks): a new key file in `folder`, and its public keys as a JWK Set file."""
+    private = local_key_file(folder)
+    ensure_key_file(private)
+    public = folder / "jwks.json"
+    public.write_text(json.dumps(SigningKeys(read_jwks(private.read_text())).published()))
+    return {"JWT_PRIVATE_KEYS_FILE": str(private), "JWT_JWKS_URL": public.as_uri()}
+
+
 def _verification_keys(jwks: list[dict[str, Any]]) -> dict[str, Ed25519PublicKey]:
     """Public keys by key id; keys of another type or algorithm are skipped."""
     keys = {}

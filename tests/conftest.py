@@ -1,6 +1,5 @@
 """Test set-up: real PostgreSQL and Redis, a database of the tests' own, real Celery workers."""
 
-import json
 import os
 import shutil
 import socket
@@ -15,6 +14,7 @@ import redis
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 
+from shared.tokens import keys_on_one_host
 from tests.support.channels import HttpSink, MailSink, channel_settings
 from tests.support.servers import (
     TestServers,
@@ -55,18 +55,6 @@ _sinks_key = pytest.StashKey[tuple[MailSink, HttpSink]]()
 _keys_key = pytest.StashKey[Path]()  # this process's token key folder
 
 
-def _token_keys(folder: Path) -> dict[str, str]:
-    """A signing key of the tests' own: the registry signs with its file, the other services read
-    the public keys it publishes from a JWK Set file (as they would from the registry's endpoint)."""
-    from shared.tokens import SigningKeys, ensure_key_file, local_key_file, read_jwks
-
-    private = local_key_file(folder)
-    ensure_key_file(private)
-    public = folder / "jwks.json"
-    public.write_text(json.dumps(SigningKeys(read_jwks(private.read_text())).published()))
-    return {"JWT_PRIVATE_KEYS_FILE": str(private), "JWT_JWKS_URL": public.as_uri()}
-
-
 def _is_xdist_controller(config: pytest.Config) -> bool:
     return not hasattr(config, "workerinput") and getattr(config.option, "dist", "no") != "no"
 
@@ -103,7 +91,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[_own_key] = own
     os.environ.update(TEST_SETTINGS)
     config.stash[_keys_key] = Path(tempfile.mkdtemp(prefix="gridsafe-test-keys-"))
-    os.environ.update(_token_keys(config.stash[_keys_key]))
+    os.environ.update(keys_on_one_host(config.stash[_keys_key]))  # the tests' own signing key
     mail, http = MailSink(), HttpSink()
     os.environ.update(channel_settings(mail, http))
     config.stash[_sinks_key] = (mail, http)
