@@ -16,6 +16,7 @@ from pathlib import Path
 
 import jwt
 import pytest
+import time_machine
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -312,6 +313,20 @@ def test_logout_revokes_the_session(clients, account):
     refused = registry.post("/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
     assert refused.status_code == 401 and "revoked" in refused.json()["detail"]
     assert registry.post("/auth/refresh", json={"refresh_token": kept["refresh_token"]}).status_code == 200
+
+
+def test_expired_refresh_tokens_refresh_nothing_and_are_purged(clients, account):
+    from services.registry.sessions.jobs import purge_refresh_tokens
+
+    registry = clients["registry"]
+    tokens = _login(registry, account["username"], account["password"])
+    assert purge_refresh_tokens() == 0
+    with time_machine.travel(datetime.now(UTC) + timedelta(days=get_settings().refresh_token_days, hours=1)):
+        expired = registry.post("/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+        assert expired.status_code == 401 and "expired" in expired.json()["detail"]
+        assert purge_refresh_tokens() == 1
+    gone = registry.post("/auth/refresh", json={"refresh_token": tokens["refresh_token"]})
+    assert gone.status_code == 401 and "unknown" in gone.json()["detail"]
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ import secrets
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from services.registry.people.models import Person, UserAccount
@@ -119,3 +119,9 @@ def logout(session: Session, refresh_token: str) -> None:
 def revoke_account(session: Session, account_id: uuid.UUID) -> None:
     """Revoke every session of an account (its password, roles or status changed)."""
     _revoke(session, RefreshToken.account_id == account_id)
+
+
+def purge_expired(session: Session) -> int:
+    """Delete refresh tokens past their expiry (they can refresh nothing any more); how many."""
+    deleted = session.execute(delete(RefreshToken).where(RefreshToken.expires_at < datetime.now(UTC)))
+    return deleted.rowcount  # type: ignore[attr-defined]
