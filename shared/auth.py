@@ -95,7 +95,8 @@ async def decode_token(token: str, verifier: TokenVerifier) -> Principal:
 _bearer = HTTPBearer(auto_error=False)
 
 
-# Dependencies that do no I/O are `async def`, so FastAPI runs them without a thread hop.
+# Dependencies that do no blocking I/O are `async def`, so FastAPI runs them without a thread hop
+# (the verifier awaits its rare key fetches).
 async def authenticate(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
@@ -139,7 +140,7 @@ def main() -> None:
     from pathlib import Path
 
     from shared.launcher import DEFAULT_DATA_DIR
-    from shared.tokens import local_key_file
+    from shared.tokens import KeysUnavailable, local_key_file
 
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--role", action="append", choices=[r.value for r in Role], required=True)
@@ -156,7 +157,10 @@ def main() -> None:
     principal = Principal(
         user_id=uuid.uuid4(), name=args.name, roles=frozenset(args.role), enterprise_id=args.enterprise_id
     )
-    print(issue_token(principal, settings, minutes=args.minutes))
+    try:
+        print(issue_token(principal, settings, minutes=args.minutes))
+    except KeysUnavailable as exc:
+        parser.error(f"{exc}; `make run` makes one in its data folder at first start")
 
 
 if __name__ == "__main__":
