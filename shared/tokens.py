@@ -73,7 +73,9 @@ def public_jwk(private: dict[str, Any]) -> dict[str, Any]:
 
 
 def read_jwks(text: str) -> list[dict[str, Any]]:
-    keys = json.loads(text).get("keys")
+    """The keys of a JWK Set; ValueError if it is not one."""
+    document = json.loads(text)
+    keys = document.get("keys") if isinstance(document, dict) else None
     if not isinstance(keys, list) or not all(isinstance(k, dict) and k.get("kid") for k in keys):
         raise ValueError('not a JWK Set with a "kid" on every key')
     return keys
@@ -83,6 +85,7 @@ def write_jwks(path: Path, keys: list[dict[str, Any]]) -> None:
     """Write a JWK Set readable by its owner only (the file may hold private keys)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
+    temporary.unlink(missing_ok=True)
     temporary.touch(mode=0o600)
     temporary.write_text(json.dumps({"keys": keys}, indent=2))
     temporary.replace(path)
@@ -142,7 +145,8 @@ class SigningKeys:
             )
         try:
             jwks = read_jwks(path.read_text())
-        except (OSError, ValueError) as exc:
+            _verification_keys(jwks)  # every key well formed
+        except (OSError, ValueError, jwt.PyJWTError) as exc:
             raise KeysUnavailable(
                 f"签名密钥无法读取 / cannot read JWT_PRIVATE_KEYS_FILE {path}: {exc}"
             ) from None
@@ -253,7 +257,7 @@ class TokenVerifier:
         try:
             self._keys = _verification_keys(await self._source.load())
             self._loaded_at = self._tried_at
-        except (OSError, ValueError, httpx.HTTPError) as exc:
+        except (OSError, ValueError, httpx.HTTPError, jwt.PyJWTError) as exc:
             log.warning("tokens.jwks_unavailable", error=repr(exc))
             if not self._keys:
                 raise KeysUnavailable(
@@ -307,7 +311,9 @@ def main(argv: list[str] | None = None) -> None:
         "new-key", help="create the file, or add a newer key that signs from now on"
     )
     new_key.add_argument("file", type=Path)
-    retire = commands.add_parser("retire", help="remove a key: tokens it signed are refused from now on")
+    retire = commands.add_parser(
+        "retire", help="remove a key: tokens it signed are refused once the services reload the keys"
+    )
     retire.add_argument("file", type=Path)
     retire.add_argument("kid")
     args = parser.parse_args(argv)
