@@ -4,9 +4,11 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import psycopg2
 from sqlalchemy.engine import make_url
@@ -29,7 +31,8 @@ def _admin(dsn: str, statement: str) -> None:
 
 @contextmanager
 def scratch_database() -> Iterator[None]:
-    """Point DATABASE_URL/REDIS_URL at a fresh, migrated database (and Redis db 12) for the run."""
+    """Point DATABASE_URL/REDIS_URL at a fresh, migrated database (and Redis db 12) for the run,
+    with a token signing key of its own."""
     server = make_url(os.environ.get("DATABASE_URL", DEFAULT_DATABASE))
     admin = server.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
     _admin(admin, f"DROP DATABASE IF EXISTS {NAME} WITH (FORCE)")
@@ -39,11 +42,15 @@ def scratch_database() -> Iterator[None]:
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     from shared.db import get_engine
     from shared.migrations import upgrade_all
+    from shared.tokens import keys_on_one_host
 
+    keys = tempfile.TemporaryDirectory(prefix="gridsafe-bench-keys-")
+    os.environ.update(keys_on_one_host(Path(keys.name)))  # before the settings are first read
     upgrade_all()
     try:
         yield
     finally:
+        keys.cleanup()
         get_engine(os.environ["DATABASE_URL"]).dispose()
         _admin(admin, f"DROP DATABASE IF EXISTS {NAME} WITH (FORCE)")
 

@@ -35,6 +35,7 @@ class AuditAction(StrEnum):
     login_refused = "login_refused"  # refused unheard: the account or the address is locked out
     account_locked = "account_locked"  # too many failures: the account is locked for a while
     account_created = "account_created"
+    account_changed = "account_changed"  # password, roles or status set by an administrator
     password_changed = "password_changed"
     personal_data_read = "personal_data_read"  # a list of people
     export = "export"  # a ledger, statistics table or report written out as a file

@@ -1,22 +1,21 @@
 """JWT bearer authentication and role checks shared by every API.
 
-The registry issues the tokens; every service verifies them with the shared secret. A token
-carries the user's id, roles, and the scope they act in: the enterprise of an enterprise user,
-the grids of grid staff.
+The registry issues the tokens, signed with its private key; every service verifies them with the
+registry's public keys (shared/tokens.py). A token carries the user's id, roles, and the scope they
+act in: the enterprise of an enterprise user, the grids of grid staff.
 """
 
 import uuid
-from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
-import jwt
-from fastapi import Depends, HTTPException, status
+from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field, ValidationError
 
 from shared.errors import Forbidden
 from shared.settings import Settings, get_settings
+from shared.tokens import TokenError, TokenVerifier, sign_access_token
 
 
 class Role(StrEnum):
@@ -61,38 +60,26 @@ class Principal(BaseModel):
 
 
 def issue_token(principal: Principal, settings: Settings | None = None, minutes: int | None = None) -> str:
-    settings = settings or get_settings()
-    now = datetime.now(UTC)
+    """An access token saying who `principal` is, signed with the registry's newest private key."""
     claims = {
         "sub": str(principal.user_id),
         "name": principal.name,
         "roles": sorted(principal.roles),
         "enterprise_id": str(principal.enterprise_id) if principal.enterprise_id else None,
         "grid_ids": sorted(str(g) for g in principal.grid_ids),
-        "iss": settings.jwt_issuer,
-        "iat": now,
-        "exp": now + timedelta(minutes=minutes or settings.access_token_minutes),
     }
-    return jwt.encode(claims, settings.jwt_secret, algorithm=settings.jwt_algorithm)
+    return sign_access_token(claims, settings or get_settings(), minutes)
 
 
 def _unauthorized(message: str) -> HTTPException:
     return HTTPException(status.HTTP_401_UNAUTHORIZED, detail=message, headers={"WWW-Authenticate": "Bearer"})
 
 
-def decode_token(token: str, settings: Settings) -> Principal:
+async def decode_token(token: str, verifier: TokenVerifier) -> Principal:
     try:
-        claims = jwt.decode(
-            token,
-            settings.jwt_secret,
-            algorithms=[settings.jwt_algorithm],
-            issuer=settings.jwt_issuer,
-            options={"require": ["sub", "exp", "iss"]},
-        )
-    except jwt.ExpiredSignatureError:
-        raise _unauthorized("令牌已过期 / token expired") from None
-    except jwt.PyJWTError as exc:
-        raise _unauthorized(f"令牌无效 / invalid token: {exc}") from None
+        claims: dict[str, Any] = await verifier.claims(token)
+    except TokenError as exc:
+        raise _unauthorized(str(exc)) from None
     try:
         return Principal(
             user_id=claims["sub"],
@@ -108,13 +95,16 @@ def decode_token(token: str, settings: Settings) -> Principal:
 _bearer = HTTPBearer(auto_error=False)
 
 
-# Dependencies that do no I/O are `async def`, so FastAPI runs them without a thread hop.
+# Dependencies that do no blocking I/O are `async def`, so FastAPI runs them without a thread hop
+# (the verifier awaits its rare key fetches).
 async def authenticate(
+    request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     if credentials is None:
         raise _unauthorized("缺少认证令牌 / missing bearer token")
-    return decode_token(credentials.credentials, get_settings())
+    # Each service's app keeps its own verifier (shared.web.create_app).
+    return await decode_token(credentials.credentials, request.app.state.token_verifier)
 
 
 CurrentUser = Annotated[Principal, Depends(authenticate)]
@@ -142,19 +132,35 @@ UnitEditor = Annotated[Principal, require_roles(Role.zone_admin, Role.enterprise
 
 
 def main() -> None:
-    """`python -m shared.auth --role zone_admin`: print a token signed with JWT_SECRET (bootstrap, scripts)."""
+    """`python -m shared.auth --role zone_admin`: print a token signed with the registry's key (bootstrap, scripts).
+
+    The key is the one of JWT_PRIVATE_KEYS_FILE, or else the one the run command made in `.gridsafe/`.
+    """
     import argparse
+    from pathlib import Path
+
+    from shared.launcher import DEFAULT_DATA_DIR
+    from shared.tokens import KeysUnavailable, local_key_file
 
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--role", action="append", choices=[r.value for r in Role], required=True)
     parser.add_argument("--name", default="bootstrap")
     parser.add_argument("--enterprise-id", type=uuid.UUID)
     parser.add_argument("--minutes", type=int, default=None)
+    parser.add_argument(
+        "--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="the run command's data folder"
+    )
     args = parser.parse_args()
+    settings = get_settings()
+    if settings.jwt_private_keys_file is None:
+        settings = settings.model_copy(update={"jwt_private_keys_file": local_key_file(args.data_dir)})
     principal = Principal(
         user_id=uuid.uuid4(), name=args.name, roles=frozenset(args.role), enterprise_id=args.enterprise_id
     )
-    print(issue_token(principal, minutes=args.minutes))
+    try:
+        print(issue_token(principal, settings, minutes=args.minutes))
+    except KeysUnavailable as exc:
+        parser.error(f"{exc}; `make run` makes one in its data folder at first start")
 
 
 if __name__ == "__main__":

@@ -118,6 +118,7 @@ LABELS: dict[str, dict[str, Label]] = {
         login_refused=("登录被拒(锁定中)", "login refused (locked out)"),
         account_locked=("账号临时锁定", "account locked for a while"),
         account_created=("开通账号", "account created"),
+        account_changed=("修改账号(密码、角色或状态)", "account changed (password, roles or status)"),
         password_changed=("修改密码", "password changed"),
         personal_data_read=("查看人员信息", "personal data read"),
         export=("导出", "export"),

@@ -24,8 +24,10 @@ from shared.health import database_problem, redis_problem, wait_until_reachable
 from shared.local_servers import LocalServer, start_postgres, start_redis
 from shared.processes import PORT_BASE, PROCESSES, ProcessKind
 from shared.settings import SERVICE_NAMES
+from shared.tokens import JWKS_PATH, ensure_key_file, local_key_file
 
 ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA_DIR = ROOT / ".gridsafe"
 
 
 def ensure_database(url: str) -> None:
@@ -97,6 +99,18 @@ class Launcher:
         passwords_file.touch(mode=0o600)
         passwords_file.write_text(json.dumps(passwords, indent=2))
 
+    def prepare_token_keys(self) -> None:
+        """The registry signs tokens with JWT_PRIVATE_KEYS_FILE, or else a key file made in the data
+        folder at first start; the other services verify with the public keys the registry serves."""
+        if not os.environ.get("JWT_PRIVATE_KEYS_FILE"):
+            key_file = local_key_file(self.data_dir)
+            if ensure_key_file(key_file):
+                self.say(f"created the token signing key {key_file}")
+            os.environ["JWT_PRIVATE_KEYS_FILE"] = str(key_file)
+        host = "127.0.0.1" if self.args.host in ("0.0.0.0", "::") else self.args.host
+        registry = next(process for process in PROCESSES if process.name == "registry-api")
+        os.environ["JWT_JWKS_URL"] = f"http://{host}:{registry.port(self.args.port_base)}{JWKS_PATH}"
+
     def migrate(self) -> None:
         from shared.db import get_engine
         from shared.migrations import migrate_database
@@ -163,6 +177,7 @@ class Launcher:
         signal.signal(signal.SIGTERM, self.stop)
         try:
             self.prepare_servers()
+            self.prepare_token_keys()
             self.migrate()
             self.start_processes()
             return self.watch()
@@ -172,7 +187,9 @@ class Launcher:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Run every GridSafe service on this machine.")
-    parser.add_argument("--data-dir", type=Path, default=ROOT / ".gridsafe", help="servers' data and logs")
+    parser.add_argument(
+        "--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="servers' data, logs and keys"
+    )
     parser.add_argument("--host", default="127.0.0.1", help="address the APIs listen on")
     parser.add_argument("--port-base", type=int, default=PORT_BASE, help="registry's port")
     parser.add_argument(

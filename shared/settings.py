@@ -1,10 +1,11 @@
 """Settings read from the environment (and an optional `.env` file).
 
 Every service reads the same variables; a service-specific value (its port) is chosen by the
-service's name. Names are upper case in the environment: DATABASE_URL, REDIS_URL, JWT_SECRET...
+service's name. Names are upper case in the environment: DATABASE_URL, REDIS_URL, JWT_JWKS_URL...
 """
 
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -31,7 +32,9 @@ class Settings(BaseSettings):
     reporting_database_url: str | None = Field(None, description="the reporting service's role")
     redis_url: str = Field("redis://127.0.0.1:6379/0", description="Redis: Celery broker.")
     environment: Literal["development", "production"] = Field(
-        "development", description="production closes /docs, /openapi.json and /metrics unless opened"
+        "development",
+        description="production: an API without its token keys refuses to start, and /docs, "
+        "/openapi.json and /metrics are closed unless opened",
     )
     api_docs_open: bool | None = Field(
         None, description="serve /docs and /openapi.json (default: not in production)"
@@ -43,10 +46,23 @@ class Settings(BaseSettings):
         "",
         description="a scraper sending `Authorization: Bearer <token>` may read /metrics (≥ 16 characters)",
     )
-    jwt_secret: str = Field("change-me-in-production-please-32b", min_length=32)
-    jwt_algorithm: str = "HS256"
+    # Tokens (shared/tokens.py): the registry signs with its private keys, the others verify with
+    # its public keys. There is no default key.
+    jwt_private_keys_file: Path | None = Field(
+        None, description="registry: JWK Set file of its Ed25519 private keys; the last one signs"
+    )
+    jwt_jwks_url: str | None = Field(
+        None,
+        pattern=r"^(https?|file)://",
+        description="other services: the registry's /.well-known/jwks.json, or a file:// JWK Set",
+    )
+    jwks_cache_seconds: float = Field(600, gt=0, description="public keys are loaded again after this")
+    jwks_min_refresh_seconds: float = Field(
+        30, ge=0, description="a token with an unknown key id loads the keys again at most this often"
+    )
     jwt_issuer: str = "gridsafe"
-    access_token_minutes: int = Field(480, ge=1)
+    access_token_minutes: int = Field(15, ge=1, description="lifetime of an access token")
+    refresh_token_days: int = Field(14, ge=1, description="lifetime of a refresh token (each use renews it)")
     zone_timezone: str = Field("Asia/Shanghai", description="Deadlines are computed in this time zone.")
     monthly_report_due_day: int = Field(
         20, ge=1, le=28, description="the monthly risk report (月度风险分析报告) is due by this day"

@@ -22,6 +22,7 @@ from shared.logs import configure_logging
 from shared.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from shared.runtime import ServiceRuntime
 from shared.settings import Settings
+from shared.tokens import TokenVerifier
 
 log = structlog.get_logger(__name__)
 
@@ -154,6 +155,8 @@ def create_app(
         openapi_url="/openapi.json" if docs_open else None,  # /docs and /redoc go with it
     )
     app.state.runtime = runtime  # the audit log's table (shared/audit.py)
+    # The keys this service verifies tokens with; a production start without them stops here.
+    app.state.token_verifier = TokenVerifier.for_service(runtime.name, settings)
     install_error_handlers(app)
 
     app.add_middleware(CorrelationAndMetrics, service=runtime.name)

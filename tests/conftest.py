@@ -1,6 +1,7 @@
 """Test set-up: real PostgreSQL and Redis, a database of the tests' own, real Celery workers."""
 
 import os
+import shutil
 import socket
 import tempfile
 import uuid
@@ -13,6 +14,7 @@ import redis
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 
+from shared.tokens import keys_on_one_host
 from tests.support.channels import HttpSink, MailSink, channel_settings
 from tests.support.servers import (
     TestServers,
@@ -50,6 +52,7 @@ _servers_key = pytest.StashKey[TestServers]()
 _own_key = pytest.StashKey[tuple[str, int]]()  # this process's test database and Redis db
 _nodes_key = pytest.StashKey[dict[str, tuple[str, int]]]()  # the controller's: per worker
 _sinks_key = pytest.StashKey[tuple[MailSink, HttpSink]]()
+_keys_key = pytest.StashKey[Path]()  # this process's token key folder
 
 
 def _is_xdist_controller(config: pytest.Config) -> bool:
@@ -92,6 +95,8 @@ def pytest_configure(config: pytest.Config) -> None:
         own = _claim(servers, f"gridsafe_test_{os.getpid()}")
     config.stash[_own_key] = own
     os.environ.update(TEST_SETTINGS)
+    config.stash[_keys_key] = Path(tempfile.mkdtemp(prefix="gridsafe-test-keys-"))
+    os.environ.update(keys_on_one_host(config.stash[_keys_key]))  # the tests' own signing key
     mail, http = MailSink(), HttpSink()
     os.environ.update(channel_settings(mail, http))
     config.stash[_sinks_key] = (mail, http)
@@ -140,6 +145,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         mail, http = config.stash[_sinks_key]
         mail.stop()
         http.stop()
+    if _keys_key in config.stash:
+        shutil.rmtree(config.stash[_keys_key], ignore_errors=True)
     if _own_key in config.stash:
         from shared.db import get_engine
 

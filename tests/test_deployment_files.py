@@ -15,6 +15,7 @@ from services.notifications.settings import NotificationsSettings
 from shared.db_roles import service_role
 from shared.processes import PROCESSES
 from shared.settings import DEFAULT_PORTS, SERVICE_NAMES, Settings
+from shared.tokens import JWKS_PATH
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
@@ -68,7 +69,7 @@ def test_environment_variables_are_settings_the_code_reads():
     for name, spec in APP_SERVICES.items():
         unknown = set(spec["environment"]) - fields
         assert not unknown, f"{name}: {unknown} are not settings"
-        assert {"REDIS_URL", "JWT_SECRET"} <= set(spec["environment"])
+        assert {"REDIS_URL", "ENVIRONMENT"} <= set(spec["environment"])
         if name != "scheduler":  # the scheduler only sends tasks; it needs no database
             assert "DATABASE_URL" in spec["environment"], name
 
@@ -89,6 +90,19 @@ def test_each_service_connects_as_its_own_role_which_the_migration_creates(servi
     assert not migrate["DATABASE_URL"].startswith(f"postgresql+psycopg2://{role}:")
     others = {name for name, spec in APP_SERVICES.items() if url in spec["environment"].values()}
     assert others == {f"{service}-api", f"{service}-worker", f"{service}-relay", "migrate"}
+
+
+def test_only_the_registry_gets_the_private_key_and_the_others_its_public_keys():
+    registry = SERVICES["registry-api"]
+    secret = registry["environment"]["JWT_PRIVATE_KEYS_FILE"]
+    assert secret == f"/run/secrets/{registry['secrets'][0]}"
+    assert set(registry["secrets"]) <= set(COMPOSE["secrets"])
+    jwks_url = f"http://registry-api:{DEFAULT_PORTS['registry']}{JWKS_PATH}"
+    for name, spec in APP_SERVICES.items():
+        assert spec["environment"]["ENVIRONMENT"] == "production", name
+        if name != "registry-api":
+            assert "JWT_PRIVATE_KEYS_FILE" not in spec["environment"] and not spec.get("secrets"), name
+            assert spec["environment"]["JWT_JWKS_URL"] == jwks_url, name
 
 
 def test_dependencies_wait_for_healthy_servers_and_migrations():

@@ -9,6 +9,7 @@ import pytest
 
 from shared.local_servers import free_port
 from shared.processes import PROCESSES, ProcessKind
+from shared.tokens import JWKS_PATH
 from tests.factories import create_zone_and_grid, enterprise_payload
 from tests.support.processes import ManagedProcess, wait_until
 
@@ -33,6 +34,8 @@ def test_run_command_starts_everything_and_stops_everything(tmp_path, make_token
                 return False
 
         wait_until(all_ready, timeout=90, interval=0.5)
+        # The others verify with the keys the registry publishes (as the token below shows).
+        assert httpx.get(f"{urls['registry']}{JWKS_PATH}").json()["keys"]
         headers = {"Authorization": f"Bearer {make_token()}"}
         grid = create_zone_and_grid(httpx.Client(base_url=urls["registry"]), headers)
         created = httpx.post(

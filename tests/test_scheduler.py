@@ -42,6 +42,7 @@ def test_every_job_declared_in_a_jobs_module_is_scheduled():
         "notifications.send_stalled_deliveries",
         "notifications.send_digests",
         "registry.check_certificates",
+        "registry.purge_refresh_tokens",
         "reporting.check_due_reports",
         "reporting.check_overdue_reports",
     } | {f"{service}.purge_outbox" for service in SERVICE_NAMES} == set(scheduled)

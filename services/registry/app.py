@@ -11,6 +11,7 @@ from services.registry.organisation.api import router as organisation_router
 from services.registry.people.api import router as people_router
 from services.registry.responsibility.api import router as responsibility_router
 from services.registry.runtime import runtime
+from services.registry.sessions.api import router as sessions_router
 from services.registry.worker import consumer
 from shared.audit_api import audit_router
 from shared.events.dead_letters_api import dead_letter_router
@@ -23,6 +24,7 @@ app = create_app(
     description="Grids, enterprises and sites, people and responsibilities (网格、企业、人员、责任).",
     routers=[
         people_router,
+        sessions_router,
         certificate_router,
         grid_router,
         enterprise_router,

@@ -9,6 +9,7 @@ from services.registry.organisation import models as organisation_models
 from services.registry.people import models as people_models
 from services.registry.responsibility import models as responsibility_models
 from services.registry.runtime import runtime
+from services.registry.sessions import models as sessions_models
 
 metadata = runtime.metadata
 
@@ -22,4 +23,5 @@ __all__ = [
     "organisation_models",
     "people_models",
     "responsibility_models",
+    "sessions_models",
 ]

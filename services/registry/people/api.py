@@ -9,17 +9,18 @@ from services.registry.people import logins, service
 from services.registry.people.schemas import (
     AccountCreate,
     AccountOut,
+    AccountUpdate,
     PasswordChange,
     PersonCreate,
     PersonOut,
     PersonUpdate,
-    TokenOut,
 )
+from services.registry.sessions import service as sessions
+from services.registry.sessions.schemas import TokenOut
 from shared import audit
 from shared.audit import AuditAction
-from shared.auth import CurrentUser, Principal, UnitEditor, issue_token
+from shared.auth import CurrentUser, Principal, UnitEditor
 from shared.pagination import Page, PageQuery
-from shared.settings import get_settings
 
 router = APIRouter(tags=["people 人员与账号"])
 
@@ -30,8 +31,7 @@ def login(
 ) -> TokenOut:
     principal = logins.log_in(form.username, form.password, request)  # 401, or 429 while locked out
     audit.record(session, principal, AuditAction.login, f"account:{form.username}", request)
-    settings = get_settings()
-    return TokenOut(access_token=issue_token(principal), expires_in=settings.access_token_minutes * 60)
+    return sessions.issue_tokens(session, principal)
 
 
 @router.get("/auth/me", summary="当前用户 / who the token says you are")
@@ -89,6 +89,25 @@ def create_account(data: AccountCreate, request: Request, session: DbSession, us
         user,
         AuditAction.account_created,
         f"account:{account.username} roles={','.join(account.roles)}",
+        request,
+    )
+    return AccountOut.model_validate(account)
+
+
+@router.patch(
+    "/accounts/{account_id}",
+    summary="修改账号 / change an account's password, roles or status (ends its login sessions)",
+)
+def update_account(
+    account_id: uuid.UUID, data: AccountUpdate, request: Request, session: DbSession, user: Admin
+) -> AccountOut:
+    account = service.update_account(session, account_id, data)
+    changed = ",".join(sorted(data.model_dump(exclude_none=True)))
+    audit.record(
+        session,
+        user,
+        AuditAction.account_changed,
+        f"account:{account.username} changed={changed} roles={','.join(account.roles)}",
         request,
     )
     return AccountOut.model_validate(account)

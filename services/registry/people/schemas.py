@@ -55,6 +55,18 @@ class PasswordChange(BaseModel):
     new_password: str = Field(max_length=128, title="新密码 / the new password, under the same policy")
 
 
+class AccountUpdate(BaseModel):
+    """A new password, roles or status; any of them ends the account's login sessions."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    password: str | None = Field(
+        None, max_length=128, title="新密码 / new password, under the password policy"
+    )
+    roles: list[Role] | None = Field(None, min_length=1, title="角色 / roles")
+    is_active: bool | None = Field(None, title="启用 / active")
+
+
 class AccountOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -63,9 +75,3 @@ class AccountOut(BaseModel):
     username: str
     roles: list[Role]
     is_active: bool
-
-
-class TokenOut(BaseModel):
-    access_token: str
-    token_type: str = "bearer"
-    expires_in: int

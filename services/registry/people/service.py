@@ -8,13 +8,17 @@ from sqlalchemy.orm import Session
 from services.registry.enterprise.models import Enterprise
 from services.registry.people.models import Person, UserAccount
 from services.registry.people.passwords import hash_password, password_problem, verify_password
-from services.registry.people.schemas import AccountCreate, PasswordChange, PersonCreate, PersonUpdate
-from services.registry.responsibility.models import Assignment
-from services.registry.responsibility.service import on_day
+from services.registry.people.schemas import (
+    AccountCreate,
+    AccountUpdate,
+    PasswordChange,
+    PersonCreate,
+    PersonUpdate,
+)
 from services.registry.runtime import runtime
+from services.registry.sessions.service import principal_for, revoke_account
 from services.registry.settings import get_registry_settings
 from shared.auth import Principal, Role
-from shared.clock import local_today
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.events.contracts.registry import PersonChangedV1
 from shared.pagination import Keyset, Page, PageRequest
@@ -112,33 +116,41 @@ def _check_policy(password: str, username: str, field: str) -> None:
 
 
 def change_password(session: Session, user: Principal, data: PasswordChange) -> UserAccount:
-    """A user sets their own new password (the current one confirmed by logins.confirm_own_password)."""
+    """A user sets their own new password (the current one confirmed by logins.confirm_own_password);
+    every login session of the account ends."""
     account = session.get_one(UserAccount, user.user_id)  # the confirmation found it
     if data.new_password == data.current_password:
         raise InvalidInput("新密码须与当前密码不同 / the new password must differ", field="new_password")
     _check_policy(data.new_password, account.username, "new_password")
     account.password_hash = hash_password(data.new_password)
+    revoke_account(session, account.id)
     session.flush()
     return account
 
 
-def principal_for(session: Session, account: UserAccount) -> Principal:
-    """What a token says about an account today: roles, enterprise, and the grids they staff."""
-    person = session.get_one(Person, account.person_id)  # a foreign key
-    grid_ids = session.scalars(
-        select(Assignment.scope_id).where(
-            Assignment.person_id == person.id,
-            Assignment.duty.in_(("grid_leader", "grid_member")),
-            on_day(local_today()),
-        )
-    ).all()
-    return Principal(
-        user_id=account.id,
-        name=person.name,
-        roles=frozenset(Role(r) for r in account.roles),
-        enterprise_id=person.enterprise_id,
-        grid_ids=frozenset(grid_ids),
-    )
+def update_account(session: Session, account_id: uuid.UUID, data: AccountUpdate) -> UserAccount:
+    """Change an account's password, roles or status; any of these ends its login sessions."""
+    account = session.get(UserAccount, account_id)
+    if account is None:
+        raise NotFound(f"账号不存在 / account {account_id} not found")
+    if data.password is not None:
+        _check_policy(data.password, account.username, "password")
+        account.password_hash = hash_password(data.password)
+    if data.roles is not None:
+        if (
+            Role.enterprise_user in data.roles
+            and session.get_one(Person, account.person_id).enterprise_id is None
+        ):
+            raise InvalidInput(
+                "企业用户须属于某企业 / an enterprise user must be a person of an enterprise", field="roles"
+            )
+        account.roles = [r.value for r in data.roles]
+    if data.is_active is not None:
+        account.is_active = data.is_active
+    if data.model_dump(exclude_none=True):
+        revoke_account(session, account.id)
+    session.flush()
+    return account
 
 
 def authenticate(session: Session, username: str, password: str) -> Principal | None:

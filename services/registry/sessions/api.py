@@ -1,0 +1,39 @@
+from fastapi import APIRouter, HTTPException, status
+
+from services.registry.deps import DbSession
+from services.registry.runtime import runtime
+from services.registry.sessions import service
+from services.registry.sessions.schemas import RefreshRequest, TokenOut
+from shared.settings import get_settings
+from shared.tokens import JWKS_PATH, SigningKeys
+
+router = APIRouter(tags=["people 人员与账号"])
+
+
+@router.post("/auth/refresh", summary="刷新令牌 / a refresh token for a new access token and refresh token")
+def refresh(data: RefreshRequest) -> TokenOut:
+    # Its own transaction: a reused token's family is revoked and committed, then refused.
+    with runtime.transaction() as session:
+        try:
+            return service.refresh(session, data.refresh_token)
+        except service.RefreshRefused as refused:
+            failure = refused
+    raise HTTPException(
+        status.HTTP_401_UNAUTHORIZED, detail=str(failure), headers={"WWW-Authenticate": "Bearer"}
+    )
+
+
+@router.post(
+    "/auth/logout",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="退出登录 / revoke the session of a refresh token",
+)
+def logout(data: RefreshRequest, session: DbSession) -> None:
+    service.logout(session, data.refresh_token)
+
+
+@router.get(
+    JWKS_PATH, summary="令牌公钥 / the public keys that verify access tokens (JWK Set, no token needed)"
+)
+def jwks() -> dict[str, list[dict[str, str]]]:
+    return SigningKeys.load(get_settings()).published()

@@ -1,0 +1,17 @@
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class TokenOut(BaseModel):
+    """An access token (short) and the refresh token that gets the next one."""
+
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int = Field(title="访问令牌有效秒数 / seconds the access token is valid")
+    refresh_token: str
+    refresh_expires_in: int = Field(title="刷新令牌有效秒数 / seconds the refresh token is valid")
+
+
+class RefreshRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    refresh_token: str = Field(min_length=1, max_length=200, title="刷新令牌 / refresh token")
