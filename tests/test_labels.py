@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from services.inspections.hazard.state_machine import HazardActionName
 from services.inspections.inspection.models import ItemResult
 from services.inspections.training.models import EvidenceKind
 from services.notifications.delivery.models import DeliveryStatus
@@ -38,6 +39,7 @@ CODE_SETS: dict[str, set[str]] = {
     "hazard_grade": set(HazardGrade),
     "hazard_source": set(HazardSource),
     "hazard_state": set(HazardState),
+    "hazard_action": set(HazardActionName),
     "unit_kind": set(UnitKind),
     "production_status": set(ProductionStatus),
     "risk_colour": {*RiskColour, "unassessed"},

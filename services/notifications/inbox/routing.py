@@ -22,9 +22,15 @@ HAZARD_ROUTES: dict[str, tuple[str, ...]] = {
     "hazard.verification_failed": ("unit_principal", "grid_members"),
     "hazard.refused": ("enforcement_officers", "safety_office", "grid_leader"),
     "hazard.closed": ("unit_principal", "grid_members"),
+    "hazard.listed": ("unit_principal", "grid_members", "grid_leader"),  # 挂牌督办
+    "hazard.review_late": ("safety_office",),
+    "hazard.regraded": ("unit_principal", "grid_members"),
+    "hazard.voided": ("unit_principal", "grid_members"),
+    "hazard.unacted_reminded": ("unit_principal", "grid_members"),
+    "hazard.unacted_escalated": ("grid_leader", "safety_office"),
 }
 MAJOR_EXTRA = ("grid_leader", "safety_office")
-URGENT_TYPES = frozenset({"hazard.escalated", "hazard.refused"})
+URGENT_TYPES = frozenset({"hazard.escalated", "hazard.refused", "hazard.listed", "hazard.unacted_escalated"})
 
 # Who hears of a missed inspection (漏检): the grid's staff.
 MISSED_INSPECTION_ROUTE = ("grid_members", "grid_leader")
