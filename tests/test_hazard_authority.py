@@ -259,10 +259,15 @@ def test_an_unacted_reported_hazard_is_reminded_then_escalated_once_each(api, gr
 def test_a_hazard_that_has_been_overdue_explains_the_delay_in_any_open_state(api, grid_unit):
     member = as_(Role.grid_member, "网格员")
     late, in_time = reported(api, grid_unit), reported(api, grid_unit)
+    refused_late = reported(api, grid_unit)
     order(api, late, member, days=1)
+    order(api, refused_late, member, days=1)
     order(api, in_time, member, days=5)
     with inspections.transaction() as session:
-        check_deadlines(session, local_today() + timedelta(days=2))  # the first is overdue...
+        check_deadlines(session, local_today() + timedelta(days=2))  # two are overdue...
+    step(api, refused_late, "refuse", reason="拒不整改", enforcement_owner="区执法大队", **member)
+    handed = step(api, refused_late, "explain_overdue", reason="企业拒绝整改导致逾期", **member)
+    assert handed.json()["state"] == "with_enforcement" and handed.json()["overdue_explanation"]
     rectified_by(api, late, as_(Role.enterprise_user, "企业", grid_unit))  # ...and fixed late
     explained = step(api, late, "explain_overdue", reason="配件延期到货", **member)
     assert (
@@ -295,3 +300,11 @@ def test_listing_reaches_the_enterprise_head_and_grid_staff_and_a_late_review_th
     title = sql("SELECT title FROM notifications.inbox_message WHERE person_id = :p AND subject_id = :h", p=str(people["office"].person_id), h=str(late))  # fmt: skip
     assert "复产审查超期" in title
     assert told(people["principal"], "event:") == 1  # the late review is the office's to follow up
+    # an unacted general hazard: reminded to the unit's head and grid member, escalated to the leader and office
+    unacted = uuid.uuid4()
+    office_before, leader_before = told(people["office"]), told(people["leader"])
+    feed(hazard_event(zone, "hazard.unacted_reminded", hazard_id=unacted, state=HazardState.reported))
+    assert told(people["member"], "event:") == 2 and told(people["principal"], "event:") == 2
+    assert (told(people["office"]), told(people["leader"])) == (office_before, leader_before)
+    feed(hazard_event(zone, "hazard.unacted_escalated", hazard_id=unacted, state=HazardState.reported))
+    assert (told(people["office"]), told(people["leader"])) == (office_before + 1, leader_before + 1)
