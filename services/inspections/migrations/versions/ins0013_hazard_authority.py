@@ -1,6 +1,6 @@
 """hazard authority: the fixer's organisations, listing for supervision, the stop order, the review
 
-Revision ID: ins0012
+Revision ID: ins0013
 Revises: ins0011
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision: str = "ins0012"
+revision: str = "ins0013"
 down_revision: str | Sequence[str] | None = "ins0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
