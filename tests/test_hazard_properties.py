@@ -1,8 +1,13 @@
 """Random walks through the hazard lifecycle (hypothesis), against the real database.
 
-Whatever the sequence of steps, people and clock: the history only grows and never changes,
-a hazard is closed only after someone other than its fixer verified it, a closed hazard stays
-closed, and an overdue hazard stays on the books (flagged) until it is closed or given a new deadline.
+Several people of several organisations take the steps: two enterprises (the hazard's and
+another), grid staff of the hazard's grid and of another, the safety office, enforcement.
+Whatever the sequence of steps, people and clock: the history only grows and never changes; a
+hazard is closed only after verification by someone of another organisation than its fixer's; a
+major hazard never starts work without its plan; only enforcement or the zone admin move a
+hazard out of enforcement; only the safety office, the zone admin or enforcement close a major
+hazard; a closed hazard stays closed; and an overdue hazard stays on the books (flagged) until it
+is closed or given a new deadline.
 """
 
 import uuid
@@ -16,32 +21,60 @@ from sqlalchemy import select
 from services.inspections.hazard.models import EvidenceTag, Hazard, HazardTransition
 from services.inspections.hazard.schemas import HazardReport, HazardStep
 from services.inspections.hazard.service import add_evidence, apply_action, check_deadlines, report_hazard
-from services.inspections.hazard.state_machine import TRANSITIONS
+from services.inspections.hazard.state_machine import allowed_actions, organisations
 from services.inspections.runtime import runtime
 from shared.auth import Principal, Role
 from shared.clock import local_today
 from shared.errors import DomainError
-from shared.events.contracts.inspections import HazardGrade, HazardSource, HazardState
+from shared.events.contracts.inspections import UNDER_DEADLINE, HazardGrade, HazardSource, HazardState
 from tests.support.inspections import known_unit
 from tests.test_hazards import PNG, SIX_PARTS
 
-PEOPLE = {
-    name: Principal(
-        user_id=uuid.uuid5(uuid.NAMESPACE_DNS, name), name=name, roles=frozenset({Role.zone_admin})
-    )
-    for name in ("甲", "乙", "丙")
-}
-# Forward steps are listed more than once, so walks often get as far as verification and close-out.
-ACTIONS = [*TRANSITIONS, "clock", "verify", "verify", "close", "close", "mark_rectified", "fix_on_spot"]
+GRID, OTHER_GRID = uuid.uuid4(), uuid.uuid4()
+OTHER_ENTERPRISE = uuid.uuid4()
+
+
+def people(unit_id: uuid.UUID) -> dict[str, Principal]:
+    """Two of each organisation, so a colleague of the fixer is always at hand."""
+    kinds = {
+        "企业": ({Role.enterprise_user}, unit_id, set()),
+        "他企": ({Role.enterprise_user}, OTHER_ENTERPRISE, set()),
+        "网格员": ({Role.grid_member}, None, {GRID}),
+        "网格长": ({Role.leader}, None, {GRID}),
+        "邻格员": ({Role.grid_member}, None, {OTHER_GRID}),
+        "安办": ({Role.safety_office}, None, set()),
+        "执法": ({Role.enforcement_officer}, None, set()),
+    }
+    return {
+        f"{kind}{n}": Principal(
+            user_id=uuid.uuid5(uuid.NAMESPACE_DNS, f"{kind}{n}"), name=f"{kind}{n}",
+            roles=frozenset(roles), enterprise_id=enterprise, grid_ids=frozenset(grids),
+        )
+        for kind, (roles, enterprise, grids) in kinds.items()
+        for n in (1, 2)
+    }  # fmt: skip
+
+
+NAMES = sorted(people(uuid.uuid4()))
+ADMIN = Principal(user_id=uuid.uuid4(), name="管理员", roles=frozenset({Role.zone_admin}))
+# Each step: which of the actions allowed in the hazard's state (or the clock, now and then), by
+# whom, passed or not, how many days. Mostly allowed actions, so walks get as far as verification
+# and close-out; the people's roles and organisations decide whether a step is refused.
+CLOCK = 20
 STEPS = st.lists(
     st.tuples(
-        st.sampled_from(ACTIONS),
-        st.sampled_from(sorted(PEOPLE)),
+        st.integers(min_value=0, max_value=CLOCK),
+        st.sampled_from(NAMES),
         st.booleans(),
         st.integers(min_value=0, max_value=12),
     ),
-    max_size=20,
+    max_size=30,
 )
+
+
+def chosen_action(choice: int, state: HazardState) -> str:
+    allowed = allowed_actions(state)
+    return "clock" if choice == CLOCK or not allowed else allowed[choice % len(allowed)]
 
 
 # each action's body model, by the action it is for
@@ -60,11 +93,16 @@ def action_body(action: str, passed: bool, days: int, evidence_id: uuid.UUID) ->
         "plan": SIX_PARTS,
         "passed": passed,
         "evaluation": "评估",
-        "restart_applied_on": today,
-        "authority_review_on": today + timedelta(days=days),
+        "restart_applied_on": today - timedelta(days=days),
+        "authority_review_on": today,
         "enforcement_owner": "执法大队",
     }
     model = MODELS[action]
+    if action == "regrade":
+        offered["grade"] = HazardGrade.major if passed else HazardGrade.general
+    if days % 4 == 0:  # now and then without the plan: a major hazard must then refuse to start work
+        offered.pop("plan")
+    offered["listing_authority"] = "区安委会"
     return model(**{name: value for name, value in offered.items() if name in model.model_fields})
 
 
@@ -83,11 +121,12 @@ def snapshot(hazard_id: uuid.UUID) -> tuple[Hazard, list[tuple]]:
         return hazard, [tuple(r) for r in rows]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(grade=st.sampled_from(HazardGrade), steps=STEPS)
 def test_random_walks_keep_the_ledgers_promises(grade, steps):
-    unit = known_unit()
-    reporter = PEOPLE["甲"]
+    unit = known_unit(grid_id=GRID)
+    everyone = people(unit)
+    reporter = everyone["网格员1"]
     with runtime.transaction() as session:
         hazard, _ = report_hazard(
             session,
@@ -102,11 +141,12 @@ def test_random_walks_keep_the_ledgers_promises(grade, steps):
             reporter,
             None,
         )
-        evidence_id = add_evidence(session, hazard.id, "photo.png", PNG, EvidenceTag.after, reporter).id
+        evidence_id = add_evidence(session, hazard.id, "photo.png", PNG, EvidenceTag.after, ADMIN).id
         hazard_id = hazard.id
     day = local_today()
     before, history = snapshot(hazard_id)
-    for action, who, passed, days in steps:
+    for choice, who, passed, days in steps:
+        action = chosen_action(choice, before.state)
         try:
             with runtime.transaction() as session:
                 if action == "clock":
@@ -114,7 +154,7 @@ def test_random_walks_keep_the_ledgers_promises(grade, steps):
                     check_deadlines(session, day)
                 else:
                     apply_action(
-                        session, hazard_id, action_body(action, passed, days, evidence_id), PEOPLE[who]
+                        session, hazard_id, action_body(action, passed, days, evidence_id), everyone[who]
                     )
         except DomainError:
             pass  # a refused step must change nothing: checked below
@@ -128,14 +168,30 @@ def test_random_walks_keep_the_ledgers_promises(grade, steps):
             )
         if before.state == HazardState.closed:
             assert after.state == HazardState.closed, "a closed hazard was reopened"
+        by = next((p for p in everyone.values() if p.user_id == new_history[-1][2]), None)
         if after.state == HazardState.closed and before.state != HazardState.closed:
             verifications = [r for r in new_history if r[1] == "verify" and r[4].get("passed")]
             assert verifications and verifications[-1][2] != after.rectified_by, (
                 "closed without independent verification"
             )
+            if after.grade == HazardGrade.major:
+                assert by is not None and by.has(Role.safety_office, Role.enforcement_officer), (
+                    f"major hazard closed by {by}"
+                )
+        if after.state == HazardState.verified and before.state == HazardState.rectified:
+            assert by is not None and not organisations(by) & set(after.rectified_by_organisations), (
+                f"{by.name} verified a fix of their own organisation"
+            )
+            assert not (by.has(Role.enterprise_user) and by.enterprise_id == unit), "the unit verified itself"
+        if after.grade == HazardGrade.major and after.state in UNDER_DEADLINE:
+            assert after.plan is not None, "a major hazard started work without its plan"
+        if before.state == HazardState.with_enforcement and after.state != HazardState.with_enforcement:
+            assert by is not None and by.has(Role.enforcement_officer), f"{by} moved it out of enforcement"
         if before.overdue_since is not None and after.overdue_since is None:
             assert after.deadline is not None and after.deadline > before.deadline, (
                 "overdue flag lost without a new deadline"
             )
+        if after.state != before.state:
+            event(f"reached {after.state.value}")
         before, history = after, new_history
     event(f"ended {before.state.value}")  # shown with --hypothesis-show-statistics

@@ -82,9 +82,12 @@ def test_general_hazard_fixed_on_the_spot_then_verified_by_someone_else_and_clos
     fixed = step(api, hazard["id"], "fix_on_spot", who="fixer", reason="已更换灭火器", evidence_ids=[photo])
     assert fixed.json()["state"] == "rectified"
     own = step(api, hazard["id"], "verify", who="fixer", passed=True)
-    assert own.status_code == 409 and "someone other than the fixer" in own.json()["detail"]
-    assert step(api, hazard["id"], "verify", who="checker", passed=True).json()["state"] == "verified"
-    closed = step(api, hazard["id"], "close", who="checker")
+    assert own.status_code == 403 and "rule verify_not_by_fixer" in own.json()["detail"]
+    colleague = step(api, hazard["id"], "verify", who="colleague", passed=True)  # the fixer's own office
+    assert colleague.status_code == 403 and "rule verify_independent_of_fixer" in colleague.json()["detail"]
+    office = {"who": "checker", "role": Role.safety_office}
+    assert step(api, hazard["id"], "verify", passed=True, **office).json()["state"] == "verified"
+    closed = step(api, hazard["id"], "close", **office)
     assert closed.json()["state"] == "closed" and closed.json()["allowed_actions"] == []
     history = api("GET", f"/hazards/{hazard['id']}/history", role=Role.auditor).json()["items"]
     assert [(h["action"], h["to_state"]) for h in history] == [
@@ -121,8 +124,9 @@ def test_deadline_rectification_with_a_failed_verification(api, unit):
         today + timedelta(days=7)
     )
     photo = evidence(api, hazard["id"], who="unit")
+    the_unit = {"who": "unit", "role": Role.enterprise_user, "enterprise_id": str(unit)}
     assert (
-        step(api, hazard["id"], "mark_rectified", who="unit", evidence_ids=[photo]).json()["state"]
+        step(api, hazard["id"], "mark_rectified", evidence_ids=[photo], **the_unit).json()["state"]
         == "rectified"
     )
     no_deadline = step(api, hazard["id"], "verify", who="checker", passed=False, reason=" ")
@@ -139,13 +143,13 @@ def test_deadline_rectification_with_a_failed_verification(api, unit):
     assert failed.json()["state"] == "rectifying" and failed.json()["deadline"] == str(
         today + timedelta(days=3)
     )
-    step(api, hazard["id"], "mark_rectified", who="unit", evidence_ids=[photo])
+    step(api, hazard["id"], "mark_rectified", evidence_ids=[photo], **the_unit)
     step(api, hazard["id"], "verify", who="checker", passed=True)
     assert step(api, hazard["id"], "close", who="checker").json()["state"] == "closed"
     assert "hazard.verification_failed" in events_of(hazard["id"])
 
 
-def test_major_hazard_needs_its_plan_and_the_authoritys_review_within_ten_days(api, unit):
+def test_a_stopped_major_hazard_needs_its_plan_and_the_authoritys_review(api, unit):
     hazard = report(api, unit, grade="major").json()
     assert events_of(hazard["id"]) == ["hazard.reported", "hazard.escalated"]
     on_spot = step(api, hazard["id"], "fix_on_spot", reason="x", evidence_ids=[evidence(api, hazard["id"])])
@@ -166,21 +170,31 @@ def test_major_hazard_needs_its_plan_and_the_authoritys_review_within_ten_days(a
         step(api, hazard["id"], "suspend", reason="撤出人员,设置警戒", evidence_ids=[cordon]).json()["state"]
         == "suspended"
     )
-    step(api, hazard["id"], "mark_rectified", who="unit", evidence_ids=[cordon])
+    the_unit = {"who": "unit", "role": Role.enterprise_user, "enterprise_id": str(unit)}
+    step(api, hazard["id"], "mark_rectified", evidence_ids=[cordon], **the_unit)
     need_evaluation = step(api, hazard["id"], "verify", passed=True)
     assert (
         need_evaluation.status_code == 422
         and "evaluation, restart_applied_on" in need_evaluation.json()["detail"]
     )
-    applied = local_today()
-    verified = step(
-        api, hazard["id"], "verify", passed=True, evaluation="评估合格", restart_applied_on=str(applied)
-    )
+    today = local_today()
+    evaluated = {"passed": True, "evaluation": "评估合格"}
+    future = step(api, hazard["id"], "verify", restart_applied_on=str(today + timedelta(days=1)), **evaluated)
+    assert future.status_code == 422 and future.json()["errors"][0]["loc"] == "restart_applied_on"
+    applied = today - timedelta(days=10)
+    verified = step(api, hazard["id"], "verify", restart_applied_on=str(applied), **evaluated)
     assert verified.json()["state"] == "verified"
-    late = step(api, hazard["id"], "close", authority_review_on=str(applied + timedelta(days=11)))
-    assert late.status_code == 422 and late.json()["errors"][0]["loc"] == "authority_review_on"
-    closed = step(api, hazard["id"], "close", authority_review_on=str(applied + timedelta(days=10)))
-    assert closed.json()["state"] == "closed"
+    authority = {"who": "office", "role": Role.safety_office}
+    ahead = step(api, hazard["id"], "close", authority_review_on=str(today + timedelta(days=1)), **authority)
+    assert ahead.status_code == 422 and ahead.json()["errors"][0]["loc"] == "authority_review_on"
+    assert "in the future" in ahead.json()["detail"]
+    early = step(
+        api, hazard["id"], "close", authority_review_on=str(applied - timedelta(days=1)), **authority
+    )
+    assert early.status_code == 422 and "before the restart application" in early.json()["detail"]
+    closed = step(api, hazard["id"], "close", authority_review_on=str(today), **authority)
+    assert closed.json()["state"] == "closed" and closed.json()["review_late"] is False
+    assert "hazard.review_late" not in events_of(hazard["id"])
 
 
 def test_refusal_hands_the_hazard_to_enforcement_who_order_rectification(api, unit):
@@ -215,7 +229,10 @@ def test_a_step_not_allowed_now_is_409_listing_the_allowed_ones(api, unit):
     hazard = report(api, unit).json()
     response = step(api, hazard["id"], "close")
     assert response.status_code == 409
-    assert "allowed now: fix_on_spot, order_rectification, suspend, refuse" in response.json()["detail"]
+    assert (
+        "allowed now: fix_on_spot, order_rectification, suspend, refuse, list_for_supervision, regrade, void"
+        in response.json()["detail"]
+    )
     unknown = step(api, hazard["id"], "teleport")
     assert unknown.status_code == 422 and [e["loc"] for e in unknown.json()["errors"]] == ["path.action"]
     assert "'fix_on_spot', 'order_rectification', 'suspend'" in unknown.json()["detail"]
@@ -230,8 +247,8 @@ def test_each_action_names_the_fields_it_is_missing(api, unit):
     assert "body.enforcement_owner: Field required" in refused.json()["detail"]
     blank = step(api, hazard["id"], "suspend", reason="   ", evidence_ids=[str(uuid.uuid4())])
     assert blank.status_code == 422 and [e["loc"] for e in blank.json()["errors"]] == ["body.reason"]
-    foreign = step(api, hazard["id"], "suspend", reason="x", evidence_ids=["x"], deadline="2030-01-01")
-    assert {e["loc"] for e in foreign.json()["errors"]} == {"body.evidence_ids.0", "body.deadline"}
+    foreign = step(api, hazard["id"], "suspend", reason="x", evidence_ids=["x"], measures="y")
+    assert {e["loc"] for e in foreign.json()["errors"]} == {"body.evidence_ids.0", "body.measures"}
     assert foreign.json()["errors"][-1]["type"] == "extra_forbidden"  # a field another step takes
     other = api(
         "POST", f"/hazards/{hazard['id']}/actions/suspend", role=Role.zone_admin, json={"action": "close"}
@@ -252,7 +269,9 @@ def test_the_lifecycle_is_listed_and_each_actions_body_is_documented(api):
         "label": "销号 / close out",
         "from": ["verified"],
         "to": "closed",
-        "roles": ["enforcement_officer", "grid_member", "leader", "zone_admin"],
+        "roles": ["enforcement_officer", "grid_member", "leader", "safety_office", "zone_admin"],
+        "roles_from": {},
+        "major_roles": ["enforcement_officer", "safety_office", "zone_admin"],
     }
     schema = app.openapi()
     operation = schema["paths"]["/hazards/{hazard_id}/actions/{action}"]["post"]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from services.inspections.hazard.models import EvidenceTag
+from services.inspections.hazard.state_machine import HazardActionName
 from services.inspections.inspection.models import ItemResult
 from services.inspections.training.models import EvidenceKind
 from services.notifications.delivery.models import DeliveryStatus
@@ -41,6 +42,7 @@ CODE_SETS: dict[str, set[str]] = {
     "hazard_source": set(HazardSource),
     "hazard_state": set(HazardState),
     "hazard_evidence": set(EvidenceTag),
+    "hazard_action": set(HazardActionName),
     "unit_kind": set(UnitKind),
     "production_status": set(ProductionStatus),
     "risk_colour": {*RiskColour, "unassessed"},

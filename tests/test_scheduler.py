@@ -37,6 +37,7 @@ def test_every_job_declared_in_a_jobs_module_is_scheduled():
     # the jobs of every service, and each one's housekeeping, are collected
     assert {
         "inspections.check_hazard_deadlines",
+        "inspections.check_unacted_hazards",
         "inspections.check_missed_inspections",
         "notifications.send_reminders",
         "notifications.send_stalled_deliveries",

@@ -15,6 +15,15 @@ class InspectionsSettings(Settings):
     major_review_days: int = Field(
         10, ge=1, description="authority review after a restart application (10 days)"
     )
+    unit_may_verify_own_self_report: bool = Field(
+        False, description="an enterprise may verify its own self-reported general hazard (自查自改自验)"
+    )
+    hazard_unacted_remind_days: int = Field(
+        3, ge=1, description="a reported hazard nobody acted on is reminded after this many days"
+    )
+    hazard_unacted_escalate_days: int = Field(
+        7, ge=1, description="and escalated to the grid leader and safety office after this many"
+    )
     evidence_max_bytes: int = Field(10 * 1024 * 1024, ge=1024, description="largest evidence file")
 
 

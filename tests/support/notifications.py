@@ -113,8 +113,11 @@ def hazard_event(
     state: HazardState,
     grade: HazardGrade = HazardGrade.general,
     deadline: date | None = None,
+    **extra: Any,
 ) -> EventContract:
+    """A hazard event as inspections publishes it; `extra`: the fields its own contract adds."""
     return contract_for(event_type, 1)(
+        **extra,
         hazard_id=hazard_id,
         unit_id=zone.unit_id,
         grid_id=zone.grid_id,

@@ -15,7 +15,13 @@ from services.inspections.hazard.schemas import (
     HazardStep,
     TransitionOut,
 )
-from services.inspections.hazard.state_machine import TRANSITIONS, HazardActionName, allowed_actions
+from services.inspections.hazard.state_machine import (
+    SOURCE_REPORTERS,
+    TRANSITIONS,
+    HazardActionName,
+    allowed_actions,
+    label,
+)
 from services.inspections.settings import get_inspections_settings
 from shared import uploads
 from shared.auth import CurrentUser, Principal, Role, require_roles
@@ -27,9 +33,7 @@ from shared.pagination import Page, PageQuery
 router = APIRouter(prefix="/hazards", tags=["hazards 事故隐患台帐"])
 Reporter = Annotated[
     Principal,
-    require_roles(
-        Role.zone_admin, Role.leader, Role.grid_member, Role.enforcement_officer, Role.enterprise_user
-    ),
+    require_roles(*{role for roles in SOURCE_REPORTERS.values() for role in roles}),
 ]
 
 
@@ -93,7 +97,14 @@ def list_hazards(
 @router.get("/actions", summary="状态机 / the lifecycle's actions")
 def actions(_: CurrentUser) -> dict[str, dict[str, object]]:
     return {
-        name: {"label": t.label, "from": sorted(t.sources), "to": t.target, "roles": sorted(t.roles)}
+        name: {
+            "label": label(name),
+            "from": sorted(t.sources),
+            "to": t.target,
+            "roles": sorted(t.roles),
+            "roles_from": {state: sorted(roles) for state, roles in t.roles_from.items()},
+            "major_roles": sorted(t.major_roles) if t.major_roles is not None else None,
+        }
         for name, t in TRANSITIONS.items()
     }
 

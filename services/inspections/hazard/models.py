@@ -60,8 +60,17 @@ class Hazard(Base):
     measures: Mapped[str | None] = mapped_column(Text)
     plan: Mapped[dict[str, Any] | None] = mapped_column(JSONB)  # major hazards: the six-part plan
     rectified_by: Mapped[uuid.UUID | None]
+    # the organisations the fixer acted for: none of them may verify the fix
+    rectified_by_organisations: Mapped[list[str]] = mapped_column(
+        ARRAY(String(80)), default=list, server_default="{}"
+    )
     verified_by: Mapped[uuid.UUID | None]
+    listing_authority: Mapped[str | None] = mapped_column(String(100))  # 挂牌督办: who listed it
+    listed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    stop_ordered: Mapped[bool] = mapped_column(default=False, server_default="false")  # was suspended
     restart_applied_on: Mapped[date | None] = mapped_column(Date)
+    authority_review_on: Mapped[date | None] = mapped_column(Date)
+    review_late: Mapped[bool] = mapped_column(default=False, server_default="false")
     enforcement_owner: Mapped[str | None] = mapped_column(String(100))
     overdue_since: Mapped[date | None] = mapped_column(Date)
     overdue_explanation: Mapped[str | None] = mapped_column(Text)

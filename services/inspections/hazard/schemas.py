@@ -8,6 +8,8 @@ from services.inspections.hazard.models import EvidenceTag
 from services.inspections.hazard.state_machine import HazardActionName
 from shared.events.contracts.inspections import HazardGrade, HazardSource, HazardState
 
+PLAN_TITLE = "治理方案 / required before work on a major hazard without one starts"
+
 
 class HazardReport(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -64,7 +66,7 @@ class RectificationOrder(HazardStepBase):
     deadline: date = Field(title="整改期限 / last day (zone date)")
     responsible_person: Person = Field(title="整改责任人")
     measures: str = Field(min_length=1, max_length=5000, title="整改措施")
-    plan: RectificationPlan | None = Field(None, title="治理方案 / required for a major hazard without one")
+    plan: RectificationPlan | None = Field(None, title=PLAN_TITLE)
 
 
 class OrderRectification(RectificationOrder):
@@ -80,11 +82,14 @@ class RejectReview(RectificationOrder):
 
 
 class Suspend(HazardStepBase):
-    """停产停用: people withdrawn and the area cordoned, with evidence."""
+    """停产停用: people withdrawn and the area cordoned, with evidence; fixed by a deadline (needed
+    when the hazard has none yet) and, for a major hazard, by its plan (needed when it has none)."""
 
     action: Literal[HazardActionName.suspend] = HazardActionName.suspend
     reason: Reason
     evidence_ids: Evidence
+    deadline: date | None = Field(None, title="整改期限 / last day, when the hazard has none yet")
+    plan: RectificationPlan | None = Field(None, title=PLAN_TITLE)
 
 
 class MarkRectified(HazardStepBase):
@@ -95,21 +100,22 @@ class MarkRectified(HazardStepBase):
 
 
 class Verify(HazardStepBase):
-    """复查验收 by someone other than the fixer.
+    """复查验收 by a supervisor of another organisation than the one that fixed it.
 
-    Failed: `reason` and a new `deadline` are required. Passed for a major hazard: `evaluation`
-    and `restart_applied_on` are required.
+    Failed: `reason` and a new `deadline` are required. Passed for a major hazard listed for
+    supervision or stopped: `evaluation` and `restart_applied_on` are required.
     """
 
     action: Literal[HazardActionName.verify] = HazardActionName.verify
     passed: bool = Field(title="复查结论 / verification result")
     deadline: date | None = Field(None, title="新的整改期限 / new last day, when failed")
-    evaluation: str | None = Field(None, max_length=5000, title="评估报告 / major hazards")
-    restart_applied_on: date | None = Field(None, title="复产申请日期 / major hazards")
+    evaluation: str | None = Field(None, max_length=5000, title="评估报告 / listed or stopped major hazards")
+    restart_applied_on: date | None = Field(None, title="复产申请日期 / listed or stopped major hazards")
 
 
 class Close(HazardStepBase):
-    """销号; a major hazard needs the authority's on-site review date (`authority_review_on`)."""
+    """销号; a major hazard with a restart application needs the authority's on-site review date
+    (`authority_review_on`): not in the future, not before the application; a late one is flagged."""
 
     action: Literal[HazardActionName.close] = HazardActionName.close
     authority_review_on: date | None = Field(None, title="审查日期 / the authority's on-site review")
@@ -130,6 +136,31 @@ class ExplainOverdue(HazardStepBase):
     reason: Reason
 
 
+class ListForSupervision(HazardStepBase):
+    """挂牌督办: an authority lists a major hazard for supervision; its close-out then needs an
+    evaluation, a restart application and the authority's review."""
+
+    action: Literal[HazardActionName.list_for_supervision] = HazardActionName.list_for_supervision
+    reason: Reason
+    listing_authority: Person = Field(title="挂牌督办单位 / the listing authority")
+
+
+class Regrade(HazardStepBase):
+    """调整等级: general ↔ major, with the reason; a major hazard under work needs its plan."""
+
+    action: Literal[HazardActionName.regrade] = HazardActionName.regrade
+    reason: Reason
+    grade: HazardGrade = Field(title="新等级 / the new grade")
+    plan: RectificationPlan | None = Field(None, title=PLAN_TITLE)
+
+
+class Void(HazardStepBase):
+    """误报作废: the report was mistaken; the reason stays in the history."""
+
+    action: Literal[HazardActionName.void] = HazardActionName.void
+    reason: Reason
+
+
 # One model per action, told apart by `action`; the API fills `action` from the path.
 HazardStep = Annotated[
     FixOnSpot
@@ -140,7 +171,10 @@ HazardStep = Annotated[
     | Close
     | RejectReview
     | Refuse
-    | ExplainOverdue,
+    | ExplainOverdue
+    | ListForSupervision
+    | Regrade
+    | Void,
     Field(discriminator="action"),
 ]
 
@@ -179,6 +213,12 @@ class HazardOut(BaseModel):
     measures: str | None
     plan: dict[str, Any] | None
     enforcement_owner: str | None
+    listing_authority: str | None
+    listed_at: datetime | None
+    stop_ordered: bool
+    restart_applied_on: date | None
+    authority_review_on: date | None
+    review_late: bool
     overdue_since: date | None
     overdue_explanation: str | None
     closed_at: datetime | None

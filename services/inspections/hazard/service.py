@@ -3,7 +3,7 @@
 import hashlib
 import json
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, NoReturn, assert_never
 
 from sqlalchemy import func, select
@@ -25,22 +25,33 @@ from services.inspections.hazard.schemas import (
     HazardReport,
     HazardStep,
     HazardStepBase,
+    ListForSupervision,
     MarkRectified,
     OrderRectification,
     RectificationOrder,
     Refuse,
+    Regrade,
     RejectReview,
     Suspend,
     Verify,
+    Void,
 )
-from services.inspections.hazard.state_machine import TRANSITIONS, allowed_actions
+from services.inspections.hazard.state_machine import (
+    SOURCE_REPORTERS,
+    TRANSITIONS,
+    HazardActionName,
+    allowed_actions,
+    label,
+    may_verify,
+    organisations,
+)
 from services.inspections.runtime import runtime
 from services.inspections.settings import get_inspections_settings
 from services.inspections.units.models import SupervisedUnit
 from services.inspections.units.service import ensure_may_act_on_unit, unit_for
 from shared import uploads
 from shared.auth import Principal, Role
-from shared.clock import local_today, utc_now
+from shared.clock import local_date, local_today, utc_now
 from shared.db import where_given
 from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
 from shared.events.contracts.inspections import (
@@ -51,12 +62,16 @@ from shared.events.contracts.inspections import (
     HazardGrade,
     HazardOverdueV1,
     HazardReportedV1,
+    HazardReviewLateV1,
     HazardSource,
     HazardState,
+    HazardUnactedEscalatedV1,
+    HazardUnactedRemindedV1,
     HazardVerificationFailedV1,
 )
 from shared.events.contracts.registry import ProductionStatus
 from shared.pagination import Keyset, Page, PageRequest
+from shared.settings import get_settings
 
 NEWEST_FIRST = Keyset("hazards", Hazard.reported_at, Hazard.id, descending=True)
 STEPS_IN_ORDER = Keyset("hazard-history", HazardTransition.id)
@@ -73,8 +88,11 @@ def _record(
     reason: str | None = None,
     details: dict | None = None,
     evidence_ids: list[uuid.UUID] | None = None,
+    extra: dict[str, Any] | None = None,
 ) -> None:
-    """Append the step to the history and announce it through the outbox, in one transaction."""
+    """Append the step to the history and announce it through the outbox, in one transaction.
+
+    `extra`: the fields the event's contract adds to the common hazard shape."""
     at = utc_now()
     session.add(
         HazardTransition(
@@ -107,6 +125,7 @@ def _record(
             actor_id=user.user_id,
             reason=reason,
             at=at,
+            **(extra or {}),
         ),
         subject=str(hazard.id),
     )
@@ -137,9 +156,11 @@ def report_hazard(
     unit = unit_for(session, data.unit_id, user)
     if unit.production_status == ProductionStatus.closed:
         raise InvalidInput("单位已关闭 / the unit is closed", field="unit_id")
-    if user.own_enterprise_only and data.source != HazardSource.self_report:
+    reporters = SOURCE_REPORTERS[data.source]
+    if not user.has(*reporters):
         raise InvalidInput(
-            "企业上报的隐患来源应为自查自报 / an enterprise reports self_report hazards", field="source"
+            f"隐患来源与上报人不符 / source {data.source} is reported by {', '.join(sorted(reporters))}",
+            field="source",
         )
     now = utc_now()  # set here rather than by the database, so answering needs no second read
     hazard = Hazard(
@@ -220,10 +241,7 @@ def apply_action(session: Session, hazard_id: uuid.UUID, step: HazardStep, user:
     action = step.action
     transition = TRANSITIONS[action]
     hazard = get_hazard(session, hazard_id, user, for_update=True)
-    if not user.has(*transition.roles):
-        raise Forbidden(
-            f"无权执行“{transition.label}” / {action} needs one of the roles {', '.join(sorted(transition.roles))}"
-        )
+    _check_roles(hazard, action, user)
     if hazard.state not in transition.sources:
         raise Conflict(
             f"当前状态 {hazard.state.value} 不能执行 {action}; 可执行 / allowed now: "
@@ -232,7 +250,7 @@ def apply_action(session: Session, hazard_id: uuid.UUID, step: HazardStep, user:
     _check_evidence(session, hazard, step.evidence_ids)
     previous = hazard.state
     hazard.updated_at = utc_now()
-    details = _take_step(hazard, step, user)
+    details = _take_step(session, hazard, step, user)
     if transition.target is not None and hazard.state == previous:
         hazard.state = transition.target
     failed = isinstance(step, Verify) and not step.passed
@@ -247,11 +265,54 @@ def apply_action(session: Session, hazard_id: uuid.UUID, step: HazardStep, user:
         reason=step.reason,
         details=details,
         evidence_ids=step.evidence_ids,
+        extra=_event_fields(step, details),
     )
+    if isinstance(step, Close) and hazard.review_late:  # flagged and told, never blocking
+        assert hazard.restart_applied_on is not None and hazard.authority_review_on is not None
+        _record(
+            session,
+            hazard,
+            "review_late",
+            hazard.state,
+            user,
+            HazardReviewLateV1,
+            reason=details["review_late"],
+            extra={
+                "restart_applied_on": hazard.restart_applied_on,
+                "authority_review_on": hazard.authority_review_on,
+            },
+        )
     return hazard
 
 
-def _take_step(hazard: Hazard, step: HazardStep, user: Principal) -> dict[str, Any]:
+def _check_roles(hazard: Hazard, action: HazardActionName, user: Principal) -> None:
+    """403 naming the rule: the action's roles, narrowed from some states and for major hazards."""
+    transition = TRANSITIONS[action]
+    roles = transition.roles_for(hazard.state, hazard.grade)
+    if user.has(*roles):
+        return
+    if hazard.state in transition.roles_from:
+        rule = f"{hazard.state}_moved_by_{'_or_'.join(sorted(roles))}"
+    elif roles != transition.roles:
+        rule = f"major_{action}_by_{'_or_'.join(sorted(roles))}"
+    else:
+        rule = f"{action}_by_{'_or_'.join(sorted(roles))}"
+    raise Forbidden(
+        f"无权执行“{label(action)}” / rule {rule}: {action} needs one of the roles {', '.join(sorted(roles))}"
+    )
+
+
+def _event_fields(step: HazardStep, details: dict[str, Any]) -> dict[str, Any]:
+    """What the step's event adds to the common shape of hazard events."""
+    match step:
+        case ListForSupervision():
+            return {"listing_authority": step.listing_authority}
+        case Regrade():
+            return {"previous_grade": details["previous_grade"]}
+    return {}
+
+
+def _take_step(session: Session, hazard: Hazard, step: HazardStep, user: Principal) -> dict[str, Any]:
     """Apply the step's rules that depend on the hazard; returns what the history keeps."""
     match step:
         case FixOnSpot():
@@ -259,9 +320,9 @@ def _take_step(hazard: Hazard, step: HazardStep, user: Principal) -> dict[str, A
         case OrderRectification() | RejectReview():
             return _order_rectification(hazard, step)
         case Suspend():
-            return {}
+            return _suspend(hazard, step)
         case MarkRectified():
-            hazard.rectified_by = user.user_id
+            _rectified_by(hazard, user)
             return {}
         case Verify():
             return _verify(hazard, step, user)
@@ -271,8 +332,19 @@ def _take_step(hazard: Hazard, step: HazardStep, user: Principal) -> dict[str, A
             hazard.enforcement_owner = step.enforcement_owner
             return {"enforcement_owner": step.enforcement_owner}
         case ExplainOverdue():
-            return _explain_overdue(hazard, step)
+            return _explain_overdue(session, hazard, step)
+        case ListForSupervision():
+            return _list_for_supervision(hazard, step)
+        case Regrade():
+            return _regrade(hazard, step)
+        case Void():
+            return {}
     assert_never(step)
+
+
+def _rectified_by(hazard: Hazard, user: Principal) -> None:
+    hazard.rectified_by = user.user_id
+    hazard.rectified_by_organisations = sorted(organisations(user))
 
 
 def _fix_on_spot(hazard: Hazard, user: Principal) -> dict[str, Any]:
@@ -280,26 +352,52 @@ def _fix_on_spot(hazard: Hazard, user: Principal) -> dict[str, Any]:
         raise Conflict(
             "重大隐患不能立改立销 / a major hazard cannot be fixed on the spot; order rectification"
         )
-    hazard.rectified_by = user.user_id
+    _rectified_by(hazard, user)
     return {}
 
 
-def _order_rectification(hazard: Hazard, step: RectificationOrder) -> dict[str, Any]:
-    if hazard.grade == HazardGrade.major and hazard.plan is None and step.plan is None:
+def _ensure_plan(hazard: Hazard, step: RectificationOrder | Suspend | Regrade) -> None:
+    """Work on a major hazard starts only with its six-part plan (重大事故隐患治理方案), from any state."""
+    grade = step.grade if isinstance(step, Regrade) else hazard.grade
+    if grade == HazardGrade.major and hazard.plan is None and step.plan is None:
         _missing(step, "plan")
+    if step.plan is not None:
+        hazard.plan = step.plan.model_dump()
+
+
+def _order_rectification(hazard: Hazard, step: RectificationOrder) -> dict[str, Any]:
+    _ensure_plan(hazard, step)
     _check_deadline(step.deadline)
     _set_deadline(hazard, step.deadline)
     hazard.responsible_person, hazard.measures = step.responsible_person, step.measures
-    if step.plan is not None:
-        hazard.plan = step.plan.model_dump()
     return {"deadline": step.deadline.isoformat(), "responsible_person": step.responsible_person}
 
 
+def _suspend(hazard: Hazard, step: Suspend) -> dict[str, Any]:
+    """Stopped work is still work under a deadline, and a major hazard's under its plan."""
+    if hazard.deadline is None and step.deadline is None:
+        _missing(step, "deadline")
+    _ensure_plan(hazard, step)
+    if step.deadline is not None:
+        _check_deadline(step.deadline)
+        _set_deadline(hazard, step.deadline)
+    hazard.stop_ordered = True
+    return {"deadline": step.deadline.isoformat()} if step.deadline else {}
+
+
 def _verify(hazard: Hazard, step: Verify, user: Principal) -> dict[str, Any]:
-    if hazard.rectified_by == user.user_id:
-        raise Conflict(
-            "复查须由整改人以外的人员进行 / verification must be done by someone other than the fixer"
-        )
+    settings = get_inspections_settings()
+    refused = may_verify(
+        user,
+        unit_id=hazard.unit_id,
+        grade=hazard.grade,
+        source=hazard.source,
+        fixer_id=hazard.rectified_by,
+        fixer_organisations=frozenset(hazard.rectified_by_organisations),
+        unit_may_verify_own=settings.unit_may_verify_own_self_report,
+    )
+    if refused is not None:
+        raise Forbidden(f"rule {refused}")
     if not step.passed:
         if not step.reason or step.deadline is None:
             _missing(step, "reason", "deadline")
@@ -307,39 +405,92 @@ def _verify(hazard: Hazard, step: Verify, user: Principal) -> dict[str, Any]:
         _set_deadline(hazard, step.deadline)
         hazard.state = HazardState.rectifying
         return {"passed": False, "deadline": step.deadline.isoformat()}
-    if hazard.grade == HazardGrade.major:
+    if needs_restart_application(hazard):
         if not step.evaluation or step.restart_applied_on is None:
             _missing(step, "evaluation", "restart_applied_on")
+        if step.restart_applied_on > local_today():
+            raise InvalidInput(
+                f"复产申请日期不能晚于今天 / {step.restart_applied_on} is in the future",
+                field="restart_applied_on",
+            )
         hazard.restart_applied_on = step.restart_applied_on
     hazard.verified_by = user.user_id
     return {"passed": True, "evaluation": step.evaluation}
 
 
+def needs_restart_application(hazard: Hazard) -> bool:
+    """Only a major hazard listed for supervision (挂牌督办) or ordered stopped needs the evaluation,
+    the restart application and the authority's review at close-out."""
+    return hazard.grade == HazardGrade.major and (hazard.listing_authority is not None or hazard.stop_ordered)
+
+
 def _close(hazard: Hazard, step: Close) -> dict[str, Any]:
-    """A major hazard closes only after the authority's review, within its days of the restart application."""
+    """The authority's review: not in the future, not before the application; later than its days
+    after the application is flagged (and told), never blocking."""
     details: dict[str, Any] = {}
-    if hazard.grade == HazardGrade.major:
-        if step.authority_review_on is None:
+    applied = hazard.restart_applied_on
+    if applied is not None:
+        reviewed = step.authority_review_on
+        if reviewed is None:
             _missing(step, "authority_review_on")
-        applied = hazard.restart_applied_on
-        assert applied is not None, "a verified major hazard has its restart application date"
-        review_days = get_inspections_settings().major_review_days
-        limit = applied + timedelta(days=review_days)
-        if not applied <= step.authority_review_on <= limit:
+        if reviewed > local_today():
             raise InvalidInput(
-                f"审查须在复产申请后{review_days}日内 / the review must fall between {applied} and {limit}",
+                f"审查日期不能晚于今天 / {reviewed} is in the future", field="authority_review_on"
+            )
+        if reviewed < applied:
+            raise InvalidInput(
+                f"审查日期早于复产申请 / {reviewed} is before the restart application of {applied}",
                 field="authority_review_on",
             )
-        details["authority_review_on"] = step.authority_review_on.isoformat()
+        hazard.authority_review_on = reviewed
+        details["authority_review_on"] = reviewed.isoformat()
+        review_days = get_inspections_settings().major_review_days
+        if reviewed > applied + timedelta(days=review_days):
+            hazard.review_late = True
+            details["review_late"] = (
+                f"审查超过复产申请后{review_days}日 / reviewed {(reviewed - applied).days} days after the application"
+            )
     hazard.closed_at = utc_now()
     return details
 
 
-def _explain_overdue(hazard: Hazard, step: ExplainOverdue) -> dict[str, Any]:
-    if hazard.overdue_since is None:
-        raise Conflict("隐患未逾期 / the hazard is not overdue")
+def _explain_overdue(session: Session, hazard: Hazard, step: ExplainOverdue) -> dict[str, Any]:
+    """Any open state, once the hazard has been overdue (a later deadline does not erase the lateness)."""
+    has_been_overdue = session.scalar(
+        select(HazardTransition.id)
+        .where(HazardTransition.hazard_id == hazard.id, HazardTransition.action == "overdue")
+        .limit(1)
+    )
+    if hazard.overdue_since is None and has_been_overdue is None:
+        raise Conflict("隐患未逾期 / the hazard has never been overdue")
     hazard.overdue_explanation = step.reason
     return {}
+
+
+def _list_for_supervision(hazard: Hazard, step: ListForSupervision) -> dict[str, Any]:
+    if hazard.grade != HazardGrade.major:
+        raise Conflict(
+            "只有重大隐患挂牌督办 / only a major hazard is listed for supervision; regrade it first"
+        )
+    if hazard.listing_authority is not None:
+        raise Conflict(
+            f"已由{hazard.listing_authority}挂牌督办 / already listed by {hazard.listing_authority}"
+        )
+    hazard.listing_authority, hazard.listed_at = step.listing_authority, utc_now()
+    return {"listing_authority": step.listing_authority}
+
+
+def _regrade(hazard: Hazard, step: Regrade) -> dict[str, Any]:
+    """General ↔ major; a major hazard under work must have its plan, a listed one stays major."""
+    previous = hazard.grade
+    if step.grade == previous:
+        raise InvalidInput(f"等级未变 / the hazard is already {previous}", field="grade")
+    if hazard.listing_authority is not None:
+        raise Conflict("挂牌督办的隐患不能降级 / a hazard listed for supervision stays major")
+    if hazard.state in UNDER_DEADLINE:
+        _ensure_plan(hazard, step)
+    hazard.grade = step.grade
+    return {"previous_grade": previous.value, "grade": step.grade.value}
 
 
 def _set_deadline(hazard: Hazard, deadline: date) -> None:
@@ -470,4 +621,40 @@ def check_deadlines(session: Session, today: date) -> dict[str, int]:
             details={"deadline": hazard.deadline.isoformat()},
         )
         emitted[kind] += 1
+    return emitted
+
+
+def check_unacted(session: Session, today: date) -> dict[str, int]:
+    """Remind, then escalate, a hazard still `reported` (nobody acted on it) after the configured
+    days; each step once per hazard, however often it runs."""
+    settings = get_inspections_settings()
+    steps = (
+        ("unacted_reminded", settings.hazard_unacted_remind_days, HazardUnactedRemindedV1),
+        ("unacted_escalated", settings.hazard_unacted_escalate_days, HazardUnactedEscalatedV1),
+    )
+    emitted = {kind: 0 for kind, _, _ in steps}
+    # reported on a zone date at least the first step's days ago: before the start of the day after it
+    last_day = today - timedelta(days=min(days for _, days, _ in steps))
+    before = datetime.combine(last_day + timedelta(days=1), time(), tzinfo=get_settings().zone)
+    candidates = session.scalars(
+        select(Hazard)
+        .where(Hazard.state == HazardState.reported, Hazard.reported_at < before)
+        .with_for_update(skip_locked=True)
+    )
+    for hazard in candidates:
+        reported_on = local_date(hazard.reported_at)
+        for kind, days, event in steps:
+            if (today - reported_on).days < days:
+                continue
+            claimed = session.execute(
+                insert(DeadlineNotice)
+                .values(hazard_id=hazard.id, kind=kind, deadline=reported_on)
+                .on_conflict_do_nothing()
+                .returning(DeadlineNotice.id)
+            ).first()
+            if claimed is None:
+                continue
+            reason = f"登记后{(today - reported_on).days}日未处置 / not acted on since {reported_on}"
+            _record(session, hazard, kind, hazard.state, SCHEDULER, event, reason=reason)
+            emitted[kind] += 1
     return emitted

@@ -3,38 +3,69 @@
 After the hazard investigation rules (安监总局令第16号) and the work plan:
   reported ─fix_on_spot (general only)──────────────▶ rectified
   reported ─order_rectification (deadline; major: six-part plan)▶ rectifying
-  rectifying/reported ─suspend (people withdrawn, area cordoned)─▶ suspended
+  reported/rectifying ─suspend (people withdrawn, area cordoned; deadline; major: plan)─▶ suspended
   rectifying/suspended ─mark_rectified (after-evidence)─▶ rectified
-  rectified ─verify (someone else; passed)──▶ verified     (failed ─▶ rectifying, new deadline)
-  verified ─close (major: authority review within 10 days)──▶ closed
+  rectified ─verify (a supervisor of another organisation; passed)──▶ verified  (failed ─▶ rectifying)
+  verified ─close (major: by the authority; listed or stopped: its review)──▶ closed
   verified ─reject_review (major: the authority's review failed)─▶ rectifying
   reported/rectifying/suspended ─refuse (to rectify or stop work)─▶ with_enforcement
-  with_enforcement ─order_rectification (by enforcement)─▶ rectifying
+  with_enforcement ─order_rectification (by enforcement or the zone admin only)─▶ rectifying
+  any open state ─void (误报, with a reason)─▶ voided
+  open states: list_for_supervision (挂牌督办), regrade (general ↔ major); explain_overdue once overdue
 Overdue is not a state: a hazard past its deadline stays where it is, flagged, until closed.
+
+Who may is data: each transition's roles, narrowed per source state (`roles_from`) and per grade
+(`major_roles`). The independence of verification is the rule `may_verify` below.
 """
 
-from dataclasses import dataclass
+import uuid
+from dataclasses import dataclass, field
 from enum import StrEnum
 
-from shared.auth import Role
+from shared.auth import Principal, Role
 from shared.events.contracts.inspections import (
-    UNDER_DEADLINE,
     HazardClosedV1,
     HazardEventV1,
     HazardFixedOnSpotV1,
+    HazardGrade,
+    HazardListedV1,
     HazardOverdueExplainedV1,
     HazardRectificationOrderedV1,
     HazardRectifiedV1,
     HazardRefusedV1,
+    HazardRegradedV1,
+    HazardSource,
     HazardState,
     HazardSuspendedV1,
     HazardVerificationFailedV1,
     HazardVerifiedV1,
+    HazardVoidedV1,
 )
+from shared.labels import both
 
 S = HazardState
-SUPERVISORS = frozenset({Role.zone_admin, Role.leader, Role.grid_member, Role.enforcement_officer})
+# Supervisors (监管人员): grid staff, the committee's safety office, enforcement, the zone admin.
+SUPERVISORS = frozenset(
+    {Role.zone_admin, Role.safety_office, Role.leader, Role.grid_member, Role.enforcement_officer}
+)
 UNIT = frozenset({Role.enterprise_user})
+# The authority over major hazards: closes them out and judges their on-site review.
+MAJOR_AUTHORITY = frozenset({Role.safety_office, Role.zone_admin, Role.enforcement_officer})
+# Once a hazard is with enforcement, only they (or the zone admin) move it on.
+ENFORCEMENT = frozenset({Role.enforcement_officer, Role.zone_admin})
+# Who lists a major hazard for supervision (挂牌督办).
+LISTERS = frozenset({Role.committee_leader, Role.safety_office, Role.zone_admin})
+OPEN = frozenset({S.reported, S.rectifying, S.suspended, S.rectified, S.verified, S.with_enforcement})
+NOT_YET_FIXED = frozenset({S.reported, S.rectifying, S.suspended, S.with_enforcement})
+
+# Which roles may report a hazard from which source (来源与上报人一致).
+SOURCE_REPORTERS: dict[HazardSource, frozenset[Role]] = {
+    HazardSource.self_report: UNIT,
+    HazardSource.grid_patrol: frozenset({Role.grid_member, Role.leader, Role.zone_admin}),
+    HazardSource.superior_inspection: frozenset(
+        {Role.leader, Role.committee_leader, Role.safety_office, Role.enforcement_officer, Role.zone_admin}
+    ),
+}
 
 
 class HazardActionName(StrEnum):
@@ -49,6 +80,9 @@ class HazardActionName(StrEnum):
     reject_review = "reject_review"
     refuse = "refuse"
     explain_overdue = "explain_overdue"
+    list_for_supervision = "list_for_supervision"
+    regrade = "regrade"
+    void = "void"
 
 
 A = HazardActionName
@@ -56,41 +90,83 @@ A = HazardActionName
 
 @dataclass(frozen=True)
 class Transition:
-    label: str
     sources: frozenset[HazardState]
     target: HazardState | None  # None: the state stays as it is
     roles: frozenset[Role]
     event: type[HazardEventV1]
+    roles_from: dict[HazardState, frozenset[Role]] = field(default_factory=dict)  # narrower, from a state
+    major_roles: frozenset[Role] | None = None  # narrower, for a major hazard
+
+    def roles_for(self, state: HazardState, grade: HazardGrade) -> frozenset[Role]:
+        roles = self.roles_from.get(state, self.roles)
+        if grade == HazardGrade.major and self.major_roles is not None:
+            roles &= self.major_roles
+        return roles
 
 
 TRANSITIONS: dict[HazardActionName, Transition] = {
-    A.fix_on_spot: Transition("立改立销 / fixed on the spot", frozenset({S.reported}), S.rectified, SUPERVISORS | UNIT, HazardFixedOnSpotV1),
+    A.fix_on_spot: Transition(frozenset({S.reported}), S.rectified, SUPERVISORS | UNIT, HazardFixedOnSpotV1),
     A.order_rectification: Transition(
-        "限期整改 / order rectification by a deadline",
-        frozenset({S.reported, S.with_enforcement}),
-        S.rectifying,
-        SUPERVISORS | UNIT,
-        HazardRectificationOrderedV1,
+        frozenset({S.reported, S.with_enforcement}), S.rectifying, SUPERVISORS | UNIT,
+        HazardRectificationOrderedV1, roles_from={S.with_enforcement: ENFORCEMENT},
     ),
-    A.suspend: Transition("停产停用 / stop production or use", frozenset({S.reported, S.rectifying}), S.suspended, SUPERVISORS | UNIT, HazardSuspendedV1),
-    A.mark_rectified: Transition("整改完成 / rectification done", frozenset({S.rectifying, S.suspended}), S.rectified, SUPERVISORS | UNIT, HazardRectifiedV1),
-    A.verify: Transition("复查验收 / verify", frozenset({S.rectified}), S.verified, SUPERVISORS | UNIT, HazardVerifiedV1),
-    A.close: Transition("销号 / close out", frozenset({S.verified}), S.closed, SUPERVISORS, HazardClosedV1),
-    A.reject_review: Transition(
-        "审查未通过 / the authority's review failed", frozenset({S.verified}), S.rectifying, SUPERVISORS, HazardVerificationFailedV1
-    ),
-    A.refuse: Transition(
-        "拒不整改,移交执法 / refused: hand to enforcement",
-        frozenset({S.reported, S.rectifying, S.suspended}),
-        S.with_enforcement,
-        SUPERVISORS,
-        HazardRefusedV1,
-    ),
-    A.explain_overdue: Transition(
-        "逾期说明 / explain the delay", UNDER_DEADLINE, None, SUPERVISORS | UNIT, HazardOverdueExplainedV1
-    ),
+    A.suspend: Transition(frozenset({S.reported, S.rectifying}), S.suspended, SUPERVISORS | UNIT, HazardSuspendedV1),
+    A.mark_rectified: Transition(frozenset({S.rectifying, S.suspended}), S.rectified, SUPERVISORS | UNIT, HazardRectifiedV1),
+    A.verify: Transition(frozenset({S.rectified}), S.verified, SUPERVISORS | UNIT, HazardVerifiedV1),
+    A.close: Transition(frozenset({S.verified}), S.closed, SUPERVISORS, HazardClosedV1, major_roles=MAJOR_AUTHORITY),
+    A.reject_review: Transition(frozenset({S.verified}), S.rectifying, MAJOR_AUTHORITY, HazardVerificationFailedV1),
+    A.refuse: Transition(frozenset({S.reported, S.rectifying, S.suspended}), S.with_enforcement, SUPERVISORS, HazardRefusedV1),
+    A.explain_overdue: Transition(OPEN - {S.reported}, None, SUPERVISORS | UNIT, HazardOverdueExplainedV1),
+    A.list_for_supervision: Transition(NOT_YET_FIXED, None, LISTERS, HazardListedV1),
+    A.regrade: Transition(NOT_YET_FIXED, None, SUPERVISORS, HazardRegradedV1, roles_from={S.with_enforcement: ENFORCEMENT}),
+    A.void: Transition(NOT_YET_FIXED, S.voided, SUPERVISORS, HazardVoidedV1, roles_from={S.with_enforcement: ENFORCEMENT}),
 }  # fmt: skip
+
+
+def label(action: HazardActionName) -> str:
+    return both("hazard_action", action)
 
 
 def allowed_actions(state: HazardState) -> list[HazardActionName]:
     return [action for action, t in TRANSITIONS.items() if state in t.sources]
+
+
+# Organisations (单位/机构) a person acts for: their enterprise, each grid they staff, each zone office.
+_OFFICES = (Role.safety_office, Role.enforcement_officer, Role.zone_admin, Role.committee_leader)
+
+
+def organisations(user: Principal) -> frozenset[str]:
+    orgs = {f"office:{role}" for role in _OFFICES if user.has(role)}
+    if user.has(Role.enterprise_user) and user.enterprise_id is not None:
+        orgs.add(f"enterprise:{user.enterprise_id}")
+    if user.has(Role.leader, Role.grid_member):
+        orgs |= {f"grid:{grid_id}" for grid_id in user.grid_ids}
+    return frozenset(orgs)
+
+
+def may_verify(
+    user: Principal,
+    *,
+    unit_id: uuid.UUID,
+    grade: HazardGrade,
+    source: HazardSource,
+    fixer_id: uuid.UUID | None,
+    fixer_organisations: frozenset[str],
+    unit_may_verify_own: bool,
+) -> str | None:
+    """Why `user` may not verify this fix (复查验收须独立于整改单位), or None when they may."""
+    if user.user_id == fixer_id:
+        return "verify_not_by_fixer: 复查须由整改人以外的人员进行 / not by the one who fixed it"
+    own_unit = user.has(*UNIT) and user.enterprise_id == unit_id
+    self_check = unit_may_verify_own and grade == HazardGrade.general and source == HazardSource.self_report
+    if own_unit and not self_check:
+        return (
+            "verify_independent_of_unit: 企业不能复查本企业隐患的整改 / "
+            "the enterprise may not verify a fix of its own hazard"
+        )
+    if not own_unit and fixer_organisations & organisations(user):
+        return (
+            "verify_independent_of_fixer: 复查须由整改单位以外的监管人员进行 / "
+            "verification by a supervisor of another organisation than the one that fixed it"
+        )
+    return None

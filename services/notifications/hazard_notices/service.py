@@ -33,6 +33,9 @@ from shared.events.contracts.inspections import (
     AWAITING_RECTIFICATION,
     HazardEventV1,
     HazardGrade,
+    HazardListedV1,
+    HazardRegradedV1,
+    HazardReviewLateV1,
     RepeatOffenderV1,
 )
 from shared.events.envelope import CloudEvent
@@ -48,6 +51,12 @@ TITLES = {
     "hazard.verified": "复查验收通过,待销号",
     "hazard.refused": "拒不整改,已移交执法",
     "hazard.closed": "隐患已销号",
+    "hazard.listed": "重大隐患挂牌督办",
+    "hazard.review_late": "复产审查超期",
+    "hazard.regraded": "隐患等级已调整",
+    "hazard.voided": "隐患误报作废",
+    "hazard.unacted_reminded": "登记隐患尚未处置",
+    "hazard.unacted_escalated": "登记隐患长期未处置,已上报",
 }
 
 
@@ -79,7 +88,8 @@ def on_hazard_event(session: Session, data: HazardEventV1, event: CloudEvent, to
         notice = Notice.of_event(
             event,
             f"【{grade}】{TITLES[event.type]}:{unit.unit_name}",
-            f"{unit.unit_name} {data.category}类{grade},当前状态 {zh('hazard_state', data.state)}{deadline}。{data.reason or ''}",
+            f"{unit.unit_name} {data.category}类{grade},当前状态 {zh('hazard_state', data.state)}{deadline}。"
+            f"{_particulars(data)}{data.reason or ''}",
             urgent=event.type in URGENT_TYPES or data.grade == HazardGrade.major,
             subject_id=data.hazard_id,
         )
@@ -105,6 +115,18 @@ def on_repeat_offender(session: Session, data: RepeatOffenderV1, event: CloudEve
         subject_id=data.unit_id,
     )
     notify(session, notice, recipients(session, REPEAT_OFFENDER_ROUTE, data.unit_id, unit.grid_id, today))
+
+
+def _particulars(data: HazardEventV1) -> str:
+    """What a step's own contract adds that the reader needs."""
+    match data:
+        case HazardListedV1():
+            return f"挂牌督办单位:{data.listing_authority}。"
+        case HazardReviewLateV1():
+            return f"复产申请 {data.restart_applied_on},现场审查 {data.authority_review_on},超过规定期限。"
+        case HazardRegradedV1():
+            return f"原等级 {zh('hazard_grade', data.previous_grade)}。"
+    return ""
 
 
 def _hazard_notice(watch: HazardWatch, unit: UnitContact, occasion: str, title: str, urgent: bool) -> Notice:

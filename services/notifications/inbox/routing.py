@@ -31,10 +31,16 @@ HAZARD_ROUTES: dict[str, tuple[str, ...]] = {
     "hazard.verified": GENERAL_CLOSERS,
     "hazard.refused": ("enforcement_officers", "safety_office", "grid_leader"),
     "hazard.closed": ("unit_principal", "grid_members"),
+    "hazard.listed": ("unit_principal", "grid_members", "grid_leader"),  # 挂牌督办
+    "hazard.review_late": ("safety_office",),
+    "hazard.regraded": ("unit_principal", "grid_members"),
+    "hazard.voided": ("unit_principal", "grid_members"),
+    "hazard.unacted_reminded": ("unit_principal", "grid_members"),
+    "hazard.unacted_escalated": ("grid_leader", "safety_office"),
 }
 MAJOR_EXTRA = ("grid_leader", "safety_office")
 MAJOR_ROUTES: dict[str, tuple[str, ...]] = {"hazard.verified": MAJOR_CLOSERS}
-URGENT_TYPES = frozenset({"hazard.escalated", "hazard.refused"})
+URGENT_TYPES = frozenset({"hazard.escalated", "hazard.refused", "hazard.listed", "hazard.unacted_escalated"})
 
 # A unit penalised again and again for major hazards (安全生产法第113条): who may act on it.
 REPEAT_OFFENDER_ROUTE = ("safety_office", "enforcement_officers")

@@ -27,6 +27,7 @@ class HazardState(StrEnum):
     verified = "verified"  # 复查验收通过,待销号
     closed = "closed"  # 已销号
     with_enforcement = "with_enforcement"  # 已移交执法部门
+    voided = "voided"  # 误报作废
 
 
 class InspectionKind(StrEnum):
@@ -172,6 +173,55 @@ class HazardOverdueExplainedV1(HazardEventV1):
     """A written explanation of the delay (逾期说明)."""
 
     event_type = "hazard.overdue_explained"
+    event_version = 1
+
+
+class HazardListedV1(HazardEventV1):
+    """A major hazard was listed for supervision by an authority (挂牌督办)."""
+
+    event_type = "hazard.listed"
+    event_version = 1
+
+    listing_authority: str
+
+
+class HazardRegradedV1(HazardEventV1):
+    """The grade was corrected (general ↔ major, 隐患等级调整); `grade` is the new one."""
+
+    event_type = "hazard.regraded"
+    event_version = 1
+
+    previous_grade: HazardGrade
+
+
+class HazardVoidedV1(HazardEventV1):
+    """The report was voided as mistaken (误报作废), with the reason."""
+
+    event_type = "hazard.voided"
+    event_version = 1
+
+
+class HazardReviewLateV1(HazardEventV1):
+    """The authority's on-site review came later than its days after the restart application (审查超期)."""
+
+    event_type = "hazard.review_late"
+    event_version = 1
+
+    restart_applied_on: date
+    authority_review_on: date
+
+
+class HazardUnactedRemindedV1(HazardEventV1):
+    """A reported hazard nobody has acted on for some days: a reminder (登记后未处置提醒)."""
+
+    event_type = "hazard.unacted_reminded"
+    event_version = 1
+
+
+class HazardUnactedEscalatedV1(HazardEventV1):
+    """A reported hazard still not acted on after more days: escalated (登记后未处置升级)."""
+
+    event_type = "hazard.unacted_escalated"
     event_version = 1
 
 
