@@ -22,7 +22,16 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "exam.*",
         "certificate.*",
     ),
-    "reporting": ("enterprise.*", "grid.*", "person.*", "hazard.*", "inspection.*", "risk.*", "training.*"),
+    "reporting": (
+        "enterprise.*",
+        "grid.*",
+        "person.*",
+        "assignment.*",
+        "hazard.*",
+        "inspection.*",
+        "risk.*",
+        "training.*",
+    ),
 }
 
 

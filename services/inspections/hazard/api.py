@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, File, Header, Query, Response, UploadFile, status
 
-from services.inspections.deps import DbSession
+from services.inspections.deps import DbSession, permit
 from services.inspections.hazard import penalties, service
 from services.inspections.hazard.action_route import ActionFromPathRoute
 from services.inspections.hazard.schemas import (
@@ -16,19 +16,17 @@ from services.inspections.hazard.schemas import (
 )
 from services.inspections.hazard.state_machine import TRANSITIONS, HazardActionName, allowed_actions
 from services.inspections.settings import get_inspections_settings
-from shared.auth import CurrentUser, Principal, Role, require_roles
+from shared.access import Access
 from shared.clock import local_today
 from shared.errors import InvalidInput
 from shared.events.contracts.inspections import HazardGrade, HazardSource, HazardState
 from shared.pagination import Page, PageQuery
 
 router = APIRouter(prefix="/hazards", tags=["hazards 事故隐患台帐"])
-Reporter = Annotated[
-    Principal,
-    require_roles(
-        Role.zone_admin, Role.leader, Role.grid_member, Role.enforcement_officer, Role.enterprise_user
-    ),
-]
+Reporter = Annotated[Access, permit("hazard.report")]
+Reader = Annotated[Access, permit("hazard.read")]
+# Taking a step: which step and by whom is the state machine's (the hazard rules of the policy).
+Actor = Annotated[Access, permit("hazard.step")]
 
 
 def _out(hazard) -> HazardOut:
@@ -59,7 +57,7 @@ def report_hazard(
 @router.get("", summary="隐患台帐 / the ledger, newest first")
 def list_hazards(
     session: DbSession,
-    user: CurrentUser,
+    user: Reader,
     page: PageQuery,
     unit_id: uuid.UUID | None = None,
     grid_id: uuid.UUID | None = None,
@@ -89,7 +87,7 @@ def list_hazards(
 
 
 @router.get("/actions", summary="状态机 / the lifecycle's actions")
-def actions(_: CurrentUser) -> dict[str, dict[str, object]]:
+def actions(_: Annotated[Access, permit("catalogue.read")]) -> dict[str, dict[str, object]]:
     return {
         name: {"label": t.label, "from": sorted(t.sources), "to": t.target, "roles": sorted(t.roles)}
         for name, t in TRANSITIONS.items()
@@ -97,14 +95,12 @@ def actions(_: CurrentUser) -> dict[str, dict[str, object]]:
 
 
 @router.get("/{hazard_id}", summary="隐患详情 / one hazard")
-def get_hazard(hazard_id: uuid.UUID, session: DbSession, user: CurrentUser) -> HazardOut:
+def get_hazard(hazard_id: uuid.UUID, session: DbSession, user: Reader) -> HazardOut:
     return _out(service.get_hazard(session, hazard_id, user))
 
 
 @router.get("/{hazard_id}/history", summary="处理过程 / every step, append-only")
-def history(
-    hazard_id: uuid.UUID, session: DbSession, user: CurrentUser, page: PageQuery
-) -> Page[TransitionOut]:
+def history(hazard_id: uuid.UUID, session: DbSession, user: Reader, page: PageQuery) -> Page[TransitionOut]:
     return service.history(session, hazard_id, user, page).map(TransitionOut.model_validate)
 
 
@@ -120,7 +116,7 @@ def apply_action(
         Body(description="the fields of this action's step; `action` may be left out (taken from the path)"),
     ],
     session: DbSession,
-    user: CurrentUser,
+    user: Actor,
 ) -> HazardOut:
     if step.action != action:
         raise InvalidInput(
@@ -136,7 +132,7 @@ router.include_router(steps)
     "/{hazard_id}/evidence", status_code=status.HTTP_201_CREATED, summary="上传佐证 / attach a photo or PDF"
 )
 async def add_evidence(
-    hazard_id: uuid.UUID, file: Annotated[UploadFile, File()], session: DbSession, user: CurrentUser
+    hazard_id: uuid.UUID, file: Annotated[UploadFile, File()], session: DbSession, user: Actor
 ) -> EvidenceOut:
     content = await file.read(get_inspections_settings().evidence_max_bytes + 1)
     return EvidenceOut.model_validate(
@@ -144,7 +140,7 @@ async def add_evidence(
     )
 
 
-Enforcer = Annotated[Principal, require_roles(Role.zone_admin, Role.enforcement_officer)]
+Enforcer = Annotated[Access, permit("penalty.record")]
 
 
 @router.post(

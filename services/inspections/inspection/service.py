@@ -18,7 +18,8 @@ from services.inspections.inspection.schemas import ChecklistIn, InspectionIn
 from services.inspections.runtime import runtime
 from services.inspections.units.models import SupervisedUnit
 from services.inspections.units.service import ensure_may_act_on_unit, unit_for
-from shared.auth import Principal, Role
+from shared.access import Access
+from shared.auth import Role
 from shared.clock import local_today
 from shared.errors import Forbidden, InvalidInput, NotFound
 from shared.events.contracts.inspections import HazardSource, InspectionCompletedV1
@@ -67,7 +68,7 @@ def publish_checklist(session: Session, data: ChecklistIn) -> ChecklistTemplate:
     return template
 
 
-def record_inspection(session: Session, data: InspectionIn, user: Principal) -> Inspection:
+def record_inspection(session: Session, data: InspectionIn, user: Access) -> Inspection:
     if not user.has(*KIND_ROLES[data.kind]):
         raise Forbidden(
             f"{data.kind.value} 由 {', '.join(sorted(KIND_ROLES[data.kind]))} 进行 / is done by those roles"
@@ -165,7 +166,7 @@ def items_of(session: Session, inspection_id: uuid.UUID) -> list[InspectionItem]
     return list(session.scalars(select(InspectionItem).where(InspectionItem.inspection_id == inspection_id)))
 
 
-def get_inspection(session: Session, inspection_id: uuid.UUID, user: Principal) -> Inspection:
+def get_inspection(session: Session, inspection_id: uuid.UUID, user: Access) -> Inspection:
     inspection = session.get(Inspection, inspection_id)
     if inspection is None:
         raise NotFound(f"检查记录不存在 / inspection {inspection_id} not found")

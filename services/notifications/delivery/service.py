@@ -2,7 +2,7 @@
 
 import uuid
 
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -24,7 +24,8 @@ from services.notifications.delivery.schemas import (
 )
 from services.notifications.directory.models import PersonContact
 from services.notifications.inbox.models import InboxMessage
-from shared.auth import Principal, Role
+from shared.access import Access
+from shared.auth import Principal
 from shared.clock import utc_now
 from shared.db import where_given
 from shared.errors import NotFound
@@ -33,16 +34,15 @@ from shared.pagination import Keyset, Page, PageRequest
 NEWEST_FIRST = Keyset("deliveries", Delivery.created_at, Delivery.id, descending=True)
 
 
-def _visible(user: Principal) -> ColumnElement[bool]:
-    """The committee and auditors see every delivery; anyone else the deliveries of their own messages."""
-    if user.has(Role.zone_admin, Role.auditor):
-        return true()
-    return Delivery.message_id.in_(select(InboxMessage.id).where(InboxMessage.user_id == user.user_id))
+def _visible(user: Access) -> ColumnElement[bool]:
+    """Zone-wide: every delivery; anyone else the deliveries of their own messages."""
+    own = select(InboxMessage.id).where(InboxMessage.user_id == user.user_id)
+    return user.visible(person=Delivery.person_id, also=Delivery.message_id.in_(own))
 
 
 def list_deliveries(
     session: Session,
-    user: Principal,
+    user: Access,
     *,
     channel: Channel | None,
     status: DeliveryStatus | None,
@@ -65,7 +65,7 @@ def list_deliveries(
     return NEWEST_FIRST.fetch(session, query, page)
 
 
-def delivery_detail(session: Session, user: Principal, delivery_id: uuid.UUID) -> DeliveryDetail:
+def delivery_detail(session: Session, user: Access, delivery_id: uuid.UUID) -> DeliveryDetail:
     delivery = session.scalar(select(Delivery).where(Delivery.id == delivery_id, _visible(user)))
     if delivery is None:
         raise NotFound(f"投递不存在 / delivery {delivery_id} not found")

@@ -4,8 +4,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, status
 from fastapi.security import OAuth2PasswordRequestForm
 
-from services.registry.deps import Admin, DbSession
+from services.registry.deps import DbSession, permit
 from services.registry.people import service
+from services.registry.people.models import Person
 from services.registry.people.schemas import (
     AccountCreate,
     AccountOut,
@@ -14,11 +15,23 @@ from services.registry.people.schemas import (
     PersonUpdate,
     TokenOut,
 )
-from shared.auth import CurrentUser, Principal, UnitEditor, issue_token
+from shared.access import Access
+from shared.auth import Principal, issue_token
 from shared.pagination import Page, PageQuery
 from shared.settings import get_settings
 
 router = APIRouter(tags=["people 人员与账号"])
+Editor = Annotated[Access, permit("unit.edit")]
+PersonReader = Annotated[Access, permit("person.read")]
+
+
+def person_out(person: Person, user: Access) -> PersonOut:
+    """A person as the caller may see them: phone and e-mail only for those who must reach them."""
+    shown = PersonOut.model_validate(person)
+    contact = user.sub("person.contact")
+    if contact is None or not contact.may_see_person(person.id, person.enterprise_id):
+        return shown.model_copy(update={"phone": None, "email": None})
+    return shown
 
 
 @router.post("/auth/token", summary="登录 / OAuth2 password flow: username and password for a bearer token")
@@ -35,39 +48,41 @@ def login(form: Annotated[OAuth2PasswordRequestForm, Depends()], session: DbSess
 
 
 @router.get("/auth/me", summary="当前用户 / who the token says you are")
-def me(user: CurrentUser) -> Principal:
-    return user
+def me(user: Annotated[Access, permit("account.me")]) -> Principal:
+    return user.principal
 
 
 @router.post("/people", status_code=status.HTTP_201_CREATED, summary="登记人员 / register a person")
-def create_person(data: PersonCreate, session: DbSession, user: UnitEditor) -> PersonOut:
-    return PersonOut.model_validate(service.create_person(session, data, user))
+def create_person(data: PersonCreate, session: DbSession, user: Editor) -> PersonOut:
+    return person_out(service.create_person(session, data, user), user)
 
 
 @router.get("/people", summary="人员列表 / people, by id")
 def list_people(
     session: DbSession,
-    user: CurrentUser,
+    user: PersonReader,
     page: PageQuery,
     enterprise_id: Annotated[uuid.UUID | None, Query()] = None,
 ) -> Page[PersonOut]:
-    return service.list_people(session, user, page, enterprise_id=enterprise_id).map(PersonOut.model_validate)
+    return service.list_people(session, user, page, enterprise_id=enterprise_id).map(
+        lambda p: person_out(p, user)
+    )
 
 
 @router.get("/people/{person_id}", summary="人员详情 / one person")
-def get_person(person_id: uuid.UUID, session: DbSession, user: CurrentUser) -> PersonOut:
+def get_person(person_id: uuid.UUID, session: DbSession, user: PersonReader) -> PersonOut:
     person = service.get_person(session, person_id)
-    user.ensure_may_see_enterprise(person.enterprise_id)
-    return PersonOut.model_validate(person)
+    user.ensure_person(person.id, person.enterprise_id)
+    return person_out(person, user)
 
 
 @router.patch("/people/{person_id}", summary="修改人员信息 / update a person")
-def update_person(
-    person_id: uuid.UUID, data: PersonUpdate, session: DbSession, user: UnitEditor
-) -> PersonOut:
-    return PersonOut.model_validate(service.update_person(session, person_id, data, user))
+def update_person(person_id: uuid.UUID, data: PersonUpdate, session: DbSession, user: Editor) -> PersonOut:
+    return person_out(service.update_person(session, person_id, data, user), user)
 
 
 @router.post("/accounts", status_code=status.HTTP_201_CREATED, summary="开通账号 / create a login")
-def create_account(data: AccountCreate, session: DbSession, _: Admin) -> AccountOut:
+def create_account(
+    data: AccountCreate, session: DbSession, _: Annotated[Access, permit("account.create")]
+) -> AccountOut:
     return AccountOut.model_validate(service.create_account(session, data))

@@ -3,7 +3,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from sqlalchemy.orm import Session
 
-from services.reporting.deps import DbSession, Supervisor
+from services.reporting.deps import DbSession, permit
 from services.reporting.settings import get_reporting_settings
 from services.reporting.statistics import exports, service
 from services.reporting.statistics.schemas import (
@@ -14,7 +14,7 @@ from services.reporting.statistics.schemas import (
     TrainingStatistics,
     UnitCounts,
 )
-from shared.auth import Principal
+from shared.access import Access
 from shared.pagination import PageQuery, PageRequest
 from shared.periods import parse_month, parse_period
 from shared.spreadsheets import XLSX, download
@@ -22,9 +22,10 @@ from shared.spreadsheets import XLSX, download
 router = APIRouter(tags=["statistics 统计"])
 
 PeriodQuery = Annotated[str, Query(description="统计期 / 2026-11, 2026-Q3 or 2026")]
+StatisticsReader = Annotated[Access, permit("statistics.read")]
 
 
-def _whole_table(session: Session, user: Principal, period: str, group_by: GroupBy) -> HazardStatistics:
+def _whole_table(session: Session, user: Access, period: str, group_by: GroupBy) -> HazardStatistics:
     """The table for the downloads: as many groups as one page may hold (STATISTICS_MAX_ROWS)."""
     page = PageRequest(cursor=None, limit=get_reporting_settings().statistics_max_rows)
     return service.hazard_statistics(session, user, parse_period(period), group_by, page)
@@ -33,7 +34,7 @@ def _whole_table(session: Session, user: Principal, period: str, group_by: Group
 @router.get("/statistics/hazards", summary="隐患统计 / hazards found in a period and what became of them")
 def hazard_statistics(
     session: DbSession,
-    user: Supervisor,
+    user: StatisticsReader,
     period: PeriodQuery,
     page: PageQuery,
     group_by: GroupBy = GroupBy.zone,
@@ -43,7 +44,7 @@ def hazard_statistics(
 
 @router.get("/statistics/hazards.xlsx", summary="隐患统计表 Excel / the same table as .xlsx")
 def hazard_statistics_xlsx(
-    session: DbSession, user: Supervisor, period: PeriodQuery, group_by: GroupBy = GroupBy.zone
+    session: DbSession, user: StatisticsReader, period: PeriodQuery, group_by: GroupBy = GroupBy.zone
 ) -> Response:
     stats = _whole_table(session, user, period, group_by)
     return download(exports.statistics_xlsx(stats), XLSX, f"隐患统计_{stats.period}_{group_by}.xlsx")
@@ -51,7 +52,7 @@ def hazard_statistics_xlsx(
 
 @router.get("/statistics/hazards.csv", summary="hazard statistics as CSV (UTF-8, English keys)")
 def hazard_statistics_csv(
-    session: DbSession, user: Supervisor, period: PeriodQuery, group_by: GroupBy = GroupBy.zone
+    session: DbSession, user: StatisticsReader, period: PeriodQuery, group_by: GroupBy = GroupBy.zone
 ) -> Response:
     stats = _whole_table(session, user, period, group_by)
     return download(
@@ -62,35 +63,39 @@ def hazard_statistics_csv(
 @router.get(
     "/statistics/inspections", summary="检查覆盖 / inspections done and missed, per grid and inspector"
 )
-def inspection_coverage(session: DbSession, user: Supervisor, period: PeriodQuery) -> InspectionCoverage:
+def inspection_coverage(
+    session: DbSession, user: StatisticsReader, period: PeriodQuery
+) -> InspectionCoverage:
     return service.inspection_coverage(session, user, parse_period(period))
 
 
 @router.get("/statistics/training", summary="培训考试宣传完成情况 / training recorded and missed, per unit")
-def training_compliance(session: DbSession, user: Supervisor, period: PeriodQuery) -> TrainingStatistics:
+def training_compliance(
+    session: DbSession, user: StatisticsReader, period: PeriodQuery
+) -> TrainingStatistics:
     return service.training_compliance(session, user, parse_period(period))
 
 
 @router.get("/statistics/units", summary="辖区单位数 / how many units the zone supervises, by kind")
-def unit_counts(session: DbSession, _: Supervisor) -> UnitCounts:
+def unit_counts(session: DbSession, _: StatisticsReader) -> UnitCounts:
     by_kind = service.units_by_kind(session)
     return UnitCounts(total=sum(by_kind.values()), by_kind=by_kind)
 
 
 @router.get("/dashboard", summary="全区概览 / the zone at a glance")
-def dashboard(session: DbSession, user: Supervisor) -> Dashboard:
+def dashboard(session: DbSession, user: StatisticsReader) -> Dashboard:
     return service.dashboard(session, user)
 
 
 @router.get("/exports/hazard-ledger.xlsx", summary="隐患台帐 Excel / the hazard ledger of a period")
-def hazard_ledger(session: DbSession, user: Supervisor, period: PeriodQuery) -> Response:
+def hazard_ledger(session: DbSession, user: StatisticsReader, period: PeriodQuery) -> Response:
     chosen = parse_period(period)
     return download(exports.hazard_ledger_xlsx(session, user, chosen), XLSX, f"隐患台帐_{chosen.label}.xlsx")
 
 
 @router.get("/reports/monthly.pdf", summary="月报 PDF / the committee's monthly report with charts")
 def monthly_report(
-    session: DbSession, user: Supervisor, month: Annotated[str, Query(description="2026-11")]
+    session: DbSession, user: StatisticsReader, month: Annotated[str, Query(description="2026-11")]
 ) -> Response:
     chosen = parse_month(month)
     pdf = exports.monthly_report_pdf(session, user, chosen)
