@@ -196,8 +196,17 @@ POLICY: dict[str, Rule] = _rules(
     ),
 )
 
-# Operations anyone may call without a token (the login, the label catalogue, the map's page).
-PUBLIC = "public"
+# Operations anyone may call without a token: health probes, the login, the label catalogue and
+# the map's page (it holds no data; its data comes from /map/features).
+PUBLIC_OPERATIONS = frozenset(
+    {
+        ("GET", "/healthz"),
+        ("GET", "/readyz"),
+        ("POST", "/auth/token"),
+        ("GET", "/labels"),
+        ("GET", "/map"),
+    }
+)
 
 
 def rule(action: str) -> Rule:

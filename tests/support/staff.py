@@ -29,6 +29,8 @@ def assign_grids_in_copies(person_id: uuid.UUID, grid_ids: list[Any], role: Role
             valid_from=SINCE,
             valid_to=None,
         )
-        envelope = CloudEvent.wrap(data, source="registry", subject=str(data.assignment_id), correlation_id=None)
+        envelope = CloudEvent.wrap(
+            data, source="registry", subject=str(data.assignment_id), correlation_id=None
+        )
         for consumer in (inspections, notifications, reporting):
             assert consumer.process(envelope.model_dump(mode="json")) == "applied"
