@@ -18,6 +18,7 @@ from services.inspections.hazard.schemas import HazardReport, HazardStep
 from services.inspections.hazard.service import add_evidence, apply_action, check_deadlines, report_hazard
 from services.inspections.hazard.state_machine import TRANSITIONS
 from services.inspections.runtime import runtime
+from shared.access import access_for
 from shared.auth import Principal, Role
 from shared.clock import local_today
 from shared.errors import DomainError
@@ -26,8 +27,11 @@ from tests.support.inspections import known_unit
 from tests.test_hazards import PNG, SIX_PARTS
 
 PEOPLE = {
-    name: Principal(
-        user_id=uuid.uuid5(uuid.NAMESPACE_DNS, name), name=name, roles=frozenset({Role.zone_admin})
+    name: access_for(
+        Principal(
+            user_id=uuid.uuid5(uuid.NAMESPACE_DNS, name), name=name, roles=frozenset({Role.zone_admin})
+        ),
+        "hazard.step",
     )
     for name in ("甲", "乙", "丙")
 }
