@@ -371,6 +371,16 @@ class Access(Principal):
         if not self.may_see_person(person_id, enterprise_id):
             raise forbidden(self.rule, OUTSIDE[self.scope])
 
+    def may_reach_person(self, person_id: uuid.UUID | None, enterprise_id: uuid.UUID | None) -> bool:
+        """Whether the caller may have this person's phone and e-mail (rule person.contact)."""
+        reach = self.sub("person.contact")
+        return reach is not None and person_id is not None and reach.may_see_person(person_id, enterprise_id)
+
+    def may_reach_unit(self, unit_id: uuid.UUID, grid_id: uuid.UUID | None) -> bool:
+        """Whether the caller may have the phone of this unit's responsible head (rule person.contact)."""
+        reach = self.sub("person.contact")
+        return reach is not None and reach.may_see_unit(unit_id, grid_id)
+
     def sub(self, action: str) -> "Access | None":
         """The caller's access under another rule in the same request (None: not allowed)."""
         other = POLICY[action]

@@ -337,6 +337,19 @@ def test_phones_and_emails_only_for_those_who_must_reach_the_person(clients, ten
         f"/directory/units/{a.enterprise_id}", headers=token(Role.grid_member, a)
     )
     assert own.json()["responsible_phone"] == "13800000000"
+    unit = f"/enterprises/{a.enterprise_id}"
+    assert registry.get(unit, headers=token(Role.auditor, a)).json()["responsible_phone"] is None
+    assert (
+        registry.get(unit, headers=token(Role.enterprise_user, a)).json()["responsible_phone"]
+        == "13800000000"
+    )
+    # who was told of the hazards: auditors see that a person was told, not their phone or e-mail
+    sent = {"limit": 100}
+    audited = clients["notifications"].get("/deliveries", params=sent, headers=token(Role.auditor, a)).json()
+    kept = clients["notifications"].get("/deliveries", params=sent, headers=token(Role.zone_admin, a)).json()
+    to_people = [d for d in kept["items"] if d["person_id"]]
+    assert any(d["address"] for d in to_people)  # some people have no e-mail: no address at all
+    assert all(d["address"] is None for d in audited["items"] if d["person_id"])
 
 
 def test_a_forbidden_action_names_the_rule(clients, tenants):

@@ -42,7 +42,7 @@ def list_deliveries(
         person_id=person_id,
         page=page,
     )
-    return found.map(DeliveryOut.model_validate)
+    return found.map(lambda d: service.delivery_out(user, d))
 
 
 @router.get("/deliveries/{delivery_id}", summary="投递详情及每次尝试 / a delivery and its attempts")
@@ -59,9 +59,9 @@ def replay_delivery(
 
 @router.get("/events/{event_id}/notices", summary="某事件通知了谁、为何、何时 / who was told of an event")
 def notices_of_event(
-    event_id: uuid.UUID, session: DbSession, _: Annotated[Access, permit("notice.trace")]
+    event_id: uuid.UUID, session: DbSession, user: Annotated[Access, permit("notice.trace")]
 ) -> EventNotices:
-    return service.event_notices(session, event_id)
+    return service.event_notices(session, user, event_id)
 
 
 @router.get("/preferences/me", summary="我的通知偏好 / my notification preferences")

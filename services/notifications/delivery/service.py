@@ -40,6 +40,14 @@ def _visible(user: Access) -> ColumnElement[bool]:
     return user.visible(person=Delivery.person_id, also=Delivery.message_id.in_(own))
 
 
+def delivery_out(user: Access, delivery: Delivery) -> DeliveryOut:
+    """A delivery as the caller may see it: a person's phone or e-mail only if they may reach them."""
+    shown = DeliveryOut.model_validate(delivery)
+    if delivery.person_id is None or user.may_reach_person(delivery.person_id, None):
+        return shown
+    return shown.model_copy(update={"address": None})
+
+
 def list_deliveries(
     session: Session,
     user: Access,
@@ -76,14 +84,14 @@ def delivery_detail(session: Session, user: Access, delivery_id: uuid.UUID) -> D
     )
     return DeliveryDetail.model_validate(
         {
-            **DeliveryOut.model_validate(delivery).model_dump(),
+            **delivery_out(user, delivery).model_dump(),
             "body": delivery.body,
             "attempt_log": list(attempts),
         }
     )
 
 
-def event_notices(session: Session, event_id: uuid.UUID) -> EventNotices:
+def event_notices(session: Session, user: Access, event_id: uuid.UUID) -> EventNotices:
     """Everyone told because of one event, why, when, and how each channel fared."""
     messages = session.scalars(
         select(InboxMessage).where(InboxMessage.event_id == event_id).order_by(InboxMessage.created_at)
@@ -93,7 +101,7 @@ def event_notices(session: Session, event_id: uuid.UUID) -> EventNotices:
     ).all()
     by_message: dict[uuid.UUID | None, list[DeliveryOut]] = {}
     for delivery in deliveries:
-        by_message.setdefault(delivery.message_id, []).append(DeliveryOut.model_validate(delivery))
+        by_message.setdefault(delivery.message_id, []).append(delivery_out(user, delivery))
     return EventNotices(
         event_id=event_id,
         notices=[

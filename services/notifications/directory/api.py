@@ -31,7 +31,6 @@ def get_unit_contact(
         raise NotFound(f"单位不存在 / unit {unit_id} not known to notifications")
     user.ensure_unit(contact.unit_id, contact.grid_id)
     shown = UnitContactOut.model_validate(contact)
-    reach = user.sub("person.contact")
-    if reach is None or not reach.may_see_unit(contact.unit_id, contact.grid_id):
-        return shown.model_copy(update={"responsible_phone": None})
-    return shown
+    if user.may_reach_unit(contact.unit_id, contact.grid_id):
+        return shown
+    return shown.model_copy(update={"responsible_phone": None})

@@ -5,6 +5,7 @@ from fastapi import APIRouter, status
 
 from services.registry.deps import DbSession, permit
 from services.registry.enterprise import service
+from services.registry.enterprise.models import Enterprise
 from services.registry.enterprise.schemas import (
     EnterpriseChangeOut,
     EnterpriseCreate,
@@ -22,9 +23,17 @@ Registrar = Annotated[Access, permit("unit.register")]
 UnitReader = Annotated[Access, permit("unit.read")]
 
 
+def enterprise_out(user: Access, enterprise: Enterprise) -> EnterpriseOut:
+    """A unit as the caller may see it: its head's phone only for those who must reach them."""
+    shown = EnterpriseOut.model_validate(enterprise)
+    if user.may_reach_unit(enterprise.id, enterprise.grid_id):
+        return shown
+    return shown.model_copy(update={"responsible_phone": None})
+
+
 @router.post("", status_code=status.HTTP_201_CREATED, summary="登记企业或工地 / register a unit")
 def register_enterprise(data: EnterpriseCreate, session: DbSession, user: Registrar) -> EnterpriseOut:
-    return EnterpriseOut.model_validate(service.register_enterprise(session, data, user))
+    return enterprise_out(user, service.register_enterprise(session, data, user))
 
 
 @router.get("", summary="企业列表 / units, filtered, by id")
@@ -48,27 +57,27 @@ def list_enterprises(
         key_supervision=key_supervision,
         risk_colour=risk_colour,
     )
-    return found.map(EnterpriseOut.model_validate)
+    return found.map(lambda e: enterprise_out(user, e))
 
 
 @router.get("/{enterprise_id}", summary="企业详情 / one unit")
 def get_enterprise(enterprise_id: uuid.UUID, session: DbSession, user: UnitReader) -> EnterpriseOut:
-    return EnterpriseOut.model_validate(service.get_enterprise(session, enterprise_id, user))
+    return enterprise_out(user, service.get_enterprise(session, enterprise_id, user))
 
 
 @router.patch("/{enterprise_id}", summary="修改企业信息 / correct a unit's details")
 def update_enterprise(
     enterprise_id: uuid.UUID, data: EnterpriseUpdate, session: DbSession, user: Registrar
 ) -> EnterpriseOut:
-    return EnterpriseOut.model_validate(service.update_enterprise(session, enterprise_id, data, user))
+    return enterprise_out(user, service.update_enterprise(session, enterprise_id, data, user))
 
 
 @router.post("/{enterprise_id}/status", summary="变更生产状态 / change production status")
 def change_status(
     enterprise_id: uuid.UUID, data: StatusChange, session: DbSession, user: Registrar
 ) -> EnterpriseOut:
-    return EnterpriseOut.model_validate(
-        service.change_status(session, enterprise_id, data.production_status, data.reason, user)
+    return enterprise_out(
+        user, service.change_status(session, enterprise_id, data.production_status, data.reason, user)
     )
 
 
@@ -76,9 +85,7 @@ def change_status(
 def move_to_grid(
     enterprise_id: uuid.UUID, data: GridMove, session: DbSession, user: Registrar
 ) -> EnterpriseOut:
-    return EnterpriseOut.model_validate(
-        service.move_to_grid(session, enterprise_id, data.grid_id, data.reason, user)
-    )
+    return enterprise_out(user, service.move_to_grid(session, enterprise_id, data.grid_id, data.reason, user))
 
 
 @router.get("/{enterprise_id}/history", summary="变更历史 / status, grid, key flag and risk colour history")

@@ -28,10 +28,9 @@ PersonReader = Annotated[Access, permit("person.read")]
 def person_out(person: Person, user: Access) -> PersonOut:
     """A person as the caller may see them: phone and e-mail only for those who must reach them."""
     shown = PersonOut.model_validate(person)
-    contact = user.sub("person.contact")
-    if contact is None or not contact.may_see_person(person.id, person.enterprise_id):
-        return shown.model_copy(update={"phone": None, "email": None})
-    return shown
+    if user.may_reach_person(person.id, person.enterprise_id):
+        return shown
+    return shown.model_copy(update={"phone": None, "email": None})
 
 
 @router.post("/auth/token", summary="登录 / OAuth2 password flow: username and password for a bearer token")
