@@ -303,6 +303,21 @@ class Access(Principal):
             return frozenset()
         return self.tenancy.grids_of(self.session, self.person_id, local_today())
 
+    @cached_property
+    def unit_grids_seen(self) -> dict[uuid.UUID, uuid.UUID | None]:
+        """Unit -> grid, as looked up in this request (shared by `sub`)."""
+        return {}
+
+    def grid_of(self, unit_id: uuid.UUID) -> uuid.UUID | None:
+        """The grid of a unit in the service's copy of the units (looked up once per request)."""
+        if unit_id not in self.unit_grids_seen:
+            assert self.session is not None and self.tenancy is not None, (
+                "grid scope needs the service's tenancy"
+            )
+            query = select(self.tenancy.unit_grid).where(self.tenancy.unit_id == unit_id)
+            self.unit_grids_seen[unit_id] = self.session.scalar(query)
+        return self.unit_grids_seen[unit_id]
+
     def _units_in_grids(self) -> Any:
         assert self.tenancy is not None
         return select(self.tenancy.unit_id).where(self.tenancy.unit_grid.in_(self.staffed_grids))
@@ -345,10 +360,7 @@ class Access(Principal):
             return unit_id is not None and unit_id == self.enterprise_id
         if self.scope == Scope.grid:
             if grid_id is None and unit_id is not None:
-                assert self.session is not None and self.tenancy is not None
-                grid_id = self.session.scalar(
-                    select(self.tenancy.unit_grid).where(self.tenancy.unit_id == unit_id)
-                )
+                grid_id = self.grid_of(unit_id)
             return grid_id is not None and grid_id in self.staffed_grids
         return False
 
