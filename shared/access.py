@@ -30,7 +30,9 @@ from shared.auth import CurrentUser, Principal, Role
 from shared.clock import local_today
 from shared.db import upsert_snapshot
 from shared.errors import Forbidden
+from shared.events.contracts.inspections import InspectionKind
 from shared.events.contracts.registry import AssignmentChangedV1, ScopeType
+from shared.labels import both
 
 
 class Scope(StrEnum):
@@ -114,6 +116,22 @@ CONTACT = {
 }
 
 
+# Who performs each kind of inspection (local rule from the work plan), and where.
+INSPECTION_KINDS: dict[InspectionKind, dict[Role, Scope]] = {
+    InspectionKind.daily_patrol: _grants(((Role.zone_admin,), ZONE), (GRID_STAFF, Scope.grid)),
+    InspectionKind.weekly_check: _grants(((Role.zone_admin,), ZONE), (GRID_STAFF, Scope.grid)),
+    InspectionKind.leader_inspection: _grants(((Role.leader,), Scope.grid)),
+    InspectionKind.self_check: _grants(((Role.enterprise_user,), Scope.enterprise)),
+    InspectionKind.monthly_patrol: _grants(((Role.enterprise_user,), Scope.enterprise)),
+    InspectionKind.special_campaign: _grants(
+        ((Role.zone_admin, Role.safety_office, Role.enforcement_officer), ZONE), (GRID_STAFF, Scope.grid)
+    ),
+    InspectionKind.look_back: _grants(
+        ((Role.zone_admin, Role.safety_office), ZONE), (GRID_STAFF, Scope.grid)
+    ),
+}
+
+
 def _rules(*rules: tuple[str, str, Mapping[Role, Scope]]) -> dict[str, Rule]:
     return {action: Rule(action, label, grants) for action, label, grants in rules}
 
@@ -136,6 +154,10 @@ POLICY: dict[str, Rule] = _rules(
     ("catalogue.edit", "检查表、频次、十有 / checklists, cadences, ten haves", ADMIN),
     # inspections
     ("inspection.record", "检查、风险评估 / inspect and assess a unit", INSPECT),
+    *(
+        (f"inspection.{kind}", both("inspection_kind", kind), grants)
+        for kind, grants in INSPECTION_KINDS.items()
+    ),
     ("training.record", "培训考试 / record training and exams", RECORD_AT_UNIT),
     ("hazard.report", "登记隐患 / report a hazard", INSPECT),
     ("hazard.read", "隐患台帐 / hazards and their history", READ_UNIT),
@@ -216,6 +238,10 @@ def rule(action: str) -> Rule:
 def forbidden(rule: Rule, why: str) -> Forbidden:
     """403 naming the rule that forbids the action, and why."""
     return Forbidden(f"无权操作 / forbidden by rule {rule.action} ({rule.label}): {why}")
+
+
+def not_granted(rule: Rule) -> Forbidden:
+    return forbidden(rule, f"仅限 / only for {', '.join(rule.grants)}")
 
 
 # The ledger's duties that make someone grid staff (their grids are their grid scope).
@@ -393,6 +419,13 @@ class Access(Principal):
         reach = self.sub("person.contact")
         return reach is not None and reach.may_see_unit(unit_id, grid_id)
 
+    def require(self, action: str) -> "Access":
+        """The caller's access under another rule in the same request, or 403 naming that rule."""
+        found = self.sub(action)
+        if found is None:
+            raise not_granted(POLICY[action])
+        return found
+
     def sub(self, action: str) -> "Access | None":
         """The caller's access under another rule in the same request (None: not allowed)."""
         other = POLICY[action]
@@ -409,8 +442,7 @@ def access_for(
     chosen = POLICY[action]
     scope = chosen.scope_of(principal)
     if scope is None:
-        allowed = ", ".join(chosen.grants)
-        raise forbidden(chosen, f"仅限 / only for {allowed}")
+        raise not_granted(chosen)
     return Access(**principal.model_dump(), rule=chosen, scope=scope, session=session, tenancy=tenancy)
 
 
