@@ -214,7 +214,7 @@ POLICY: dict[str, Rule] = _rules(
     (
         "assessment.read",
         "网格员考核 / grid staff assessment",
-        _grants(((*SUPERVISION, Role.auditor), ZONE), ((Role.leader,), ZONE)),
+        _grants(((*SUPERVISION, Role.auditor), ZONE), ((Role.leader,), Scope.grid)),
     ),
 )
 

@@ -371,3 +371,14 @@ def test_the_committee_leader_reads_the_whole_zone_and_writes_nothing_of_it(clie
         clients["registry"].patch(f"/enterprises/{b.enterprise_id}", json={}, headers=leader).status_code
         == 403
     )
+
+
+def test_a_leader_assesses_the_staff_of_their_own_grids(clients, tenants):
+    a, b, _ = tenants
+    month = {"month": LAST_MONTH}
+    everyone = (
+        clients["reporting"].get("/assessment", params=month, headers=token(Role.safety_office, a)).json()
+    )
+    assert {s["person_id"] for s in everyone["scores"]} == {*a.staff.values(), *b.staff.values()}
+    mine = clients["reporting"].get("/assessment", params=month, headers=token(Role.leader, a)).json()
+    assert {s["person_id"] for s in mine["scores"]} == set(a.staff.values())

@@ -10,12 +10,12 @@ from shared.periods import parse_month
 
 router = APIRouter(tags=["assessment 考核"])
 
-# The committee assesses its grid staff; leaders see the zone's ranking of grid staff.
+# The committee assesses its grid staff; leaders see the staff of their own grids.
 Assessor = Annotated[Access, permit("assessment.read")]
 
 
 @router.get("/assessment", summary="网格员月度考核 / monthly scores and ranking of grid staff, with details")
 def assessment(
-    session: DbSession, _: Assessor, month: Annotated[str, Query(description="2026-11")]
+    session: DbSession, user: Assessor, month: Annotated[str, Query(description="2026-11")]
 ) -> Assessment:
-    return monthly_assessment(session, parse_month(month))
+    return monthly_assessment(session, parse_month(month), user)
