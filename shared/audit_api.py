@@ -8,8 +8,8 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 from sqlalchemy import select
 
+from shared.access import Gate
 from shared.audit import AuditAction
-from shared.auth import Role, require_roles
 from shared.pagination import Keyset, Page, PageQuery
 from shared.periods import PeriodKind, parse_period
 from shared.runtime import ServiceRuntime
@@ -29,7 +29,7 @@ class AuditEntryOut(BaseModel):
     user_agent: str | None
 
 
-READERS = require_roles(Role.auditor, Role.zone_admin)
+READERS = Gate().permit("audit.read")
 
 
 def audit_router(runtime: ServiceRuntime) -> APIRouter:

@@ -1,8 +1,8 @@
 """JWT bearer authentication and role checks shared by every API.
 
 The registry issues the tokens, signed with its private key; every service verifies them with the
-registry's public keys (shared/tokens.py). A token carries the user's id, roles, and the scope they
-act in: the enterprise of an enterprise user, the grids of grid staff.
+registry's public keys (shared/tokens.py). A token carries the user's id, their person, roles and
+enterprise; what they may do is the access policy's (shared.access).
 """
 
 import uuid
@@ -13,7 +13,6 @@ from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, Field, ValidationError
 
-from shared.errors import Forbidden
 from shared.settings import Settings, get_settings
 from shared.tokens import TokenError, TokenVerifier, sign_access_token
 
@@ -37,26 +36,14 @@ class Principal(BaseModel):
     user_id: uuid.UUID
     name: str = ""
     roles: frozenset[Role] = Field(min_length=1)
+    person_id: uuid.UUID | None = None  # the person the account belongs to (the ledger's key)
     enterprise_id: uuid.UUID | None = None
+    # The grids staffed when the token was issued: for display only. Authority reads the ledger
+    # as of today (shared.access).
     grid_ids: frozenset[uuid.UUID] = frozenset()
 
     def has(self, *roles: Role) -> bool:
         return bool(self.roles.intersection(roles))
-
-    @property
-    def own_enterprise_only(self) -> bool:
-        """An enterprise user with no other role sees and acts on its own enterprise only."""
-        return self.roles == {Role.enterprise_user}
-
-    @property
-    def own_grids_only(self) -> bool:
-        """Grid leaders and members with no zone-wide role see only their own grids."""
-        zone_wide = {Role.zone_admin, Role.enforcement_officer, Role.auditor}
-        return bool(self.roles & {Role.leader, Role.grid_member}) and not self.roles & zone_wide
-
-    def ensure_may_see_enterprise(self, enterprise_id: uuid.UUID | None) -> None:
-        if self.own_enterprise_only and self.enterprise_id != enterprise_id:
-            raise Forbidden("只能查看本企业 / enterprise users may only see their own enterprise")
 
 
 def issue_token(principal: Principal, settings: Settings | None = None, minutes: int | None = None) -> str:
@@ -64,6 +51,7 @@ def issue_token(principal: Principal, settings: Settings | None = None, minutes:
     claims = {
         "sub": str(principal.user_id),
         "name": principal.name,
+        "person_id": str(principal.person_id) if principal.person_id else None,
         "roles": sorted(principal.roles),
         "enterprise_id": str(principal.enterprise_id) if principal.enterprise_id else None,
         "grid_ids": sorted(str(g) for g in principal.grid_ids),
@@ -85,6 +73,7 @@ async def decode_token(token: str, verifier: TokenVerifier) -> Principal:
             user_id=claims["sub"],
             name=claims.get("name") or "",
             roles=claims.get("roles") or [],
+            person_id=claims.get("person_id"),
             enterprise_id=claims.get("enterprise_id"),
             grid_ids=claims.get("grid_ids") or [],
         )
@@ -108,27 +97,6 @@ async def authenticate(
 
 
 CurrentUser = Annotated[Principal, Depends(authenticate)]
-
-
-def require_roles(*roles: Role):
-    """Dependency that lets through only callers holding one of `roles`."""
-    allowed = ", ".join(roles)
-
-    async def check(user: CurrentUser) -> Principal:
-        if not user.has(*roles):
-            raise HTTPException(
-                status.HTTP_403_FORBIDDEN, detail=f"无权操作 / forbidden: needs one of the roles {allowed}"
-            )
-        return user
-
-    return Depends(check)
-
-
-ZoneAdmin = Annotated[Principal, require_roles(Role.zone_admin)]
-
-# Who may edit a unit's own records (people, organisation, hazard sources, rules): the committee,
-# or the enterprise itself (service functions check it is their own enterprise).
-UnitEditor = Annotated[Principal, require_roles(Role.zone_admin, Role.enterprise_user)]
 
 
 def main() -> None:

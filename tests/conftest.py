@@ -327,19 +327,28 @@ def relay(log_dir: Path) -> Iterator[Callable[..., object]]:
 @pytest.fixture
 def make_token() -> Callable[..., str]:
     from shared.auth import Principal, Role, issue_token
+    from tests.support.staff import assign_grids_in_copies
 
     def make(
         *roles: Role,
         enterprise_id: uuid.UUID | None = None,
         grid_ids: list | None = None,
         minutes: int | None = None,
+        person_id: uuid.UUID | None = None,
+        grid_ids_claim: list | None = None,
     ) -> str:
+        """`grid_ids`: the grids the person staffs, put in the copies of the ledger (and the claim);
+        `grid_ids_claim`: grids the token claims only (authority must ignore it)."""
+        person_id = person_id or uuid.uuid4()
+        if grid_ids:
+            assign_grids_in_copies(person_id, grid_ids, roles[0] if roles else Role.zone_admin)
         principal = Principal(
             user_id=uuid.uuid4(),
             name="测试用户",
             roles=roles or {Role.zone_admin},
+            person_id=person_id,
             enterprise_id=enterprise_id,
-            grid_ids=grid_ids or [],
+            grid_ids=grid_ids_claim or grid_ids or [],
         )
         return issue_token(principal, minutes=minutes)
 
@@ -400,17 +409,25 @@ def unit() -> uuid.UUID:
 def api(clients, auth):
     """Call the inspections API as a given person (a fixed user id per name, so 'someone else' is real)."""
     from shared.auth import Principal, Role, issue_token
+    from tests.support.staff import assign_grids_in_copies
 
     ids: dict[str, uuid.UUID] = {}
+    staffed: set[tuple[str, str]] = set()
 
     def call(method: str, path: str, who: str = "inspector", role: "Role" = Role.grid_member, **kwargs):
         user_id = ids.setdefault(who, uuid.uuid4())
+        grid_ids = kwargs.pop("grid_ids", [])
+        new_grids = [g for g in grid_ids if (who, str(g)) not in staffed]
+        if new_grids:  # grid scope comes from the ledger's copies, as it does for real people
+            assign_grids_in_copies(user_id, new_grids, role)
+            staffed.update((who, str(g)) for g in new_grids)
         principal = Principal(
             user_id=user_id,
             name=who,
             roles={role},
+            person_id=user_id,
             enterprise_id=kwargs.pop("enterprise_id", None),
-            grid_ids=kwargs.pop("grid_ids", []),
+            grid_ids=grid_ids,
         )
         headers = {"Authorization": f"Bearer {issue_token(principal)}", **kwargs.pop("headers", {})}
         return clients["inspections"].request(method, path, headers=headers, **kwargs)

@@ -59,3 +59,18 @@ def create_zone_and_grid(
     )
     assert grid.status_code == 201, grid.text
     return grid.json()
+
+
+def grid_staff(client: Any, headers: dict[str, str], grid_id: object, duty: str = "grid_member") -> str:
+    """A person staffing a grid in the registry's responsibility ledger (from 2020 on); their id."""
+    person = client.post("/people", json={"name": "网格员 测试"}, headers=headers)
+    assert person.status_code == 201, person.text
+    body = {
+        "person_id": person.json()["id"],
+        "duty": duty,
+        "scope_id": str(grid_id),
+        "valid_from": "2020-01-01",
+    }
+    assignment = client.post("/responsibilities", json=body, headers=headers)
+    assert assignment.status_code == 201, assignment.text
+    return person.json()["id"]

@@ -1,9 +1,11 @@
 """Grids: valid, non-overlapping boundaries; a unit's grid from its coordinates; deleting only empty grids."""
 
+import uuid
+
 import pytest
 
 from shared.auth import Role
-from tests.factories import ORIGIN, enterprise_payload, square
+from tests.factories import ORIGIN, enterprise_payload, grid_staff, square
 
 
 def new_grid(client, headers, zone_id, code, boundary):
@@ -96,7 +98,9 @@ def test_grid_staff_see_only_their_own_grids(clients, auth, grid):
     other = new_grid(registry, auth(), grid["zone_id"], "G2", square(ORIGIN[0] + 0.02, ORIGIN[1])).json()
     in_mine = registry.post("/enterprises", json=enterprise_payload(grid["id"]), headers=auth()).json()
     in_other = registry.post("/enterprises", json=enterprise_payload(other["id"]), headers=auth()).json()
-    member = auth(Role.grid_member, grid_ids=[grid["id"]])
+    # the token claims the other grid: authority follows the ledger, not the claim
+    staff = grid_staff(registry, auth(), grid["id"])
+    member = auth(Role.grid_member, person_id=uuid.UUID(staff), grid_ids_claim=[other["id"]])
     assert [g["id"] for g in registry.get("/grids", headers=member).json()["items"]] == [grid["id"]]
     assert registry.get(f"/grids/{other['id']}", headers=member).status_code == 403
     assert [e["id"] for e in registry.get("/enterprises", headers=member).json()["items"]] == [in_mine["id"]]

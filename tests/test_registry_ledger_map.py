@@ -142,6 +142,22 @@ def test_demo_zone_loads_once(clients):
         "/auth/token", data={"username": "member1", "password": passwords["member1"]}
     )
     assert token.status_code == 200
+    # the committee director reads the whole zone; the safety office's account is the office
+    director = login(clients, "director")
+    assert director["roles"] == ["committee_leader"]
+    everything = clients["registry"].get("/enterprises", params={"limit": 100}, headers=director["headers"])
+    assert len(everything.json()["items"]) == 33
+    assert sorted(login(clients, "admin")["roles"]) == ["safety_office", "zone_admin"]
+    member = login(clients, "member1")  # a grid member: the units of their grid only
+    assert 0 < len(clients["registry"].get("/enterprises", headers=member["headers"]).json()["items"]) < 33
+
+
+def login(clients, username: str) -> dict:
+    token = clients["registry"].post(
+        "/auth/token", data={"username": username, "password": demo.DEMO_PASSWORD}
+    )
+    headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
+    return {"headers": headers, **clients["registry"].get("/auth/me", headers=headers).json()}
 
 
 def test_other_services_hold_the_registrys_units_grids_people_and_duties(clients, workers, relay, auth, grid):

@@ -26,6 +26,7 @@ from services.registry.people.service import create_account, create_person
 from services.registry.responsibility.schemas import AssignmentCreate
 from services.registry.responsibility.service import start_assignment
 from services.registry.runtime import runtime
+from shared.access import access_for
 from shared.auth import Principal, Role
 from shared.events.contracts.registry import ProductionStatus, RiskColour, UnitKind
 
@@ -38,7 +39,10 @@ GRIDS = [
     ("W4", "四网格(东北片)"),
 ]
 INDUSTRIES = ["化工", "机械制造", "食品加工", "纺织", "建材", "电子", "物流仓储"]
-SYSTEM = Principal(user_id=uuid.UUID(int=0), name="demo loader", roles=frozenset({Role.zone_admin}))
+SYSTEM = access_for(
+    Principal(user_id=uuid.UUID(int=0), name="demo loader", roles=frozenset({Role.zone_admin})),
+    "unit.register",
+)
 START = date(2026, 3, 15)  # survey phase of the roll-out
 
 
@@ -97,10 +101,10 @@ def load(session: Session) -> dict[str, str] | None:
     zone = create_zone(session, ZoneCreate(code=ZONE_CODE, name="示范经济开发区 (演示)"))
     director = _person(session, "周主任", "13900000001", "管委会主任")
     _assign(session, director, "committee_director", zone.id)
-    _account(session, passwords, director, "director", Role.leader)
+    _account(session, passwords, director, "director", Role.committee_leader)
     office = _person(session, "安监站 吴工", "13900000002", "安监站站长")
     _assign(session, office, "safety_office", zone.id)
-    _account(session, passwords, office, "admin", Role.zone_admin)
+    _account(session, passwords, office, "admin", Role.zone_admin, Role.safety_office)
     officer = _person(session, "执法大队 郑队", "13900000003", "区执法大队")
     _assign(session, officer, "enforcement_officer", zone.id)
     _account(session, passwords, officer, "officer", Role.enforcement_officer)

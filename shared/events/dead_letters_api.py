@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 from sqlalchemy import select
 
-from shared.auth import Role, require_roles
+from shared.access import Gate
 from shared.errors import NotFound
 from shared.events.consumer import EventConsumer
 from shared.pagination import Keyset, Page, PageQuery
@@ -27,7 +27,8 @@ class DeadLetterOut(BaseModel):
     envelope: dict[str, Any]
 
 
-ZONE_ADMIN = require_roles(Role.zone_admin)
+# Zone-wide only: the dead letters are the service's, not any tenant's.
+ZONE_ADMIN = Gate().permit("dead_letter.manage")
 
 
 def dead_letter_router(consumer: EventConsumer) -> APIRouter:

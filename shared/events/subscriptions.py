@@ -23,7 +23,16 @@ SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
         "certificate.*",
         "account.*",
     ),
-    "reporting": ("enterprise.*", "grid.*", "person.*", "hazard.*", "inspection.*", "risk.*", "training.*"),
+    "reporting": (
+        "enterprise.*",
+        "grid.*",
+        "person.*",
+        "assignment.*",
+        "hazard.*",
+        "inspection.*",
+        "risk.*",
+        "training.*",
+    ),
 }
 
 

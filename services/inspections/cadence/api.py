@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from services.inspections.cadence import service
 from services.inspections.cadence.models import CadenceRule
-from services.inspections.deps import DbSession
-from shared.auth import CurrentUser, ZoneAdmin
+from services.inspections.deps import DbSession, permit
+from shared.access import Access
 from shared.clock import local_today
 from shared.pagination import Page, PageQuery
 from shared.periods import PeriodKind
@@ -32,21 +32,23 @@ class RuleOut(BaseModel):
 
 
 @router.get("/rules", summary="频次规则 / the recurring duties")
-def rules(session: DbSession, _: CurrentUser) -> list[RuleOut]:
+def rules(session: DbSession, _: Annotated[Access, permit("catalogue.read")]) -> list[RuleOut]:
     return [
         RuleOut.model_validate(r) for r in session.scalars(select(CadenceRule).order_by(CadenceRule.code))
     ]
 
 
 @router.patch("/rules/{code}", summary="调整频次 / change how often, the grace, or switch a rule off")
-def change_rule(code: str, data: service.RuleChange, session: DbSession, _: ZoneAdmin) -> RuleOut:
+def change_rule(
+    code: str, data: service.RuleChange, session: DbSession, _: Annotated[Access, permit("catalogue.edit")]
+) -> RuleOut:
     return RuleOut.model_validate(service.change_rule(session, code, data))
 
 
 @router.get("/status", summary="完成情况 / what is done, due or missed in a period")
 def status(
     session: DbSession,
-    user: CurrentUser,
+    user: Annotated[Access, permit("unit.read")],
     page: PageQuery,
     rule: str,
     on: Annotated[date | None, Query(description="a day in the period (zone date); today if empty")] = None,
@@ -58,7 +60,7 @@ def status(
 @router.get("/coverage", summary="覆盖情况 / every duty counted per grid: done, due, missed")
 def coverage(
     session: DbSession,
-    user: CurrentUser,
+    user: Annotated[Access, permit("unit.read")],
     page: PageQuery,
     on: Annotated[date | None, Query(description="a day in the periods (zone date); today if empty")] = None,
 ) -> Page[service.CoverageCount]:

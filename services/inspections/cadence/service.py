@@ -18,7 +18,7 @@ from services.inspections.inspection.models import Inspection
 from services.inspections.runtime import runtime
 from services.inspections.training.models import Exam, PostHolder, Team, TrainingSession, UnitPerson
 from services.inspections.units.models import SupervisedGrid, SupervisedUnit
-from shared.auth import Principal
+from shared.access import Access
 from shared.errors import NotFound
 from shared.events.contracts.inspections import (
     InspectionDueV1,
@@ -66,21 +66,19 @@ class Subject:
     grid_id: uuid.UUID | None
 
 
-def _subjects(session: Session, rule: CadenceRule, user: Principal | None, on: date) -> list[Subject]:
+def _subjects(session: Session, rule: CadenceRule, user: Access | None, on: date) -> list[Subject]:
     if rule.subject == "grids":
         grids = select(SupervisedGrid)
-        if user is not None and user.own_grids_only:
-            grids = grids.where(SupervisedGrid.id.in_(user.grid_ids))
+        if user is not None:
+            grids = user.narrow(grids, grid=SupervisedGrid.id)
         return [
             Subject(g.id, g.name, None, g.id) for g in session.scalars(grids.order_by(SupervisedGrid.code))
         ]
     query = select(SupervisedUnit).where(SupervisedUnit.production_status != ProductionStatus.closed)
     if rule.subject == "key_units":
         query = query.where(SupervisedUnit.key_supervision.is_(True))
-    if user is not None and user.own_grids_only:
-        query = query.where(SupervisedUnit.grid_id.in_(user.grid_ids))
-    if user is not None and user.own_enterprise_only:
-        query = query.where(SupervisedUnit.id == user.enterprise_id)
+    if user is not None:
+        query = user.narrow(query, unit=SupervisedUnit.id, grid=SupervisedUnit.grid_id)
     if rule.subject == "three_post_people":
         holders = session.execute(
             select(PostHolder.person_id, UnitPerson.name, SupervisedUnit)
@@ -153,7 +151,7 @@ def change_rule(session: Session, code: str, data: RuleChange) -> CadenceRule:
 
 
 def obligations(
-    session: Session, rule: CadenceRule, on: date, today: date, user: Principal | None
+    session: Session, rule: CadenceRule, on: date, today: date, user: Access | None
 ) -> list[Obligation]:
     """Each subject's obligation in the period containing `on`, as it stands `today`."""
     period = containing(rule.period, on)
@@ -262,14 +260,14 @@ class CoverageCount(BaseModel):
 
 
 def obligations_page(
-    session: Session, rule: CadenceRule, on: date, today: date, user: Principal, page: PageRequest
+    session: Session, rule: CadenceRule, on: date, today: date, user: Access, page: PageRequest
 ) -> Page[Obligation]:
     """A page of `obligations`, in its order (subjects by name)."""
     return Positions(f"cadence-status-{rule.code}").slice(obligations(session, rule, on, today, user), page)
 
 
 def coverage(
-    session: Session, on: date, today: date, user: Principal | None, page: PageRequest
+    session: Session, on: date, today: date, user: Access | None, page: PageRequest
 ) -> Page[CoverageCount]:
     """Every active duty's obligations counted per grid: done, still due, missed."""
     counts: dict[tuple[str, uuid.UUID | None], CoverageCount] = {}

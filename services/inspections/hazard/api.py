@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, File, Form, Header, Query, Response, UploadFile, status
 
-from services.inspections.deps import DbSession
+from services.inspections.deps import DbSession, permit
 from services.inspections.hazard import penalties, service
 from services.inspections.hazard.action_route import ActionFromPathRoute
 from services.inspections.hazard.models import EvidenceTag
@@ -16,7 +16,6 @@ from services.inspections.hazard.schemas import (
     TransitionOut,
 )
 from services.inspections.hazard.state_machine import (
-    SOURCE_REPORTERS,
     TRANSITIONS,
     HazardActionName,
     allowed_actions,
@@ -24,17 +23,17 @@ from services.inspections.hazard.state_machine import (
 )
 from services.inspections.settings import get_inspections_settings
 from shared import uploads
-from shared.auth import CurrentUser, Principal, Role, require_roles
+from shared.access import Access
 from shared.clock import local_today
 from shared.errors import InvalidInput
 from shared.events.contracts.inspections import HazardGrade, HazardSource, HazardState
 from shared.pagination import Page, PageQuery
 
 router = APIRouter(prefix="/hazards", tags=["hazards 事故隐患台帐"])
-Reporter = Annotated[
-    Principal,
-    require_roles(*{role for roles in SOURCE_REPORTERS.values() for role in roles}),
-]
+Reporter = Annotated[Access, permit("hazard.report")]
+Reader = Annotated[Access, permit("hazard.read")]
+# Taking a step: which step and by whom is the state machine's (the hazard rules of the policy).
+Actor = Annotated[Access, permit("hazard.step")]
 
 
 def _out(hazard) -> HazardOut:
@@ -65,7 +64,7 @@ def report_hazard(
 @router.get("", summary="隐患台帐 / the ledger, newest first")
 def list_hazards(
     session: DbSession,
-    user: CurrentUser,
+    user: Reader,
     page: PageQuery,
     unit_id: uuid.UUID | None = None,
     grid_id: uuid.UUID | None = None,
@@ -95,7 +94,7 @@ def list_hazards(
 
 
 @router.get("/actions", summary="状态机 / the lifecycle's actions")
-def actions(_: CurrentUser) -> dict[str, dict[str, object]]:
+def actions(_: Annotated[Access, permit("catalogue.read")]) -> dict[str, dict[str, object]]:
     return {
         name: {
             "label": label(name),
@@ -110,14 +109,12 @@ def actions(_: CurrentUser) -> dict[str, dict[str, object]]:
 
 
 @router.get("/{hazard_id}", summary="隐患详情 / one hazard")
-def get_hazard(hazard_id: uuid.UUID, session: DbSession, user: CurrentUser) -> HazardOut:
+def get_hazard(hazard_id: uuid.UUID, session: DbSession, user: Reader) -> HazardOut:
     return _out(service.get_hazard(session, hazard_id, user))
 
 
 @router.get("/{hazard_id}/history", summary="处理过程 / every step, append-only")
-def history(
-    hazard_id: uuid.UUID, session: DbSession, user: CurrentUser, page: PageQuery
-) -> Page[TransitionOut]:
+def history(hazard_id: uuid.UUID, session: DbSession, user: Reader, page: PageQuery) -> Page[TransitionOut]:
     return service.history(session, hazard_id, user, page).map(TransitionOut.model_validate)
 
 
@@ -133,7 +130,7 @@ def apply_action(
         Body(description="the fields of this action's step; `action` may be left out (taken from the path)"),
     ],
     session: DbSession,
-    user: CurrentUser,
+    user: Actor,
 ) -> HazardOut:
     if step.action != action:
         raise InvalidInput(
@@ -152,7 +149,7 @@ async def add_evidence(
     hazard_id: uuid.UUID,
     file: Annotated[UploadFile, File()],
     session: DbSession,
-    user: CurrentUser,
+    user: Actor,
     tag: Annotated[
         EvidenceTag, Form(description="整改前 before / 整改后 after / 其他 other")
     ] = EvidenceTag.other,
@@ -165,19 +162,17 @@ async def add_evidence(
 
 @router.get("/{hazard_id}/evidence", summary="隐患佐证 / a hazard's photos and PDFs, oldest first")
 def list_evidence(
-    hazard_id: uuid.UUID, session: DbSession, user: CurrentUser, page: PageQuery
+    hazard_id: uuid.UUID, session: DbSession, user: Reader, page: PageQuery
 ) -> Page[EvidenceOut]:
     return service.evidence_of(session, hazard_id, user, page).map(EvidenceOut.model_validate)
 
 
 @router.get("/{hazard_id}/evidence/{file_id}", summary="下载佐证 / download one file")
-def download_evidence(
-    hazard_id: uuid.UUID, file_id: uuid.UUID, session: DbSession, user: CurrentUser
-) -> Response:
+def download_evidence(hazard_id: uuid.UUID, file_id: uuid.UUID, session: DbSession, user: Reader) -> Response:
     return uploads.download(service.evidence_file(session, hazard_id, file_id, user))
 
 
-Enforcer = Annotated[Principal, require_roles(Role.zone_admin, Role.enforcement_officer)]
+Enforcer = Annotated[Access, permit("penalty.record")]
 
 
 @router.post(

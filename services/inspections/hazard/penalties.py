@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from services.inspections.hazard.models import Hazard, Penalty
 from services.inspections.hazard.service import get_hazard
 from services.inspections.runtime import runtime
-from shared.auth import Principal
+from shared.access import Access
 from shared.clock import local_today
 from shared.errors import Conflict, InvalidInput
 from shared.events.contracts.inspections import HazardGrade, RepeatOffenderV1
@@ -56,7 +56,7 @@ def summary(session: Session, unit_id: uuid.UUID, on: date) -> PenaltySummary:
     )
 
 
-def record_penalty(session: Session, hazard_id: uuid.UUID, data: PenaltyIn, user: Principal) -> Penalty:
+def record_penalty(session: Session, hazard_id: uuid.UUID, data: PenaltyIn, user: Access) -> Penalty:
     hazard: Hazard = get_hazard(session, hazard_id, user, for_update=True)
     if hazard.grade != HazardGrade.major:
         raise Conflict("仅重大隐患的处罚计入第113条 / only penalties for major hazards count here")

@@ -50,6 +50,7 @@ from services.inspections.settings import get_inspections_settings
 from services.inspections.units.models import SupervisedUnit
 from services.inspections.units.service import ensure_may_act_on_unit, unit_for
 from shared import uploads
+from shared.access import Access, access_for
 from shared.auth import Principal, Role
 from shared.clock import local_date, local_today, utc_now
 from shared.db import where_given
@@ -136,7 +137,7 @@ def _body_hash(data: HazardReport) -> str:
 
 
 def report_hazard(
-    session: Session, data: HazardReport, user: Principal, idempotency_key: str | None
+    session: Session, data: HazardReport, user: Access, idempotency_key: str | None
 ) -> tuple[Hazard, bool]:
     """Register a hazard (隐患登记). Returns it and whether it is new (a retried submission is not)."""
     if idempotency_key is not None:
@@ -195,9 +196,7 @@ def report_hazard(
     return hazard, True
 
 
-def get_hazard(
-    session: Session, hazard_id: uuid.UUID, user: Principal, *, for_update: bool = False
-) -> Hazard:
+def get_hazard(session: Session, hazard_id: uuid.UUID, user: Access, *, for_update: bool = False) -> Hazard:
     hazard = session.get(Hazard, hazard_id, with_for_update=for_update)
     if hazard is None:
         raise NotFound(f"隐患不存在 / hazard {hazard_id} not found")
@@ -236,7 +235,7 @@ def _check_evidence(session: Session, hazard: Hazard, ids: list[uuid.UUID]) -> N
         )
 
 
-def apply_action(session: Session, hazard_id: uuid.UUID, step: HazardStep, user: Principal) -> Hazard:
+def apply_action(session: Session, hazard_id: uuid.UUID, step: HazardStep, user: Access) -> Hazard:
     """Take one step of the lifecycle: who may, from which state, then the step's own rules."""
     action = step.action
     transition = TRANSITIONS[action]
@@ -285,7 +284,7 @@ def apply_action(session: Session, hazard_id: uuid.UUID, step: HazardStep, user:
     return hazard
 
 
-def _check_roles(hazard: Hazard, action: HazardActionName, user: Principal) -> None:
+def _check_roles(hazard: Hazard, action: HazardActionName, user: Access) -> None:
     """403 naming the rule: the action's roles, narrowed from some states and for major hazards."""
     transition = TRANSITIONS[action]
     roles = transition.roles_for(hazard.state, hazard.grade)
@@ -312,7 +311,7 @@ def _event_fields(step: HazardStep, details: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
-def _take_step(session: Session, hazard: Hazard, step: HazardStep, user: Principal) -> dict[str, Any]:
+def _take_step(session: Session, hazard: Hazard, step: HazardStep, user: Access) -> dict[str, Any]:
     """Apply the step's rules that depend on the hazard; returns what the history keeps."""
     match step:
         case FixOnSpot():
@@ -342,12 +341,12 @@ def _take_step(session: Session, hazard: Hazard, step: HazardStep, user: Princip
     assert_never(step)
 
 
-def _rectified_by(hazard: Hazard, user: Principal) -> None:
+def _rectified_by(hazard: Hazard, user: Access) -> None:
     hazard.rectified_by = user.user_id
     hazard.rectified_by_organisations = sorted(organisations(user))
 
 
-def _fix_on_spot(hazard: Hazard, user: Principal) -> dict[str, Any]:
+def _fix_on_spot(hazard: Hazard, user: Access) -> dict[str, Any]:
     if hazard.grade == HazardGrade.major:
         raise Conflict(
             "重大隐患不能立改立销 / a major hazard cannot be fixed on the spot; order rectification"
@@ -385,7 +384,7 @@ def _suspend(hazard: Hazard, step: Suspend) -> dict[str, Any]:
     return {"deadline": step.deadline.isoformat()} if step.deadline else {}
 
 
-def _verify(hazard: Hazard, step: Verify, user: Principal) -> dict[str, Any]:
+def _verify(hazard: Hazard, step: Verify, user: Access) -> dict[str, Any]:
     settings = get_inspections_settings()
     refused = may_verify(
         user,
@@ -500,11 +499,9 @@ def _set_deadline(hazard: Hazard, deadline: date) -> None:
 
 
 def add_evidence(
-    session: Session, hazard_id: uuid.UUID, filename: str, content: bytes, tag: EvidenceTag, user: Principal
+    session: Session, hazard_id: uuid.UUID, filename: str, content: bytes, tag: EvidenceTag, user: Access
 ) -> EvidenceFile:
     hazard = get_hazard(session, hazard_id, user)
-    if user.has(Role.auditor) and len(user.roles) == 1:
-        raise Forbidden("审计只读 / auditors read only")
     if hazard.state == HazardState.closed:
         raise Conflict("隐患已销号 / the hazard is closed")
     max_bytes = get_inspections_settings().evidence_max_bytes
@@ -516,21 +513,21 @@ def add_evidence(
 
 # Whoever may see the hazard may list and download its evidence.
 def evidence_of(
-    session: Session, hazard_id: uuid.UUID, user: Principal, page: PageRequest
+    session: Session, hazard_id: uuid.UUID, user: Access, page: PageRequest
 ) -> Page[EvidenceFile]:
     hazard = get_hazard(session, hazard_id, user)
     return uploads.files_of(session, EvidenceFile, EvidenceFile.hazard_id, hazard.id, page)
 
 
 def evidence_file(
-    session: Session, hazard_id: uuid.UUID, file_id: uuid.UUID, user: Principal
+    session: Session, hazard_id: uuid.UUID, file_id: uuid.UUID, user: Access
 ) -> EvidenceFile:
     hazard = get_hazard(session, hazard_id, user)
     return uploads.file_of(session, EvidenceFile, EvidenceFile.hazard_id, hazard.id, file_id)
 
 
 def history(
-    session: Session, hazard_id: uuid.UUID, user: Principal, page: PageRequest
+    session: Session, hazard_id: uuid.UUID, user: Access, page: PageRequest
 ) -> Page[HazardTransition]:
     get_hazard(session, hazard_id, user)
     return STEPS_IN_ORDER.fetch(
@@ -540,7 +537,7 @@ def history(
 
 def list_hazards(
     session: Session,
-    user: Principal,
+    user: Access,
     page: PageRequest,
     *,
     unit_id: uuid.UUID | None = None,
@@ -554,11 +551,7 @@ def list_hazards(
     overdue: bool | None = None,
 ) -> Page[Hazard]:
     """Newest first; hazards reported in the same instant follow their ids."""
-    query = select(Hazard)
-    if user.own_enterprise_only:
-        query = query.where(Hazard.unit_id == user.enterprise_id)
-    if user.own_grids_only:
-        query = query.where(Hazard.grid_id.in_(user.grid_ids))
+    query = user.narrow(select(Hazard), unit=Hazard.unit_id, grid=Hazard.grid_id)
     query = where_given(
         query,
         {
@@ -579,7 +572,10 @@ def list_hazards(
     return NEWEST_FIRST.fetch(session, query, page)
 
 
-SCHEDULER = Principal(user_id=uuid.UUID(int=0), name="定时检查 scheduler", roles=frozenset({Role.zone_admin}))
+SCHEDULER = access_for(
+    Principal(user_id=uuid.UUID(int=0), name="定时检查 scheduler", roles=frozenset({Role.zone_admin})),
+    "hazard.step",
+)
 
 
 def check_deadlines(session: Session, today: date) -> dict[str, int]:

@@ -22,7 +22,8 @@ import uuid
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from shared.auth import Principal, Role
+from shared.access import Access
+from shared.auth import Role
 from shared.events.contracts.inspections import (
     HazardClosedV1,
     HazardEventV1,
@@ -135,17 +136,19 @@ def allowed_actions(state: HazardState) -> list[HazardActionName]:
 _OFFICES = (Role.safety_office, Role.enforcement_officer, Role.zone_admin, Role.committee_leader)
 
 
-def organisations(user: Principal) -> frozenset[str]:
+def organisations(user: Access) -> frozenset[str]:
+    """The organisations a person acts for: their offices, their enterprise, the grids they staff
+    today (from the responsibility ledger's copy, not the token)."""
     orgs = {f"office:{role}" for role in _OFFICES if user.has(role)}
     if user.has(Role.enterprise_user) and user.enterprise_id is not None:
         orgs.add(f"enterprise:{user.enterprise_id}")
     if user.has(Role.leader, Role.grid_member):
-        orgs |= {f"grid:{grid_id}" for grid_id in user.grid_ids}
+        orgs |= {f"grid:{grid_id}" for grid_id in user.staffed_grids}
     return frozenset(orgs)
 
 
 def may_verify(
-    user: Principal,
+    user: Access,
     *,
     unit_id: uuid.UUID,
     grade: HazardGrade,

@@ -18,25 +18,11 @@ from services.inspections.inspection.schemas import ChecklistIn, InspectionIn
 from services.inspections.runtime import runtime
 from services.inspections.units.models import SupervisedUnit
 from services.inspections.units.service import ensure_may_act_on_unit, unit_for
-from shared.auth import Principal, Role
+from shared.access import Access
 from shared.clock import local_today
-from shared.errors import Forbidden, InvalidInput, NotFound
+from shared.errors import InvalidInput, NotFound
 from shared.events.contracts.inspections import HazardSource, InspectionCompletedV1
 from shared.pagination import Keyset, Page, PageRequest
-
-# Who performs each kind of inspection (local rule from the work plan).
-KIND_ROLES: dict[InspectionKind, frozenset[Role]] = {
-    InspectionKind.daily_patrol: frozenset({Role.grid_member, Role.leader, Role.zone_admin}),
-    InspectionKind.weekly_check: frozenset({Role.grid_member, Role.leader, Role.zone_admin}),
-    InspectionKind.leader_inspection: frozenset({Role.leader}),
-    InspectionKind.self_check: frozenset({Role.enterprise_user}),
-    InspectionKind.monthly_patrol: frozenset({Role.enterprise_user}),
-    InspectionKind.special_campaign: frozenset(
-        {Role.zone_admin, Role.leader, Role.grid_member, Role.enforcement_officer}
-    ),
-    InspectionKind.look_back: frozenset({Role.zone_admin, Role.leader, Role.grid_member}),
-}
-
 
 CHECKLISTS = Keyset("checklists", ChecklistTemplate.code, ChecklistTemplate.version, ChecklistTemplate.id)
 
@@ -67,11 +53,8 @@ def publish_checklist(session: Session, data: ChecklistIn) -> ChecklistTemplate:
     return template
 
 
-def record_inspection(session: Session, data: InspectionIn, user: Principal) -> Inspection:
-    if not user.has(*KIND_ROLES[data.kind]):
-        raise Forbidden(
-            f"{data.kind.value} 由 {', '.join(sorted(KIND_ROLES[data.kind]))} 进行 / is done by those roles"
-        )
+def record_inspection(session: Session, data: InspectionIn, user: Access) -> Inspection:
+    user = user.require(f"inspection.{data.kind}")  # who performs this kind, and where
     unit = unit_for(session, data.unit_id, user)
     if data.inspected_on > local_today():
         raise InvalidInput("检查日期在将来 / the inspection date is in the future", field="inspected_on")
@@ -165,7 +148,7 @@ def items_of(session: Session, inspection_id: uuid.UUID) -> list[InspectionItem]
     return list(session.scalars(select(InspectionItem).where(InspectionItem.inspection_id == inspection_id)))
 
 
-def get_inspection(session: Session, inspection_id: uuid.UUID, user: Principal) -> Inspection:
+def get_inspection(session: Session, inspection_id: uuid.UUID, user: Access) -> Inspection:
     inspection = session.get(Inspection, inspection_id)
     if inspection is None:
         raise NotFound(f"检查记录不存在 / inspection {inspection_id} not found")

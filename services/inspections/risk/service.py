@@ -10,7 +10,7 @@ from services.inspections.risk.bands import COLOUR_ORDER, TABLES
 from services.inspections.risk.models import RiskAssessment
 from services.inspections.runtime import runtime
 from services.inspections.units.service import unit_for
-from shared.auth import Principal
+from shared.access import Access
 from shared.clock import utc_now
 from shared.errors import InvalidInput
 from shared.events.contracts.inspections import RiskAssessedV1
@@ -71,7 +71,7 @@ def unit_colour(session: Session, unit_id: uuid.UUID) -> str:
     return max(colours, key=COLOUR_ORDER.index)
 
 
-def assess(session: Session, data: AssessmentIn, user: Principal) -> RiskAssessment:
+def assess(session: Session, data: AssessmentIn, user: Access) -> RiskAssessment:
     unit = unit_for(session, data.unit_id, user)
     _check_factors(data)
     table = TABLES[data.method]
@@ -110,7 +110,7 @@ def assess(session: Session, data: AssessmentIn, user: Principal) -> RiskAssessm
 
 
 def assessments(
-    session: Session, unit_id: uuid.UUID, user: Principal, page: PageRequest
+    session: Session, unit_id: uuid.UUID, user: Access, page: PageRequest
 ) -> Page[RiskAssessment]:
     unit_for(session, unit_id, user)
     return NEWEST_FIRST.fetch(session, select(RiskAssessment).where(RiskAssessment.unit_id == unit_id), page)

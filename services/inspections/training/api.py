@@ -3,7 +3,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Query, Request, Response, UploadFile, status
 
-from services.inspections.deps import DbSession
+from services.inspections.deps import DbSession, permit
 from services.inspections.settings import get_inspections_settings
 from services.inspections.training import service
 from services.inspections.training.schemas import (
@@ -17,16 +17,16 @@ from services.inspections.training.schemas import (
     TrainingOut,
 )
 from shared import audit, uploads
+from shared.access import Access
 from shared.audit import AuditAction
-from shared.auth import CurrentUser, Principal, Role, require_roles
 from shared.pagination import Page, PageQuery
 
 router = APIRouter(tags=["training 培训考试"])
 
 # Who records training: the enterprise itself, and the committee or grid staff on its behalf.
-Recorder = Annotated[
-    Principal, require_roles(Role.zone_admin, Role.leader, Role.grid_member, Role.enterprise_user)
-]
+Recorder = Annotated[Access, permit("training.record")]
+UnitReader = Annotated[Access, permit("unit.read")]
+PersonReader = Annotated[Access, permit("person.read")]
 
 
 @router.post("/units/{unit_id}/teams", status_code=status.HTTP_201_CREATED, summary="新增班组 / add a team")
@@ -35,7 +35,7 @@ def add_team(unit_id: uuid.UUID, data: TeamIn, session: DbSession, user: Recorde
 
 
 @router.get("/units/{unit_id}/teams", summary="班组 / a unit's teams")
-def teams(unit_id: uuid.UUID, session: DbSession, user: CurrentUser, page: PageQuery) -> Page[TeamOut]:
+def teams(unit_id: uuid.UUID, session: DbSession, user: UnitReader, page: PageQuery) -> Page[TeamOut]:
     return service.teams_of(session, unit_id, user, page).map(TeamOut.model_validate)
 
 
@@ -62,14 +62,14 @@ async def add_evidence(
 
 @router.get("/trainings/{session_id}/evidence", summary="培训佐证 / a session's photos and sign-in sheets")
 def list_evidence(
-    session_id: uuid.UUID, session: DbSession, user: CurrentUser, page: PageQuery
+    session_id: uuid.UUID, session: DbSession, user: UnitReader, page: PageQuery
 ) -> Page[TrainingEvidenceOut]:
     return service.evidence_of(session, session_id, user, page).map(TrainingEvidenceOut.model_validate)
 
 
 @router.get("/trainings/{session_id}/evidence/{file_id}", summary="下载佐证 / download one file")
 def download_evidence(
-    session_id: uuid.UUID, file_id: uuid.UUID, request: Request, session: DbSession, user: CurrentUser
+    session_id: uuid.UUID, file_id: uuid.UUID, request: Request, session: DbSession, user: UnitReader
 ) -> Response:
     evidence = service.evidence_file(session, session_id, file_id, user)
     audit.record(session, user, AuditAction.download, f"training-evidence:{file_id}", request)
@@ -84,7 +84,7 @@ def record_exam(data: ExamIn, session: DbSession, user: Recorder) -> ExamOut:
 
 
 @router.get("/exams/{exam_id}", summary="考试详情及补考名单 / an exam, its scores and who must retake")
-def get_exam(exam_id: uuid.UUID, session: DbSession, user: CurrentUser) -> ExamOut:
+def get_exam(exam_id: uuid.UUID, session: DbSession, user: UnitReader) -> ExamOut:
     return service.get_exam(session, exam_id, user)
 
 
@@ -94,10 +94,10 @@ def get_exam(exam_id: uuid.UUID, session: DbSession, user: CurrentUser) -> ExamO
 def training_hours(
     person_id: uuid.UUID,
     session: DbSession,
-    _: CurrentUser,
+    user: PersonReader,
     year: Annotated[int, Query(ge=2000, le=2100)],
     first_year: Annotated[
         bool, Query(description="the person's first year in the post: 32 h, else 12 h")
     ] = False,
 ) -> TrainingHours:
-    return service.training_hours(session, person_id, year, first_year)
+    return service.training_hours(session, person_id, year, first_year, user)

@@ -21,7 +21,7 @@ from services.inspections.training.schemas import ExamIn, ExamOut, Score, TeamIn
 from services.inspections.units.models import SupervisedUnit
 from services.inspections.units.service import unit_for
 from shared import uploads
-from shared.auth import Principal
+from shared.access import Access
 from shared.clock import local_today
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.events.contracts.inspections import ExamFailedV1, TrainingKind, TrainingRecordedV1
@@ -37,7 +37,7 @@ FIRST_YEAR_HOURS, YEARLY_HOURS = 32.0, 12.0
 TEAMS_BY_NAME = Keyset("teams", Team.name, Team.id)
 
 
-def _open_unit(session: Session, unit_id: uuid.UUID, user: Principal) -> SupervisedUnit:
+def _open_unit(session: Session, unit_id: uuid.UUID, user: Access) -> SupervisedUnit:
     unit = unit_for(session, unit_id, user)
     if unit.production_status == ProductionStatus.closed:
         raise Conflict(
@@ -71,7 +71,7 @@ def _own_people(session: Session, unit: SupervisedUnit, person_ids: list[uuid.UU
         )
 
 
-def add_team(session: Session, unit_id: uuid.UUID, data: TeamIn, user: Principal) -> Team:
+def add_team(session: Session, unit_id: uuid.UUID, data: TeamIn, user: Access) -> Team:
     _open_unit(session, unit_id, user)
     if session.scalar(select(Team).where(Team.unit_id == unit_id, Team.name == data.name)):
         raise Conflict(f"班组已存在 / the unit already has a team named {data.name}")
@@ -81,12 +81,12 @@ def add_team(session: Session, unit_id: uuid.UUID, data: TeamIn, user: Principal
     return team
 
 
-def teams_of(session: Session, unit_id: uuid.UUID, user: Principal, page: PageRequest) -> Page[Team]:
+def teams_of(session: Session, unit_id: uuid.UUID, user: Access, page: PageRequest) -> Page[Team]:
     unit_for(session, unit_id, user)
     return TEAMS_BY_NAME.fetch(session, select(Team).where(Team.unit_id == unit_id), page)
 
 
-def record_training(session: Session, data: TrainingIn, user: Principal) -> TrainingSession:
+def record_training(session: Session, data: TrainingIn, user: Access) -> TrainingSession:
     unit = _open_unit(session, data.unit_id, user)
     _not_in_future(data.held_on, "held_on")
     if data.kind == TrainingKind.pre_shift and data.team_id is None:
@@ -118,7 +118,7 @@ def record_training(session: Session, data: TrainingIn, user: Principal) -> Trai
     return training
 
 
-def record_exam(session: Session, data: ExamIn, user: Principal) -> ExamOut:
+def record_exam(session: Session, data: ExamIn, user: Access) -> ExamOut:
     unit = _open_unit(session, data.unit_id, user)
     _not_in_future(data.held_on, "held_on")
     people = [s.person_id for s in data.scores]
@@ -163,7 +163,7 @@ def record_exam(session: Session, data: ExamIn, user: Principal) -> ExamOut:
     )
 
 
-def get_exam(session: Session, exam_id: uuid.UUID, user: Principal) -> ExamOut:
+def get_exam(session: Session, exam_id: uuid.UUID, user: Access) -> ExamOut:
     exam = session.get(Exam, exam_id)
     if exam is None:
         raise NotFound(f"考试不存在 / exam {exam_id} not found")
@@ -180,7 +180,11 @@ def get_exam(session: Session, exam_id: uuid.UUID, user: Principal) -> ExamOut:
     )
 
 
-def training_hours(session: Session, person_id: uuid.UUID, year: int, first_year: bool) -> TrainingHours:
+def training_hours(
+    session: Session, person_id: uuid.UUID, year: int, first_year: bool, user: Access
+) -> TrainingHours:
+    known = session.get(UnitPerson, person_id)
+    user.ensure_person(person_id, known.enterprise_id if known else None)
     minutes = session.execute(
         select(func.coalesce(func.sum(TrainingSession.duration_minutes), 0)).where(
             any_(TrainingSession.attendee_ids) == person_id,
@@ -194,7 +198,7 @@ def training_hours(session: Session, person_id: uuid.UUID, year: int, first_year
     )
 
 
-def _training(session: Session, session_id: uuid.UUID, user: Principal) -> TrainingSession:
+def _training(session: Session, session_id: uuid.UUID, user: Access) -> TrainingSession:
     training = session.get(TrainingSession, session_id)
     if training is None:
         raise NotFound(f"培训记录不存在 / training session {session_id} not found")
@@ -203,7 +207,7 @@ def _training(session: Session, session_id: uuid.UUID, user: Principal) -> Train
 
 
 def add_evidence(
-    session: Session, session_id: uuid.UUID, filename: str, content: bytes, user: Principal
+    session: Session, session_id: uuid.UUID, filename: str, content: bytes, user: Access
 ) -> StoredFile:
     """Attach the session's photo or sign-in sheet (JPEG, PNG, WebP or PDF, told by content)."""
     training = _training(session, session_id, user)
@@ -222,12 +226,12 @@ def add_evidence(
 
 
 def evidence_of(
-    session: Session, session_id: uuid.UUID, user: Principal, page: PageRequest
+    session: Session, session_id: uuid.UUID, user: Access, page: PageRequest
 ) -> Page[TrainingEvidence]:
     _training(session, session_id, user)
     return uploads.files_of(session, TrainingEvidence, TrainingEvidence.session_id, session_id, page)
 
 
-def evidence_file(session: Session, session_id: uuid.UUID, file_id: uuid.UUID, user: Principal) -> StoredFile:
+def evidence_file(session: Session, session_id: uuid.UUID, file_id: uuid.UUID, user: Access) -> StoredFile:
     _training(session, session_id, user)
     return uploads.file_of(session, TrainingEvidence, TrainingEvidence.session_id, session_id, file_id)

@@ -1,30 +1,33 @@
 import uuid
+from typing import Annotated
 
 from fastapi import APIRouter
 
-from services.inspections.deps import DbSession
+from services.inspections.deps import DbSession, permit
 from services.inspections.hazard.penalties import PenaltySummary, summary
 from services.inspections.units.models import SupervisedUnit
 from services.inspections.units.schemas import SupervisedUnitOut
-from shared.auth import CurrentUser
+from shared.access import Access
 from shared.clock import local_today
 from shared.errors import NotFound
 
 router = APIRouter(prefix="/units", tags=["units 受监管单位"])
+UnitReader = Annotated[Access, permit("unit.read")]
 
 
 @router.get("/{unit_id}", summary="单位(来自台账) / a unit as known to inspections")
-def get_unit(unit_id: uuid.UUID, session: DbSession, user: CurrentUser) -> SupervisedUnitOut:
-    user.ensure_may_see_enterprise(unit_id)
+def get_unit(unit_id: uuid.UUID, session: DbSession, user: UnitReader) -> SupervisedUnitOut:
     unit = session.get(SupervisedUnit, unit_id)
     if unit is None:
         raise NotFound(f"单位不存在 / unit {unit_id} not known to inspections")
+    user.ensure_unit(unit.id, unit.grid_id)
     return SupervisedUnitOut.model_validate(unit)
 
 
 @router.get("/{unit_id}/penalties", summary="处罚累计 / major-hazard penalties in the last 180 and 365 days")
-def penalty_summary(unit_id: uuid.UUID, session: DbSession, user: CurrentUser) -> PenaltySummary:
-    user.ensure_may_see_enterprise(unit_id)
-    if session.get(SupervisedUnit, unit_id) is None:
+def penalty_summary(unit_id: uuid.UUID, session: DbSession, user: UnitReader) -> PenaltySummary:
+    unit = session.get(SupervisedUnit, unit_id)
+    if unit is None:
         raise NotFound(f"单位不存在 / unit {unit_id} not known to inspections")
+    user.ensure_unit(unit.id, unit.grid_id)
     return summary(session, unit_id, local_today())

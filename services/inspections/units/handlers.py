@@ -4,7 +4,8 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from services.inspections.training.models import PostHolder, UnitPerson
-from services.inspections.units.models import SupervisedGrid, SupervisedUnit
+from services.inspections.units.models import GridDuty, SupervisedGrid, SupervisedUnit
+from shared.access import record_grid_duty
 from shared.db import upsert_snapshot
 from shared.events.contracts.registry import (
     AssignmentChangedV1,
@@ -80,6 +81,7 @@ THREE_POSTS = frozenset({"principal_person", "safety_manager"})
 
 @handles(AssignmentChangedV1)
 def on_assignment_changed(session: Session, data: AssignmentChangedV1, event: CloudEvent) -> None:
+    record_grid_duty(session, GridDuty, data, event.time)
     if data.duty not in THREE_POSTS:
         return
     upsert_snapshot(

@@ -2,7 +2,7 @@
 
 import uuid
 
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -24,7 +24,8 @@ from services.notifications.delivery.schemas import (
 )
 from services.notifications.directory.models import PersonContact
 from services.notifications.inbox.models import InboxMessage
-from shared.auth import Principal, Role
+from shared.access import Access
+from shared.auth import Principal
 from shared.clock import utc_now
 from shared.db import where_given
 from shared.errors import NotFound
@@ -33,16 +34,23 @@ from shared.pagination import Keyset, Page, PageRequest
 NEWEST_FIRST = Keyset("deliveries", Delivery.created_at, Delivery.id, descending=True)
 
 
-def _visible(user: Principal) -> ColumnElement[bool]:
-    """The committee and auditors see every delivery; anyone else the deliveries of their own messages."""
-    if user.has(Role.zone_admin, Role.auditor):
-        return true()
-    return Delivery.message_id.in_(select(InboxMessage.id).where(InboxMessage.user_id == user.user_id))
+def _visible(user: Access) -> ColumnElement[bool]:
+    """Zone-wide: every delivery; anyone else the deliveries of their own messages."""
+    own = select(InboxMessage.id).where(InboxMessage.user_id == user.user_id)
+    return user.visible(person=Delivery.person_id, also=Delivery.message_id.in_(own))
+
+
+def delivery_out(user: Access, delivery: Delivery) -> DeliveryOut:
+    """A delivery as the caller may see it: a person's phone or e-mail only if they may reach them."""
+    shown = DeliveryOut.model_validate(delivery)
+    if delivery.person_id is None or user.may_reach_person(delivery.person_id, None):
+        return shown
+    return shown.model_copy(update={"address": None})
 
 
 def list_deliveries(
     session: Session,
-    user: Principal,
+    user: Access,
     *,
     channel: Channel | None,
     status: DeliveryStatus | None,
@@ -65,7 +73,7 @@ def list_deliveries(
     return NEWEST_FIRST.fetch(session, query, page)
 
 
-def delivery_detail(session: Session, user: Principal, delivery_id: uuid.UUID) -> DeliveryDetail:
+def delivery_detail(session: Session, user: Access, delivery_id: uuid.UUID) -> DeliveryDetail:
     delivery = session.scalar(select(Delivery).where(Delivery.id == delivery_id, _visible(user)))
     if delivery is None:
         raise NotFound(f"投递不存在 / delivery {delivery_id} not found")
@@ -76,14 +84,14 @@ def delivery_detail(session: Session, user: Principal, delivery_id: uuid.UUID) -
     )
     return DeliveryDetail.model_validate(
         {
-            **DeliveryOut.model_validate(delivery).model_dump(),
+            **delivery_out(user, delivery).model_dump(),
             "body": delivery.body,
             "attempt_log": list(attempts),
         }
     )
 
 
-def event_notices(session: Session, event_id: uuid.UUID) -> EventNotices:
+def event_notices(session: Session, user: Access, event_id: uuid.UUID) -> EventNotices:
     """Everyone told because of one event, why, when, and how each channel fared."""
     messages = session.scalars(
         select(InboxMessage).where(InboxMessage.event_id == event_id).order_by(InboxMessage.created_at)
@@ -93,7 +101,7 @@ def event_notices(session: Session, event_id: uuid.UUID) -> EventNotices:
     ).all()
     by_message: dict[uuid.UUID | None, list[DeliveryOut]] = {}
     for delivery in deliveries:
-        by_message.setdefault(delivery.message_id, []).append(DeliveryOut.model_validate(delivery))
+        by_message.setdefault(delivery.message_id, []).append(delivery_out(user, delivery))
     return EventNotices(
         event_id=event_id,
         notices=[

@@ -1,11 +1,12 @@
 import uuid
+from typing import Annotated
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict
 
-from services.notifications.deps import DbSession
+from services.notifications.deps import DbSession, permit
 from services.notifications.directory.models import UnitContact
-from shared.auth import CurrentUser
+from shared.access import Access
 from shared.errors import NotFound
 
 router = APIRouter(prefix="/directory", tags=["directory 通讯录"])
@@ -22,9 +23,14 @@ class UnitContactOut(BaseModel):
 
 
 @router.get("/units/{unit_id}", summary="单位联系人 / who is told about a unit")
-def get_unit_contact(unit_id: uuid.UUID, session: DbSession, user: CurrentUser) -> UnitContactOut:
-    user.ensure_may_see_enterprise(unit_id)
+def get_unit_contact(
+    unit_id: uuid.UUID, session: DbSession, user: Annotated[Access, permit("unit.read")]
+) -> UnitContactOut:
     contact = session.get(UnitContact, unit_id)
     if contact is None:
         raise NotFound(f"单位不存在 / unit {unit_id} not known to notifications")
-    return UnitContactOut.model_validate(contact)
+    user.ensure_unit(contact.unit_id, contact.grid_id)
+    shown = UnitContactOut.model_validate(contact)
+    if user.may_reach_unit(contact.unit_id, contact.grid_id):
+        return shown
+    return shown.model_copy(update={"responsible_phone": None})

@@ -1,20 +1,22 @@
 import uuid
+from typing import Annotated
 
 from fastapi import APIRouter
 
-from services.notifications.deps import DbSession
+from services.notifications.deps import DbSession, permit
 from services.notifications.inbox import service
 from services.notifications.inbox.schemas import InboxOut, MessageOut
-from shared.auth import CurrentUser
+from shared.access import Access
 from shared.pagination import PageQuery
 
 router = APIRouter(prefix="/inbox", tags=["inbox 站内消息"])
+Own = Annotated[Access, permit("inbox.own")]
 
 
 @router.get("", summary="我的消息 / my inbox, newest first")
 def my_inbox(
     session: DbSession,
-    user: CurrentUser,
+    user: Own,
     page: PageQuery,
     unread_only: bool = False,
 ) -> InboxOut:
@@ -24,5 +26,5 @@ def my_inbox(
 
 
 @router.post("/{message_id}/read", summary="标记已读 / mark a message read")
-def mark_read(message_id: uuid.UUID, session: DbSession, user: CurrentUser) -> MessageOut:
+def mark_read(message_id: uuid.UUID, session: DbSession, user: Own) -> MessageOut:
     return MessageOut.model_validate(service.mark_read(session, message_id, user.user_id))

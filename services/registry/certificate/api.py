@@ -5,12 +5,15 @@ from fastapi import APIRouter, Query, status
 
 from services.registry.certificate import service
 from services.registry.certificate.schemas import CertificateIn, CertificateOut, MissingCertificate
-from services.registry.deps import DbSession
-from shared.auth import CurrentUser, UnitEditor
+from services.registry.deps import DbSession, permit
+from shared.access import Access
 from shared.clock import local_today
 from shared.pagination import Page, PageQuery
 
 router = APIRouter(tags=["certificates 三岗人员证书"])
+Editor = Annotated[Access, permit("unit.edit")]
+PersonReader = Annotated[Access, permit("person.read")]
+UnitReader = Annotated[Access, permit("unit.read")]
 
 
 @router.post(
@@ -19,14 +22,14 @@ router = APIRouter(tags=["certificates 三岗人员证书"])
     summary="登记证书 / record a certificate",
 )
 def add_certificate(
-    person_id: uuid.UUID, data: CertificateIn, session: DbSession, user: UnitEditor
+    person_id: uuid.UUID, data: CertificateIn, session: DbSession, user: Editor
 ) -> CertificateOut:
     return CertificateOut.model_validate(service.add_certificate(session, person_id, data, user))
 
 
 @router.get("/people/{person_id}/certificates", summary="人员证书 / a person's certificates")
 def certificates(
-    person_id: uuid.UUID, session: DbSession, user: CurrentUser, page: PageQuery
+    person_id: uuid.UUID, session: DbSession, user: PersonReader, page: PageQuery
 ) -> Page[CertificateOut]:
     return service.certificates_of(session, person_id, user, page).map(CertificateOut.model_validate)
 
@@ -35,6 +38,6 @@ def certificates(
     "/certificates/missing", summary="无有效证书的持岗人员 / post holders without a valid certificate"
 )
 def missing(
-    session: DbSession, user: CurrentUser, page: PageQuery, enterprise_id: Annotated[uuid.UUID, Query()]
+    session: DbSession, user: UnitReader, page: PageQuery, enterprise_id: Annotated[uuid.UUID, Query()]
 ) -> Page[MissingCertificate]:
     return service.missing_certificates(session, enterprise_id, local_today(), user, page)

@@ -20,7 +20,7 @@ from services.registry.people.service import get_person
 from services.registry.responsibility.models import Assignment
 from services.registry.responsibility.service import on_day
 from services.registry.runtime import runtime
-from shared.auth import Principal
+from shared.access import Access
 from shared.errors import Conflict
 from shared.events.contracts.registry import CertificateExpiredV1, CertificateExpiringV1, CertificateKind
 from shared.pagination import Keyset, Page, PageRequest, Positions
@@ -36,11 +36,9 @@ BY_EXPIRY = Keyset("certificates", Certificate.expires_on, Certificate.id)
 MISSING = Positions("missing-certificates")
 
 
-def add_certificate(
-    session: Session, person_id: uuid.UUID, data: CertificateIn, user: Principal
-) -> Certificate:
+def add_certificate(session: Session, person_id: uuid.UUID, data: CertificateIn, user: Access) -> Certificate:
     person = get_person(session, person_id)
-    user.ensure_may_see_enterprise(person.enterprise_id)
+    user.ensure_person(person.id, person.enterprise_id)
     if session.scalar(
         select(Certificate.id).where(Certificate.kind == data.kind, Certificate.number == data.number)
     ):
@@ -58,18 +56,18 @@ def add_certificate(
 
 
 def certificates_of(
-    session: Session, person_id: uuid.UUID, user: Principal, page: PageRequest
+    session: Session, person_id: uuid.UUID, user: Access, page: PageRequest
 ) -> Page[Certificate]:
     person = get_person(session, person_id)
-    user.ensure_may_see_enterprise(person.enterprise_id)
+    user.ensure_person(person.id, person.enterprise_id)
     return BY_EXPIRY.fetch(session, select(Certificate).where(Certificate.person_id == person_id), page)
 
 
 def missing_certificates(
-    session: Session, enterprise_id: uuid.UUID, today: date, user: Principal, page: PageRequest
+    session: Session, enterprise_id: uuid.UUID, today: date, user: Access, page: PageRequest
 ) -> Page[MissingCertificate]:
     """Who holds a post of the enterprise that needs a certificate, and has no valid one today."""
-    user.ensure_may_see_enterprise(enterprise_id)
+    user.ensure_unit(enterprise_id)
     holders = session.execute(
         select(Assignment.duty, Person)
         .join(Person, Person.id == Assignment.person_id)

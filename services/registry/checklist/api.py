@@ -9,11 +9,13 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.registry.checklist import service
 from services.registry.checklist.models import RuleStatus
-from services.registry.deps import Admin, DbSession
-from shared.auth import CurrentUser, UnitEditor
+from services.registry.deps import DbSession, permit
+from shared.access import Access
 from shared.pagination import Page, PageQuery
 
 router = APIRouter(tags=["checklists 制度与十有"])
+Editor = Annotated[Access, permit("unit.edit")]
+UnitReader = Annotated[Access, permit("unit.read")]
 
 
 class SafetyRuleIn(BaseModel):
@@ -50,7 +52,7 @@ class TenHavesOut(BaseModel):
     "/enterprises/{enterprise_id}/safety-rules", summary="安全管理制度清单 / the 16 rules and their status"
 )
 def safety_rules(
-    enterprise_id: uuid.UUID, session: DbSession, user: CurrentUser, page: PageQuery
+    enterprise_id: uuid.UUID, session: DbSession, user: UnitReader, page: PageQuery
 ) -> Page[SafetyRuleOut]:
     return service.safety_rules(session, enterprise_id, user, page).map(lambda row: SafetyRuleOut(**row))
 
@@ -63,13 +65,15 @@ def set_safety_rule(
     category: Annotated[str, Path(max_length=40)],
     data: SafetyRuleIn,
     session: DbSession,
-    user: UnitEditor,
+    user: Editor,
 ) -> SafetyRuleOut:
     return SafetyRuleOut(**service.set_safety_rule(session, enterprise_id, category, data.model_dump(), user))
 
 
 @router.get("/zones/{zone_id}/ten-haves", summary="管委会十有 / the committee's ten haves")
-def ten_haves(zone_id: uuid.UUID, session: DbSession, _: CurrentUser, page: PageQuery) -> Page[TenHavesOut]:
+def ten_haves(
+    zone_id: uuid.UUID, session: DbSession, _: Annotated[Access, permit("catalogue.read")], page: PageQuery
+) -> Page[TenHavesOut]:
     return service.ten_haves(session, zone_id, page).map(lambda row: TenHavesOut(**row))
 
 
@@ -79,6 +83,6 @@ def set_ten_haves(
     item: Annotated[str, Path(max_length=40)],
     data: TenHavesIn,
     session: DbSession,
-    user: Admin,
+    user: Annotated[Access, permit("catalogue.edit")],
 ) -> TenHavesOut:
     return TenHavesOut(**service.set_ten_haves(session, zone_id, item, data.model_dump(), user))

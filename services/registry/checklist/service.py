@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from services.registry.checklist.models import RuleStatus, SafetyRuleRecord, TenHavesRecord
 from services.registry.enterprise.service import get_enterprise
 from services.registry.grid.models import Zone
-from shared.auth import Principal
+from shared.access import Access
 from shared.db import upsert_row
 from shared.errors import InvalidInput, NotFound
 from shared.labels import LABELS, Label, both
@@ -43,7 +43,7 @@ def _safety_rule(category: str, record: SafetyRuleRecord | None) -> dict[str, An
 
 
 def safety_rules(
-    session: Session, enterprise_id: uuid.UUID, user: Principal, page: PageRequest
+    session: Session, enterprise_id: uuid.UUID, user: Access, page: PageRequest
 ) -> Page[dict[str, Any]]:
     """Every required rule, in the catalogue's order, recorded or not."""
     get_enterprise(session, enterprise_id, user)
@@ -58,7 +58,7 @@ def safety_rules(
 
 
 def set_safety_rule(
-    session: Session, enterprise_id: uuid.UUID, category: str, values: dict[str, Any], user: Principal
+    session: Session, enterprise_id: uuid.UUID, category: str, values: dict[str, Any], user: Access
 ) -> dict[str, Any]:
     _known(category, SAFETY_RULE_CATEGORIES, "category")
     get_enterprise(session, enterprise_id, user)
@@ -96,7 +96,7 @@ def ten_haves(session: Session, zone_id: uuid.UUID, page: PageRequest) -> Page[d
 
 
 def set_ten_haves(
-    session: Session, zone_id: uuid.UUID, item: str, values: dict[str, Any], user: Principal
+    session: Session, zone_id: uuid.UUID, item: str, values: dict[str, Any], user: Access
 ) -> dict[str, Any]:
     _known(item, TEN_HAVES, "item")
     _zone(session, zone_id)

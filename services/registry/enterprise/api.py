@@ -1,9 +1,11 @@
 import uuid
+from typing import Annotated
 
 from fastapi import APIRouter, status
 
-from services.registry.deps import Admin, DbSession
+from services.registry.deps import DbSession, permit
 from services.registry.enterprise import service
+from services.registry.enterprise.models import Enterprise
 from services.registry.enterprise.schemas import (
     EnterpriseChangeOut,
     EnterpriseCreate,
@@ -12,22 +14,32 @@ from services.registry.enterprise.schemas import (
     GridMove,
     StatusChange,
 )
-from shared.auth import CurrentUser
+from shared.access import Access
 from shared.events.contracts.registry import ProductionStatus, RiskColour, UnitKind
 from shared.pagination import Page, PageQuery
 
 router = APIRouter(prefix="/enterprises", tags=["enterprises 企业与工地"])
+Registrar = Annotated[Access, permit("unit.register")]
+UnitReader = Annotated[Access, permit("unit.read")]
+
+
+def enterprise_out(user: Access, enterprise: Enterprise) -> EnterpriseOut:
+    """A unit as the caller may see it: its head's phone only for those who must reach them."""
+    shown = EnterpriseOut.model_validate(enterprise)
+    if user.may_reach_unit(enterprise.id, enterprise.grid_id):
+        return shown
+    return shown.model_copy(update={"responsible_phone": None})
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="登记企业或工地 / register a unit")
-def register_enterprise(data: EnterpriseCreate, session: DbSession, user: Admin) -> EnterpriseOut:
-    return EnterpriseOut.model_validate(service.register_enterprise(session, data, user))
+def register_enterprise(data: EnterpriseCreate, session: DbSession, user: Registrar) -> EnterpriseOut:
+    return enterprise_out(user, service.register_enterprise(session, data, user))
 
 
 @router.get("", summary="企业列表 / units, filtered, by id")
 def list_enterprises(
     session: DbSession,
-    user: CurrentUser,
+    user: UnitReader,
     page: PageQuery,
     grid_id: uuid.UUID | None = None,
     kind: UnitKind | None = None,
@@ -45,39 +57,39 @@ def list_enterprises(
         key_supervision=key_supervision,
         risk_colour=risk_colour,
     )
-    return found.map(EnterpriseOut.model_validate)
+    return found.map(lambda e: enterprise_out(user, e))
 
 
 @router.get("/{enterprise_id}", summary="企业详情 / one unit")
-def get_enterprise(enterprise_id: uuid.UUID, session: DbSession, user: CurrentUser) -> EnterpriseOut:
-    return EnterpriseOut.model_validate(service.get_enterprise(session, enterprise_id, user))
+def get_enterprise(enterprise_id: uuid.UUID, session: DbSession, user: UnitReader) -> EnterpriseOut:
+    return enterprise_out(user, service.get_enterprise(session, enterprise_id, user))
 
 
 @router.patch("/{enterprise_id}", summary="修改企业信息 / correct a unit's details")
 def update_enterprise(
-    enterprise_id: uuid.UUID, data: EnterpriseUpdate, session: DbSession, user: Admin
+    enterprise_id: uuid.UUID, data: EnterpriseUpdate, session: DbSession, user: Registrar
 ) -> EnterpriseOut:
-    return EnterpriseOut.model_validate(service.update_enterprise(session, enterprise_id, data, user))
+    return enterprise_out(user, service.update_enterprise(session, enterprise_id, data, user))
 
 
 @router.post("/{enterprise_id}/status", summary="变更生产状态 / change production status")
 def change_status(
-    enterprise_id: uuid.UUID, data: StatusChange, session: DbSession, user: Admin
+    enterprise_id: uuid.UUID, data: StatusChange, session: DbSession, user: Registrar
 ) -> EnterpriseOut:
-    return EnterpriseOut.model_validate(
-        service.change_status(session, enterprise_id, data.production_status, data.reason, user)
+    return enterprise_out(
+        user, service.change_status(session, enterprise_id, data.production_status, data.reason, user)
     )
 
 
 @router.post("/{enterprise_id}/grid", summary="调整所属网格 / move a unit to another grid")
-def move_to_grid(enterprise_id: uuid.UUID, data: GridMove, session: DbSession, user: Admin) -> EnterpriseOut:
-    return EnterpriseOut.model_validate(
-        service.move_to_grid(session, enterprise_id, data.grid_id, data.reason, user)
-    )
+def move_to_grid(
+    enterprise_id: uuid.UUID, data: GridMove, session: DbSession, user: Registrar
+) -> EnterpriseOut:
+    return enterprise_out(user, service.move_to_grid(session, enterprise_id, data.grid_id, data.reason, user))
 
 
 @router.get("/{enterprise_id}/history", summary="变更历史 / status, grid, key flag and risk colour history")
 def history(
-    enterprise_id: uuid.UUID, session: DbSession, user: CurrentUser, page: PageQuery
+    enterprise_id: uuid.UUID, session: DbSession, user: UnitReader, page: PageQuery
 ) -> Page[EnterpriseChangeOut]:
     return service.history(session, enterprise_id, user, page).map(EnterpriseChangeOut.model_validate)

@@ -5,13 +5,15 @@ import uuid
 from sqlalchemy.orm import Session
 
 from services.registry.enterprise.service import set_risk_colour
+from shared.access import access_for
 from shared.auth import Principal, Role
 from shared.events.contracts.inspections import RiskAssessedV1
 from shared.events.envelope import CloudEvent
 from shared.events.handlers import handles
 
-RISK_ASSESSMENT = Principal(
-    user_id=uuid.UUID(int=0), name="风险评估 risk assessment", roles=frozenset({Role.zone_admin})
+RISK_ASSESSMENT = access_for(
+    Principal(user_id=uuid.UUID(int=0), name="风险评估 risk assessment", roles=frozenset({Role.zone_admin})),
+    "unit.register",
 )
 
 

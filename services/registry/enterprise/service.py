@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 from services.registry.enterprise.models import Enterprise, EnterpriseChange
 from services.registry.enterprise.schemas import EnterpriseCreate, EnterpriseUpdate
 from services.registry.grid.models import Grid
-from services.registry.grid.service import ensure_may_see_grid, grid_covering
+from services.registry.grid.service import grid_covering
 from services.registry.runtime import runtime
-from shared.auth import Principal
+from shared.access import Access
 from shared.db import where_given
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.events.contracts.registry import (
@@ -70,9 +70,7 @@ def resolve_grid(
     return grid.id
 
 
-def register_enterprise(
-    session: Session, data: EnterpriseCreate, user: Principal | None = None
-) -> Enterprise:
+def register_enterprise(session: Session, data: EnterpriseCreate, user: Access | None = None) -> Enterprise:
     """Register an enterprise or site and announce it (enterprise.registered) in one transaction."""
     # Serialise registrations of one code, so two concurrent requests cannot both pass the check.
     session.execute(select(func.pg_advisory_xact_lock(func.hashtext(f"credit_code:{data.credit_code}"))))
@@ -113,17 +111,16 @@ def register_many(session: Session, items: list[EnterpriseCreate]) -> list[Enter
     return enterprises
 
 
-def get_enterprise(session: Session, enterprise_id: uuid.UUID, user: Principal) -> Enterprise:
-    user.ensure_may_see_enterprise(enterprise_id)
+def get_enterprise(session: Session, enterprise_id: uuid.UUID, user: Access) -> Enterprise:
     enterprise = session.get(Enterprise, enterprise_id)
     if enterprise is None:
         raise NotFound(f"企业不存在 / enterprise {enterprise_id} not found")
-    ensure_may_see_grid(user, enterprise.grid_id)
+    user.ensure_unit(enterprise.id, enterprise.grid_id)
     return enterprise
 
 
 def _apply(
-    session: Session, enterprise: Enterprise, changes: dict[str, object], reason: str | None, user: Principal
+    session: Session, enterprise: Enterprise, changes: dict[str, object], reason: str | None, user: Access
 ) -> Enterprise:
     """Set fields, record tracked ones in the history, announce the new state."""
     changed = [name for name, value in changes.items() if getattr(enterprise, name) != value]
@@ -154,7 +151,7 @@ def _apply(
 
 
 def update_enterprise(
-    session: Session, enterprise_id: uuid.UUID, data: EnterpriseUpdate, user: Principal
+    session: Session, enterprise_id: uuid.UUID, data: EnterpriseUpdate, user: Access
 ) -> Enterprise:
     enterprise = get_enterprise(session, enterprise_id, user)
     changes = data.model_dump(exclude_unset=True, exclude={"reason"})
@@ -162,7 +159,7 @@ def update_enterprise(
 
 
 def change_status(
-    session: Session, enterprise_id: uuid.UUID, status: ProductionStatus, reason: str, user: Principal
+    session: Session, enterprise_id: uuid.UUID, status: ProductionStatus, reason: str, user: Access
 ) -> Enterprise:
     enterprise = get_enterprise(session, enterprise_id, user)
     if enterprise.production_status == status:
@@ -173,7 +170,7 @@ def change_status(
 
 
 def move_to_grid(
-    session: Session, enterprise_id: uuid.UUID, grid_id: uuid.UUID, reason: str, user: Principal
+    session: Session, enterprise_id: uuid.UUID, grid_id: uuid.UUID, reason: str, user: Access
 ) -> Enterprise:
     enterprise = get_enterprise(session, enterprise_id, user)
     resolve_grid(session, grid_id, None, None)
@@ -183,14 +180,14 @@ def move_to_grid(
 
 
 def set_risk_colour(
-    session: Session, enterprise_id: uuid.UUID, colour: RiskColour, reason: str, user: Principal
+    session: Session, enterprise_id: uuid.UUID, colour: RiskColour, reason: str, user: Access
 ) -> Enterprise:
     enterprise = get_enterprise(session, enterprise_id, user)
     return _apply(session, enterprise, {"risk_colour": colour}, reason, user)
 
 
 def history(
-    session: Session, enterprise_id: uuid.UUID, user: Principal, page: PageRequest
+    session: Session, enterprise_id: uuid.UUID, user: Access, page: PageRequest
 ) -> Page[EnterpriseChange]:
     get_enterprise(session, enterprise_id, user)
     query = select(EnterpriseChange).where(EnterpriseChange.enterprise_id == enterprise_id)
@@ -199,7 +196,7 @@ def history(
 
 def list_enterprises(
     session: Session,
-    user: Principal,
+    user: Access,
     page: PageRequest,
     *,
     grid_id: uuid.UUID | None = None,
@@ -209,11 +206,7 @@ def list_enterprises(
     risk_colour: RiskColour | None = None,
 ) -> Page[Enterprise]:
     """Paged by id and filtered; each caller sees only what their role covers."""
-    query = select(Enterprise)
-    if user.own_enterprise_only:
-        query = query.where(Enterprise.id == user.enterprise_id)
-    if user.own_grids_only:
-        query = query.where(Enterprise.grid_id.in_(user.grid_ids))
+    query = user.narrow(select(Enterprise), unit=Enterprise.id, grid=Enterprise.grid_id)
     query = where_given(
         query,
         {

@@ -3,14 +3,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from services.registry.deps import Admin, DbSession
+from services.registry.deps import DbSession, permit
 from services.registry.grid import service
 from services.registry.grid.schemas import GridCreate, GridOut, GridUpdate, ZoneCreate, ZoneOut
-from shared.auth import CurrentUser
+from shared.access import Access
 from shared.errors import NotFound
 from shared.pagination import Page, PageQuery
 
 router = APIRouter(tags=["grids 网格"])
+Admin = Annotated[Access, permit("zone.administer")]
+GridReader = Annotated[Access, permit("grid.read")]
 
 
 @router.post("/zones", status_code=status.HTTP_201_CREATED, summary="新建辖区 / create a zone")
@@ -26,7 +28,7 @@ def create_grid(data: GridCreate, session: DbSession, _: Admin) -> GridOut:
 @router.get("/grids", summary="网格列表 / grids (grid staff: their own)")
 def list_grids(
     session: DbSession,
-    user: CurrentUser,
+    user: GridReader,
     page: PageQuery,
     zone_id: Annotated[uuid.UUID | None, Query()] = None,
 ) -> Page[GridOut]:
@@ -36,19 +38,20 @@ def list_grids(
 @router.get("/grids/covering", summary="按坐标建议网格 / the grid covering a point")
 def grid_covering(
     session: DbSession,
-    user: CurrentUser,
+    user: GridReader,
     longitude: Annotated[float, Query(ge=-180, le=180)],
     latitude: Annotated[float, Query(ge=-90, le=90)],
 ) -> GridOut:
     grid = service.grid_covering(session, longitude, latitude)
     if grid is None:
         raise NotFound("该坐标不在任何网格内 / the point lies outside every grid")
+    user.ensure_grid(grid.id)
     return service.grid_out(session, grid)
 
 
 @router.get("/grids/{grid_id}", summary="网格详情 / one grid")
-def get_grid(grid_id: uuid.UUID, session: DbSession, user: CurrentUser) -> GridOut:
-    service.ensure_may_see_grid(user, grid_id)
+def get_grid(grid_id: uuid.UUID, session: DbSession, user: GridReader) -> GridOut:
+    user.ensure_grid(grid_id)
     return service.grid_out(session, service.get_grid(session, grid_id))
 
 

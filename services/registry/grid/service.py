@@ -13,9 +13,9 @@ from services.registry.grid.models import Grid, Zone
 from services.registry.grid.schemas import GridCreate, GridOut, GridUpdate, ZoneCreate
 from services.registry.responsibility.service import holders
 from services.registry.runtime import runtime
-from shared.auth import Principal
+from shared.access import Access
 from shared.clock import local_today
-from shared.errors import Conflict, Forbidden, InvalidInput, NotFound
+from shared.errors import Conflict, InvalidInput, NotFound
 from shared.events.contracts.registry import GridChangedV1, GridDeletedV1
 from shared.pagination import Keyset, Page, PageRequest
 
@@ -36,11 +36,6 @@ def get_grid(session: Session, grid_id: uuid.UUID) -> Grid:
     if grid is None:
         raise NotFound(f"网格不存在 / grid {grid_id} not found")
     return grid
-
-
-def ensure_may_see_grid(user: Principal, grid_id: uuid.UUID) -> None:
-    if user.own_grids_only and grid_id not in user.grid_ids:
-        raise Forbidden("只能查看本人负责的网格 / grid staff see only their own grids")
 
 
 def _check_no_overlap(session: Session, zone_id: uuid.UUID, geometry, exclude: uuid.UUID | None) -> None:
@@ -148,17 +143,15 @@ def grid_out(session: Session, grid: Grid) -> GridOut:
     )
 
 
-def visible_grids(user: Principal, zone_id: uuid.UUID | None) -> Select[Any]:
+def visible_grids(user: Access, zone_id: uuid.UUID | None) -> Select[Any]:
     """The grids of a zone (or all) that the caller may see: grid staff their own."""
-    query = select(Grid)
+    query = user.narrow(select(Grid), grid=Grid.id)
     if zone_id is not None:
         query = query.where(Grid.zone_id == zone_id)
-    if user.own_grids_only:
-        query = query.where(Grid.id.in_(user.grid_ids))
     return query
 
 
-def list_grids(session: Session, user: Principal, zone_id: uuid.UUID | None, page: PageRequest) -> Page[Grid]:
+def list_grids(session: Session, user: Access, zone_id: uuid.UUID | None, page: PageRequest) -> Page[Grid]:
     return BY_CODE.fetch(session, visible_grids(user, zone_id), page)
 
 

@@ -2,17 +2,20 @@
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
 from fastapi import APIRouter, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from services.registry.deps import DbSession
+from services.registry.deps import DbSession, permit
 from services.registry.hazard_source import service
 from services.registry.hazard_source.models import HazardSourceKind
-from shared.auth import CurrentUser, UnitEditor
+from shared.access import Access
 from shared.pagination import Page, PageQuery
 
 router = APIRouter(tags=["hazard sources 危险源"])
+Editor = Annotated[Access, permit("unit.edit")]
+UnitReader = Annotated[Access, permit("unit.read")]
 
 
 class HazardSourceCreate(BaseModel):
@@ -38,13 +41,13 @@ class HazardSourceOut(HazardSourceCreate):
     summary="登记危险源或重点部位 / register a hazard source or key point",
 )
 def create_hazard_source(
-    enterprise_id: uuid.UUID, data: HazardSourceCreate, session: DbSession, user: UnitEditor
+    enterprise_id: uuid.UUID, data: HazardSourceCreate, session: DbSession, user: Editor
 ) -> HazardSourceOut:
     return HazardSourceOut.model_validate(service.register(session, enterprise_id, data.model_dump(), user))
 
 
 @router.get("/enterprises/{enterprise_id}/hazard-sources", summary="危险源清单 / a unit's hazard sources")
 def list_hazard_sources(
-    enterprise_id: uuid.UUID, session: DbSession, user: CurrentUser, page: PageQuery
+    enterprise_id: uuid.UUID, session: DbSession, user: UnitReader, page: PageQuery
 ) -> Page[HazardSourceOut]:
     return service.of_enterprise(session, enterprise_id, user, page).map(HazardSourceOut.model_validate)

@@ -7,13 +7,13 @@ from sqlalchemy.orm import Session
 
 from services.registry.enterprise.service import get_enterprise
 from services.registry.hazard_source.models import HazardSource
-from shared.auth import Principal
+from shared.access import Access
 from shared.pagination import Keyset, Page, PageRequest
 
 BY_KIND_AND_NAME = Keyset("hazard-sources", HazardSource.kind, HazardSource.name, HazardSource.id)
 
 
-def register(session: Session, enterprise_id: uuid.UUID, values: dict, user: Principal) -> HazardSource:
+def register(session: Session, enterprise_id: uuid.UUID, values: dict, user: Access) -> HazardSource:
     get_enterprise(session, enterprise_id, user)
     source = HazardSource(id=uuid.uuid4(), enterprise_id=enterprise_id, **values)
     session.add(source)
@@ -22,7 +22,7 @@ def register(session: Session, enterprise_id: uuid.UUID, values: dict, user: Pri
 
 
 def of_enterprise(
-    session: Session, enterprise_id: uuid.UUID, user: Principal, page: PageRequest
+    session: Session, enterprise_id: uuid.UUID, user: Access, page: PageRequest
 ) -> Page[HazardSource]:
     get_enterprise(session, enterprise_id, user)
     return BY_KIND_AND_NAME.fetch(

@@ -4,15 +4,17 @@ from typing import Annotated
 from fastapi import APIRouter, File, Query, Request, Response, UploadFile
 from pydantic import BaseModel
 
-from services.registry.deps import Admin, DbSession
+from services.registry.deps import DbSession, permit
 from services.registry.ledger import service
 from shared import audit
+from shared.access import Access
 from shared.audit import AuditAction
 from shared.errors import InvalidInput
 from shared.spreadsheets import XLSX, download
 
 router = APIRouter(prefix="/ledger", tags=["ledger 台账导入导出"])
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+Admin = Annotated[Access, permit("ledger.transfer")]
 
 
 class ImportResult(BaseModel):

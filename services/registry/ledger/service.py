@@ -20,7 +20,7 @@ from services.registry.grid.models import Grid
 from services.registry.ledger.spreadsheet import read_rows
 from services.registry.people.schemas import PersonCreate
 from services.registry.people.service import create_person
-from shared.auth import Principal
+from shared.access import Access
 from shared.errors import DomainError, InvalidInput
 from shared.events.contracts.registry import ProductionStatus, UnitKind
 from shared.labels import LABELS, zh
@@ -140,7 +140,7 @@ def _schema_errors(number: int, exc: ValidationError, headers: dict[str, str], e
 
 
 def import_enterprises(
-    session: Session, content: bytes, filename: str | None, zone_id: uuid.UUID | None, user: Principal
+    session: Session, content: bytes, filename: str | None, zone_id: uuid.UUID | None, user: Access
 ) -> int:
     header, rows = read_rows(content, filename)
     positions = _column_map(header, ENTERPRISE_COLUMNS)
@@ -186,7 +186,7 @@ def import_enterprises(
     return len(valid)
 
 
-def import_people(session: Session, content: bytes, filename: str | None, user: Principal) -> int:
+def import_people(session: Session, content: bytes, filename: str | None, user: Access) -> int:
     header, rows = read_rows(content, filename)
     positions = _column_map(header, PEOPLE_COLUMNS)
     headers = {c.key: c.header for c in PEOPLE_COLUMNS}

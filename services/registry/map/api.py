@@ -6,14 +6,15 @@ from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict
 
-from services.registry.deps import DbSession
+from services.registry.deps import DbSession, permit
 from services.registry.map import service
-from shared.auth import CurrentUser
+from shared.access import Access
 from shared.events.contracts.registry import ProductionStatus, RiskColour, UnitKind
 
 router = APIRouter(prefix="/map", tags=["map 辖区企业分布图"])
 PAGE = (Path(__file__).parent / "page.html").read_text(encoding="utf-8")
 MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
+UnitReader = Annotated[Access, permit("unit.read")]
 
 
 class MapFilters(BaseModel):
@@ -30,7 +31,7 @@ class MapFilters(BaseModel):
 Filters = Annotated[MapFilters, Depends()]
 
 
-def _collection(session: DbSession, user: CurrentUser, filters: MapFilters) -> dict:
+def _collection(session: DbSession, user: UnitReader, filters: MapFilters) -> dict:
     return service.feature_collection(
         session,
         user,
@@ -49,7 +50,7 @@ def map_page() -> HTMLResponse:
 
 
 @router.get("/features", summary="GeoJSON: grids and units / 网格与单位")
-def features(session: DbSession, user: CurrentUser, filters: Filters) -> dict:
+def features(session: DbSession, user: UnitReader, filters: Filters) -> dict:
     return _collection(session, user, filters)
 
 
@@ -57,7 +58,7 @@ def features(session: DbSession, user: CurrentUser, filters: Filters) -> dict:
 def picture(
     image_format: Literal["svg", "png"],
     session: DbSession,
-    user: CurrentUser,
+    user: UnitReader,
     filters: Filters,
     title: Annotated[str, Query(max_length=100)] = "辖区企业分布图 Distribution map",
 ) -> Response:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from services.registry.enterprise.service import list_enterprises
 from services.registry.grid.models import Grid
 from services.registry.grid.service import visible_grids
-from shared.auth import Principal
+from shared.access import Access
 from shared.charts import new_figure
 from shared.events.contracts.registry import ProductionStatus, RiskColour, UnitKind
 from shared.labels import LABELS, zh
@@ -37,7 +37,7 @@ def _legend(kind: str, code: str) -> str:
 
 def feature_collection(
     session: Session,
-    user: Principal,
+    user: Access,
     *,
     zone_id: uuid.UUID | None = None,
     grid_id: uuid.UUID | None = None,

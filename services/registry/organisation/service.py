@@ -9,7 +9,7 @@ from services.registry.enterprise.service import get_enterprise
 from services.registry.organisation.models import OrgLevel, OrgUnit, Post
 from services.registry.organisation.schemas import OrgUnitCreate, OrgUnitOut, PostCreate, PostOut
 from services.registry.responsibility.service import holders
-from shared.auth import Principal
+from shared.access import Access
 from shared.clock import local_today
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.pagination import Page, PageRequest, Positions
@@ -21,9 +21,7 @@ PARENT_LEVEL = {OrgLevel.company: None, OrgLevel.workshop: OrgLevel.company, Org
 ORG_ROOTS = Positions("organisation")
 
 
-def create_org_unit(
-    session: Session, enterprise_id: uuid.UUID, data: OrgUnitCreate, user: Principal
-) -> OrgUnit:
+def create_org_unit(session: Session, enterprise_id: uuid.UUID, data: OrgUnitCreate, user: Access) -> OrgUnit:
     get_enterprise(session, enterprise_id, user)
     expected_parent = PARENT_LEVEL[data.level]
     if expected_parent is None:
@@ -49,11 +47,11 @@ def create_org_unit(
     return unit
 
 
-def create_post(session: Session, org_unit_id: uuid.UUID, data: PostCreate, user: Principal) -> Post:
+def create_post(session: Session, org_unit_id: uuid.UUID, data: PostCreate, user: Access) -> Post:
     unit = session.get(OrgUnit, org_unit_id)
     if unit is None:
         raise NotFound(f"组织单元不存在 / org unit {org_unit_id} not found")
-    user.ensure_may_see_enterprise(unit.enterprise_id)
+    user.ensure_unit(unit.enterprise_id)
     post = Post(id=uuid.uuid4(), org_unit_id=org_unit_id, **data.model_dump())
     session.add(post)
     session.flush()
@@ -61,7 +59,7 @@ def create_post(session: Session, org_unit_id: uuid.UUID, data: PostCreate, user
 
 
 def organisation(
-    session: Session, enterprise_id: uuid.UUID, user: Principal, page: PageRequest
+    session: Session, enterprise_id: uuid.UUID, user: Access, page: PageRequest
 ) -> Page[OrgUnitOut]:
     """The tree, each unit and post with the person responsible for it today; paged by its roots."""
     get_enterprise(session, enterprise_id, user)

@@ -4,8 +4,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 
-from services.registry.deps import Admin, DbSession
+from services.registry.deps import DbSession, permit
 from services.registry.people import logins, service
+from services.registry.people.models import Person
 from services.registry.people.schemas import (
     AccountCreate,
     AccountOut,
@@ -18,11 +19,23 @@ from services.registry.people.schemas import (
 from services.registry.sessions import service as sessions
 from services.registry.sessions.schemas import TokenOut
 from shared import audit
+from shared.access import Access
 from shared.audit import AuditAction
-from shared.auth import CurrentUser, Principal, UnitEditor
+from shared.auth import Principal
 from shared.pagination import Page, PageQuery
 
 router = APIRouter(tags=["people 人员与账号"])
+Editor = Annotated[Access, permit("unit.edit")]
+PersonReader = Annotated[Access, permit("person.read")]
+AccountAdmin = Annotated[Access, permit("account.manage")]
+
+
+def person_out(person: Person, user: Access) -> PersonOut:
+    """A person as the caller may see them: phone and e-mail only for those who must reach them."""
+    shown = PersonOut.model_validate(person)
+    if user.may_reach_person(person.id, person.enterprise_id):
+        return shown
+    return shown.model_copy(update={"phone": None, "email": None})
 
 
 @router.post("/auth/token", summary="登录 / OAuth2 password flow: username and password for a bearer token")
@@ -35,8 +48,8 @@ def login(
 
 
 @router.get("/auth/me", summary="当前用户 / who the token says you are")
-def me(user: CurrentUser) -> Principal:
-    return user
+def me(user: Annotated[Access, permit("account.me")]) -> Principal:
+    return user.principal
 
 
 @router.post(
@@ -44,45 +57,49 @@ def me(user: CurrentUser) -> Principal:
     status_code=status.HTTP_204_NO_CONTENT,
     summary="修改本人密码 / change your own password (the current one required)",
 )
-def change_password(data: PasswordChange, request: Request, session: DbSession, user: CurrentUser) -> None:
+def change_password(
+    data: PasswordChange, request: Request, session: DbSession, user: Annotated[Access, permit("account.me")]
+) -> None:
     logins.confirm_own_password(user, data.current_password, request)  # 422 if wrong, 429 while locked out
     account = service.change_password(session, user, data)
     audit.record(session, user, AuditAction.password_changed, f"account:{account.username}", request)
 
 
 @router.post("/people", status_code=status.HTTP_201_CREATED, summary="登记人员 / register a person")
-def create_person(data: PersonCreate, session: DbSession, user: UnitEditor) -> PersonOut:
-    return PersonOut.model_validate(service.create_person(session, data, user))
+def create_person(data: PersonCreate, session: DbSession, user: Editor) -> PersonOut:
+    return person_out(service.create_person(session, data, user), user)
 
 
 @router.get("/people", summary="人员列表 / people, by id")
 def list_people(
     request: Request,
     session: DbSession,
-    user: CurrentUser,
+    user: PersonReader,
     page: PageQuery,
     enterprise_id: Annotated[uuid.UUID | None, Query()] = None,
 ) -> Page[PersonOut]:
     audit.record(session, user, AuditAction.personal_data_read, f"people:enterprise={enterprise_id}", request)
-    return service.list_people(session, user, page, enterprise_id=enterprise_id).map(PersonOut.model_validate)
+    return service.list_people(session, user, page, enterprise_id=enterprise_id).map(
+        lambda p: person_out(p, user)
+    )
 
 
 @router.get("/people/{person_id}", summary="人员详情 / one person")
-def get_person(person_id: uuid.UUID, session: DbSession, user: CurrentUser) -> PersonOut:
+def get_person(person_id: uuid.UUID, session: DbSession, user: PersonReader) -> PersonOut:
     person = service.get_person(session, person_id)
-    user.ensure_may_see_enterprise(person.enterprise_id)
-    return PersonOut.model_validate(person)
+    user.ensure_person(person.id, person.enterprise_id)
+    return person_out(person, user)
 
 
 @router.patch("/people/{person_id}", summary="修改人员信息 / update a person")
-def update_person(
-    person_id: uuid.UUID, data: PersonUpdate, session: DbSession, user: UnitEditor
-) -> PersonOut:
-    return PersonOut.model_validate(service.update_person(session, person_id, data, user))
+def update_person(person_id: uuid.UUID, data: PersonUpdate, session: DbSession, user: Editor) -> PersonOut:
+    return person_out(service.update_person(session, person_id, data, user), user)
 
 
 @router.post("/accounts", status_code=status.HTTP_201_CREATED, summary="开通账号 / create a login")
-def create_account(data: AccountCreate, request: Request, session: DbSession, user: Admin) -> AccountOut:
+def create_account(
+    data: AccountCreate, request: Request, session: DbSession, user: AccountAdmin
+) -> AccountOut:
     account = service.create_account(session, data)
     audit.record(
         session,
@@ -99,7 +116,7 @@ def create_account(data: AccountCreate, request: Request, session: DbSession, us
     summary="修改账号 / change an account's password, roles or status (ends its login sessions)",
 )
 def update_account(
-    account_id: uuid.UUID, data: AccountUpdate, request: Request, session: DbSession, user: Admin
+    account_id: uuid.UUID, data: AccountUpdate, request: Request, session: DbSession, user: AccountAdmin
 ) -> AccountOut:
     account = service.update_account(session, account_id, data)
     changed = ",".join(sorted(data.model_dump(exclude_none=True)))

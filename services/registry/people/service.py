@@ -18,6 +18,7 @@ from services.registry.people.schemas import (
 from services.registry.runtime import runtime
 from services.registry.sessions.service import principal_for, revoke_account
 from services.registry.settings import get_registry_settings
+from shared.access import Access
 from shared.auth import Principal, Role
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.events.contracts.registry import PersonChangedV1
@@ -49,8 +50,8 @@ def _publish(session: Session, person: Person) -> None:
     )
 
 
-def create_person(session: Session, data: PersonCreate, user: Principal) -> Person:
-    user.ensure_may_see_enterprise(data.enterprise_id)
+def create_person(session: Session, data: PersonCreate, user: Access) -> Person:
+    user.ensure_unit(data.enterprise_id)
     if data.enterprise_id is not None and session.get(Enterprise, data.enterprise_id) is None:
         raise InvalidInput(
             f"企业不存在 / enterprise {data.enterprise_id} does not exist", field="enterprise_id"
@@ -62,9 +63,9 @@ def create_person(session: Session, data: PersonCreate, user: Principal) -> Pers
     return person
 
 
-def update_person(session: Session, person_id: uuid.UUID, data: PersonUpdate, user: Principal) -> Person:
+def update_person(session: Session, person_id: uuid.UUID, data: PersonUpdate, user: Access) -> Person:
     person = get_person(session, person_id)
-    user.ensure_may_see_enterprise(person.enterprise_id)
+    user.ensure_unit(person.enterprise_id)
     for name, value in data.model_dump(exclude_unset=True).items():
         setattr(person, name, value)
     session.flush()
@@ -73,11 +74,9 @@ def update_person(session: Session, person_id: uuid.UUID, data: PersonUpdate, us
 
 
 def list_people(
-    session: Session, user: Principal, page: PageRequest, *, enterprise_id: uuid.UUID | None
+    session: Session, user: Access, page: PageRequest, *, enterprise_id: uuid.UUID | None
 ) -> Page[Person]:
-    query = select(Person)
-    if user.own_enterprise_only:
-        enterprise_id = user.enterprise_id
+    query = user.narrow(select(Person), unit=Person.enterprise_id, person=Person.id)
     if enterprise_id is not None:
         query = query.where(Person.enterprise_id == enterprise_id)
     return PEOPLE_BY_ID.fetch(session, query, page)

@@ -3,7 +3,7 @@
 import uuid
 from datetime import date
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, case, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -15,7 +15,7 @@ from services.registry.responsibility.duties import DUTIES, ScopeType
 from services.registry.responsibility.models import Assignment
 from services.registry.responsibility.schemas import AssignmentCreate
 from services.registry.runtime import runtime
-from shared.auth import Principal
+from shared.access import Access
 from shared.clock import utc_now
 from shared.errors import Conflict, InvalidInput, NotFound
 from shared.events.contracts.registry import AssignmentChangedV1
@@ -70,7 +70,7 @@ def _publish(session: Session, assignment: Assignment) -> None:
             publish_grid_changed(session, grid)
 
 
-def start_assignment(session: Session, data: AssignmentCreate, user: Principal) -> Assignment:
+def start_assignment(session: Session, data: AssignmentCreate, user: Access) -> Assignment:
     duty = DUTIES.get(data.duty)
     if duty is None:
         raise InvalidInput(f"未知职责 / unknown duty {data.duty!r}; known: {', '.join(DUTIES)}", field="duty")
@@ -126,7 +126,7 @@ def _refuse_overlap(session: Session, data: AssignmentCreate) -> None:
 
 
 def end_assignment(
-    session: Session, assignment_id: uuid.UUID, valid_to: date, reason: str, user: Principal
+    session: Session, assignment_id: uuid.UUID, valid_to: date, reason: str, user: Access
 ) -> Assignment:
     assignment = session.get(Assignment, assignment_id, with_for_update=True)
     if assignment is None:
@@ -149,15 +149,38 @@ def end_assignment(
     return assignment
 
 
+def _unit_of_scope() -> ColumnElement[uuid.UUID | None]:
+    """The enterprise an assignment's scope belongs to (its org unit's or post's enterprise)."""
+    org_unit_enterprise = select(OrgUnit.enterprise_id).where(OrgUnit.id == Assignment.scope_id)
+    post_enterprise = (
+        select(OrgUnit.enterprise_id)
+        .join(Post, Post.org_unit_id == OrgUnit.id)
+        .where(Post.id == Assignment.scope_id)
+    )
+    return case(
+        (Assignment.scope_type == ScopeType.enterprise, Assignment.scope_id),
+        (Assignment.scope_type == ScopeType.org_unit, org_unit_enterprise.scalar_subquery()),
+        (Assignment.scope_type == ScopeType.post, post_enterprise.scalar_subquery()),
+    )
+
+
 def ledger(
     session: Session,
+    user: Access,
     *,
     scope_id: uuid.UUID | None,
     person_id: uuid.UUID | None,
     on: date | None,
     page: PageRequest,
 ) -> Page[Assignment]:
-    query = select(Assignment)
+    # The zone's own duties (who leads the committee, who is on the safety office) are public.
+    query = user.narrow(
+        select(Assignment),
+        unit=_unit_of_scope(),
+        grid=case((Assignment.scope_type == ScopeType.grid, Assignment.scope_id)),
+        person=Assignment.person_id,
+        also=Assignment.scope_type == ScopeType.zone,
+    )
     if scope_id is not None:
         query = query.where(Assignment.scope_id == scope_id)
     if person_id is not None:

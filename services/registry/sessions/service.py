@@ -45,6 +45,7 @@ def principal_for(session: Session, account: UserAccount) -> Principal:
     return Principal(
         user_id=account.id,
         name=person.name,
+        person_id=person.id,
         roles=frozenset(Role(r) for r in account.roles),
         enterprise_id=person.enterprise_id,
         grid_ids=frozenset(grid_ids),

@@ -22,17 +22,19 @@ from services.reporting.facts.models import (
 )
 from services.reporting.settings import get_reporting_settings
 from services.reporting.units.models import ReportingGrid
+from shared.access import Access
 from shared.labels import LABELS, both
 from shared.periods import Period
 
 MEASURES = LABELS["assessment_measure"]  # what is counted, in the order shown
 
 
-def monthly_assessment(session: Session, month: Period) -> Assessment:
+def monthly_assessment(session: Session, month: Period, user: Access) -> Assessment:
+    """The grid staff the caller may see (a leader: the staff of their grids), scored and ranked."""
     weights = get_reporting_settings().assessment_weights
     staff: dict[uuid.UUID, dict] = {}
     grid_names = dict(session.execute(select(ReportingGrid.id, ReportingGrid.name)).all())
-    for staffing in session.scalars(select(GridStaffing)):
+    for staffing in session.scalars(user.narrow(select(GridStaffing), grid=GridStaffing.grid_id)):
         pairs = [(staffing.leader_person_id, "网格长 leader")] + [
             (p, "网格员 member") for p in staffing.member_person_ids
         ]

@@ -3,17 +3,20 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Query, Request, Response, UploadFile, status
 
-from services.reporting.deps import DbSession, Supervisor
+from services.reporting.deps import DbSession, permit
 from services.reporting.filings import service
 from services.reporting.filings.schemas import AttachmentOut, FilingIn, FilingOut, FilingStatus
 from services.reporting.settings import get_reporting_settings
 from shared import audit, uploads
+from shared.access import Access
 from shared.audit import AuditAction
-from shared.auth import CurrentUser, UnitEditor
 from shared.events.contracts.reporting import ReportKind
 from shared.pagination import Page, PageQuery
 
 router = APIRouter(prefix="/filings", tags=["filings 报告报送"])
+Filer = Annotated[Access, permit("filing.submit")]
+UnitReader = Annotated[Access, permit("unit.read")]
+StatisticsReader = Annotated[Access, permit("statistics.read")]
 
 
 @router.post(
@@ -21,14 +24,14 @@ router = APIRouter(prefix="/filings", tags=["filings 报告报送"])
     status_code=status.HTTP_201_CREATED,
     summary="报送报告 / file a report (a new version if filed before)",
 )
-def file_report(data: FilingIn, session: DbSession, user: UnitEditor) -> FilingOut:
+def file_report(data: FilingIn, session: DbSession, user: Filer) -> FilingOut:
     return FilingOut.model_validate(service.file_report(session, data, user))
 
 
 @router.get("", summary="某单位的报告及各版本 / a unit's filings, every version")
 def list_filings(
     session: DbSession,
-    user: CurrentUser,
+    user: UnitReader,
     page: PageQuery,
     unit_id: uuid.UUID,
     kind: ReportKind | None = None,
@@ -39,7 +42,7 @@ def list_filings(
 @router.get("/status", summary="报送情况 / who filed on time, late or not at all")
 def filing_status(
     session: DbSession,
-    user: Supervisor,
+    user: StatisticsReader,
     kind: ReportKind,
     period: Annotated[str, Query(description="2026-11, 2026-Q3 or 2026, matching the kind")],
 ) -> FilingStatus:
@@ -52,7 +55,7 @@ def filing_status(
     summary="上传附件 / attach a scan, photo or PDF",
 )
 async def add_attachment(
-    filing_id: uuid.UUID, file: Annotated[UploadFile, File()], session: DbSession, user: UnitEditor
+    filing_id: uuid.UUID, file: Annotated[UploadFile, File()], session: DbSession, user: Filer
 ) -> AttachmentOut:
     content = await file.read(get_reporting_settings().upload_max_bytes + 1)
     return AttachmentOut.model_validate(
@@ -62,14 +65,14 @@ async def add_attachment(
 
 @router.get("/{filing_id}/attachments", summary="报告附件 / a filing's attachments")
 def list_attachments(
-    filing_id: uuid.UUID, session: DbSession, user: CurrentUser, page: PageQuery
+    filing_id: uuid.UUID, session: DbSession, user: UnitReader, page: PageQuery
 ) -> Page[AttachmentOut]:
     return service.attachments_of(session, filing_id, user, page).map(AttachmentOut.model_validate)
 
 
 @router.get("/{filing_id}/attachments/{attachment_id}", summary="下载附件 / download an attachment")
 def download_attachment(
-    filing_id: uuid.UUID, attachment_id: uuid.UUID, request: Request, session: DbSession, user: CurrentUser
+    filing_id: uuid.UUID, attachment_id: uuid.UUID, request: Request, session: DbSession, user: UnitReader
 ) -> Response:
     attachment = service.attachment(session, filing_id, attachment_id, user)
     audit.record(session, user, AuditAction.download, f"filing-attachment:{attachment_id}", request)

@@ -12,9 +12,9 @@ from services.reporting.runtime import runtime
 from services.reporting.settings import get_reporting_settings
 from services.reporting.units.models import ReportingUnit
 from shared import uploads
-from shared.auth import Principal
+from shared.access import Access
 from shared.clock import local_today
-from shared.errors import Forbidden, InvalidInput, NotFound
+from shared.errors import InvalidInput, NotFound
 from shared.events.contracts.reporting import ReportDueV1, ReportFiledV1, ReportKind, ReportOverdueV1
 from shared.labels import zh
 from shared.pagination import Keyset, Page, PageRequest
@@ -42,12 +42,11 @@ def report_period(kind: ReportKind, text: str) -> Period:
     return period
 
 
-def file_report(session: Session, data: FilingIn, user: Principal) -> ReportFiling:
-    if user.own_enterprise_only and user.enterprise_id != data.unit_id:
-        raise Forbidden("只能为本企业报送 / enterprise users file reports for their own enterprise only")
+def file_report(session: Session, data: FilingIn, user: Access) -> ReportFiling:
     unit = session.get(ReportingUnit, data.unit_id)
     if unit is None:
         raise NotFound(f"单位不存在 / unit {data.unit_id} is not known to reporting", field="unit_id")
+    user.ensure_unit(unit.id, unit.grid_id)
     period = report_period(data.kind, data.period)
     today = local_today()
     if period.start > today:
@@ -108,26 +107,21 @@ def file_report(session: Session, data: FilingIn, user: Principal) -> ReportFili
 
 
 def filings_of(
-    session: Session, user: Principal, unit_id: uuid.UUID, kind: ReportKind | None, page: PageRequest
+    session: Session, user: Access, unit_id: uuid.UUID, kind: ReportKind | None, page: PageRequest
 ) -> Page[ReportFiling]:
-    user.ensure_may_see_enterprise(unit_id)
+    user.ensure_unit(unit_id)
     query = select(ReportFiling).where(ReportFiling.unit_id == unit_id)
     if kind is not None:
         query = query.where(ReportFiling.kind == kind)
     return LATEST_FIRST.fetch(session, query, page)
 
 
-def visible_units(user: Principal) -> Select:
+def visible_units(user: Access) -> Select:
     """The units a caller may see: an enterprise its own, grid staff their grids, the rest all."""
-    query = select(ReportingUnit)
-    if user.own_enterprise_only:
-        query = query.where(ReportingUnit.id == user.enterprise_id)
-    elif user.own_grids_only:
-        query = query.where(ReportingUnit.grid_id.in_(user.grid_ids))
-    return query
+    return user.narrow(select(ReportingUnit), unit=ReportingUnit.id, grid=ReportingUnit.grid_id)
 
 
-def filing_status(session: Session, user: Principal, kind: ReportKind, period_text: str) -> FilingStatus:
+def filing_status(session: Session, user: Access, kind: ReportKind, period_text: str) -> FilingStatus:
     period = report_period(kind, period_text)
     due = report_due_on(kind, period)
     today = local_today()
@@ -224,16 +218,16 @@ def check_overdue(session: Session, today: date) -> int:
     return _unfiled_reports(session, today, ReportOverdueV1, (date.min, today - timedelta(days=1)))
 
 
-def _filing(session: Session, filing_id: uuid.UUID, user: Principal) -> ReportFiling:
+def _filing(session: Session, filing_id: uuid.UUID, user: Access) -> ReportFiling:
     filing = session.get(ReportFiling, filing_id)
     if filing is None:
         raise NotFound(f"报告不存在 / filing {filing_id} not found")
-    user.ensure_may_see_enterprise(filing.unit_id)
+    user.ensure_unit(filing.unit_id)
     return filing
 
 
 def add_attachment(
-    session: Session, filing_id: uuid.UUID, filename: str, content: bytes, user: Principal
+    session: Session, filing_id: uuid.UUID, filename: str, content: bytes, user: Access
 ) -> FilingAttachment:
     """Attach a scan, photo or PDF to a filing (附件), judged by its content."""
     filing = _filing(session, filing_id, user)
@@ -252,14 +246,14 @@ def add_attachment(
 
 
 def attachments_of(
-    session: Session, filing_id: uuid.UUID, user: Principal, page: PageRequest
+    session: Session, filing_id: uuid.UUID, user: Access, page: PageRequest
 ) -> Page[FilingAttachment]:
     _filing(session, filing_id, user)
     return uploads.files_of(session, FilingAttachment, FilingAttachment.filing_id, filing_id, page)
 
 
 def attachment(
-    session: Session, filing_id: uuid.UUID, attachment_id: uuid.UUID, user: Principal
+    session: Session, filing_id: uuid.UUID, attachment_id: uuid.UUID, user: Access
 ) -> FilingAttachment:
     _filing(session, filing_id, user)
     return uploads.file_of(session, FilingAttachment, FilingAttachment.filing_id, filing_id, attachment_id)

@@ -3,7 +3,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 from sqlalchemy.orm import Session
 
-from services.reporting.deps import DbSession, Supervisor
+from services.reporting.deps import DbSession, permit
 from services.reporting.settings import get_reporting_settings
 from services.reporting.statistics import exports, service
 from services.reporting.statistics.schemas import (
@@ -15,8 +15,8 @@ from services.reporting.statistics.schemas import (
     UnitCounts,
 )
 from shared import audit
+from shared.access import Access
 from shared.audit import AuditAction
-from shared.auth import Principal
 from shared.pagination import PageQuery, PageRequest
 from shared.periods import parse_month, parse_period
 from shared.spreadsheets import XLSX, download
@@ -24,9 +24,10 @@ from shared.spreadsheets import XLSX, download
 router = APIRouter(tags=["statistics 统计"])
 
 PeriodQuery = Annotated[str, Query(description="统计期 / 2026-11, 2026-Q3 or 2026")]
+StatisticsReader = Annotated[Access, permit("statistics.read")]
 
 
-def _whole_table(session: Session, user: Principal, period: str, group_by: GroupBy) -> HazardStatistics:
+def _whole_table(session: Session, user: Access, period: str, group_by: GroupBy) -> HazardStatistics:
     """The table for the downloads: as many groups as one page may hold (STATISTICS_MAX_ROWS)."""
     page = PageRequest(cursor=None, limit=get_reporting_settings().statistics_max_rows)
     return service.hazard_statistics(session, user, parse_period(period), group_by, page)
@@ -35,7 +36,7 @@ def _whole_table(session: Session, user: Principal, period: str, group_by: Group
 @router.get("/statistics/hazards", summary="隐患统计 / hazards found in a period and what became of them")
 def hazard_statistics(
     session: DbSession,
-    user: Supervisor,
+    user: StatisticsReader,
     period: PeriodQuery,
     page: PageQuery,
     group_by: GroupBy = GroupBy.zone,
@@ -47,7 +48,7 @@ def hazard_statistics(
 def hazard_statistics_xlsx(
     request: Request,
     session: DbSession,
-    user: Supervisor,
+    user: StatisticsReader,
     period: PeriodQuery,
     group_by: GroupBy = GroupBy.zone,
 ) -> Response:
@@ -60,7 +61,7 @@ def hazard_statistics_xlsx(
 def hazard_statistics_csv(
     request: Request,
     session: DbSession,
-    user: Supervisor,
+    user: StatisticsReader,
     period: PeriodQuery,
     group_by: GroupBy = GroupBy.zone,
 ) -> Response:
@@ -74,28 +75,34 @@ def hazard_statistics_csv(
 @router.get(
     "/statistics/inspections", summary="检查覆盖 / inspections done and missed, per grid and inspector"
 )
-def inspection_coverage(session: DbSession, user: Supervisor, period: PeriodQuery) -> InspectionCoverage:
+def inspection_coverage(
+    session: DbSession, user: StatisticsReader, period: PeriodQuery
+) -> InspectionCoverage:
     return service.inspection_coverage(session, user, parse_period(period))
 
 
 @router.get("/statistics/training", summary="培训考试宣传完成情况 / training recorded and missed, per unit")
-def training_compliance(session: DbSession, user: Supervisor, period: PeriodQuery) -> TrainingStatistics:
+def training_compliance(
+    session: DbSession, user: StatisticsReader, period: PeriodQuery
+) -> TrainingStatistics:
     return service.training_compliance(session, user, parse_period(period))
 
 
 @router.get("/statistics/units", summary="辖区单位数 / how many units the zone supervises, by kind")
-def unit_counts(session: DbSession, _: Supervisor) -> UnitCounts:
+def unit_counts(session: DbSession, _: StatisticsReader) -> UnitCounts:
     by_kind = service.units_by_kind(session)
     return UnitCounts(total=sum(by_kind.values()), by_kind=by_kind)
 
 
 @router.get("/dashboard", summary="全区概览 / the zone at a glance")
-def dashboard(session: DbSession, user: Supervisor) -> Dashboard:
+def dashboard(session: DbSession, user: StatisticsReader) -> Dashboard:
     return service.dashboard(session, user)
 
 
 @router.get("/exports/hazard-ledger.xlsx", summary="隐患台帐 Excel / the hazard ledger of a period")
-def hazard_ledger(request: Request, session: DbSession, user: Supervisor, period: PeriodQuery) -> Response:
+def hazard_ledger(
+    request: Request, session: DbSession, user: StatisticsReader, period: PeriodQuery
+) -> Response:
     chosen = parse_period(period)
     audit.record(session, user, AuditAction.export, f"hazard-ledger:{chosen.label}", request)
     return download(exports.hazard_ledger_xlsx(session, user, chosen), XLSX, f"隐患台帐_{chosen.label}.xlsx")
@@ -105,7 +112,7 @@ def hazard_ledger(request: Request, session: DbSession, user: Supervisor, period
 def monthly_report(
     request: Request,
     session: DbSession,
-    user: Supervisor,
+    user: StatisticsReader,
     month: Annotated[str, Query(description="2026-11")],
 ) -> Response:
     chosen = parse_month(month)

@@ -19,7 +19,7 @@ from services.reporting.statistics.service import (
     visible_hazards,
 )
 from services.reporting.units.models import ReportingGrid, ReportingUnit
-from shared.auth import Principal
+from shared.access import Access
 from shared.charts import new_figure
 from shared.labels import zh
 from shared.pagination import PageRequest
@@ -45,7 +45,7 @@ COLOURS = {
 }
 
 
-def hazard_ledger_rows(session: Session, user: Principal, period: Period) -> Iterator[list[object]]:
+def hazard_ledger_rows(session: Session, user: Access, period: Period) -> Iterator[list[object]]:
     """The hazard ledger (隐患台帐) of the hazards found in the period, oldest first, streamed."""
     h = HazardFact
     rows = session.execute(
@@ -78,7 +78,7 @@ def hazard_ledger_rows(session: Session, user: Principal, period: Period) -> Ite
         ]  # fmt: skip
 
 
-def hazard_ledger_xlsx(session: Session, user: Principal, period: Period) -> bytes:
+def hazard_ledger_xlsx(session: Session, user: Access, period: Period) -> bytes:
     return write_xlsx(f"隐患台帐{period.label}", LEDGER_HEADER, hazard_ledger_rows(session, user, period))
 
 
@@ -99,7 +99,7 @@ def statistics_csv(stats: HazardStatistics) -> str:
     )
 
 
-def monthly_report_pdf(session: Session, user: Principal, month: Period) -> bytes:
+def monthly_report_pdf(session: Session, user: Access, month: Period) -> bytes:
     """The committee's monthly report (月度安全生产网格化监管报告): figures and four charts."""
     overview = dashboard(session, user, today=month.last_day)  # as of the month's last day
     by_grid = hazard_statistics(session, user, month, GroupBy.grid, PageRequest(cursor=None, limit=20))

@@ -3,7 +3,7 @@
 import uuid
 from datetime import date
 
-from sqlalchemy import ColumnElement, Label, and_, case, func, literal, select
+from sqlalchemy import ColumnElement, Label, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from services.reporting.facts.models import (
@@ -27,7 +27,7 @@ from services.reporting.statistics.schemas import (
     TrainingStatistics,
 )
 from services.reporting.units.models import ReportingGrid, ReportingUnit
-from shared.auth import Principal
+from shared.access import Access
 from shared.clock import local_today
 from shared.errors import InvalidInput
 from shared.events.contracts.inspections import AWAITING_RECTIFICATION, RECTIFICATION_DONE
@@ -70,12 +70,8 @@ def found_in(period: Period) -> ColumnElement[bool]:
     return period.includes(HazardFact.reported_on)
 
 
-def visible_hazards(user: Principal) -> ColumnElement[bool]:
-    if user.own_enterprise_only:
-        return HazardFact.unit_id == user.enterprise_id
-    if user.own_grids_only:
-        return HazardFact.grid_id.in_(user.grid_ids)
-    return literal(True)
+def visible_hazards(user: Access) -> ColumnElement[bool]:
+    return user.visible(unit=HazardFact.unit_id, grid=HazardFact.grid_id)
 
 
 def _row(key: object, label: str, r) -> HazardFigures:
@@ -96,7 +92,7 @@ def _row(key: object, label: str, r) -> HazardFigures:
 
 
 def hazard_statistics(
-    session: Session, user: Principal, period: Period, group_by: GroupBy, page: PageRequest
+    session: Session, user: Access, period: Period, group_by: GroupBy, page: PageRequest
 ) -> HazardStatistics:
     """The groups with the most hazards first; a page's cursor carries its position."""
     most = get_reporting_settings().statistics_max_rows
@@ -147,12 +143,11 @@ def _names(session: Session, group_by: GroupBy, keys: list[uuid.UUID]) -> dict[u
     return dict(session.execute(select(model.id, model.name).where(model.id.in_(keys))).all())
 
 
-def inspection_coverage(session: Session, user: Principal, period: Period) -> InspectionCoverage:
-    in_period = period.includes(InspectionFact.inspected_on)
-    if user.own_enterprise_only:
-        in_period = and_(in_period, InspectionFact.unit_id == user.enterprise_id)
-    elif user.own_grids_only:
-        in_period = and_(in_period, InspectionFact.grid_id.in_(user.grid_ids))
+def inspection_coverage(session: Session, user: Access, period: Period) -> InspectionCoverage:
+    in_period = and_(
+        period.includes(InspectionFact.inspected_on),
+        user.visible(unit=InspectionFact.unit_id, grid=InspectionFact.grid_id),
+    )
     by_grid: dict[uuid.UUID | None, dict[str, int]] = {}
     for grid_id, kind, count in session.execute(
         select(InspectionFact.grid_id, InspectionFact.kind, func.count())
@@ -163,14 +158,13 @@ def inspection_coverage(session: Session, user: Principal, period: Period) -> In
     missed = dict(
         session.execute(
             select(MissedInspectionFact.grid_id, func.count())
-            .where(period.includes(MissedInspectionFact.period_start))
+            .where(
+                period.includes(MissedInspectionFact.period_start),
+                user.visible(grid=MissedInspectionFact.grid_id),
+            )
             .group_by(MissedInspectionFact.grid_id)
         ).all()
     )
-    if user.own_grids_only:
-        missed = {g: n for g, n in missed.items() if g in user.grid_ids}
-    elif user.own_enterprise_only:
-        missed = {}
     grids = _names(session, GroupBy.grid, [g for g in {*by_grid, *missed} if g])
     by_inspector: dict[uuid.UUID, dict[str, int]] = {}
     for inspector, kind, count in session.execute(
@@ -209,7 +203,7 @@ def units_by_kind(session: Session) -> dict[str, int]:
     return dict(session.execute(select(ReportingUnit.kind, func.count()).group_by(ReportingUnit.kind)).all())
 
 
-def dashboard(session: Session, user: Principal, today: date | None = None) -> Dashboard:
+def dashboard(session: Session, user: Access, today: date | None = None) -> Dashboard:
     today = today or local_today()
     month = containing(PeriodKind.month, today)
     visible = visible_hazards(user)
@@ -247,7 +241,7 @@ def dashboard(session: Session, user: Principal, today: date | None = None) -> D
 
 
 def monthly_trend(
-    session: Session, user: Principal, end: Period, months: int = 12
+    session: Session, user: Access, end: Period, months: int = 12
 ) -> list[tuple[str, int, int]]:
     """(month, found, closed) for the `months` months up to `end`, for the trend chart."""
     periods = [end]
@@ -266,7 +260,7 @@ def monthly_trend(
     return [(p.label, found.get(p.start, 0), closed.get(p.start, 0)) for p in periods]
 
 
-def training_compliance(session: Session, user: Principal, period: Period) -> TrainingStatistics:
+def training_compliance(session: Session, user: Access, period: Period) -> TrainingStatistics:
     """What each unit recorded and missed of its training duties in the period."""
     units = session.scalars(visible_units(user).order_by(ReportingUnit.name)).all()
     ids = [u.id for u in units]

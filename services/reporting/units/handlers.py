@@ -4,9 +4,11 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from services.reporting.facts.models import GridStaffing
-from services.reporting.units.models import ReportingGrid, ReportingUnit
+from services.reporting.units.models import GridDuty, ReportingGrid, ReportingUnit
+from shared.access import record_grid_duty
 from shared.db import upsert_snapshot
 from shared.events.contracts.registry import (
+    AssignmentChangedV1,
     EnterpriseRegisteredV1,
     EnterpriseUpdatedV1,
     GridChangedV1,
@@ -64,3 +66,8 @@ def on_grid_changed(session: Session, data: GridChangedV1, event: CloudEvent) ->
 def on_grid_deleted(session: Session, data: GridDeletedV1, _: CloudEvent) -> None:
     session.execute(delete(ReportingGrid).where(ReportingGrid.id == data.grid_id))
     session.execute(delete(GridStaffing).where(GridStaffing.grid_id == data.grid_id))
+
+
+@handles(AssignmentChangedV1)
+def on_assignment_changed(session: Session, data: AssignmentChangedV1, event: CloudEvent) -> None:
+    record_grid_duty(session, GridDuty, data, event.time)

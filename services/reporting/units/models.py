@@ -1,7 +1,7 @@
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import DateTime, Enum, String
+from sqlalchemy import Date, DateTime, Enum, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.reporting.runtime import Base
@@ -34,4 +34,20 @@ class ReportingGrid(Base):
     zone_id: Mapped[uuid.UUID]
     code: Mapped[str] = mapped_column(String(40))
     name: Mapped[str] = mapped_column(String(200))
+    source_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class GridDuty(Base):
+    """A grid assignment (网格分管领导、网格员) from the registry's ledger: whose grids they are, when.
+
+    The access policy reads the grid scope of grid staff from it, as of today.
+    """
+
+    __tablename__ = "grid_duty"
+
+    assignment_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    grid_id: Mapped[uuid.UUID]
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
     source_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
