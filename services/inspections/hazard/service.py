@@ -519,9 +519,7 @@ def evidence_of(
     return uploads.files_of(session, EvidenceFile, EvidenceFile.hazard_id, hazard.id, page)
 
 
-def evidence_file(
-    session: Session, hazard_id: uuid.UUID, file_id: uuid.UUID, user: Access
-) -> EvidenceFile:
+def evidence_file(session: Session, hazard_id: uuid.UUID, file_id: uuid.UUID, user: Access) -> EvidenceFile:
     hazard = get_hazard(session, hazard_id, user)
     return uploads.file_of(session, EvidenceFile, EvidenceFile.hazard_id, hazard.id, file_id)
 

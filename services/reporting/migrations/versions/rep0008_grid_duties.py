@@ -1,7 +1,7 @@
 """grid duties: the copy of the grid assignments the access policy reads grid scope from
 
-Revision ID: rep0006
-Revises: rep0005
+Revision ID: rep0008
+Revises: rep0007
 
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision: str = "rep0006"
-down_revision: str | Sequence[str] | None = "rep0005"
+revision: str = "rep0008"
+down_revision: str | Sequence[str] | None = "rep0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """grid duties: the copy of the grid assignments the access policy reads grid scope from
 
-Revision ID: ins0012
-Revises: ins0011
+Revision ID: ins0015
+Revises: ins0014
 
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision: str = "ins0012"
-down_revision: str | Sequence[str] | None = "ins0011"
+revision: str = "ins0015"
+down_revision: str | Sequence[str] | None = "ins0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
