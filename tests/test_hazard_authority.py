@@ -201,7 +201,7 @@ def test_listing_for_supervision_is_the_authority_s_act_and_a_late_review_is_fla
         ("self_report", Role.enterprise_user, 201),
         ("grid_patrol", Role.leader, 201),
         ("superior_inspection", Role.safety_office, 201),
-        ("superior_inspection", Role.committee_leader, 201),
+        ("superior_inspection", Role.committee_leader, 403),  # reads and lists; reports through its office
         ("superior_inspection", Role.enforcement_officer, 201),
     ],
 )
@@ -211,6 +211,8 @@ def test_the_source_matches_who_reports(api, grid_unit, source, role, status):
     assert response.status_code == status, response.text
     if status == 422:
         assert response.json()["errors"][0]["loc"] == "source"
+    if status == 403:
+        assert "hazard.report" in response.json()["detail"]
 
 
 def test_regrade_and_void_need_a_reason_and_a_supervisor_and_stay_in_the_history(api, grid_unit):

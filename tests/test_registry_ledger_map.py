@@ -143,18 +143,19 @@ def test_demo_zone_loads_once(clients):
     )
     assert token.status_code == 200
     # the committee director reads the whole zone; the safety office's account is the office
-    director = login(clients, "director")
+    director = login(clients, "director", passwords)
     assert director["roles"] == ["committee_leader"]
     everything = clients["registry"].get("/enterprises", params={"limit": 100}, headers=director["headers"])
     assert len(everything.json()["items"]) == 33
-    assert sorted(login(clients, "admin")["roles"]) == ["safety_office", "zone_admin"]
-    member = login(clients, "member1")  # a grid member: the units of their grid only
+    assert sorted(login(clients, "admin", passwords)["roles"]) == ["safety_office", "zone_admin"]
+    member = login(clients, "member1", passwords)  # a grid member: the units of their grid only
     assert 0 < len(clients["registry"].get("/enterprises", headers=member["headers"]).json()["items"]) < 33
 
 
-def login(clients, username: str) -> dict:
+def login(clients, username: str, passwords: dict[str, str]) -> dict:
+    """Sign in with the password the demo made for this account."""
     token = clients["registry"].post(
-        "/auth/token", data={"username": username, "password": demo.DEMO_PASSWORD}
+        "/auth/token", data={"username": username, "password": passwords[username]}
     )
     headers = {"Authorization": f"Bearer {token.json()['access_token']}"}
     return {"headers": headers, **clients["registry"].get("/auth/me", headers=headers).json()}

@@ -18,9 +18,10 @@ from shared.clock import local_today
 from shared.events.subscriptions import subscribers
 from shared.periods import PeriodKind, containing
 from tests.factories import ORIGIN, enterprise_payload, square
+from tests.support.files import pdf, photo
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-PDF = b"%PDF-1.7 scanned report"
+PNG = photo("PNG")
+PDF = pdf()
 SERVICES = ("registry", "inspections", "notifications", "reporting")
 
 

@@ -63,8 +63,9 @@ NOT_YET_FIXED = frozenset({S.reported, S.rectifying, S.suspended, S.with_enforce
 SOURCE_REPORTERS: dict[HazardSource, frozenset[Role]] = {
     HazardSource.self_report: UNIT,
     HazardSource.grid_patrol: frozenset({Role.grid_member, Role.leader, Role.zone_admin}),
+    # the committee's leadership reads and lists for supervision; it reports through its office
     HazardSource.superior_inspection: frozenset(
-        {Role.leader, Role.committee_leader, Role.safety_office, Role.enforcement_officer, Role.zone_admin}
+        {Role.leader, Role.safety_office, Role.enforcement_officer, Role.zone_admin}
     ),
 }
 
