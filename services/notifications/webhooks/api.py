@@ -38,7 +38,5 @@ def get_subscription(subscription_id: uuid.UUID, session: DbSession, _: ZoneAdmi
 def patch_subscription(
     subscription_id: uuid.UUID, data: SubscriptionPatch, session: DbSession, _: ZoneAdmin
 ) -> SubscriptionOut:
-    subscription = service.update(
-        session, subscription_id, url=data.url, event_types=data.event_types, enabled=data.enabled
-    )
+    subscription = service.update(session, subscription_id, **data.model_dump())  # what was sent
     return SubscriptionOut.model_validate(subscription)
