@@ -61,7 +61,7 @@ def _page_request(
         Query(ge=1, le=MAX_PAGE_SIZE, description=f"每页条数 / items per page, at most {MAX_PAGE_SIZE}"),
     ] = DEFAULT_PAGE_SIZE,
 ) -> PageRequest:
-    return PageRequest(cursor=cursor, limit=limit)
+    return PageRequest(cursor=cursor or None, limit=limit)  # an empty cursor: the first page
 
 
 # The query parameters of every list endpoint: `cursor` and `limit`.

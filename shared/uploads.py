@@ -73,6 +73,10 @@ def stored(filename: str, content: bytes, max_bytes: int, uploader: uuid.UUID) -
     }
 
 
+# what `download` may answer with: the types `check` accepts
+DOWNLOAD_TYPES = tuple(dict.fromkeys(SIGNATURES.values()))
+
+
 def download(record: StoredFile) -> Response:
     return Response(record.content, media_type=record.content_type)
 

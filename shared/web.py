@@ -59,13 +59,32 @@ def install_error_handlers(app: FastAPI) -> None:
         return _problem(exc.status_code, body["detail"], body["errors"])
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return _problem(exc.status_code, str(exc.detail), headers=exc.headers)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # every method the path has, not only those of the first route matched
+            headers["Allow"] = ", ".join(sorted(_methods_of(request.app, request.url.path)))
+        return _problem(exc.status_code, str(exc.detail), headers=headers)
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:
         log.exception("http.unhandled", error=repr(exc))
         return _problem(500, "服务器内部错误 / internal error; quote the correlation id when reporting it")
+
+
+def file_responses(*media_types: str) -> dict[int | str, dict[str, Any]]:
+    """`responses=` of an operation answering 200 with a file of one of `media_types` (declare it
+    with `response_class=Response`, so the document does not promise JSON)."""
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    return {200: {"description": "文件 / the file", "content": dict.fromkeys(media_types, binary)}}
+
+
+def _methods_of(app: FastAPI, path: str) -> set[str]:
+    return {
+        method
+        for route in iter_route_contexts(app.routes)
+        if isinstance(route.original_route, APIRoute) and route.path_regex.match(path)
+        for method in route.methods or ()
+    }
 
 
 def _calls(dependant: Dependant) -> Iterator[Any]:
@@ -80,13 +99,19 @@ def error_statuses(route: RouteContext) -> dict[int, str]:
     has_input = bool(
         route.body_field or dependant.path_params or dependant.query_params or dependant.header_params
     )
+    authenticated = authenticate in _calls(dependant)
     statuses = {
         status: why
         for status, why, applies in [
-            (400, "请求体无法解析 / the form could not be parsed", _takes_form(route)),
-            (401, "缺少或无效的令牌 / missing or invalid token", authenticate in _calls(dependant)),
-            (403, "无权操作 / not allowed for this caller", authenticate in _calls(dependant)),
-            (404, "不存在 / something named does not exist", bool(dependant.path_params or route.body_field)),
+            (400, "请求体无法解析 / the body could not be parsed", route.body_field is not None),
+            (401, "缺少或无效的令牌 / missing or invalid token", authenticated),
+            (403, "无权操作 / not allowed for this caller", authenticated),
+            # what is named (in the path, the body or the query) or the caller's own record
+            (
+                404,
+                "不存在 / something named, or the caller's own record, does not exist",
+                has_input or authenticated,
+            ),
             (
                 409,
                 "冲突 / conflicts with the current state",

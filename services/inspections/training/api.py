@@ -19,6 +19,7 @@ from services.inspections.training.schemas import (
 from shared import uploads
 from shared.auth import CurrentUser, Principal, Role, require_roles
 from shared.pagination import Page, PageQuery
+from shared.web import file_responses
 
 router = APIRouter(tags=["training 培训考试"])
 
@@ -66,7 +67,12 @@ def list_evidence(
     return service.evidence_of(session, session_id, user, page).map(TrainingEvidenceOut.model_validate)
 
 
-@router.get("/trainings/{session_id}/evidence/{file_id}", summary="下载佐证 / download one file")
+@router.get(
+    "/trainings/{session_id}/evidence/{file_id}",
+    response_class=Response,
+    responses=file_responses(*uploads.DOWNLOAD_TYPES),
+    summary="下载佐证 / download one file",
+)
 def download_evidence(
     session_id: uuid.UUID, file_id: uuid.UUID, session: DbSession, user: CurrentUser
 ) -> Response:

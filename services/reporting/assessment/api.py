@@ -6,7 +6,7 @@ from services.reporting.assessment.schemas import Assessment
 from services.reporting.assessment.service import monthly_assessment
 from services.reporting.deps import DbSession
 from shared.auth import Principal, Role, require_roles
-from shared.periods import parse_month
+from shared.periods import MONTH_PATTERN, parse_month
 
 router = APIRouter(tags=["assessment 考核"])
 
@@ -16,6 +16,8 @@ Assessor = Annotated[Principal, require_roles(Role.zone_admin, Role.leader, Role
 
 @router.get("/assessment", summary="网格员月度考核 / monthly scores and ranking of grid staff, with details")
 def assessment(
-    session: DbSession, _: Assessor, month: Annotated[str, Query(description="2026-11")]
+    session: DbSession,
+    _: Assessor,
+    month: Annotated[str, Query(description="2026-11", pattern=MONTH_PATTERN)],
 ) -> Assessment:
     return monthly_assessment(session, parse_month(month))
