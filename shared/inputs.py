@@ -4,17 +4,18 @@
   path, query, form or JSON body field: `refuse_unstorable_text`, a dependency every app runs.
 - The same text, and such date-times, inside page cursors: `CHECKED_TYPES` (shared/pagination.py).
 - Date-times whose UTC offset lies outside ±14:00 (no zone on Earth has one; PostgreSQL refuses
-  them): `Instant`, the type of every date-time an endpoint takes.
+  them), and dates or date-times given as numbers: `Instant` and `Day`, the types of the
+  date-times and dates a query takes.
 """
 
 import re
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BeforeValidator
 
 UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 UNSTORABLE_MESSAGE = "含有无法保存的字符(NUL 或孤立代理项) / contains a character that cannot be stored (NUL or a lone surrogate)"
@@ -74,6 +75,15 @@ async def refuse_unstorable_text(request: Request) -> None:
 
 
 MAX_OFFSET = timedelta(hours=14)
+NUMBER = re.compile(r"^\s*[-+]?\d+(\.\d*)?\s*$")
+
+
+def _written_out(value: Any) -> Any:
+    """A date or time in a query is written as in ISO 8601 (as the OpenAPI says), not as the number
+    of seconds since 1970 that pydantic would also take."""
+    if isinstance(value, int | float) or (isinstance(value, str) and NUMBER.match(value)):
+        raise ValueError("须为 ISO 8601 日期/时间 / must be an ISO 8601 date or date-time, not a number")
+    return value
 
 
 def _offset_on_earth(value: datetime) -> datetime:
@@ -83,7 +93,8 @@ def _offset_on_earth(value: datetime) -> datetime:
     return value
 
 
-Instant = Annotated[datetime, AfterValidator(_offset_on_earth)]
+Instant = Annotated[datetime, BeforeValidator(_written_out), AfterValidator(_offset_on_earth)]
+Day = Annotated[date, BeforeValidator(_written_out)]
 
 
 def _storable(value: str) -> str:

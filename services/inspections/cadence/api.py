@@ -1,4 +1,3 @@
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -10,6 +9,7 @@ from services.inspections.cadence.models import CadenceRule
 from services.inspections.deps import DbSession
 from shared.auth import CurrentUser, ZoneAdmin
 from shared.clock import local_today
+from shared.inputs import Day
 from shared.pagination import Page, PageQuery
 from shared.periods import PeriodKind
 
@@ -49,7 +49,7 @@ def status(
     user: CurrentUser,
     page: PageQuery,
     rule: str,
-    on: Annotated[date | None, Query(description="a day in the period (zone date); today if empty")] = None,
+    on: Annotated[Day | None, Query(description="a day in the period (zone date); today if empty")] = None,
 ) -> Page[service.Obligation]:
     today = local_today()
     return service.obligations_page(session, service.get_rule(session, rule), on or today, today, user, page)
@@ -60,7 +60,7 @@ def coverage(
     session: DbSession,
     user: CurrentUser,
     page: PageQuery,
-    on: Annotated[date | None, Query(description="a day in the periods (zone date); today if empty")] = None,
+    on: Annotated[Day | None, Query(description="a day in the periods (zone date); today if empty")] = None,
 ) -> Page[service.CoverageCount]:
     today = local_today()
     return service.coverage(session, on or today, today, user, page)

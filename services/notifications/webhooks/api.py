@@ -29,12 +29,13 @@ def list_subscriptions(session: DbSession, _: ZoneAdmin, page: PageQuery) -> Pag
     return service.list_all(session, page).map(SubscriptionOut.model_validate)
 
 
-@router.get("/{subscription_id}", summary="推送端点详情 / one subscription")
+# `:uuid`: /webhooks/event-types is another resource, not a subscription id
+@router.get("/{subscription_id:uuid}", summary="推送端点详情 / one subscription")
 def get_subscription(subscription_id: uuid.UUID, session: DbSession, _: ZoneAdmin) -> SubscriptionOut:
     return SubscriptionOut.model_validate(service.get(session, subscription_id))
 
 
-@router.patch("/{subscription_id}", summary="修改、停用或重新启用 / change, disable or re-enable")
+@router.patch("/{subscription_id:uuid}", summary="修改、停用或重新启用 / change, disable or re-enable")
 def patch_subscription(
     subscription_id: uuid.UUID, data: SubscriptionPatch, session: DbSession, _: ZoneAdmin
 ) -> SubscriptionOut:

@@ -21,7 +21,11 @@ from shared.settings import get_settings
 router = APIRouter(tags=["people 人员与账号"])
 
 
-@router.post("/auth/token", summary="登录 / OAuth2 password flow: username and password for a bearer token")
+@router.post(
+    "/auth/token",
+    summary="登录 / OAuth2 password flow: username and password for a bearer token",
+    responses={401: {"description": "用户名或密码错误 / wrong username or password"}},
+)
 def login(form: Annotated[OAuth2PasswordRequestForm, Depends()], session: DbSession) -> TokenOut:
     principal = service.authenticate(session, form.username, form.password)
     if principal is None:
