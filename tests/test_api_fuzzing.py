@@ -1,9 +1,11 @@
 """schemathesis against the four services' own OpenAPI, in process (ASGI), with a token per role:
-every phase it runs under pytest (examples, coverage, fuzzing) and every check. No answer may be
-a server error or stray from the published operation (status, content type, headers, body).
+every phase (examples, coverage and fuzzing per operation; stateful sequences along the links it
+infers) and every check. No answer may be a server error or stray from the published operation
+(status, content type, headers, body).
 
 Time-bounded: a few generated examples per operation (the coverage phase adds its fixed set of
-boundary cases), derandomized so a failure replays; about two minutes on two cores."""
+boundary cases), short stateful runs, all derandomized so a failure replays; about four minutes
+on two busy cores."""
 
 import uuid
 
@@ -62,3 +64,24 @@ SCHEMAS = {
 @settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_input_breaks_the_published_contract(case):
     case.call_and_validate()
+
+
+def _workflows(service: str) -> type:
+    """The stateful phase: sequences of calls along the links schemathesis infers between
+    operations (what one creates, the next reads or changes), as the zone's administrator."""
+    workflow = SCHEMAS[f"{service}-{Role.zone_admin}"].as_state_machine()
+    workflow.TestCase.settings = settings(
+        max_examples=STATEFUL_EXAMPLES,
+        stateful_step_count=STATEFUL_STEPS,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
+    return workflow.TestCase
+
+
+STATEFUL_EXAMPLES, STATEFUL_STEPS = 25, 5
+TestRegistryWorkflows = _workflows("registry")
+TestInspectionsWorkflows = _workflows("inspections")
+TestNotificationsWorkflows = _workflows("notifications")
+TestReportingWorkflows = _workflows("reporting")

@@ -24,7 +24,10 @@ router = APIRouter(tags=["people 人员与账号"])
 @router.post(
     "/auth/token",
     summary="登录 / OAuth2 password flow: username and password for a bearer token",
-    responses={401: {"description": "用户名或密码错误 / wrong username or password"}},
+    responses={
+        401: {"description": "用户名或密码错误 / wrong username or password"},
+        429: {"description": "尝试过多 / too many attempts: wait the Retry-After seconds"},
+    },
 )
 def login(form: Annotated[OAuth2PasswordRequestForm, Depends()], session: DbSession) -> TokenOut:
     principal = service.authenticate(session, form.username, form.password)
