@@ -171,3 +171,29 @@ def test_every_operation_declares_its_error_statuses_as_problems(clients, servic
                 assert {"401", "403"} <= errors, (path, method)
             if "{" in path:
                 assert "404" in errors, (path, method)
+
+
+def test_dates_in_queries_are_written_out_not_numbers(clients, auth):
+    assert locations(clients["registry"].get("/responsibilities", params={"on": "0"}, headers=auth())) == [
+        "query.on"
+    ]
+    as_seconds = clients["inspections"].get("/hazards", params={"reported_to": "0.5"}, headers=auth())
+    assert locations(as_seconds) == ["query.reported_to"]
+    assert (
+        clients["registry"].get("/responsibilities", params={"on": "2026-11-30"}, headers=auth()).status_code
+        == 200
+    )
+
+
+def test_an_empty_cursor_is_the_first_page(clients, auth):
+    first = clients["notifications"].get("/webhooks", params={"cursor": ""}, headers=auth())
+    assert first.status_code == 200 and first.json() == {"items": [], "next": None}
+
+
+@pytest.mark.parametrize(
+    ("service", "path"), [("notifications", "/webhooks/event-types"), ("registry", "/grids/covering")]
+)
+def test_a_method_a_path_lacks_is_a_405_listing_the_ones_it_has(clients, auth, service, path):
+    answer = clients[service].patch(path, json={}, headers=auth())
+    problem_of(answer, 405)
+    assert answer.headers["allow"] == "GET"
