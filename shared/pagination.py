@@ -23,6 +23,7 @@ from sqlalchemy import Column, Select, literal, tuple_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from shared.errors import InvalidInput
+from shared.inputs import CHECKED_TYPES
 
 DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 500
@@ -60,7 +61,7 @@ def _page_request(
         Query(ge=1, le=MAX_PAGE_SIZE, description=f"每页条数 / items per page, at most {MAX_PAGE_SIZE}"),
     ] = DEFAULT_PAGE_SIZE,
 ) -> PageRequest:
-    return PageRequest(cursor=cursor, limit=limit)
+    return PageRequest(cursor=cursor or None, limit=limit)  # an empty cursor: the first page
 
 
 # The query parameters of every list endpoint: `cursor` and `limit`.
@@ -107,7 +108,9 @@ class Keyset:
         self.name = name
         self.columns = columns
         self.descending = descending
-        types = tuple(column.type.python_type for column in columns)
+        types = tuple(
+            CHECKED_TYPES.get(column.type.python_type, column.type.python_type) for column in columns
+        )
         self._key = TypeAdapter(tuple[types])  # type: ignore[valid-type]
 
     def _after(self, cursor: str) -> tuple[Any, ...]:
@@ -147,7 +150,7 @@ class Positions:
         if page.cursor is None:
             return 0
         offset = _decode(self.name, page.cursor)
-        if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
+        if not isinstance(offset, int) or isinstance(offset, bool) or not 0 <= offset < 2**63:  # a bigint
             raise _bad_cursor()
         return offset
 

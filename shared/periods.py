@@ -139,6 +139,12 @@ def containing(kind: PeriodKind, day: date) -> Period:
     return Period(kind, start, _add_months(start, months))
 
 
+# What a reporting period (a month, a quarter or a year, 2000-2100) and a month look like, for
+# the OpenAPI of the parameters that take them; parse_period still says what is wrong with others.
+YEAR = r"(?:20\d\d|2100)"
+REPORTING_PERIOD_PATTERN = rf"^{YEAR}(?:-(?:0[1-9]|1[0-2])|-Q[1-4])?$"
+MONTH_PATTERN = rf"^{YEAR}-(?:0[1-9]|1[0-2])$"
+
 PATTERN = re.compile(
     r"^(?P<year>\d{4})(?:-(?:(?P<month>\d{2})(?:-(?P<day>\d{2}))?|W(?P<week>\d{2})|Q(?P<quarter>[1-4])|H(?P<half>[12])))?$"
 )

@@ -163,6 +163,10 @@ def stored(
     }
 
 
+# what `download` may answer with: the types `decode` accepts
+DOWNLOAD_TYPES = (*IMAGE_TYPES.values(), "application/pdf")
+
+
 def download(record: StoredFile) -> Response:
     """The file as stored, under its own name, never rendered as another type."""
     return Response(

@@ -1,23 +1,27 @@
-"""FastAPI application factory: health, metrics, correlation ids, and JSON errors for all."""
+"""FastAPI application factory: health, metrics, correlation ids, and problem-details errors for all."""
 
 import secrets
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 import structlog
-from fastapi import APIRouter, FastAPI, Header, HTTPException, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Header, HTTPException, Request, Response
+from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared.auth import authenticate
 from shared.context import bind_correlation_id, clear_context
-from shared.errors import DomainError
+from shared.errors import PROBLEM_JSON, DomainError, Problem, dotted, problem, title_of
 from shared.health import database_problem, redis_problem, wait_until_reachable
+from shared.inputs import refuse_unstorable_text
 from shared.logs import configure_logging
 from shared.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from shared.runtime import ServiceRuntime
@@ -29,40 +33,143 @@ log = structlog.get_logger(__name__)
 CORRELATION_HEADER = "X-Correlation-ID"
 
 
-def _error(status_code: int, detail: str, errors: list[dict[str, Any]] | None = None) -> JSONResponse:
-    body: dict[str, Any] = {"detail": detail}
-    if errors:
-        body["errors"] = errors
-    return JSONResponse(status_code=status_code, content=body)
-
-
-def _location(loc: Sequence[int | str]) -> str:
-    return ".".join(str(part) for part in loc)
+def _problem(
+    status_code: int,
+    detail: str,
+    errors: Sequence[dict[str, Any]] = (),
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    return JSONResponse(
+        status_code=status_code,
+        content=problem(status_code, detail, errors),
+        media_type=PROBLEM_JSON,
+        headers=headers,
+    )
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    """Every error answer is a `Problem` (shared/errors.py), whoever raised it."""
+
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [{"loc": _location(e["loc"]), "message": e["msg"], "type": e["type"]} for e in exc.errors()]
-        summary = "; ".join(f"{e['loc']}: {e['message']}" for e in errors)
-        return _error(422, f"请求数据无效 / invalid request: {summary}", errors)
+        errors = [{"loc": e["loc"], "message": e["msg"], "type": e["type"]} for e in exc.errors()]
+        summary = "; ".join(f"{dotted(e['loc'])}: {e['message']}" for e in errors)
+        return _problem(422, f"请求数据无效 / invalid request: {summary}", errors)
 
     @app.exception_handler(DomainError)
     async def domain_error(_: Request, exc: DomainError) -> JSONResponse:
-        errors = exc.details or ([{"loc": exc.field, "message": exc.message}] if exc.field else None)
-        return _error(exc.status_code, exc.message, errors)
+        body = exc.problem()
+        return _problem(exc.status_code, body["detail"], body["errors"])
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        response = _error(exc.status_code, str(exc.detail))
-        for name, value in (exc.headers or {}).items():
-            response.headers[name] = value
-        return response
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # every method the path has, not only those of the first route matched
+            headers["Allow"] = ", ".join(sorted(_methods_of(request.app, request.url.path)))
+        return _problem(exc.status_code, str(exc.detail), headers=headers)
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:
         log.exception("http.unhandled", error=repr(exc))
-        return _error(500, "服务器内部错误 / internal error; quote the correlation id when reporting it")
+        return _problem(500, "服务器内部错误 / internal error; quote the correlation id when reporting it")
+
+
+def file_responses(*media_types: str) -> dict[int | str, dict[str, Any]]:
+    """`responses=` of an operation answering 200 with a file of one of `media_types` (declare it
+    with `response_class=Response`, so the document does not promise JSON)."""
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    return {200: {"description": "文件 / the file", "content": dict.fromkeys(media_types, binary)}}
+
+
+def _methods_of(app: FastAPI, path: str) -> set[str]:
+    return {
+        method
+        for route in iter_route_contexts(app.routes)
+        if isinstance(route.original_route, APIRoute) and route.path_regex.match(path)
+        for method in route.methods or ()
+    }
+
+
+def _calls(dependant: Dependant) -> Iterator[Any]:
+    for dependency in dependant.dependencies:
+        yield dependency.call
+        yield from _calls(dependency)
+
+
+def error_statuses(route: RouteContext) -> dict[int, str]:
+    """The error statuses an operation can answer with, and why, from what it takes."""
+    dependant = route.dependant
+    has_input = bool(
+        route.body_field or dependant.path_params or dependant.query_params or dependant.header_params
+    )
+    authenticated = authenticate in _calls(dependant)
+    statuses = {
+        status: why
+        for status, why, applies in [
+            (400, "请求体无法解析 / the body could not be parsed", route.body_field is not None),
+            (401, "缺少或无效的令牌 / missing or invalid token", authenticated),
+            (403, "无权操作 / not allowed for this caller", authenticated),
+            # what is named (in the path, the body or the query) or the caller's own record
+            (
+                404,
+                "不存在 / something named, or the caller's own record, does not exist",
+                has_input or authenticated,
+            ),
+            (
+                409,
+                "冲突 / conflicts with the current state",
+                bool(set(route.methods or ()) - {"GET", "HEAD"}),
+            ),
+            (413, "文件过大 / the file is too large", _takes_form(route)),
+            (422, "请求数据无效 / invalid input, each field named", has_input),
+        ]
+        if applies
+    }
+    # statuses the route declares itself (e.g. 429) get the problem body too
+    statuses.update(
+        {
+            int(status): str(spec.get("description", ""))
+            for status, spec in route.responses.items()
+            if str(status).isdigit() and int(status) >= 400
+        }
+    )
+    return statuses
+
+
+def _takes_form(route: RouteContext) -> bool:
+    return route.body_field is not None and "form" in (
+        getattr(route.body_field.field_info, "media_type", "") or ""
+    )
+
+
+def openapi_with_problems(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document, each operation listing every error status it can give as a `Problem`."""
+    if app.openapi_schema:
+        return app.openapi_schema
+    schema = FastAPI.openapi(app)  # FastAPI's own document, cached on the app, completed here
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for name in ("HTTPValidationError", "ValidationError"):  # FastAPI's 422 body, which we never send
+        components.pop(name, None)
+    problem_schema = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+    components.update(problem_schema.pop("$defs", {}))
+    components["Problem"] = problem_schema
+    content = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    # each operation as the app serves it: prefixes and the app's and routers' dependencies included
+    for route in iter_route_contexts(app.routes):
+        if not isinstance(route.original_route, APIRoute) or not route.include_in_schema:
+            continue
+        statuses = error_statuses(route)
+        for method in route.methods or ():
+            operation = schema["paths"][route.path_format][method.lower()]
+            if "422" in operation["responses"]:  # FastAPI's own, for parameters of any kind
+                statuses.setdefault(422, "请求数据无效 / invalid input, each field named")
+            for status, why in statuses.items():
+                operation["responses"][str(status)] = {
+                    "description": why or title_of(status),
+                    "content": content,
+                }
+    app.openapi_schema = schema
+    return schema
 
 
 class CorrelationAndMetrics:
@@ -153,11 +260,13 @@ def create_app(
         version="1.0",
         lifespan=lifespan,
         openapi_url="/openapi.json" if docs_open else None,  # /docs and /redoc go with it
+        dependencies=[Depends(refuse_unstorable_text)],
     )
     app.state.runtime = runtime  # the audit log's table (shared/audit.py)
     # The keys this service verifies tokens with; a production start without them stops here.
     app.state.token_verifier = TokenVerifier.for_service(runtime.name, settings)
     install_error_handlers(app)
+    app.openapi = lambda: openapi_with_problems(app)  # type: ignore[method-assign]
 
     app.add_middleware(CorrelationAndMetrics, service=runtime.name)
 
@@ -173,15 +282,15 @@ def create_app(
             "postgres": database_problem(runtime.engine),
             "redis": redis_problem(settings.redis_url),
         }
-        for dependency, problem in problems.items():
-            if problem:
-                log.warning("readyz.unreachable", dependency=dependency, problem=problem)
+        for dependency, failure in problems.items():
+            if failure:
+                log.warning("readyz.unreachable", dependency=dependency, problem=failure)
         ready = not any(problems.values())
         return JSONResponse(
             status_code=200 if ready else 503,
             content={
                 "status": "ready" if ready else "unavailable",
-                "checks": {name: "unreachable" if problem else "ok" for name, problem in problems.items()},
+                "checks": {name: "unreachable" if failure else "ok" for name, failure in problems.items()},
             },
         )
 

@@ -25,10 +25,17 @@ def test_health_and_metrics(clients, service):
 
 
 @pytest.mark.parametrize("service", SERVICES)
-def test_unknown_route_and_missing_token_answer_json_4xx(clients, service):
+def test_unknown_route_and_missing_token_answer_problem_4xx(clients, service):
     client = clients[service]
     missing = client.get("/no-such-route")
-    assert missing.status_code == 404 and missing.json() == {"detail": "Not Found"}
+    assert missing.status_code == 404 and missing.headers["content-type"] == "application/problem+json"
+    assert missing.json() == {
+        "type": "about:blank",
+        "title": "不存在 / Not Found",
+        "status": 404,
+        "detail": "Not Found",
+        "errors": [],
+    }
     unauthenticated = client.get("/admin/dead-letters")
     assert unauthenticated.status_code == 401
     assert "missing bearer token" in unauthenticated.json()["detail"]

@@ -69,6 +69,8 @@ def test_ten_thousand_rows_with_three_bad_import_nothing_and_name_all_three(clie
     assert response.status_code == 422, response.text[:300]
     problems = {(p["row"], p["column"]) for p in response.json()["errors"]}
     assert problems == {(19, "统一社会信用代码"), (4002, "网格编码"), (10_000, "统一社会信用代码")}
+    assert {p["loc"] for p in response.json()["errors"]} == {"file.19.统一社会信用代码", "file.4002.网格编码", "file.10000.统一社会信用代码"}  # fmt: skip
+    assert response.headers["content-type"] == "application/problem+json"
     assert count("SELECT count(*) FROM registry.enterprise") == 0
     assert count("SELECT count(*) FROM registry.outbox WHERE event_type LIKE 'enterprise.%'") == 0
 

@@ -1,4 +1,3 @@
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -10,6 +9,7 @@ from services.inspections.cadence.models import CadenceRule
 from services.inspections.deps import DbSession, permit
 from shared.access import Access
 from shared.clock import local_today
+from shared.inputs import Day
 from shared.pagination import Page, PageQuery
 from shared.periods import PeriodKind
 
@@ -51,7 +51,7 @@ def status(
     user: Annotated[Access, permit("unit.read")],
     page: PageQuery,
     rule: str,
-    on: Annotated[date | None, Query(description="a day in the period (zone date); today if empty")] = None,
+    on: Annotated[Day | None, Query(description="a day in the period (zone date); today if empty")] = None,
 ) -> Page[service.Obligation]:
     today = local_today()
     return service.obligations_page(session, service.get_rule(session, rule), on or today, today, user, page)
@@ -62,7 +62,7 @@ def coverage(
     session: DbSession,
     user: Annotated[Access, permit("unit.read")],
     page: PageQuery,
-    on: Annotated[date | None, Query(description="a day in the periods (zone date); today if empty")] = None,
+    on: Annotated[Day | None, Query(description="a day in the periods (zone date); today if empty")] = None,
 ) -> Page[service.CoverageCount]:
     today = local_today()
     return service.coverage(session, on or today, today, user, page)

@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import MISSING, BaseModel, ConfigDict, Field
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -36,12 +36,13 @@ COVERAGE = Positions("cadence-coverage")
 class RuleChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    required: int | None = Field(None, ge=1, le=100)
-    grace_days: int | None = Field(None, ge=0, le=60)
+    # A field left out stays as it is; null clears only what may be empty (typed `| None`).
+    required: int | MISSING = Field(MISSING, ge=1, le=100)
+    grace_days: int | MISSING = Field(MISSING, ge=0, le=60)
     remind_after_days: int | None = Field(
-        None, ge=0, le=365, description="remind a duty not done this many days in"
+        None, ge=0, le=365, description="remind a duty not done this many days in; null: no reminder"
     )
-    active: bool | None = None
+    active: bool | MISSING = MISSING
 
 
 class Obligation(BaseModel):
@@ -144,7 +145,7 @@ def get_rule(session: Session, code: str) -> CadenceRule:
 
 def change_rule(session: Session, code: str, data: RuleChange) -> CadenceRule:
     rule = get_rule(session, code)
-    for name, value in data.model_dump(exclude_none=True).items():
+    for name, value in data.model_dump(exclude_unset=True).items():
         setattr(rule, name, value)
     session.flush()
     return rule

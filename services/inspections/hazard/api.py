@@ -1,5 +1,4 @@
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Body, File, Form, Header, Query, Response, UploadFile, status
@@ -27,6 +26,7 @@ from shared.access import Access
 from shared.clock import local_today
 from shared.errors import InvalidInput
 from shared.events.contracts.inspections import HazardGrade, HazardSource, HazardState
+from shared.inputs import Instant
 from shared.pagination import Page, PageQuery
 
 router = APIRouter(prefix="/hazards", tags=["hazards 事故隐患台帐"])
@@ -72,8 +72,8 @@ def list_hazards(
     state: HazardState | None = None,
     source: HazardSource | None = None,
     category: Annotated[str | None, Query(max_length=60)] = None,
-    reported_from: datetime | None = None,
-    reported_to: datetime | None = None,
+    reported_from: Instant | None = None,
+    reported_to: Instant | None = None,
     overdue: bool | None = None,
 ) -> Page[HazardOut]:
     found = service.list_hazards(

@@ -20,6 +20,7 @@ from shared import audit, uploads
 from shared.access import Access
 from shared.audit import AuditAction
 from shared.pagination import Page, PageQuery
+from shared.web import file_responses
 
 router = APIRouter(tags=["training 培训考试"])
 
@@ -67,7 +68,12 @@ def list_evidence(
     return service.evidence_of(session, session_id, user, page).map(TrainingEvidenceOut.model_validate)
 
 
-@router.get("/trainings/{session_id}/evidence/{file_id}", summary="下载佐证 / download one file")
+@router.get(
+    "/trainings/{session_id}/evidence/{file_id}",
+    response_class=Response,
+    responses=file_responses(*uploads.DOWNLOAD_TYPES),
+    summary="下载佐证 / download one file",
+)
 def download_evidence(
     session_id: uuid.UUID, file_id: uuid.UUID, request: Request, session: DbSession, user: UnitReader
 ) -> Response:

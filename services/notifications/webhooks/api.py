@@ -38,18 +38,17 @@ def list_subscriptions(session: DbSession, _: WebhookAdmin, page: PageQuery) -> 
     return service.list_all(session, page).map(SubscriptionOut.model_validate)
 
 
-@router.get("/{subscription_id}", summary="推送端点详情 / one subscription")
+# `:uuid`: /webhooks/event-types is another resource, not a subscription id
+@router.get("/{subscription_id:uuid}", summary="推送端点详情 / one subscription")
 def get_subscription(subscription_id: uuid.UUID, session: DbSession, _: WebhookAdmin) -> SubscriptionOut:
     return SubscriptionOut.model_validate(service.get(session, subscription_id))
 
 
-@router.patch("/{subscription_id}", summary="修改、停用或重新启用 / change, disable or re-enable")
+@router.patch("/{subscription_id:uuid}", summary="修改、停用或重新启用 / change, disable or re-enable")
 def patch_subscription(
     subscription_id: uuid.UUID, data: SubscriptionPatch, session: DbSession, _: WebhookAdmin
 ) -> SubscriptionOut:
-    subscription = service.update(
-        session, subscription_id, url=data.url, event_types=data.event_types, enabled=data.enabled
-    )
+    subscription = service.update(session, subscription_id, **data.model_dump())  # what was sent
     return SubscriptionOut.model_validate(subscription)
 
 

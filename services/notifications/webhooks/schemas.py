@@ -1,7 +1,7 @@
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import MISSING, BaseModel, ConfigDict, Field
 
 
 class SubscriptionIn(BaseModel):
@@ -13,9 +13,10 @@ class SubscriptionIn(BaseModel):
 
 
 class SubscriptionPatch(BaseModel):
-    url: str | None = Field(None, min_length=1, max_length=2000)
-    event_types: list[str] | None = Field(None, min_length=1)
-    enabled: bool | None = None
+    # A field left out stays as it is; none may be null.
+    url: str | MISSING = Field(MISSING, min_length=1, max_length=2000)
+    event_types: list[str] | MISSING = Field(MISSING, min_length=1)
+    enabled: bool | MISSING = MISSING
 
 
 class SubscriptionOut(BaseModel):

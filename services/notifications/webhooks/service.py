@@ -93,9 +93,9 @@ def update(
     session: Session,
     subscription_id: uuid.UUID,
     *,
-    url: str | None,
-    event_types: list[str] | None,
-    enabled: bool | None,
+    url: str | None = None,
+    event_types: list[str] | None = None,
+    enabled: bool | None = None,
 ) -> WebhookSubscription:
     subscription = get(session, subscription_id)
     check_subscription(

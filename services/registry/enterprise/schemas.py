@@ -1,7 +1,7 @@
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import MISSING, BaseModel, ConfigDict, Field, field_validator
 
 from services.registry.enterprise.credit_code import credit_code_problem
 from shared.events.contracts.registry import ProductionStatus, RiskColour, UnitKind
@@ -63,12 +63,13 @@ class EnterpriseUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str | None = Field(None, min_length=1, max_length=200)
+    # A field left out stays as it is; null clears only what may be empty (typed `| None`).
+    name: str | MISSING = Field(MISSING, min_length=1, max_length=200)
     industry: str | None = Field(None, max_length=100)
     address: str | None = Field(None, max_length=300)
     longitude: float | None = Field(None, ge=-180, le=180)
     latitude: float | None = Field(None, ge=-90, le=90)
-    key_supervision: bool | None = None
+    key_supervision: bool | MISSING = MISSING
     legal_representative: str | None = Field(None, max_length=100)
     responsible_head: str | None = Field(None, max_length=100)
     responsible_phone: str | None = Field(None, max_length=30)

@@ -49,19 +49,20 @@ def grid_covering(
     return service.grid_out(session, grid)
 
 
-@router.get("/grids/{grid_id}", summary="网格详情 / one grid")
+# `:uuid`: /grids/covering is another resource, not a grid id (PATCH there is a 405, not a 422)
+@router.get("/grids/{grid_id:uuid}", summary="网格详情 / one grid")
 def get_grid(grid_id: uuid.UUID, session: DbSession, user: GridReader) -> GridOut:
     user.ensure_grid(grid_id)
     return service.grid_out(session, service.get_grid(session, grid_id))
 
 
-@router.patch("/grids/{grid_id}", summary="修改网格 / rename or redraw a grid")
+@router.patch("/grids/{grid_id:uuid}", summary="修改网格 / rename or redraw a grid")
 def update_grid(grid_id: uuid.UUID, data: GridUpdate, session: DbSession, _: Admin) -> GridOut:
     return service.grid_out(session, service.update_grid(session, grid_id, data))
 
 
 @router.delete(
-    "/grids/{grid_id}", status_code=status.HTTP_204_NO_CONTENT, summary="删除网格 / delete an empty grid"
+    "/grids/{grid_id:uuid}", status_code=status.HTTP_204_NO_CONTENT, summary="删除网格 / delete an empty grid"
 )
 def delete_grid(grid_id: uuid.UUID, session: DbSession, _: Admin) -> None:
     service.delete_grid(session, grid_id)

@@ -2,7 +2,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import MISSING, BaseModel, ConfigDict, Field
 
 
 class ZoneCreate(BaseModel):
@@ -32,8 +32,9 @@ class GridCreate(BaseModel):
 class GridUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str | None = Field(None, min_length=1, max_length=200)
-    boundary: dict[str, Any] | None = None
+    # A field left out stays as it is; neither may be null.
+    name: str | MISSING = Field(MISSING, min_length=1, max_length=200)
+    boundary: dict[str, Any] | MISSING = MISSING
 
 
 class GridOut(BaseModel):

@@ -3,6 +3,7 @@
 import uuid
 from typing import Any
 
+from pydantic import MISSING
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -83,11 +84,11 @@ def create_grid(session: Session, data: GridCreate) -> Grid:
 def update_grid(session: Session, grid_id: uuid.UUID, data: GridUpdate) -> Grid:
     grid = get_grid(session, grid_id)
     session.execute(select(func.pg_advisory_xact_lock(func.hashtext(f"zone-grids:{grid.zone_id}"))))
-    if data.boundary is not None:
+    if data.boundary is not MISSING:
         geometry = parse_boundary(data.boundary)
         _check_no_overlap(session, grid.zone_id, geometry, exclude=grid.id)
         _set_boundary(grid, geometry, data.boundary)
-    if data.name is not None:
+    if data.name is not MISSING:
         grid.name = data.name
     session.flush()
     publish_grid_changed(session, grid)

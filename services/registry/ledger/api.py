@@ -11,6 +11,7 @@ from shared.access import Access
 from shared.audit import AuditAction
 from shared.errors import InvalidInput
 from shared.spreadsheets import XLSX, download
+from shared.web import file_responses
 
 router = APIRouter(prefix="/ledger", tags=["ledger 台账导入导出"])
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -47,7 +48,12 @@ async def import_people(file: Annotated[UploadFile, File()], session: DbSession,
     return ImportResult(imported=service.import_people(session, content, file.filename, user))
 
 
-@router.get("/enterprises.xlsx", summary="导出企业台账 / the enterprise ledger as Excel")
+@router.get(
+    "/enterprises.xlsx",
+    response_class=Response,
+    responses=file_responses(XLSX),
+    summary="导出企业台账 / the enterprise ledger as Excel",
+)
 def export_enterprises(
     request: Request, session: DbSession, user: Admin, zone_id: Annotated[uuid.UUID | None, Query()] = None
 ) -> Response:

@@ -88,7 +88,8 @@ class ImportErrors:
     problems: list[dict[str, Any]]
 
     def add(self, row: int, column: str | None, message: str) -> None:
-        self.problems.append({"row": row, "column": column, "message": message})
+        loc = ["file", row, *([column] if column else [])]
+        self.problems.append({"loc": loc, "row": row, "column": column, "message": message})
 
 
 class LedgerRejected(DomainError):

@@ -10,6 +10,7 @@ from services.registry.deps import DbSession, permit
 from services.registry.map import service
 from shared.access import Access
 from shared.events.contracts.registry import ProductionStatus, RiskColour, UnitKind
+from shared.web import file_responses
 
 router = APIRouter(prefix="/map", tags=["map 辖区企业分布图"])
 PAGE = (Path(__file__).parent / "page.html").read_text(encoding="utf-8")
@@ -54,7 +55,12 @@ def features(session: DbSession, user: UnitReader, filters: Filters) -> dict:
     return _collection(session, user, filters)
 
 
-@router.get("/picture.{image_format}", summary="分布图图片 / the map as SVG or PNG")
+@router.get(
+    "/picture.{image_format}",
+    response_class=Response,
+    responses=file_responses(*MEDIA_TYPES.values()),
+    summary="分布图图片 / the map as SVG or PNG",
+)
 def picture(
     image_format: Literal["svg", "png"],
     session: DbSession,

@@ -38,7 +38,14 @@ def person_out(person: Person, user: Access) -> PersonOut:
     return shown.model_copy(update={"phone": None, "email": None})
 
 
-@router.post("/auth/token", summary="登录 / OAuth2 password flow: username and password for a bearer token")
+@router.post(
+    "/auth/token",
+    summary="登录 / OAuth2 password flow: username and password for a bearer token",
+    responses={
+        401: {"description": "用户名或密码错误 / wrong username or password"},
+        429: {"description": "尝试过多 / too many attempts: wait the Retry-After seconds"},
+    },
+)
 def login(
     form: Annotated[OAuth2PasswordRequestForm, Depends()], request: Request, session: DbSession
 ) -> TokenOut:

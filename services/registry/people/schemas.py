@@ -1,6 +1,6 @@
 import uuid
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import MISSING, BaseModel, ConfigDict, EmailStr, Field
 
 from shared.auth import Role
 
@@ -18,7 +18,8 @@ class PersonCreate(BaseModel):
 class PersonUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    name: str | None = Field(None, min_length=1, max_length=100)
+    # A field left out stays as it is; null clears only what may be empty (typed `| None`).
+    name: str | MISSING = Field(MISSING, min_length=1, max_length=100)
     phone: str | None = Field(None, pattern=r"^\+?[0-9][0-9\- ]{4,28}$")
     email: EmailStr | None = None
     title: str | None = Field(None, max_length=100)

@@ -1,5 +1,4 @@
 import uuid
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
@@ -9,6 +8,7 @@ from services.registry.responsibility import service
 from services.registry.responsibility.duties import DUTIES
 from services.registry.responsibility.schemas import AssignmentCreate, AssignmentEnd, AssignmentOut
 from shared.access import Access
+from shared.inputs import Day
 from shared.labels import both
 from shared.pagination import Page, PageQuery
 
@@ -45,7 +45,7 @@ def ledger(
     page: PageQuery,
     scope_id: Annotated[uuid.UUID | None, Query(description="a grid, unit, post, org unit or zone")] = None,
     person_id: Annotated[uuid.UUID | None, Query()] = None,
-    on: Annotated[date | None, Query(description="only assignments in force on this zone date")] = None,
+    on: Annotated[Day | None, Query(description="only assignments in force on this zone date")] = None,
 ) -> Page[AssignmentOut]:
     found = service.ledger(session, user, scope_id=scope_id, person_id=person_id, on=on, page=page)
     return found.map(AssignmentOut.model_validate)

@@ -6,7 +6,7 @@ from services.reporting.assessment.schemas import Assessment
 from services.reporting.assessment.service import monthly_assessment
 from services.reporting.deps import DbSession, permit
 from shared.access import Access
-from shared.periods import parse_month
+from shared.periods import MONTH_PATTERN, parse_month
 
 router = APIRouter(tags=["assessment 考核"])
 
@@ -16,6 +16,8 @@ Assessor = Annotated[Access, permit("assessment.read")]
 
 @router.get("/assessment", summary="网格员月度考核 / monthly scores and ranking of grid staff, with details")
 def assessment(
-    session: DbSession, user: Assessor, month: Annotated[str, Query(description="2026-11")]
+    session: DbSession,
+    user: Assessor,
+    month: Annotated[str, Query(description="2026-11", pattern=MONTH_PATTERN)],
 ) -> Assessment:
     return monthly_assessment(session, parse_month(month), user)

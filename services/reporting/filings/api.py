@@ -12,6 +12,8 @@ from shared.access import Access
 from shared.audit import AuditAction
 from shared.events.contracts.reporting import ReportKind
 from shared.pagination import Page, PageQuery
+from shared.periods import REPORTING_PERIOD_PATTERN
+from shared.web import file_responses
 
 router = APIRouter(prefix="/filings", tags=["filings 报告报送"])
 Filer = Annotated[Access, permit("filing.submit")]
@@ -44,7 +46,10 @@ def filing_status(
     session: DbSession,
     user: StatisticsReader,
     kind: ReportKind,
-    period: Annotated[str, Query(description="2026-11, 2026-Q3 or 2026, matching the kind")],
+    period: Annotated[
+        str,
+        Query(description="2026-11, 2026-Q3 or 2026, matching the kind", pattern=REPORTING_PERIOD_PATTERN),
+    ],
 ) -> FilingStatus:
     return service.filing_status(session, user, kind, period)
 
@@ -70,7 +75,12 @@ def list_attachments(
     return service.attachments_of(session, filing_id, user, page).map(AttachmentOut.model_validate)
 
 
-@router.get("/{filing_id}/attachments/{attachment_id}", summary="下载附件 / download an attachment")
+@router.get(
+    "/{filing_id}/attachments/{attachment_id}",
+    response_class=Response,
+    responses=file_responses(*uploads.DOWNLOAD_TYPES),
+    summary="下载附件 / download an attachment",
+)
 def download_attachment(
     filing_id: uuid.UUID, attachment_id: uuid.UUID, request: Request, session: DbSession, user: UnitReader
 ) -> Response:

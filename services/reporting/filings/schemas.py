@@ -5,6 +5,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.events.contracts.reporting import ReportKind
+from shared.periods import REPORTING_PERIOD_PATTERN
 
 
 class RiskAndMeasures(BaseModel):
@@ -46,7 +47,10 @@ class FilingIn(BaseModel):
 
     unit_id: uuid.UUID
     kind: ReportKind
-    period: str = Field(description="2026-11 for a monthly report, 2026-Q3 quarterly, 2026 annual")
+    period: str = Field(
+        description="2026-11 for a monthly report, 2026-Q3 quarterly, 2026 annual",
+        pattern=REPORTING_PERIOD_PATTERN,
+    )
     monthly_risk: MonthlyRiskContent | None = Field(None, description="required for kind monthly_risk")
     statistics: StatisticsContent | None = Field(None, description="required for the statistics kinds")
 

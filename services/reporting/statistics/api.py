@@ -18,12 +18,15 @@ from shared import audit
 from shared.access import Access
 from shared.audit import AuditAction
 from shared.pagination import PageQuery, PageRequest
-from shared.periods import parse_month, parse_period
+from shared.periods import MONTH_PATTERN, REPORTING_PERIOD_PATTERN, parse_month, parse_period
 from shared.spreadsheets import XLSX, download
+from shared.web import file_responses
 
 router = APIRouter(tags=["statistics 统计"])
 
-PeriodQuery = Annotated[str, Query(description="统计期 / 2026-11, 2026-Q3 or 2026")]
+PeriodQuery = Annotated[
+    str, Query(description="统计期 / 2026-11, 2026-Q3 or 2026", pattern=REPORTING_PERIOD_PATTERN)
+]
 StatisticsReader = Annotated[Access, permit("statistics.read")]
 
 
@@ -44,7 +47,12 @@ def hazard_statistics(
     return service.hazard_statistics(session, user, parse_period(period), group_by, page)
 
 
-@router.get("/statistics/hazards.xlsx", summary="隐患统计表 Excel / the same table as .xlsx")
+@router.get(
+    "/statistics/hazards.xlsx",
+    response_class=Response,
+    responses=file_responses(XLSX),
+    summary="隐患统计表 Excel / the same table as .xlsx",
+)
 def hazard_statistics_xlsx(
     request: Request,
     session: DbSession,
@@ -57,7 +65,12 @@ def hazard_statistics_xlsx(
     return download(exports.statistics_xlsx(stats), XLSX, f"隐患统计_{stats.period}_{group_by}.xlsx")
 
 
-@router.get("/statistics/hazards.csv", summary="hazard statistics as CSV (UTF-8, English keys)")
+@router.get(
+    "/statistics/hazards.csv",
+    response_class=Response,
+    responses=file_responses("text/csv"),
+    summary="hazard statistics as CSV (UTF-8, English keys)",
+)
 def hazard_statistics_csv(
     request: Request,
     session: DbSession,
@@ -99,7 +112,12 @@ def dashboard(session: DbSession, user: StatisticsReader) -> Dashboard:
     return service.dashboard(session, user)
 
 
-@router.get("/exports/hazard-ledger.xlsx", summary="隐患台帐 Excel / the hazard ledger of a period")
+@router.get(
+    "/exports/hazard-ledger.xlsx",
+    response_class=Response,
+    responses=file_responses(XLSX),
+    summary="隐患台帐 Excel / the hazard ledger of a period",
+)
 def hazard_ledger(
     request: Request, session: DbSession, user: StatisticsReader, period: PeriodQuery
 ) -> Response:
@@ -108,12 +126,17 @@ def hazard_ledger(
     return download(exports.hazard_ledger_xlsx(session, user, chosen), XLSX, f"隐患台帐_{chosen.label}.xlsx")
 
 
-@router.get("/reports/monthly.pdf", summary="月报 PDF / the committee's monthly report with charts")
+@router.get(
+    "/reports/monthly.pdf",
+    response_class=Response,
+    responses=file_responses("application/pdf"),
+    summary="月报 PDF / the committee's monthly report with charts",
+)
 def monthly_report(
     request: Request,
     session: DbSession,
     user: StatisticsReader,
-    month: Annotated[str, Query(description="2026-11")],
+    month: Annotated[str, Query(description="2026-11", pattern=MONTH_PATTERN)],
 ) -> Response:
     chosen = parse_month(month)
     audit.record(session, user, AuditAction.export, f"monthly-report:{chosen.label}", request)
