@@ -61,7 +61,7 @@ def _api_routes(router: Any, prefix: str = "") -> list[tuple[str, APIRoute]]:
     found = []
     for route in router.routes:
         if isinstance(route, APIRoute):
-            found.append((prefix + route.path, route))
+            found.append((prefix + route.path_format, route))  # without converters, as in OpenAPI
         elif hasattr(route, "original_router"):  # an included router, its routes kept as declared
             found.extend(_api_routes(route.original_router, prefix + router.prefix))
     return found

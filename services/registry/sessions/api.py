@@ -10,7 +10,15 @@ from shared.tokens import JWKS_PATH, SigningKeys
 router = APIRouter(tags=["people 人员与账号"])
 
 
-@router.post("/auth/refresh", summary="刷新令牌 / a refresh token for a new access token and refresh token")
+# what a refresh token that is unknown, expired, revoked or reused answers
+REFUSED = {401: {"description": "刷新令牌无效 / the refresh token is unknown, expired or revoked"}}
+
+
+@router.post(
+    "/auth/refresh",
+    summary="刷新令牌 / a refresh token for a new access token and refresh token",
+    responses=REFUSED,
+)
 def refresh(data: RefreshRequest) -> TokenOut:
     # Its own transaction: a reused token's family is revoked and committed, then refused.
     with runtime.transaction() as session:
