@@ -1,3 +1,5 @@
+from typing import Any
+
 from fastapi import APIRouter, HTTPException, status
 
 from services.registry.deps import DbSession
@@ -11,7 +13,9 @@ router = APIRouter(tags=["people 人员与账号"])
 
 
 # what a refresh token that is unknown, expired, revoked or reused answers
-REFUSED = {401: {"description": "刷新令牌无效 / the refresh token is unknown, expired or revoked"}}
+REFUSED: dict[int | str, dict[str, Any]] = {
+    401: {"description": "刷新令牌无效 / the refresh token is unknown, expired or revoked"}
+}
 
 
 @router.post(
