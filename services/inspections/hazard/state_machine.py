@@ -22,7 +22,7 @@ import uuid
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from shared.access import Access
+from shared.access import POLICY, Access
 from shared.auth import Role
 from shared.events.contracts.inspections import (
     HazardClosedV1,
@@ -45,17 +45,24 @@ from shared.events.contracts.inspections import (
 from shared.labels import both
 
 S = HazardState
-# Supervisors (监管人员): grid staff, the committee's safety office, enforcement, the zone admin.
-SUPERVISORS = frozenset(
-    {Role.zone_admin, Role.safety_office, Role.leader, Role.grid_member, Role.enforcement_officer}
-)
+
+
+def _granted(action: str) -> frozenset[Role]:
+    """The roles the access policy (shared/access.py) grants an action; its scope is checked at the door."""
+    return frozenset(POLICY[action].grants)
+
+
+# Supervisors (监管人员), independent of the unit: grid staff, the safety office, enforcement, the zone admin.
+SUPERVISORS = _granted("hazard.verify")
 UNIT = frozenset({Role.enterprise_user})
 # The authority over major hazards: closes them out and judges their on-site review.
-MAJOR_AUTHORITY = frozenset({Role.safety_office, Role.zone_admin, Role.enforcement_officer})
+MAJOR_AUTHORITY = _granted("hazard.close_major")
 # Once a hazard is with enforcement, only they (or the zone admin) move it on.
-ENFORCEMENT = frozenset({Role.enforcement_officer, Role.zone_admin})
+ENFORCEMENT = _granted("hazard.leave_enforcement")
 # Who lists a major hazard for supervision (挂牌督办).
-LISTERS = frozenset({Role.committee_leader, Role.safety_office, Role.zone_admin})
+LISTERS = _granted("hazard.list_for_supervision")
+# Who regrades or voids a hazard (with a reason).
+REGRADERS = _granted("hazard.regrade")
 OPEN = frozenset({S.reported, S.rectifying, S.suspended, S.rectified, S.verified, S.with_enforcement})
 NOT_YET_FIXED = frozenset({S.reported, S.rectifying, S.suspended, S.with_enforcement})
 
@@ -120,8 +127,8 @@ TRANSITIONS: dict[HazardActionName, Transition] = {
     A.refuse: Transition(frozenset({S.reported, S.rectifying, S.suspended}), S.with_enforcement, SUPERVISORS, HazardRefusedV1),
     A.explain_overdue: Transition(OPEN - {S.reported}, None, SUPERVISORS | UNIT, HazardOverdueExplainedV1),
     A.list_for_supervision: Transition(NOT_YET_FIXED, None, LISTERS, HazardListedV1),
-    A.regrade: Transition(NOT_YET_FIXED, None, SUPERVISORS, HazardRegradedV1, roles_from={S.with_enforcement: ENFORCEMENT}),
-    A.void: Transition(NOT_YET_FIXED, S.voided, SUPERVISORS, HazardVoidedV1, roles_from={S.with_enforcement: ENFORCEMENT}),
+    A.regrade: Transition(NOT_YET_FIXED, None, REGRADERS, HazardRegradedV1, roles_from={S.with_enforcement: ENFORCEMENT}),
+    A.void: Transition(NOT_YET_FIXED, S.voided, REGRADERS, HazardVoidedV1, roles_from={S.with_enforcement: ENFORCEMENT}),
 }  # fmt: skip
 
 
