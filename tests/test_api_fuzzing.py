@@ -25,15 +25,16 @@ APPS = {
     "notifications": notifications_app,
     "reporting": reporting_app,
 }
-# The zone's administrator, and an enterprise user whose scope is one enterprise (unknown here).
+# A token per role: the zone-wide roles, grid staff (no person, so no grids in the ledger copies)
+# and an enterprise user whose scope is one enterprise (unknown here).
 PRINCIPALS = {
-    Role.zone_admin: Principal(user_id=uuid.uuid4(), name="fuzz-admin", roles=frozenset({Role.zone_admin})),
-    Role.enterprise_user: Principal(
+    role: Principal(
         user_id=uuid.uuid4(),
-        name="fuzz-enterprise",
-        roles=frozenset({Role.enterprise_user}),
-        enterprise_id=uuid.uuid4(),
-    ),
+        name=f"fuzz-{role}",
+        roles=frozenset({role}),
+        enterprise_id=uuid.uuid4() if role == Role.enterprise_user else None,
+    )
+    for role in Role
 }
 MAX_EXAMPLES = 6
 
