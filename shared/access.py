@@ -23,8 +23,8 @@ from typing import Annotated, Any
 
 from fastapi import Depends
 from pydantic import ConfigDict, Field
-from sqlalchemy import ColumnElement, Select, false, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Date, DateTime, Select, false, or_, select, true
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from shared.auth import CurrentUser, Principal, Role
 from shared.clock import local_today
@@ -253,7 +253,22 @@ def not_granted(rule: Rule) -> Forbidden:
 GRID_DUTIES = ("grid_leader", "grid_member")
 
 
-def record_grid_duty(session: Session, model: Any, data: AssignmentChangedV1, source_time: datetime) -> None:
+class GridDutyCopy:
+    """A service's copy of the ledger's grid assignments (网格分管领导、网格员): whose grids they
+    are, from when to when (inclusive). The policy reads grid staff's scope from it, as of today.
+    A mixin for each service's `grid_duty` table."""
+
+    assignment_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    person_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    grid_id: Mapped[uuid.UUID]
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    source_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+def record_grid_duty(
+    session: Session, model: type[GridDutyCopy], data: AssignmentChangedV1, source_time: datetime
+) -> None:
     """Keep a service's copy of the grid assignments (`model`: its GridDuty table) current."""
     if data.scope_type != ScopeType.grid or data.duty not in GRID_DUTIES:
         return

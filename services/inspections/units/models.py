@@ -1,10 +1,11 @@
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 
-from sqlalchemy import ARRAY, Date, DateTime, Enum, String, Uuid
+from sqlalchemy import ARRAY, DateTime, Enum, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.inspections.runtime import Base
+from shared.access import GridDutyCopy
 from shared.events.contracts.registry import ProductionStatus, UnitKind
 
 
@@ -38,17 +39,5 @@ class SupervisedGrid(Base):
     source_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # time of the event it came from
 
 
-class GridDuty(Base):
-    """A grid assignment (网格分管领导、网格员) from the registry's ledger: whose grids they are, when.
-
-    The access policy reads the grid scope of grid staff from it, as of today.
-    """
-
+class GridDuty(GridDutyCopy, Base):
     __tablename__ = "grid_duty"
-
-    assignment_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    person_id: Mapped[uuid.UUID] = mapped_column(index=True)
-    grid_id: Mapped[uuid.UUID]
-    valid_from: Mapped[date] = mapped_column(Date)
-    valid_to: Mapped[date | None] = mapped_column(Date)
-    source_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))

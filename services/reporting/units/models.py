@@ -1,10 +1,11 @@
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 
-from sqlalchemy import Date, DateTime, Enum, String
+from sqlalchemy import DateTime, Enum, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.reporting.runtime import Base
+from shared.access import GridDutyCopy
 from shared.events.contracts.registry import ProductionStatus, UnitKind
 
 
@@ -37,17 +38,5 @@ class ReportingGrid(Base):
     source_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
-class GridDuty(Base):
-    """A grid assignment (网格分管领导、网格员) from the registry's ledger: whose grids they are, when.
-
-    The access policy reads the grid scope of grid staff from it, as of today.
-    """
-
+class GridDuty(GridDutyCopy, Base):
     __tablename__ = "grid_duty"
-
-    assignment_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    person_id: Mapped[uuid.UUID] = mapped_column(index=True)
-    grid_id: Mapped[uuid.UUID]
-    valid_from: Mapped[date] = mapped_column(Date)
-    valid_to: Mapped[date | None] = mapped_column(Date)
-    source_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
