@@ -96,8 +96,12 @@ def test_a_scripted_month_gives_the_figures_computed_from_the_raw_events_and_a_r
     assert ledger.status_code == 200 and "attachment" in ledger.headers["content-disposition"]
     rows = list(load_workbook(io.BytesIO(ledger.content), read_only=True).active.iter_rows(values_only=True))
     assert rows[0][:4] == ("序号", "隐患编号", "单位名称", "所属网格")
-    assert len(rows) == 1 + expected_figures(month, None)[None]["found"]
-    assert {r[1] for r in rows[1:]} == {e["data"]["hazard_id"] for e in month}
+    # every report of the month, voided ones (误报) too; the figures above count no voided one
+    voided = {e["data"]["hazard_id"] for e in month if e["type"] == "hazard.voided"}
+    hazards = {e["data"]["hazard_id"] for e in month}
+    assert voided and expected_figures(month, None)[None]["found"] == len(hazards) - len(voided)
+    assert len(rows) == 1 + len(hazards)
+    assert {r[1] for r in rows[1:]} == hazards
 
     # the committee's monthly PDF has its charts: render the first page and look at it
     pdf = clients["reporting"].get(
@@ -339,6 +343,10 @@ def test_the_assessment_scores_grid_staff_with_the_detail_behind_each_score(clie
         for d in range(3)
     ]  # fmt: skip
     month = scripted_month(zone, LAST_MONTH.start, hazards=12, seed=11)
+    for env in month:  # the member reported them all, one of them by mistake (voided)
+        if env["type"] == "hazard.reported":
+            env["data"]["actor_id"] = str(member_user)
+    assert any(env["type"] == "hazard.voided" for env in month)
     apply_in_order(zone.envelopes + staff + inspections + month)
     expected = expected_figures(month, None)[None]
 
@@ -349,6 +357,7 @@ def test_the_assessment_scores_grid_staff_with_the_detail_behind_each_score(clie
     scores = {s["name"]: s for s in answer.json()["scores"]}
     items = {i["metric"]: i for i in scores["网格员 李"]["items"]}
     assert items["inspections_done"]["count"] == 3 and items["inspections_done"]["points"] == 6.0
+    assert items["hazards_found"]["count"] == expected["found"]  # a voided report earns nothing
     assert items["escalated"]["count"] == expected["escalated"]
     assert scores["网格员 李"]["score"] == round(sum(i["points"] for i in items.values()), 2)
     leader_items = {i["metric"]: i for i in scores["网格长 陈"]["items"]}

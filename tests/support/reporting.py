@@ -40,7 +40,15 @@ def registry_events(grid_count: int = 3, units_per_grid: int = 4) -> ScriptedZon
     return zone
 
 
-PATHS = ("on_spot", "on_time", "overdue_then_closed", "still_rectifying", "refused", "reported_only")
+PATHS = (
+    "on_spot",
+    "on_time",
+    "overdue_then_closed",
+    "still_rectifying",
+    "refused",
+    "reported_only",
+    "voided",
+)
 
 
 def scripted_month(zone: ScriptedZone, month_start: date, hazards: int, seed: int) -> list[dict[str, Any]]:
@@ -85,7 +93,10 @@ def _lifecycle(
         emit("hazard.fixed_on_spot", HazardState.rectified, 0)
         emit("hazard.verified", HazardState.verified, 1)
         emit("hazard.closed", HazardState.closed, 2)
-    if path in ("on_spot", "reported_only"):
+    if path == "voided":  # 误报: never a hazard, in no figure
+        common["reason"] = "误报"
+        emit("hazard.voided", HazardState.voided, 1)
+    if path in ("on_spot", "reported_only", "voided"):
         return envelopes
     common["deadline"] = day + timedelta(days=5)
     emit("hazard.rectification_ordered", HazardState.rectifying, 0)
@@ -114,6 +125,8 @@ def expected_figures(envelopes: list[dict[str, Any]], key: str) -> dict[str | No
         events.sort(key=lambda e: e["time"])
         types = {e["type"] for e in events}
         last = events[-1]["data"]
+        if last["state"] == "voided":
+            continue
         group = groups.setdefault(
             None if key is None else last[key],
             {"found": 0, "fixed_on_spot": 0, "under_deadline": 0, "overdue": 0, "escalated": 0,

@@ -8,11 +8,12 @@ the person who did them. Every score comes with the counts and points behind it.
 import uuid
 from collections import defaultdict
 
-from sqlalchemy import func, select, true
+from sqlalchemy import and_, func, select, true
 from sqlalchemy.orm import Session
 
 from services.reporting.assessment.schemas import Assessment, PersonScore, ScoreItem
 from services.reporting.facts.models import (
+    COUNTED_HAZARD,
     GridStaffing,
     HazardFact,
     InspectionFact,
@@ -53,12 +54,16 @@ def monthly_assessment(session: Session, month: Period, user: Access) -> Assessm
     # metric -> (the column counted by, the day that puts an item in the month, what else it must be)
     per_user = {
         "inspections_done": (InspectionFact.inspector_id, InspectionFact.inspected_on, true()),
-        "hazards_found": (HazardFact.reporter_id, HazardFact.reported_on, true()),
+        "hazards_found": (
+            HazardFact.reporter_id,
+            HazardFact.reported_on,
+            COUNTED_HAZARD,
+        ),  # not a voided report
     }
     per_grid = {
         "closed_on_time": (HazardFact.grid_id, HazardFact.closed_on, HazardFact.closed_on_time),
         "overdue": (HazardFact.grid_id, HazardFact.deadline, HazardFact.ever_overdue),
-        "escalated": (HazardFact.grid_id, HazardFact.reported_on, HazardFact.escalated),
+        "escalated": (HazardFact.grid_id, HazardFact.reported_on, and_(HazardFact.escalated, COUNTED_HAZARD)),
         "missed_training": (MissedTrainingFact.grid_id, MissedTrainingFact.period_start, true()),
         "missed_inspections": (MissedInspectionFact.grid_id, MissedInspectionFact.period_start, true()),
     }

@@ -5,6 +5,7 @@ from sqlalchemy import ARRAY, Date, DateTime, Index, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.reporting.runtime import Base
+from shared.events.contracts.inspections import HazardState
 
 
 class HazardFact(Base):
@@ -38,6 +39,10 @@ class HazardFact(Base):
     closed_on: Mapped[date | None] = mapped_column(Date)  # local date
     closed_on_time: Mapped[bool | None]
     source_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+# A report voided as mistaken (误报) was never a hazard: the ledger lists it, no figure counts it.
+COUNTED_HAZARD = HazardFact.state != HazardState.voided
 
 
 class InspectionFact(Base):

@@ -7,6 +7,7 @@ from sqlalchemy import ColumnElement, Label, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from services.reporting.facts.models import (
+    COUNTED_HAZARD,
     HazardFact,
     InspectionFact,
     MissedInspectionFact,
@@ -99,7 +100,7 @@ def hazard_statistics(
     if page.limit > most:
         raise InvalidInput(f"每页最多 {most} 组 / limit may be at most {most}", field="limit")
     column = GROUP_COLUMNS[group_by]
-    where = and_(found_in(period), visible_hazards(user))
+    where = and_(found_in(period), COUNTED_HAZARD, visible_hazards(user))
     if column is None:
         r = session.execute(select(*_figures()).where(where)).one()
         return HazardStatistics(
@@ -227,7 +228,7 @@ def dashboard(session: Session, user: Access, today: date | None = None) -> Dash
             visible, HazardFact.state.in_(AWAITING_RECTIFICATION), HazardFact.deadline < today
         )
     )
-    this_month = session.execute(select(*_figures()).where(found_in(month), visible)).one()
+    this_month = session.execute(select(*_figures()).where(found_in(month), COUNTED_HAZARD, visible)).one()
     reports = filing_status(session, user, ReportKind.monthly_risk, month.label).counts
     return Dashboard(
         today=str(today),
@@ -251,7 +252,7 @@ def monthly_trend(
 
     def per_month(column):
         month = func.date_trunc("month", column)
-        where = (column >= start, column < end.end, visible_hazards(user))
+        where = (column >= start, column < end.end, COUNTED_HAZARD, visible_hazards(user))
         return {
             k.date(): n for k, n in session.execute(select(month, func.count()).where(*where).group_by(month))
         }
