@@ -342,7 +342,7 @@ def test_a_training_sessions_sign_in_sheet_is_kept_and_checked_by_its_content(ap
     assert download.content == sheet and download.headers["content-type"] == "application/pdf"
     logged = api("GET", "/audit", role=Role.auditor, params={"action": "download"}).json()["items"]
     assert [(e["target"], e["actor_roles"], e["client_address"]) for e in logged] == [
-        (f"training-evidence:{listed[0]['id']}", ["zone_admin"], "testclient")
+        (f"training-evidence:{by_name['签到表.pdf']['id']}", ["zone_admin"], "testclient")
     ]
 
 
