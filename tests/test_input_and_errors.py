@@ -62,6 +62,15 @@ def test_nul_and_lone_surrogates_are_refused_naming_the_field_wherever_they_come
     assert registry.get("/enterprises", headers=auth()).json()["items"] == []
 
 
+def test_a_nul_in_the_login_or_a_refresh_token_is_a_422_not_a_500(clients):
+    """Before the login throttle and the session lookup read the value, the input check refuses it."""
+    registry = clients["registry"]
+    login = registry.post("/auth/token", data={"username": "ad\x00min", "password": "x"})
+    assert locations(login) == ["body.username"]
+    refresh = registry.post("/auth/refresh", json={"refresh_token": "a\x00b"})
+    assert locations(refresh) == ["body.refresh_token"]
+
+
 def test_null_for_what_cannot_be_empty_is_a_422_and_clears_what_may_be(clients, auth, grid):
     registry = clients["registry"]
     enterprise = registry.post("/enterprises", json=enterprise_payload(grid["id"]), headers=auth()).json()
