@@ -401,6 +401,8 @@ def test_evidence_is_listed_and_downloaded_with_its_tag_uploader_and_exif(api, u
 
     download = api("GET", f"/hazards/{hazard['id']}/evidence/{before}", role=Role.zone_admin)
     assert download.status_code == 200 and download.content == before_photo
+    logged = api("GET", "/audit", role=Role.auditor, params={"action": "download"}).json()["items"]
+    assert [e["target"] for e in logged] == [f"hazard-evidence:{before}"]  # who downloaded it, when
     assert download.headers["content-type"] == "image/jpeg"
     assert (
         download.headers["content-disposition"]

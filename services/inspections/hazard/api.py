@@ -1,7 +1,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Body, File, Form, Header, Query, Response, UploadFile, status
+from fastapi import APIRouter, Body, File, Form, Header, Query, Request, Response, UploadFile, status
 
 from services.inspections.deps import DbSession, permit
 from services.inspections.hazard import penalties, service
@@ -21,13 +21,15 @@ from services.inspections.hazard.state_machine import (
     label,
 )
 from services.inspections.settings import get_inspections_settings
-from shared import uploads
+from shared import audit, uploads
 from shared.access import Access
+from shared.audit import AuditAction
 from shared.clock import local_today
 from shared.errors import InvalidInput
 from shared.events.contracts.inspections import HazardGrade, HazardSource, HazardState
 from shared.inputs import Instant
 from shared.pagination import Page, PageQuery
+from shared.web import file_responses
 
 router = APIRouter(prefix="/hazards", tags=["hazards 事故隐患台帐"])
 Reporter = Annotated[Access, permit("hazard.report")]
@@ -167,9 +169,18 @@ def list_evidence(
     return service.evidence_of(session, hazard_id, user, page).map(EvidenceOut.model_validate)
 
 
-@router.get("/{hazard_id}/evidence/{file_id}", summary="下载佐证 / download one file")
-def download_evidence(hazard_id: uuid.UUID, file_id: uuid.UUID, session: DbSession, user: Reader) -> Response:
-    return uploads.download(service.evidence_file(session, hazard_id, file_id, user))
+@router.get(
+    "/{hazard_id}/evidence/{file_id}",
+    response_class=Response,
+    responses=file_responses(*uploads.DOWNLOAD_TYPES),
+    summary="下载佐证 / download one file",
+)
+def download_evidence(
+    hazard_id: uuid.UUID, file_id: uuid.UUID, request: Request, session: DbSession, user: Reader
+) -> Response:
+    evidence = service.evidence_file(session, hazard_id, file_id, user)
+    audit.record(session, user, AuditAction.download, f"hazard-evidence:{file_id}", request)
+    return uploads.download(evidence)
 
 
 Enforcer = Annotated[Access, permit("penalty.record")]
