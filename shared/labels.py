@@ -90,6 +90,11 @@ LABELS: dict[str, dict[str, Label]] = {
         special_campaign=("专项治理", "special campaign"),
         look_back=("回头看", "look-back check"),
     ),
+    "duty_holder": _kind(
+        grid_member=("网格员", "grid member"),
+        grid_leader=("网格长", "grid leader"),
+        enterprise=("企业自身", "the enterprise itself"),
+    ),
     "inspection_item_result": _kind(
         **{"pass": ("合格", "pass"), "fail": ("不合格", "fail"), "n/a": ("不适用", "not applicable")}
     ),

@@ -21,6 +21,7 @@ from services.reporting.statistics.service import GROUP_LABELS
 from shared.audit import AuditAction
 from shared.auth import Role
 from shared.events.contracts.inspections import (
+    DutyHolder,
     HazardGrade,
     HazardSource,
     HazardState,
@@ -49,6 +50,7 @@ CODE_SETS: dict[str, set[str]] = {
     "report_kind": set(ReportKind),
     "inspection_kind": set(InspectionKind),
     "inspection_item_result": set(ItemResult),
+    "duty_holder": set(DutyHolder),
     "training_activity": {*TrainingKind, "exam"},
     "training_evidence": set(EvidenceKind),
     "certificate_kind": set(CertificateKind),

@@ -4,6 +4,8 @@ import uuid
 from datetime import date, datetime
 from enum import StrEnum
 
+from pydantic import Field
+
 from shared.events.contracts.base import EventContract
 from shared.events.contracts.registry import RiskColour
 
@@ -272,6 +274,20 @@ class InspectionCompletedV1(EventContract):
     hazard_ids: list[uuid.UUID]
 
 
+class DutyHolder(StrEnum):
+    """Who owes a recurring duty (谁的职责): the grid's members, its leader, or the unit itself."""
+
+    grid_member = "grid_member"  # 网格员
+    grid_leader = "grid_leader"  # 网格长/分管领导
+    enterprise = "enterprise"  # 企业自身
+
+
+RESPONSIBLE_DESCRIPTION = (
+    "the grid staff who held the duty on the period's last day (else the last who held it in the "
+    "period); empty for an enterprise's own duty"
+)
+
+
 class InspectionMissedV1(EventContract):
     """A required inspection was not done in its period (漏检), once per rule, subject and period."""
 
@@ -287,6 +303,8 @@ class InspectionMissedV1(EventContract):
     period_end: date
     done: int
     required: int
+    owed_by: DutyHolder = DutyHolder.grid_member
+    responsible_person_ids: list[uuid.UUID] = Field(default_factory=list, description=RESPONSIBLE_DESCRIPTION)
 
 
 class TrainingRecordedV1(EventContract):
@@ -335,6 +353,8 @@ class TrainingMissedV1(EventContract):
     period_end: date
     done: int
     required: int
+    owed_by: DutyHolder = DutyHolder.enterprise
+    responsible_person_ids: list[uuid.UUID] = Field(default_factory=list, description=RESPONSIBLE_DESCRIPTION)
 
 
 class InspectionDueV1(InspectionMissedV1):

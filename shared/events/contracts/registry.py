@@ -5,7 +5,14 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from pydantic import BaseModel, Field
+
 from shared.events.contracts.base import EventContract
+
+VERSION_DESCRIPTION = (
+    "the entity's version, raised by every change: a copy keeps the snapshot with the highest version "
+    "(0: sent before versions existed, older than any versioned snapshot)"
+)
 
 
 class UnitKind(StrEnum):
@@ -41,6 +48,16 @@ class ScopeType(StrEnum):
     post = "post"
 
 
+class UnitState(BaseModel):
+    """What was true of a unit from one day to another (both inclusive; `valid_to` None: still true)."""
+
+    valid_from: date
+    valid_to: date | None
+    production_status: ProductionStatus
+    key_supervision: bool
+    grid_id: uuid.UUID | None
+
+
 class EnterpriseRegisteredV1(EventContract):
     """A new enterprise or construction site entered the registry (企业登记)."""
 
@@ -61,6 +78,12 @@ class EnterpriseRegisteredV1(EventContract):
     address: str | None = None
     longitude: float | None = None
     latitude: float | None = None
+    version: int = Field(0, description=VERSION_DESCRIPTION)
+    states: list[UnitState] = Field(
+        default_factory=list,
+        description="the unit's dated facts from its registration on, oldest first, without gaps; the "
+        "flat fields above are those in force on the day the event was sent",
+    )
 
 
 class EnterpriseUpdatedV1(EnterpriseRegisteredV1):
@@ -83,15 +106,21 @@ class GridChangedV1(EventContract):
     code: str
     name: str
     boundary: dict[str, Any]
-    leader_person_id: uuid.UUID | None
-    member_person_ids: list[uuid.UUID]
+    leader_person_id: uuid.UUID | None  # on the day the event was sent
+    member_person_ids: list[uuid.UUID]  # on the day the event was sent
+    version: int = Field(0, description=VERSION_DESCRIPTION)
+    valid_from: date | None = Field(None, description="the first day the grid exists (设立日期)")
 
 
 class GridDeletedV1(EventContract):
+    """A grid was abolished (撤销): a tombstone that no older snapshot of the grid may bring back."""
+
     event_type = "grid.deleted"
     event_version = 1
 
     grid_id: uuid.UUID
+    version: int = Field(0, description=VERSION_DESCRIPTION)
+    valid_to: date | None = Field(None, description="the last day the grid existed")
 
 
 class PersonChangedV1(EventContract):
@@ -106,6 +135,7 @@ class PersonChangedV1(EventContract):
     email: str | None
     enterprise_id: uuid.UUID | None
     user_id: uuid.UUID | None = None
+    version: int = Field(0, description=VERSION_DESCRIPTION)
 
 
 class AssignmentChangedV1(EventContract):
@@ -121,6 +151,7 @@ class AssignmentChangedV1(EventContract):
     scope_id: uuid.UUID
     valid_from: date
     valid_to: date | None
+    version: int = Field(0, description=VERSION_DESCRIPTION)
 
 
 class CertificateDeadlineV1(EventContract):
