@@ -4,7 +4,7 @@ from sqlalchemy.orm import Session
 
 from services.notifications.directory.models import DutyHolder, GridStaff, PersonContact, UnitContact
 from shared.clock import local_date
-from shared.db import insert_once, upsert_snapshot
+from shared.db import upsert_snapshot
 from shared.events.contracts.registry import (
     AssignmentChangedV1,
     EnterpriseRegisteredV1,
@@ -60,13 +60,6 @@ def on_grid_changed(session: Session, data: GridChangedV1, event: CloudEvent) ->
 @handles(GridDeletedV1)
 def on_grid_deleted(session: Session, data: GridDeletedV1, event: CloudEvent) -> None:
     """Keep a tombstone: the grid's highest version, abolished, with no staff to tell."""
-    placeholder = {
-        "grid_id": data.grid_id,
-        "grid_name": "",
-        "member_person_ids": [],
-        "source_time": event.time,
-    }
-    insert_once(session, GridStaff, placeholder | {"version": -1})  # outranked by the tombstone below
     upsert_snapshot(
         session,
         GridStaff,

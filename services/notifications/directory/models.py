@@ -29,7 +29,7 @@ class GridStaff(Base):
     __tablename__ = "grid_staff"
 
     grid_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    grid_name: Mapped[str] = mapped_column(String(200))
+    grid_name: Mapped[str | None] = mapped_column(String(200))  # unknown to a tombstone that came first
     leader_person_id: Mapped[uuid.UUID | None]
     member_person_ids: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(Uuid))
     valid_from: Mapped[date | None] = mapped_column(Date)

@@ -31,6 +31,7 @@ def upgrade() -> None:
         )
     op.add_column("grid_staff", sa.Column("valid_from", sa.Date(), nullable=True), schema="notifications")
     op.add_column("grid_staff", sa.Column("valid_to", sa.Date(), nullable=True), schema="notifications")
+    op.alter_column("grid_staff", "grid_name", nullable=True, schema="notifications")
     op.drop_index("ix_inbox_message_user_created", table_name="inbox_message", schema="notifications")
     op.drop_column("inbox_message", "user_id", schema="notifications")
     op.create_index(
@@ -57,6 +58,8 @@ def downgrade() -> None:
         unique=False,
         schema="notifications",
     )
+    op.execute("UPDATE notifications.grid_staff SET grid_name = '' WHERE grid_name IS NULL")
+    op.alter_column("grid_staff", "grid_name", nullable=False, schema="notifications")
     op.drop_column("grid_staff", "valid_to", schema="notifications")
     op.drop_column("grid_staff", "valid_from", schema="notifications")
     for table in COPIES:
