@@ -122,7 +122,7 @@ def start_assignment(session: Session, data: AssignmentCreate, user: Access) -> 
 def _schedule_ends(session: Session, assignment: Assignment) -> None:
     """An assignment starting, or ending, after today is published again on the day it does."""
     schedule(session, ASSIGNMENT, assignment.id, assignment.valid_from)
-    if assignment.valid_to is not None:
+    if assignment.valid_to is not None and assignment.valid_to < date.max:  # date.max: never ends
         schedule(session, ASSIGNMENT, assignment.id, assignment.valid_to + timedelta(days=1))
 
 
