@@ -302,7 +302,12 @@ def test_changes_are_published_on_their_day_once_and_caught_up_after_downtime(cl
 def test_an_assignment_that_never_ends_is_scheduled_for_nothing(clients, auth, grid):
     registry, admin = clients["registry"], auth()
     person = registry.post("/people", json={"name": "网格员 周"}, headers=admin).json()["id"]
-    body = {"person_id": person, "duty": "grid_member", "scope_id": grid["id"], "valid_from": grid["valid_from"]}
+    body = {
+        "person_id": person,
+        "duty": "grid_member",
+        "scope_id": grid["id"],
+        "valid_from": grid["valid_from"],
+    }
     forever = registry.post("/responsibilities", json=body | {"valid_to": "9999-12-31"}, headers=admin)
     assert forever.status_code == 201, forever.text
     assert sql("SELECT count(*) FROM registry.scheduled_effect") == 0
