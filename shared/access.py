@@ -280,6 +280,9 @@ def record_grid_duty(
         "valid_to": data.valid_to,
         "source_time": source_time,
     }
+    # a copy that keeps the duty and the assignment's version too (reporting's) gets them
+    columns = model.__table__.columns  # type: ignore[attr-defined]
+    values |= {name: getattr(data, name) for name in ("duty", "version") if name in columns}
     upsert_snapshot(session, model, values, key="assignment_id")
 
 

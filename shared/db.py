@@ -5,7 +5,17 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import Connection, CursorResult, Delete, Engine, MetaData, Select, Update, create_engine
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    Delete,
+    Engine,
+    MetaData,
+    Select,
+    Update,
+    create_engine,
+    tuple_,
+)
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -57,14 +67,21 @@ def upsert_snapshot(session: Session, model: Any, values: dict[str, Any], *, key
     """Keep an event-fed copy of an entity: insert it, or overwrite it with a newer snapshot.
 
     `values` must hold `source_time`, the time of the event carrying the snapshot; an older
-    snapshot arriving late (a retry, a slower worker) never overwrites a newer one.
+    snapshot arriving late (a retry, a slower worker) never overwrites a newer one. With a
+    `version` (the entity's, from the event), snapshots are ordered by it first, the time only
+    breaking ties.
     """
     statement = insert(model)  # values as parameters, so the compiled statement is cached
+    new = statement.excluded
+    if "version" in values:
+        newer = tuple_(model.version, model.source_time) < tuple_(new.version, new.source_time)
+    else:
+        newer = model.source_time < new.source_time
     session.execute(
         statement.on_conflict_do_update(
             index_elements=[key],
-            set_={name: statement.excluded[name] for name in values if name != key},
-            where=model.source_time < statement.excluded.source_time,
+            set_={name: new[name] for name in values if name != key},
+            where=newer,
         ),
         [values],
     )

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from services.reporting.filings.models import FilingAttachment, ReportFiling, ReportNotice
 from services.reporting.filings.schemas import FilingIn, FilingStatus, UnitFilingStatus
+from services.reporting.rules.service import REPORT_REMINDER_DAYS, due_on, rule_on
 from services.reporting.runtime import runtime
 from services.reporting.settings import get_reporting_settings
 from services.reporting.units.models import ReportingUnit
@@ -18,7 +19,7 @@ from shared.errors import InvalidInput, NotFound
 from shared.events.contracts.reporting import ReportDueV1, ReportFiledV1, ReportKind, ReportOverdueV1
 from shared.labels import zh
 from shared.pagination import Keyset, Page, PageRequest
-from shared.periods import REPORT_PERIOD, Period, containing, owes_report, parse_period, report_due_on
+from shared.periods import REPORT_PERIOD, Period, containing, owes_report, parse_period
 
 SECTION = {
     ReportKind.monthly_risk: "monthly_risk",
@@ -75,7 +76,7 @@ def file_report(session: Session, data: FilingIn, user: Access) -> ReportFiling:
         )
         or 0
     )
-    due = report_due_on(data.kind, period)
+    due = due_on(session, data.kind, period)
     filing = ReportFiling(
         unit_id=data.unit_id,
         kind=data.kind,
@@ -123,7 +124,7 @@ def visible_units(user: Access) -> Select:
 
 def filing_status(session: Session, user: Access, kind: ReportKind, period_text: str) -> FilingStatus:
     period = report_period(kind, period_text)
-    due = report_due_on(kind, period)
+    due = due_on(session, kind, period)
     today = local_today()
     units = [
         u
@@ -174,7 +175,7 @@ def _unfiled_reports(
     for kind, period_kind in REPORT_PERIOD.items():
         period = containing(period_kind, today)
         for candidate in (period.previous(), period):
-            due = report_due_on(kind, candidate)
+            due = due_on(session, kind, candidate)
             if not due_between[0] <= due <= due_between[1]:
                 continue
             filed = select(ReportFiling.unit_id).where(
@@ -208,8 +209,8 @@ def _unfiled_reports(
 
 
 def check_due(session: Session, today: date) -> int:
-    """Publish report.due for reports due within REPORT_REMINDER_DAYS_BEFORE days and not yet filed."""
-    horizon = today + timedelta(days=get_reporting_settings().report_reminder_days_before)
+    """Publish report.due for reports due within the zone's reminder days (a rule) and not yet filed."""
+    horizon = today + timedelta(days=rule_on(session, REPORT_REMINDER_DAYS, today))
     return _unfiled_reports(session, today, ReportDueV1, (today, horizon))
 
 
