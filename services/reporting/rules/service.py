@@ -8,10 +8,9 @@ rewrites a month already begun or past; the reminder check reads the rule in for
 from datetime import date
 from typing import Annotated
 
-from typing_extensions import TypedDict
-
 from pydantic import ConfigDict, Field
 from sqlalchemy.orm import Session
+from typing_extensions import TypedDict
 
 from services.reporting.rules.models import ZoneRuleVersion
 from shared.events.contracts.reporting import ReportKind
