@@ -458,9 +458,9 @@ def test_training_compliance_per_unit_and_grid_and_in_the_assessment(clients, au
         "/assessment/enterprises", params={"month": LAST_MONTH.label}, headers=auth(Role.auditor)
     )
     assert compliance.status_code == 200, compliance.text
-    assert [(row["unit_id"], row["missed_training"], row["by_rule"]) for row in compliance.json()["items"]] == [
-        (str(lax), 1, {"unit_monthly_exam": 1})
-    ]
+    assert [
+        (row["unit_id"], row["missed_training"], row["by_rule"]) for row in compliance.json()["items"]
+    ] == [(str(lax), 1, {"unit_monthly_exam": 1})]
 
 
 def test_the_overdue_check_runs_on_the_zones_date_not_on_utcs():
