@@ -94,7 +94,7 @@ class Staffing:
     def holders(self, grid_id: uuid.UUID | None, day: date, duty: str | None = None) -> set[uuid.UUID]:
         return {
             s.person_id
-            for s in self.by_grid.get(grid_id, ())  # type: ignore[call-overload]
+            for s in (self.by_grid.get(grid_id, []) if grid_id is not None else [])
             if s.first <= day <= s.last and (duty is None or s.duty == duty)
         }
 
@@ -111,7 +111,7 @@ def _grouped(session: Session, month: Period, key: Any, day: Any, condition: Any
 # the day a hazard went overdue (its deadline, for one folded before that day was kept)
 OVERDUE_ON = func.coalesce(HazardFact.overdue_on, HazardFact.deadline)
 TRAINING_END = func.coalesce(MissedTrainingFact.period_end, MissedTrainingFact.period_start)
-NOT_THE_ENTERPRISES = {
+NOT_THE_ENTERPRISES: dict[str, tuple[Any, Any]] = {
     "missed_inspections": (MissedInspectionFact, MissedInspectionFact.period_end),
     "missed_training": (MissedTrainingFact, TRAINING_END),
 }
@@ -127,7 +127,7 @@ def monthly_assessment(session: Session, month: Period, user: Access) -> Assessm
 
     # what a person did, on days they held a grid duty
     users = dict(session.execute(select(ReportingPerson.user_id, ReportingPerson.person_id)).all())
-    per_user = {
+    per_user: dict[str, tuple[Any, Any, Any]] = {
         "inspections_done": (InspectionFact.inspector_id, InspectionFact.inspected_on, true()),
         "hazards_found": (HazardFact.reporter_id, HazardFact.reported_on, COUNTED_HAZARD),  # not voided
     }
@@ -138,7 +138,7 @@ def monthly_assessment(session: Session, month: Period, user: Access) -> Assessm
                 counts[person_id][metric] += count
 
     # a grid's outcomes, for whoever held the grid on the day
-    per_grid = {
+    per_grid: dict[str, tuple[Any, Any, Any]] = {
         "closed_on_time": (HazardFact.grid_id, HazardFact.closed_on, HazardFact.closed_on_time.is_(True)),
         "overdue": (HazardFact.grid_id, OVERDUE_ON, HazardFact.ever_overdue),
         "escalated": (HazardFact.grid_id, HazardFact.reported_on, and_(HazardFact.escalated, COUNTED_HAZARD)),
@@ -230,7 +230,7 @@ def enterprise_compliance(
 ) -> Page[EnterpriseCompliance]:
     """Each visible unit with own duties missed in the month (owed_by enterprise), by name."""
     missed: dict[uuid.UUID, dict[str, Any]] = {}
-    sources = (
+    sources: tuple[tuple[str, Any, Any, Any], ...] = (
         (
             "missed_inspections",
             MissedInspectionFact,
@@ -240,7 +240,7 @@ def enterprise_compliance(
         ("missed_training", MissedTrainingFact, MissedTrainingFact.unit_id, TRAINING_END),
     )
     for metric, fact, unit, end in sources:
-        rows = session.execute(
+        found = session.execute(
             select(unit, fact.rule_code, func.count())
             .where(
                 month.includes(end),
@@ -249,7 +249,7 @@ def enterprise_compliance(
             )
             .group_by(unit, fact.rule_code)
         )
-        for unit_id, rule_code, count in rows:
+        for unit_id, rule_code, count in found:
             entry = missed.setdefault(unit_id, {"missed_inspections": 0, "missed_training": 0, "by_rule": {}})
             entry[metric] += count
             entry["by_rule"][rule_code] = entry["by_rule"].get(rule_code, 0) + count
