@@ -116,6 +116,7 @@ def on_person_changed(session: Session, data: PersonChangedV1, event: CloudEvent
             "source_time": event.time,
         },
         key="person_id",
+        order_by="version",
     )
 
 

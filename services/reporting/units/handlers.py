@@ -38,6 +38,7 @@ def on_enterprise(session: Session, data: EnterpriseRegisteredV1, event: CloudEv
             "version": data.version,
             "source_time": event.time,
         },
+        order_by="version",
     )
     kept = session.execute(
         select(ReportingUnit.version, ReportingUnit.source_time).where(ReportingUnit.id == data.enterprise_id)
@@ -65,6 +66,7 @@ def on_grid_changed(session: Session, data: GridChangedV1, event: CloudEvent) ->
             "version": data.version,
             "source_time": event.time,
         },
+        order_by="version",
     )
 
 
@@ -82,6 +84,7 @@ def on_grid_deleted(session: Session, data: GridDeletedV1, event: CloudEvent) ->
             "version": data.version,
             "source_time": event.time,
         },
+        order_by="version",
     )
 
 
