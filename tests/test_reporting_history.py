@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Engine, event, select
 
+from services.reporting.filings.service import check_overdue
 from services.reporting.rebuild import NOT_READ_MODELS, read_models, rebuild
 from services.reporting.rules.service import ASSESSMENT_WEIGHTS, due_on
 from services.reporting.runtime import runtime
@@ -44,6 +45,7 @@ from shared.events.contracts.registry import (
 from shared.events.contracts.reporting import ReportKind
 from shared.periods import PeriodKind, containing
 from shared.settings import get_settings
+from tests.support.files import pdf
 from tests.support.inspections import sql, sql_rows
 from tests.support.paging import walk
 from tests.support.reporting import envelope, expected_figures, grid_duty, registry_events, scripted_month
@@ -550,3 +552,38 @@ def test_local_rules_change_from_a_day_and_never_rewrite_the_past(clients, auth)
     assert {key: versions(key) for key in listed} == before  # nothing recorded
     corrected = rules.post("/zone-rules/report_reminder_days_before", json={"valid_from": past, "value": 5, "source": "通知", "reason": "补录上月起执行的通知"}, headers=auth())  # fmt: skip
     assert corrected.status_code == 201 and corrected.json()["value"] == 5
+
+
+def test_reports_are_owed_only_for_periods_the_unit_existed_and_was_not_closed_in():
+    new, closing = uuid.uuid4(), uuid.uuid4()
+    operating, closed = ProductionStatus.operating, ProductionStatus.closed
+    apply_in_order([
+        envelope(EnterpriseRegisteredV1(enterprise_id=new, name="新登记企业", credit_code="x", kind=UnitKind.enterprise, industry=None, production_status=operating, key_supervision=False, grid_id=None, responsible_head=None, responsible_phone=None, version=1, states=[UnitState(valid_from=d(10, 15), valid_to=None, production_status=operating, key_supervision=False, grid_id=None)]), "registry"),
+        envelope(EnterpriseRegisteredV1(enterprise_id=closing, name="关闭企业", credit_code="x", kind=UnitKind.enterprise, industry=None, production_status=closed, key_supervision=False, grid_id=None, responsible_head=None, responsible_phone=None, version=2, states=[UnitState(valid_from=d(1, 1), valid_to=d(9, 4), production_status=operating, key_supervision=False, grid_id=None), UnitState(valid_from=d(9, 5), valid_to=None, production_status=closed, key_supervision=False, grid_id=None)]), "registry"),
+    ])  # fmt: skip
+    with runtime.transaction() as session:
+        check_overdue(session, d(10, 25))  # September's and October's monthly reports are overdue
+    overdue = (
+        "SELECT envelope->'data'->>'period' FROM reporting.outbox WHERE event_type = 'report.overdue' "
+        "AND envelope->'data'->>'kind' = 'monthly_risk' AND envelope->'data'->>'unit_id' = :u"
+    )
+    assert [p for (p,) in sql_rows(overdue, u=str(new))] == ["2026-10"]  # registered on 10-15
+    assert [p for (p,) in sql_rows(overdue, u=str(closing))] == ["2026-09"]  # closed from 09-05
+
+
+def test_filings_and_their_attachments_page_on_a_stable_key_within_one_transaction(clients, auth):
+    zone = registry_events(grid_count=1, units_per_grid=1)
+    apply_in_order(zone.envelopes)
+    unit = next(iter(zone.units))
+    mine = auth(Role.enterprise_user, enterprise_id=unit)
+    last_month = containing(PeriodKind.month, local_today()).previous().label
+    body = {"unit_id": str(unit), "kind": "monthly_risk", "period": last_month, "monthly_risk": {"shortcomings": "无", "weak_points": "无", "difficulties": "无", "main_risks": [{"risk": "火灾", "measures": "巡查"}]}}  # fmt: skip
+    filed = [clients["reporting"].post("/filings", json=body, headers=mine).json() for _ in range(3)]
+    # every row shares the transaction's now(): the key's id keeps a page boundary from skipping any
+    listed = walk(partial(clients["reporting"].get, "/filings", headers=mine), unit_id=str(unit), limit=1)
+    assert [f["version"] for f in listed] == [3, 2, 1]
+    attach = f"/filings/{filed[0]['id']}/attachments"
+    for pages in (1, 2, 3):
+        assert clients["reporting"].post(attach, files={"file": (f"扫描{pages}.pdf", pdf(pages))}, headers=mine).status_code == 201  # fmt: skip
+    attachments = walk(partial(clients["reporting"].get, attach, headers=mine), limit=1)
+    assert sorted(a["filename"] for a in attachments) == ["扫描1.pdf", "扫描2.pdf", "扫描3.pdf"]

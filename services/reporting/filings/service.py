@@ -1,6 +1,7 @@
 """Filing reports (报送) and who has filed what: monthly risk reports, quarterly and annual statistics."""
 
 import uuid
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from sqlalchemy import Select, func, select
@@ -11,7 +12,7 @@ from services.reporting.filings.schemas import FilingIn, FilingStatus, UnitFilin
 from services.reporting.rules.service import REPORT_REMINDER_DAYS, due_on, rule_on
 from services.reporting.runtime import runtime
 from services.reporting.settings import get_reporting_settings
-from services.reporting.units.models import ReportingUnit
+from services.reporting.units.models import ReportingUnit, UnitState
 from shared import uploads
 from shared.access import Access
 from shared.clock import local_today
@@ -122,15 +123,35 @@ def visible_units(user: Access) -> Select:
     return user.narrow(select(ReportingUnit), unit=ReportingUnit.id, grid=ReportingUnit.grid_id)
 
 
+def owing(
+    session: Session, kind: ReportKind, period: Period, units: Iterable[ReportingUnit]
+) -> list[ReportingUnit]:
+    """The units that owe a report of `kind` for `period`: by their dated states, those registered
+    and not closed on some day of it (none owes for a period before it was registered); a unit
+    copied without dated states, by its status now."""
+    units = list(units)
+    states: dict[uuid.UUID, list[UnitState]] = {}
+    for state in session.scalars(select(UnitState).where(UnitState.unit_id.in_([u.id for u in units]))):
+        states.setdefault(state.unit_id, []).append(state)
+
+    def owes(unit: ReportingUnit) -> bool:
+        if unit.id not in states:
+            return owes_report(kind, unit.kind, unit.production_status)
+        return any(
+            state.valid_from <= period.last_day
+            and (state.valid_to is None or state.valid_to >= period.start)
+            and owes_report(kind, unit.kind, state.production_status)
+            for state in states[unit.id]
+        )
+
+    return [unit for unit in units if owes(unit)]
+
+
 def filing_status(session: Session, user: Access, kind: ReportKind, period_text: str) -> FilingStatus:
     period = report_period(kind, period_text)
     due = due_on(session, kind, period)
     today = local_today()
-    units = [
-        u
-        for u in session.scalars(visible_units(user).order_by(ReportingUnit.name))
-        if owes_report(kind, u.kind, u.production_status)
-    ]
+    units = owing(session, kind, period, session.scalars(visible_units(user).order_by(ReportingUnit.name)))
     filings: dict[uuid.UUID, list[ReportFiling]] = {}
     for filing in session.scalars(
         select(ReportFiling)
@@ -189,9 +210,7 @@ def _unfiled_reports(
             units = session.scalars(
                 select(ReportingUnit).where(ReportingUnit.id.not_in(filed), ReportingUnit.id.not_in(noticed))
             )
-            for unit in units:
-                if not owes_report(kind, unit.kind, unit.production_status):
-                    continue
+            for unit in owing(session, kind, candidate, units):
                 session.add(
                     ReportNotice(
                         event_type=notice.event_type, unit_id=unit.id, kind=kind, period=candidate.label
