@@ -280,7 +280,11 @@ def record_grid_duty(
         "valid_to": data.valid_to,
         "source_time": source_time,
     }
-    upsert_snapshot(session, model, values, key="assignment_id")
+    # a copy that keeps the duty and the assignment's version too (reporting's) gets them
+    columns = model.__table__.columns  # type: ignore[attr-defined]
+    values |= {name: getattr(data, name) for name in ("duty", "version") if name in columns}
+    order_by = "version" if "version" in values else "source_time"
+    upsert_snapshot(session, model, values, key="assignment_id", order_by=order_by)
 
 
 def grid_duty_tenancy(units: Any, duties: Any) -> "Tenancy":

@@ -211,8 +211,8 @@ LABELS: dict[str, dict[str, Label]] = {
         closed_on_time=("所辖网格按期销号", "closed on time in own grids"),
         overdue=("所辖网格逾期", "gone overdue in own grids"),
         escalated=("所辖网格上报、移交", "escalated in own grids"),
-        missed_inspections=("所辖网格漏检", "inspections missed in own grids"),
-        missed_training=("所辖网格企业培训考试未完成", "training duties missed in own grids"),
+        missed_inspections=("本人应做未做的检查(漏检)", "inspections they owed and missed"),
+        missed_training=("本人应做未做的培训宣传", "training and publicity duties they owed and missed"),
     ),
     # why a person was told (通知原因), by the routing audience that chose them
     "notice_reason": _kind(

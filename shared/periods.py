@@ -18,7 +18,6 @@ from sqlalchemy import ColumnElement, SQLColumnExpression, and_
 from shared.errors import InvalidInput
 from shared.events.contracts.registry import ProductionStatus, UnitKind
 from shared.events.contracts.reporting import ReportKind
-from shared.settings import get_settings
 
 
 class PeriodKind(StrEnum):
@@ -183,8 +182,8 @@ def parse_period(text: str, field: str = "period", kinds: Collection[PeriodKind]
 
 
 # Which period each report covers, and when it is due: the monthly risk report by a day of its
-# own month (the 20th); the quarterly statistics by the 15th of the month after the quarter; the
-# annual statistics by January 31 of the next year.
+# own month (a zone rule, the 20th by default); the quarterly statistics by the 15th of the month
+# after the quarter; the annual statistics by January 31 of the next year.
 REPORT_PERIOD = {
     ReportKind.monthly_risk: PeriodKind.month,
     ReportKind.quarterly_statistics: PeriodKind.quarter,
@@ -192,10 +191,11 @@ REPORT_PERIOD = {
 }
 
 
-def report_due_on(kind: ReportKind, period: Period) -> date:
+def report_due_on(kind: ReportKind, period: Period, monthly_due_day: int) -> date:
+    """`monthly_due_day`: the zone's rule for the monthly risk report (reporting keeps it, dated)."""
     match kind:
         case ReportKind.monthly_risk:
-            return period.start.replace(day=get_settings().monthly_report_due_day)
+            return period.start.replace(day=monthly_due_day)
         case ReportKind.quarterly_statistics:
             return period.end.replace(day=15)
     return period.end.replace(day=31)

@@ -64,9 +64,6 @@ class Settings(BaseSettings):
     access_token_minutes: int = Field(15, ge=1, description="lifetime of an access token")
     refresh_token_days: int = Field(14, ge=1, description="lifetime of a refresh token (each use renews it)")
     zone_timezone: str = Field("Asia/Shanghai", description="Deadlines are computed in this time zone.")
-    monthly_report_due_day: int = Field(
-        20, ge=1, le=28, description="the monthly risk report (月度风险分析报告) is due by this day"
-    )
     certificate_warning_days: int = Field(
         30, ge=1, description="certificate.expiring this many days before a certificate expires"
     )

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from services.reporting.filings.jobs import check_overdue_reports
 from services.reporting.filings.service import check_due, check_overdue
 from services.reporting.rebuild import rebuild
+from services.reporting.rules.service import due_on
 from services.reporting.runtime import runtime
 from services.reporting.worker import celery_app
 from services.reporting.worker import consumer as reporting_consumer
@@ -23,19 +24,18 @@ from shared.events.consumer import handle_event_task_name
 from shared.events.contracts.inspections import InspectionCompletedV1, TrainingMissedV1, TrainingRecordedV1
 from shared.events.contracts.registry import (
     EnterpriseRegisteredV1,
-    GridChangedV1,
     PersonChangedV1,
     ProductionStatus,
     UnitKind,
 )
 from shared.events.contracts.reporting import ReportKind
-from shared.periods import PeriodKind, containing, report_due_on
+from shared.periods import PeriodKind, containing
 from tests.support.files import pdf
 from tests.support.inspections import sql
 from tests.support.notifications import told, zone_with_people
 from tests.support.paging import walk
 from tests.support.processes import wait_until
-from tests.support.reporting import envelope, expected_figures, registry_events, scripted_month
+from tests.support.reporting import envelope, expected_figures, grid_duty, registry_events, scripted_month
 
 LAST_MONTH = containing(PeriodKind.month, local_today()).previous()
 
@@ -300,9 +300,10 @@ def test_a_unit_that_has_not_filed_is_reminded_once_before_the_due_date_and_one_
     headers = auth(Role.enterprise_user, enterprise_id=filed.unit_id)
     assert clients["reporting"].post("/filings", json=body, headers=headers).status_code == 201
 
-    # REPORT_REMINDER_DAYS_BEFORE (3) days before the due date, and on each later day up to it,
-    # the check may run as often as it likes
-    due = report_due_on(ReportKind.monthly_risk, this_month)
+    # the zone rule's reminder days (3) before the due date, and on each later day up to it, the
+    # check may run as often as it likes
+    with runtime.transaction() as session:
+        due = due_on(session, ReportKind.monthly_risk, this_month)
     with runtime.transaction() as session:
         assert check_due(session, due - timedelta(days=4)) == 0  # too early
     published = 0
@@ -335,7 +336,8 @@ def test_the_assessment_scores_grid_staff_with_the_detail_behind_each_score(clie
     staff = [
         envelope(PersonChangedV1(person_id=member, name="网格员 李", phone=None, email=None, enterprise_id=None, user_id=member_user), "registry"),
         envelope(PersonChangedV1(person_id=leader, name="网格长 陈", phone=None, email=None, enterprise_id=None, user_id=uuid.uuid4()), "registry"),
-        envelope(GridChangedV1(grid_id=grid, zone_id=uuid.uuid4(), code="G0", name="第1网格", boundary={}, leader_person_id=leader, member_person_ids=[member]), "registry"),
+        grid_duty(member, grid, "grid_member", LAST_MONTH.start - timedelta(days=40)),
+        grid_duty(leader, grid, "grid_leader", LAST_MONTH.start - timedelta(days=40)),
     ]  # fmt: skip
     unit = next(iter(zone.units))
     inspections = [
@@ -425,7 +427,7 @@ def test_training_compliance_per_unit_and_grid_and_in_the_assessment(clients, au
     day = LAST_MONTH.start + timedelta(days=2)
     events = [
         envelope(PersonChangedV1(person_id=member, name="网格员 赵", phone=None, email=None, enterprise_id=None, user_id=uuid.uuid4()), "registry"),
-        envelope(GridChangedV1(grid_id=grid, zone_id=uuid.uuid4(), code="G0", name="第1网格", boundary={}, leader_person_id=None, member_person_ids=[member]), "registry"),
+        grid_duty(member, grid, "grid_member", LAST_MONTH.start),
     ]  # fmt: skip
     events += [
         envelope(TrainingRecordedV1(session_id=uuid.uuid4(), unit_id=diligent, grid_id=grid, team_id=None, kind=kind, held_on=day, attendees=12, duration_minutes=30), "inspections")
@@ -451,7 +453,14 @@ def test_training_compliance_per_unit_and_grid_and_in_the_assessment(clients, au
         .json()["scores"]
     )
     items = {i["metric"]: i for i in scores[0]["items"]}
-    assert items["missed_training"]["count"] == 1 and items["missed_training"]["points"] == -1.0
+    assert items["missed_training"]["count"] == 0  # the unit's own exam: not the grid member's duty
+    compliance = clients["reporting"].get(
+        "/assessment/enterprises", params={"month": LAST_MONTH.label}, headers=auth(Role.auditor)
+    )
+    assert compliance.status_code == 200, compliance.text
+    assert [
+        (row["unit_id"], row["missed_training"], row["by_rule"]) for row in compliance.json()["items"]
+    ] == [(str(lax), 1, {"unit_monthly_exam": 1})]
 
 
 def test_the_overdue_check_runs_on_the_zones_date_not_on_utcs():

@@ -3,6 +3,7 @@
 from services.reporting.assessment.api import router as assessment_router
 from services.reporting.campaign.api import router as campaign_router
 from services.reporting.filings.api import router as filings_router
+from services.reporting.rules.api import router as rules_router
 from services.reporting.runtime import runtime
 from services.reporting.statistics.api import router as statistics_router
 from services.reporting.worker import consumer
@@ -19,6 +20,7 @@ app = create_app(
         filings_router,
         assessment_router,
         campaign_router,
+        rules_router,
         dead_letter_router(consumer),
         audit_router(runtime),
     ],

@@ -4,9 +4,18 @@ from services.reporting.campaign import models as campaign_models
 from services.reporting.facts import models as fact_models
 from services.reporting.filings import models as filing_models
 from services.reporting.journal import models as journal_models
+from services.reporting.rules import models as rule_models
 from services.reporting.runtime import runtime
 from services.reporting.units import models as units_models
 
 metadata = runtime.metadata
 
-__all__ = ["campaign_models", "fact_models", "filing_models", "journal_models", "metadata", "units_models"]
+__all__ = [
+    "campaign_models",
+    "fact_models",
+    "filing_models",
+    "journal_models",
+    "metadata",
+    "rule_models",
+    "units_models",
+]

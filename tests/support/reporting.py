@@ -10,7 +10,14 @@ from typing import Any
 
 from shared.events.contracts import EventContract, contract_for
 from shared.events.contracts.inspections import HazardGrade, HazardSource, HazardState
-from shared.events.contracts.registry import EnterpriseRegisteredV1, GridChangedV1, ProductionStatus, UnitKind
+from shared.events.contracts.registry import (
+    AssignmentChangedV1,
+    EnterpriseRegisteredV1,
+    GridChangedV1,
+    ProductionStatus,
+    ScopeType,
+    UnitKind,
+)
 from shared.events.envelope import CloudEvent
 from shared.settings import get_settings
 
@@ -19,6 +26,30 @@ CATEGORIES = ("消防", "用电", "特种设备", "危化品", "有限空间")
 
 def envelope(data: EventContract, source: str) -> dict[str, Any]:
     return CloudEvent.wrap(data, source=source, subject=None, correlation_id=None).model_dump(mode="json")
+
+
+def grid_duty(
+    person_id: uuid.UUID,
+    grid_id: uuid.UUID,
+    duty: str,
+    valid_from: date,
+    valid_to: date | None = None,
+    *,
+    assignment_id: uuid.UUID | None = None,
+    version: int = 1,
+) -> dict[str, Any]:
+    """assignment.changed for a grid duty (grid_leader or grid_member) from one day to another."""
+    data = AssignmentChangedV1(
+        assignment_id=assignment_id or uuid.uuid4(),
+        person_id=person_id,
+        duty=duty,
+        scope_type=ScopeType.grid,
+        scope_id=grid_id,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        version=version,
+    )
+    return envelope(data, "registry")
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Events folded into reporting's read models: hazards, inspections, people and grid staff, risk."""
 
-from sqlalchemy import case, func, update
+from sqlalchemy import and_, case, func, not_, or_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -35,6 +35,7 @@ ESCALATING = {"hazard.escalated", "hazard.refused"}
 @handles(HazardEventV1)  # every hazard.* step
 def on_hazard_event(session: Session, data: HazardEventV1, event: CloudEvent) -> None:
     closed_on = local_date(data.at) if data.state == HazardState.closed else None
+    ever_overdue = data.overdue or event.type == "hazard.overdue"
     values = {
         "hazard_id": data.hazard_id,
         "unit_id": data.unit_id,
@@ -48,10 +49,14 @@ def on_hazard_event(session: Session, data: HazardEventV1, event: CloudEvent) ->
         "reporter_id": data.actor_id if event.type == "hazard.reported" else None,
         "fixed_on_spot": event.type == "hazard.fixed_on_spot",
         "deadline_ordered": event.type == "hazard.rectification_ordered",
-        "ever_overdue": data.overdue or event.type == "hazard.overdue",
+        "ever_overdue": ever_overdue,
+        "overdue_on": local_date(data.at) if ever_overdue else None,
         "escalated": event.type in ESCALATING,
         "closed_on": closed_on,
-        "closed_on_time": (data.deadline is None or closed_on <= data.deadline) if closed_on else None,
+        # on time: closed by its deadline and never overdue, whatever deadline it got later
+        "closed_on_time": (
+            (data.deadline is None or closed_on <= data.deadline) and not ever_overdue if closed_on else None
+        ),
         "source_time": event.time,
     }
     statement = insert(HazardFact)
@@ -72,9 +77,16 @@ def on_hazard_event(session: Session, data: HazardEventV1, event: CloudEvent) ->
                 "fixed_on_spot": old.fixed_on_spot | new.fixed_on_spot,
                 "deadline_ordered": old.deadline_ordered | new.deadline_ordered,
                 "ever_overdue": old.ever_overdue | new.ever_overdue,
+                "overdue_on": func.least(old.overdue_on, new.overdue_on),  # the first day seen
                 "escalated": old.escalated | new.escalated,
                 "closed_on": func.coalesce(old.closed_on, new.closed_on),
-                "closed_on_time": func.coalesce(old.closed_on_time, new.closed_on_time),
+                "closed_on_time": case(
+                    (func.coalesce(old.closed_on_time, new.closed_on_time).is_(None), None),
+                    else_=and_(
+                        func.coalesce(old.closed_on_time, new.closed_on_time),
+                        not_(or_(old.ever_overdue, new.ever_overdue)),
+                    ),
+                ),
             },
         ),
         [values],
@@ -96,8 +108,15 @@ def on_person_changed(session: Session, data: PersonChangedV1, event: CloudEvent
     upsert_snapshot(
         session,
         ReportingPerson,
-        {"person_id": data.person_id, "user_id": data.user_id, "name": data.name, "source_time": event.time},
+        {
+            "person_id": data.person_id,
+            "user_id": data.user_id,
+            "name": data.name,
+            "version": data.version,
+            "source_time": event.time,
+        },
         key="person_id",
+        order_by="version",
     )
 
 

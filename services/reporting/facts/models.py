@@ -5,14 +5,15 @@ from sqlalchemy import ARRAY, Date, DateTime, Index, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.reporting.runtime import Base
-from shared.events.contracts.inspections import HazardState
+from shared.events.contracts.inspections import DutyHolder, HazardState
 
 
 class HazardFact(Base):
     """One hazard as the statistics count it (隐患统计口径), folded from its lifecycle events.
 
-    The state is the latest snapshot's; the flags only ever turn on, so events folded in any
-    order (a redelivery, a rebuild) give the same row.
+    The state is the latest snapshot's; the flags only ever turn on (`closed_on_time` only turns
+    off, once it went overdue), so events folded in any order (a redelivery, a rebuild) give the
+    same row.
     """
 
     __tablename__ = "hazard_fact"
@@ -34,10 +35,11 @@ class HazardFact(Base):
     reporter_id: Mapped[uuid.UUID | None]  # the user who reported it
     fixed_on_spot: Mapped[bool]
     deadline_ordered: Mapped[bool]
-    ever_overdue: Mapped[bool]
+    ever_overdue: Mapped[bool]  # went past a deadline at some point, whatever deadline came later
+    overdue_on: Mapped[date | None] = mapped_column(Date)  # local date it was first seen overdue
     escalated: Mapped[bool]  # reported up at once (major) or handed to enforcement
     closed_on: Mapped[date | None] = mapped_column(Date)  # local date
-    closed_on_time: Mapped[bool | None]
+    closed_on_time: Mapped[bool | None]  # closed by its deadline and never overdue
     source_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -74,27 +76,19 @@ class MissedInspectionFact(Base):
     grid_id: Mapped[uuid.UUID | None]
     done: Mapped[int]
     required: Mapped[int]
+    owed_by: Mapped[str] = mapped_column(String(20), server_default=DutyHolder.grid_member.value)
+    responsible_person_ids: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(Uuid), server_default="{}")
 
 
 class ReportingPerson(Base):
-    """A person, their account and the grids they staff, for the grid-member assessment."""
+    """A person and their account, for the grid-member assessment (the grids: `GridDuty`)."""
 
     __tablename__ = "reporting_person"
 
     person_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     user_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
     name: Mapped[str] = mapped_column(String(100))
-    source_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class GridStaffing(Base):
-    """Who staffs a grid now: its leader and members (网格分管领导、网格员)."""
-
-    __tablename__ = "grid_staffing"
-
-    grid_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    leader_person_id: Mapped[uuid.UUID | None]
-    member_person_ids: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(Uuid))
+    version: Mapped[int] = mapped_column(server_default="0")
     source_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -119,6 +113,9 @@ class MissedTrainingFact(Base):
     rule_code: Mapped[str] = mapped_column(String(60), primary_key=True)
     subject_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     period_start: Mapped[date] = mapped_column(Date, primary_key=True)
+    period_end: Mapped[date | None] = mapped_column(Date)  # None: recorded before it was kept
     unit_id: Mapped[uuid.UUID]
     grid_id: Mapped[uuid.UUID | None]
     activity: Mapped[str] = mapped_column(String(30))
+    owed_by: Mapped[str] = mapped_column(String(20), server_default=DutyHolder.enterprise.value)
+    responsible_person_ids: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(Uuid), server_default="{}")

@@ -1,6 +1,7 @@
 """Filing reports (报送) and who has filed what: monthly risk reports, quarterly and annual statistics."""
 
 import uuid
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from sqlalchemy import Select, func, select
@@ -8,9 +9,10 @@ from sqlalchemy.orm import Session
 
 from services.reporting.filings.models import FilingAttachment, ReportFiling, ReportNotice
 from services.reporting.filings.schemas import FilingIn, FilingStatus, UnitFilingStatus
+from services.reporting.rules.service import REPORT_REMINDER_DAYS, due_on, rule_on
 from services.reporting.runtime import runtime
 from services.reporting.settings import get_reporting_settings
-from services.reporting.units.models import ReportingUnit
+from services.reporting.units.models import ReportingUnit, UnitState
 from shared import uploads
 from shared.access import Access
 from shared.clock import local_today
@@ -18,7 +20,7 @@ from shared.errors import InvalidInput, NotFound
 from shared.events.contracts.reporting import ReportDueV1, ReportFiledV1, ReportKind, ReportOverdueV1
 from shared.labels import zh
 from shared.pagination import Keyset, Page, PageRequest
-from shared.periods import REPORT_PERIOD, Period, containing, owes_report, parse_period, report_due_on
+from shared.periods import REPORT_PERIOD, Period, containing, owes_report, parse_period
 
 SECTION = {
     ReportKind.monthly_risk: "monthly_risk",
@@ -75,7 +77,7 @@ def file_report(session: Session, data: FilingIn, user: Access) -> ReportFiling:
         )
         or 0
     )
-    due = report_due_on(data.kind, period)
+    due = due_on(session, data.kind, period)
     filing = ReportFiling(
         unit_id=data.unit_id,
         kind=data.kind,
@@ -121,15 +123,35 @@ def visible_units(user: Access) -> Select:
     return user.narrow(select(ReportingUnit), unit=ReportingUnit.id, grid=ReportingUnit.grid_id)
 
 
+def owing(
+    session: Session, kind: ReportKind, period: Period, units: Iterable[ReportingUnit]
+) -> list[ReportingUnit]:
+    """The units that owe a report of `kind` for `period`: by their dated states, those registered
+    and not closed on some day of it (none owes for a period before it was registered); a unit
+    copied without dated states, by its status now."""
+    units = list(units)
+    states: dict[uuid.UUID, list[UnitState]] = {}
+    for state in session.scalars(select(UnitState).where(UnitState.unit_id.in_([u.id for u in units]))):
+        states.setdefault(state.unit_id, []).append(state)
+
+    def owes(unit: ReportingUnit) -> bool:
+        if unit.id not in states:
+            return owes_report(kind, unit.kind, unit.production_status)
+        return any(
+            state.valid_from <= period.last_day
+            and (state.valid_to is None or state.valid_to >= period.start)
+            and owes_report(kind, unit.kind, state.production_status)
+            for state in states[unit.id]
+        )
+
+    return [unit for unit in units if owes(unit)]
+
+
 def filing_status(session: Session, user: Access, kind: ReportKind, period_text: str) -> FilingStatus:
     period = report_period(kind, period_text)
-    due = report_due_on(kind, period)
+    due = due_on(session, kind, period)
     today = local_today()
-    units = [
-        u
-        for u in session.scalars(visible_units(user).order_by(ReportingUnit.name))
-        if owes_report(kind, u.kind, u.production_status)
-    ]
+    units = owing(session, kind, period, session.scalars(visible_units(user).order_by(ReportingUnit.name)))
     filings: dict[uuid.UUID, list[ReportFiling]] = {}
     for filing in session.scalars(
         select(ReportFiling)
@@ -174,7 +196,7 @@ def _unfiled_reports(
     for kind, period_kind in REPORT_PERIOD.items():
         period = containing(period_kind, today)
         for candidate in (period.previous(), period):
-            due = report_due_on(kind, candidate)
+            due = due_on(session, kind, candidate)
             if not due_between[0] <= due <= due_between[1]:
                 continue
             filed = select(ReportFiling.unit_id).where(
@@ -188,9 +210,7 @@ def _unfiled_reports(
             units = session.scalars(
                 select(ReportingUnit).where(ReportingUnit.id.not_in(filed), ReportingUnit.id.not_in(noticed))
             )
-            for unit in units:
-                if not owes_report(kind, unit.kind, unit.production_status):
-                    continue
+            for unit in owing(session, kind, candidate, units):
                 session.add(
                     ReportNotice(
                         event_type=notice.event_type, unit_id=unit.id, kind=kind, period=candidate.label
@@ -208,8 +228,8 @@ def _unfiled_reports(
 
 
 def check_due(session: Session, today: date) -> int:
-    """Publish report.due for reports due within REPORT_REMINDER_DAYS_BEFORE days and not yet filed."""
-    horizon = today + timedelta(days=get_reporting_settings().report_reminder_days_before)
+    """Publish report.due for reports due within the zone's reminder days (a rule) and not yet filed."""
+    horizon = today + timedelta(days=rule_on(session, REPORT_REMINDER_DAYS, today))
     return _unfiled_reports(session, today, ReportDueV1, (today, horizon))
 
 

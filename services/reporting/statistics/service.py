@@ -141,7 +141,9 @@ def _names(session: Session, group_by: GroupBy, keys: list[uuid.UUID]) -> dict[u
     model = models.get(group_by)
     if model is None or not keys:
         return {}
-    return dict(session.execute(select(model.id, model.name).where(model.id.in_(keys))).all())
+    # a grid whose tombstone came first has no name yet: its id stands in
+    rows = session.execute(select(model.id, model.name).where(model.id.in_(keys)))
+    return {key: name or str(key) for key, name in rows}
 
 
 def inspection_coverage(session: Session, user: Access, period: Period) -> InspectionCoverage:

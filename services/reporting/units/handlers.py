@@ -1,10 +1,13 @@
-"""Registry events that keep the reporting service's units and grids current."""
+"""Registry events that keep reporting's copies of units, grids and grid duties, with their dated facts.
 
-from sqlalchemy import delete
+Every copy keeps the snapshot with the highest version of its entity (`upsert_snapshot`), so a
+late older event changes nothing; an abolished grid stays as a tombstone.
+"""
+
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from services.reporting.facts.models import GridStaffing
-from services.reporting.units.models import GridDuty, ReportingGrid, ReportingUnit
+from services.reporting.units.models import GridDuty, ReportingGrid, ReportingUnit, UnitState
 from shared.access import record_grid_duty
 from shared.db import upsert_snapshot
 from shared.events.contracts.registry import (
@@ -30,10 +33,21 @@ def on_enterprise(session: Session, data: EnterpriseRegisteredV1, event: CloudEv
             "kind": data.kind,
             "industry": data.industry,
             "production_status": data.production_status,
+            "key_supervision": data.key_supervision,
             "grid_id": data.grid_id,
+            "version": data.version,
             "source_time": event.time,
         },
+        order_by="version",
     )
+    kept = session.execute(
+        select(ReportingUnit.version, ReportingUnit.source_time).where(ReportingUnit.id == data.enterprise_id)
+    ).one()
+    if tuple(kept) != (data.version, event.time):
+        return  # a newer snapshot is kept, and its dated facts with it
+    session.execute(delete(UnitState).where(UnitState.unit_id == data.enterprise_id))
+    session.add_all(UnitState(unit_id=data.enterprise_id, **state.model_dump()) for state in data.states)
+    session.flush()
 
 
 @handles(GridChangedV1)
@@ -46,26 +60,32 @@ def on_grid_changed(session: Session, data: GridChangedV1, event: CloudEvent) ->
             "zone_id": data.zone_id,
             "code": data.code,
             "name": data.name,
+            "valid_from": data.valid_from,
+            "valid_to": None,
+            "deleted": False,
+            "version": data.version,
             "source_time": event.time,
         },
-    )
-    upsert_snapshot(
-        session,
-        GridStaffing,
-        {
-            "grid_id": data.grid_id,
-            "leader_person_id": data.leader_person_id,
-            "member_person_ids": data.member_person_ids,
-            "source_time": event.time,
-        },
-        key="grid_id",
+        order_by="version",
     )
 
 
 @handles(GridDeletedV1)
-def on_grid_deleted(session: Session, data: GridDeletedV1, _: CloudEvent) -> None:
-    session.execute(delete(ReportingGrid).where(ReportingGrid.id == data.grid_id))
-    session.execute(delete(GridStaffing).where(GridStaffing.grid_id == data.grid_id))
+def on_grid_deleted(session: Session, data: GridDeletedV1, event: CloudEvent) -> None:
+    """The tombstone: the grid keeps its name for the figures of its past, and no older snapshot
+    can bring it back. Who staffed it stays in `grid_duty`, dated."""
+    upsert_snapshot(
+        session,
+        ReportingGrid,
+        {
+            "id": data.grid_id,
+            "valid_to": data.valid_to,
+            "deleted": True,
+            "version": data.version,
+            "source_time": event.time,
+        },
+        order_by="version",
+    )
 
 
 @handles(AssignmentChangedV1)
