@@ -5,17 +5,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import (
-    Connection,
-    CursorResult,
-    Delete,
-    Engine,
-    MetaData,
-    Select,
-    Update,
-    create_engine,
-    tuple_,
-)
+from sqlalchemy import Connection, CursorResult, Delete, Engine, MetaData, Select, Update, create_engine
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -66,22 +56,15 @@ def transaction(url: str) -> Iterator[Session]:
 def upsert_snapshot(session: Session, model: Any, values: dict[str, Any], *, key: str = "id") -> None:
     """Keep an event-fed copy of an entity: insert it, or overwrite it with a newer snapshot.
 
-    `values` must hold `source_time`, the time of the event carrying the snapshot, and `version`
-    where the model has one (the entity's version, raised by each change): a snapshot replaces the
-    stored one only when it is newer, by version first, then by time, so an older snapshot arriving
-    late (a retry, a slower worker) never overwrites a newer one, nor brings back a tombstone.
+    `values` must hold `source_time`, the time of the event carrying the snapshot; an older
+    snapshot arriving late (a retry, a slower worker) never overwrites a newer one.
     """
     statement = insert(model)  # values as parameters, so the compiled statement is cached
-    newer = model.source_time < statement.excluded.source_time
-    if "version" in values:
-        newer = tuple_(model.version, model.source_time) < tuple_(
-            statement.excluded.version, statement.excluded.source_time
-        )
     session.execute(
         statement.on_conflict_do_update(
             index_elements=[key],
             set_={name: statement.excluded[name] for name in values if name != key},
-            where=newer,
+            where=model.source_time < statement.excluded.source_time,
         ),
         [values],
     )
