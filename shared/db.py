@@ -5,7 +5,17 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import Connection, CursorResult, Delete, Engine, MetaData, Select, Update, create_engine
+from sqlalchemy import (
+    Connection,
+    CursorResult,
+    Delete,
+    Engine,
+    MetaData,
+    Select,
+    Update,
+    create_engine,
+    tuple_,
+)
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -53,18 +63,34 @@ def transaction(url: str) -> Iterator[Session]:
         yield session
 
 
-def upsert_snapshot(session: Session, model: Any, values: dict[str, Any], *, key: str = "id") -> None:
+def upsert_snapshot(
+    session: Session, model: Any, values: dict[str, Any], *, key: str = "id", order_by: str = "source_time"
+) -> None:
     """Keep an event-fed copy of an entity: insert it, or overwrite it with a newer snapshot.
 
-    `values` must hold `source_time`, the time of the event carrying the snapshot; an older
-    snapshot arriving late (a retry, a slower worker) never overwrites a newer one.
+    `values` must hold `source_time`, the time of the event carrying the snapshot. Which snapshot
+    is newer is decided by `order_by`:
+
+    - `"source_time"`: the later event wins;
+    - `"version"`: the higher per-entity `version` wins (the publisher raises it at every change,
+      a delete included, so a tombstone outranks every older snapshot); equal versions fall back
+      to `source_time`, which orders the unversioned (version 0) snapshots sent before versions
+      existed. `values` must then hold `version` too, and the model needs both columns.
+
+    An older snapshot arriving late (a retry, a slower worker) never overwrites a newer one.
     """
     statement = insert(model)  # values as parameters, so the compiled statement is cached
+    if order_by == "version":
+        newer = tuple_(model.version, model.source_time) < tuple_(
+            statement.excluded.version, statement.excluded.source_time
+        )
+    else:
+        newer = getattr(model, order_by) < statement.excluded[order_by]
     session.execute(
         statement.on_conflict_do_update(
             index_elements=[key],
             set_={name: statement.excluded[name] for name in values if name != key},
-            where=model.source_time < statement.excluded.source_time,
+            where=newer,
         ),
         [values],
     )
