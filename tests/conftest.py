@@ -220,7 +220,9 @@ def _truncate_all(engine: Engine) -> None:
         for table in SEEDED_TABLES:
             conn.execute(text(f"INSERT INTO {table} SELECT * FROM test_seeds.{table.replace('.', '__')}"))
         for table in SEEDED_IDENTITIES:  # new rows number on after the restored ones
-            conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM {table}"))
+            conn.execute(
+                text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM {table}")
+            )
 
 
 # Fixtures that start processes of their own: their tests commit, and other tests must not see that.

@@ -136,7 +136,10 @@ def test_a_grid_created_today_owes_nothing_for_yesterday(api):
     assert {k: v for k, v in owed(api, "grid_daily_patrol", today).items() if k == str(grid)} == expected
     with runtime.transaction() as session:
         check_missed(session, today)
-    assert sql("SELECT count(*) FROM inspections.outbox WHERE envelope->'data'->>'subject_id' = :g", g=str(grid)) == 0
+    assert (
+        sql("SELECT count(*) FROM inspections.outbox WHERE envelope->'data'->>'subject_id' = :g", g=str(grid))
+        == 0
+    )
 
 
 def test_nothing_is_owed_before_anything_existed(api):
@@ -153,7 +156,9 @@ def test_a_unit_suspended_mid_month_owes_no_daily_duty_while_suspended(api):
         (date(2026, 9, 21), None, OPERATING, False, grid),
     ]))  # fmt: skip
     for day in days_of(SEPTEMBER):
-        expected = "missed" if day.weekday() < 5 and not date(2026, 9, 10) <= day <= date(2026, 9, 20) else None
+        expected = (
+            "missed" if day.weekday() < 5 and not date(2026, 9, 10) <= day <= date(2026, 9, 20) else None
+        )
         assert owed(api, "unit_daily_self_check", day).get(unit) == expected, day
     # a monthly duty is owed by who qualifies on the month's first day: the unit was operating then
     assert owed(api, "unit_monthly_patrol", SEPTEMBER.start).get(unit) == "missed"
@@ -172,7 +177,13 @@ def test_a_key_flag_set_mid_month_owes_the_leaders_inspection_from_the_next_mont
 def test_a_holiday_and_a_make_up_saturday_decide_which_days_owe_the_daily_patrol(api):
     grid = str(grid_from(date(2026, 8, 1)))
     holiday, saturday = date(2026, 9, 25), date(2026, 9, 26)  # a Friday off, the Saturday worked
-    body = {"day": str(holiday), "kind": "holiday", "name": "测试假日", "source": "管委会通知", "reason": "补录"}
+    body = {
+        "day": str(holiday),
+        "kind": "holiday",
+        "name": "测试假日",
+        "source": "管委会通知",
+        "reason": "补录",
+    }
     assert api("POST", "/calendar", role=Role.grid_member, json=body).status_code == 403
     assert api("POST", "/calendar", role=Role.zone_admin, json=body).status_code == 201
     assert api("POST", "/calendar", role=Role.zone_admin, json=body).status_code == 409  # duplicated
@@ -182,8 +193,12 @@ def test_a_holiday_and_a_make_up_saturday_decide_which_days_owe_the_daily_patrol
     assert api("POST", "/calendar", role=Role.zone_admin, json=worked | {"reason": "补录"}).status_code == 201
     weekday = worked | {"day": "2026-09-24", "reason": "x"}  # a Thursday is already a working day
     assert api("POST", "/calendar", role=Role.zone_admin, json=weekday).status_code == 422
-    assert api("POST", "/calendar", role=Role.zone_admin, json=body | {"day": "2026-02-30"}).status_code == 422
-    listed = api("GET", "/calendar", role=Role.auditor, params={"from": "2026-09-01", "to": "2026-09-30"}).json()
+    assert (
+        api("POST", "/calendar", role=Role.zone_admin, json=body | {"day": "2026-02-30"}).status_code == 422
+    )
+    listed = api(
+        "GET", "/calendar", role=Role.auditor, params={"from": "2026-09-01", "to": "2026-09-30"}
+    ).json()
     assert [(e["day"], e["kind"]) for e in listed["items"]] == [(str(holiday), "holiday"), (str(saturday), "make_up_workday")]  # fmt: skip
     assert api("GET", f"/calendar/{saturday}", role=Role.auditor).json()["working"] is True
     assert api("DELETE", f"/calendar/{saturday}", role=Role.zone_admin).status_code == 409  # past: kept
@@ -210,7 +225,8 @@ def test_catch_up_after_downtime_checks_each_closed_period_once_and_names_who_ow
         "SELECT envelope->'data'->>'rule_code', envelope->'data'->>'period', envelope->'data'->>'owed_by', "
         "envelope->'data'->'responsible_person_ids' FROM inspections.outbox WHERE event_type = 'inspection.missed' "
         "AND envelope->'data'->>'subject_id' IN (:g, :u)",
-        g=str(grid), u=str(unit),
+        g=str(grid),
+        u=str(unit),
     )
     patrols = {period: people for code, period, _, people in rows if code == "grid_daily_patrol"}
     working = [d for d in (date(2026, 9, 1) + timedelta(days=n) for n in range(14)) if d.weekday() < 5]
@@ -218,11 +234,15 @@ def test_catch_up_after_downtime_checks_each_closed_period_once_and_names_who_ow
     assert len([r for r in rows if r[0] == "grid_daily_patrol"]) == len(working)
     for day in working:
         assert patrols[str(day)] == [str(first if day <= date(2026, 9, 9) else second)]
-    weekly = sorted((period, owner, people) for code, period, owner, people in rows if code == "grid_weekly_check")
+    weekly = sorted(
+        (period, owner, people) for code, period, owner, people in rows if code == "grid_weekly_check"
+    )
     # weeks 36 (from Monday the 31st of August: the unit did not exist yet) and 37
     assert weekly == [("2026-W37", "grid_member", [str(second)])]
     self_checks = [r for r in rows if r[0] == "unit_daily_self_check"]
-    assert len(self_checks) == len(working) and {(r[2], tuple(r[3])) for r in self_checks} == {("enterprise", ())}
+    assert len(self_checks) == len(working) and {(r[2], tuple(r[3])) for r in self_checks} == {
+        ("enterprise", ())
+    }
     assert leader  # the leader's monthly duty is not closed yet
 
 
@@ -239,7 +259,9 @@ def test_a_rule_change_from_a_future_day_leaves_past_periods_unchanged(api):
     assert {day: owed(api, "leader_key_unit_monthly", day) for day in before} == before
     rows = api("GET", "/cadences/status", role=Role.zone_admin, params={"rule": "leader_key_unit_monthly", "on": str(next_month.start)}).json()["items"]  # fmt: skip
     assert {r["subject_id"]: r["required"] for r in rows}[unit] == 2
-    old = api("GET", "/cadences/rules/leader_key_unit_monthly", role=Role.auditor, params={"on": str(today)}).json()
+    old = api(
+        "GET", "/cadences/rules/leader_key_unit_monthly", role=Role.auditor, params={"on": str(today)}
+    ).json()
     assert old["required"] == 1 and old["owed_by"] == "grid_leader"
 
     past = {"valid_from": "2026-09-01", "required": 3}
@@ -250,7 +272,13 @@ def test_a_rule_change_from_a_future_day_leaves_past_periods_unchanged(api):
     rewrite = {"valid_from": "2000-01-01", "required": 3, "reason": "错录"}  # the first version has applied
     assert api("PATCH", "/cadences/rules/leader_key_unit_monthly", role=Role.zone_admin, json=rewrite).status_code == 409  # fmt: skip
     # a correction from a past day, with its reason, for a span: the earlier terms resume after it
-    span = {"valid_from": "2026-09-01", "valid_to": "2026-09-30", "active": False, "reason": "九月暂停", "source": "通知"}
+    span = {
+        "valid_from": "2026-09-01",
+        "valid_to": "2026-09-30",
+        "active": False,
+        "reason": "九月暂停",
+        "source": "通知",
+    }
     assert api("PATCH", "/cadences/rules/leader_key_unit_monthly", role=Role.zone_admin, json=span).status_code == 200  # fmt: skip
     assert owed(api, "leader_key_unit_monthly", SEPTEMBER.start) == {}
     assert owed(api, "leader_key_unit_monthly", date(2026, 10, 1))[unit] == "missed"
@@ -287,9 +315,9 @@ def test_a_late_older_grid_snapshot_never_brings_back_a_deleted_grid(api):
     grid = grid_from(date(2026, 8, 1), version=2)
     tell(GridDeletedV1(grid_id=grid, version=3, valid_to=date(2026, 9, 15)))
     grid_from(date(2026, 8, 1), version=2, grid_id=grid)  # late and older
-    assert sql_rows("SELECT deleted, valid_to FROM inspections.supervised_grid WHERE id = :g", g=str(grid)) == [
-        (True, date(2026, 9, 15))
-    ]
+    assert sql_rows(
+        "SELECT deleted, valid_to FROM inspections.supervised_grid WHERE id = :g", g=str(grid)
+    ) == [(True, date(2026, 9, 15))]
     assert owed(api, "grid_daily_patrol", date(2026, 9, 15))[str(grid)] == "missed"  # its history stays
     assert str(grid) not in owed(api, "grid_daily_patrol", date(2026, 9, 16))
     never_seen = uuid.uuid4()  # a tombstone first, then the older snapshot: still deleted
@@ -302,8 +330,12 @@ def test_a_units_older_snapshot_never_rewrites_its_history(api):
     grid = uuid.uuid4()
     unit = unit_with([(date(2026, 8, 1), date(2026, 8, 31), OPERATING, False, grid), (date(2026, 9, 1), None, SUSPENDED, False, grid)], version=4)  # fmt: skip
     tell(EnterpriseUpdatedV1(enterprise_id=unit, name="旧名", credit_code="x", kind=UnitKind.enterprise, industry=None, production_status=OPERATING, key_supervision=False, grid_id=grid, responsible_head=None, responsible_phone=None, version=3, changed=["name"], states=[UnitState(valid_from=date(2026, 8, 1), valid_to=None, production_status=OPERATING, key_supervision=False, grid_id=grid)]))  # fmt: skip
-    assert sql_rows("SELECT production_status, valid_from FROM inspections.unit_state WHERE unit_id = :u ORDER BY valid_from", u=str(unit)) == [  # fmt: skip
-        ("operating", date(2026, 8, 1)), ("suspended", date(2026, 9, 1))
+    assert sql_rows(
+        "SELECT production_status, valid_from FROM inspections.unit_state WHERE unit_id = :u ORDER BY valid_from",
+        u=str(unit),
+    ) == [  # fmt: skip
+        ("operating", date(2026, 8, 1)),
+        ("suspended", date(2026, 9, 1)),
     ]
     assert sql("SELECT name FROM inspections.supervised_unit WHERE id = :u", u=str(unit)) == "宏达化工"
 
@@ -314,7 +346,9 @@ def test_local_rules_are_dated_data_with_their_source(api):
     assert rules["penalties.repeat_offender_windows"]["value"] == [{"days": 180, "penalties": 3}, {"days": 365, "penalties": 4}]  # fmt: skip
     next_year = local_today().year + 1
     body = {"valid_from": f"{next_year}-01-01", "value": 16, "source": "市安委会 关于加强培训的通知"}
-    assert api("POST", "/zone-rules/training.yearly_hours", role=Role.zone_admin, json=body).status_code == 201
+    assert (
+        api("POST", "/zone-rules/training.yearly_hours", role=Role.zone_admin, json=body).status_code == 201
+    )
     person = uuid.uuid4()
     hours = {year: api("GET", f"/people/{person}/training-hours", role=Role.zone_admin, params={"year": year}).json()["required_hours"] for year in (next_year - 1, next_year)}  # fmt: skip
     assert hours == {next_year - 1: 12, next_year: 16}

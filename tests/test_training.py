@@ -35,12 +35,19 @@ LAST_MONTH = containing(PeriodKind.month, local_today()).previous()
 
 
 def inspections_know(
-    unit_id: uuid.UUID, status: ProductionStatus = ProductionStatus.operating, grid_id=None, since=LAST_MONTH.start
+    unit_id: uuid.UUID,
+    status: ProductionStatus = ProductionStatus.operating,
+    grid_id=None,
+    since=LAST_MONTH.start,
 ) -> list[uuid.UUID]:
     """The unit (registered on `since`) and three of its people, as the inspections service hears of them."""
     people = [uuid.uuid4() for _ in range(3)]
     grid_id = grid_id or uuid.uuid4()
-    states = [UnitState(valid_from=since, valid_to=None, production_status=status, key_supervision=True, grid_id=grid_id)]
+    states = [
+        UnitState(
+            valid_from=since, valid_to=None, production_status=status, key_supervision=True, grid_id=grid_id
+        )
+    ]
     events = [envelope(EnterpriseRegisteredV1(enterprise_id=unit_id, name="宏达化工有限公司", credit_code="x", kind=UnitKind.enterprise, industry="化工", production_status=status, key_supervision=True, grid_id=grid_id, responsible_head=None, responsible_phone=None, version=1, states=states), "registry")]  # fmt: skip
     events += [envelope(PersonChangedV1(person_id=p, name=f"员工{i}", phone=None, email=None, enterprise_id=unit_id), "registry") for i, p in enumerate(people)]  # fmt: skip
     for event in events:
@@ -96,7 +103,11 @@ def test_a_month_of_scripted_activity_gives_the_right_done_due_missed_table(api)
             continue
         assert row["宏达化工有限公司 甲班"] == ("missed" if day in skipped_by_a else "done"), day
         assert row["宏达化工有限公司 乙班"] == ("done" if day.day % 2 == 0 else "missed"), day
-    today_owed = {"宏达化工有限公司 甲班": "due", "宏达化工有限公司 乙班": "due"} if local_today().weekday() < 5 else {}
+    today_owed = (
+        {"宏达化工有限公司 甲班": "due", "宏达化工有限公司 乙班": "due"}
+        if local_today().weekday() < 5
+        else {}
+    )
     assert status_on(api, "team_pre_shift_training", local_today()) == today_owed
     assert status_on(api, "unit_monthly_exam", LAST_MONTH.start) == {"宏达化工有限公司": "done"}
     assert status_on(api, "unit_monthly_exam", local_today()) == {"宏达化工有限公司": "due"}
@@ -118,7 +129,9 @@ def test_a_month_of_scripted_activity_gives_the_right_done_due_missed_table(api)
     # the working days a team skipped last month, and both teams on each working day of this month
     # so far; no publicity (the unit was registered in this half year) and the exam was done
     this_month = [d for d in (LAST_MONTH.end + timedelta(days=n) for n in range(31)) if d < local_today()]
-    skipped = [d for d in days if d.weekday() < 5 and d in skipped_by_a] + [d for d in days if d.weekday() < 5 and d.day % 2]
+    skipped = [d for d in days if d.weekday() < 5 and d in skipped_by_a] + [
+        d for d in days if d.weekday() < 5 and d.day % 2
+    ]
     expected = len(skipped) + 2 * len([d for d in this_month if d.weekday() < 5])
     assert dict(sql_rows(missed, u=str(unit))) == ({"pre_shift": expected} if expected else {})
     assert emitted >= expected

@@ -8,8 +8,8 @@ from services.inspections.rules.api import router as zone_rules_router
 from services.inspections.runtime import runtime
 from services.inspections.training.api import router as training_router
 from services.inspections.units.api import router as units_router
-from services.inspections.zone_calendar.api import router as calendar_router
 from services.inspections.worker import consumer
+from services.inspections.zone_calendar.api import router as calendar_router
 from shared.audit_api import audit_router
 from shared.events.dead_letters_api import dead_letter_router
 from shared.web import create_app

@@ -31,7 +31,19 @@ def known_unit(
     `since`, registered that day (else from the day it is heard of)."""
     unit_id = uuid.uuid4()
     grid_id = grid_id or uuid.uuid4()
-    states = [UnitState(valid_from=since, valid_to=None, production_status=status, key_supervision=True, grid_id=grid_id)] if since else []
+    states = (
+        [
+            UnitState(
+                valid_from=since,
+                valid_to=None,
+                production_status=status,
+                key_supervision=True,
+                grid_id=grid_id,
+            )
+        ]
+        if since
+        else []
+    )
     data = EnterpriseRegisteredV1(
         enterprise_id=unit_id,
         name="受检企业",

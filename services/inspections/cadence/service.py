@@ -179,7 +179,10 @@ def _subjects(session: Session, rule: CadenceRule, period: Period, user: Access 
             for g in session.scalars(grids.order_by(SupervisedGrid.code, SupervisedGrid.id))
         ]
     first, final = aliased(UnitState), aliased(UnitState)
-    owing = [first.production_status != ProductionStatus.closed, final.production_status != ProductionStatus.closed]
+    owing = [
+        first.production_status != ProductionStatus.closed,
+        final.production_status != ProductionStatus.closed,
+    ]
     if period.kind == PeriodKind.day:  # a suspended unit owes no daily duty while suspended
         owing.append(first.production_status != ProductionStatus.suspended)
     if rule.subject == "key_units":
@@ -198,7 +201,9 @@ def _subjects(session: Session, rule: CadenceRule, period: Period, user: Access 
             select(PostHolder.person_id, UnitPerson.name, units.c.id, units.c.name, units.c.grid_id)
             .join(units, units.c.id == PostHolder.unit_id)
             .outerjoin(UnitPerson, UnitPerson.person_id == PostHolder.person_id)
-            .where(PostHolder.valid_from <= start, PostHolder.valid_to.is_(None) | (PostHolder.valid_to >= start))
+            .where(
+                PostHolder.valid_from <= start, PostHolder.valid_to.is_(None) | (PostHolder.valid_to >= start)
+            )
             .distinct()
             .order_by(units.c.name, units.c.id, UnitPerson.name, PostHolder.person_id)
         )
@@ -285,8 +290,12 @@ def change_rule(session: Session, code: str, data: RuleChange, user: Access) -> 
     if data.valid_to is not None and data.valid_to < start:
         raise InvalidInput("截止日期早于生效日期 / valid_to is before valid_from", field="valid_to")
     if start < today and not data.reason:
-        raise InvalidInput("生效日期早于今天,须说明原因 / a first day in the past needs a reason", field="reason")
-    session.execute(select(CadenceRule).where(CadenceRule.code == code).with_for_update())  # one change at a time
+        raise InvalidInput(
+            "生效日期早于今天,须说明原因 / a first day in the past needs a reason", field="reason"
+        )
+    session.execute(
+        select(CadenceRule).where(CadenceRule.code == code).with_for_update()
+    )  # one change at a time
     terms = Terms.of(session, code)
     base = terms.on(start)
     changed = data.model_dump(include=set(TERMS), exclude_unset=True)
@@ -319,7 +328,9 @@ def _put_version(
     session: Session, code: str, day: date, values: dict, data: RuleChange, user: Access, today: date
 ) -> None:
     existing = session.scalar(
-        select(CadenceRuleVersion).where(CadenceRuleVersion.rule_code == code, CadenceRuleVersion.valid_from == day)
+        select(CadenceRuleVersion).where(
+            CadenceRuleVersion.rule_code == code, CadenceRuleVersion.valid_from == day
+        )
     )
     if existing is not None and day < today:
         raise Conflict(
@@ -387,7 +398,9 @@ def obligations(
 ) -> list[Obligation]:
     """Each subject's obligation in the period containing `on`, as it stands `today`."""
     period = containing(rule.period, on)
-    return period_obligations(session, rule, Terms.of(session, rule.code).on(period.start), period, today, user)
+    return period_obligations(
+        session, rule, Terms.of(session, rule.code).on(period.start), period, today, user
+    )
 
 
 def _closed(version: CadenceRuleVersion | None, period: Period, today: date) -> bool:
@@ -433,7 +446,9 @@ def check_missed(session: Session, today: date) -> int:
             session.execute(
                 insert(CadenceCheck)
                 .values(rule_code=rule.code, checked_through=checked.last_day)
-                .on_conflict_do_update(index_elements=["rule_code"], set_={"checked_through": checked.last_day})
+                .on_conflict_do_update(
+                    index_elements=["rule_code"], set_={"checked_through": checked.last_day}
+                )
             )
     return emitted
 

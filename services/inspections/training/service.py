@@ -31,8 +31,6 @@ from shared.pagination import Keyset, Page, PageRequest
 from shared.periods import PeriodKind, containing
 from shared.uploads import StoredFile
 
-
-
 TEAMS_BY_NAME = Keyset("teams", Team.name, Team.id)
 
 

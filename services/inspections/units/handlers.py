@@ -23,6 +23,8 @@ from shared.events.contracts.registry import (
     GridChangedV1,
     GridDeletedV1,
     PersonChangedV1,
+)
+from shared.events.contracts.registry import (
     UnitState as DatedState,
 )
 from shared.events.envelope import CloudEvent
@@ -31,11 +33,22 @@ from shared.events.handlers import handles
 NO_ZONE = uuid.UUID(int=0)  # a tombstone of a grid never seen alive: the registry did not say
 
 
-def _kept(session: Session, model: type[SupervisedUnit] | type[SupervisedGrid], key: uuid.UUID, version: int, time: datetime) -> bool:
+def _kept(
+    session: Session,
+    model: type[SupervisedUnit] | type[SupervisedGrid],
+    key: uuid.UUID,
+    version: int,
+    time: datetime,
+) -> bool:
     """Whether the stored copy is the snapshot just offered (it was newer than what was there)."""
-    return session.execute(
-        select(model.id).where(model.id == key, tuple_(model.version, model.source_time) == (version, time))
-    ).first() is not None
+    return (
+        session.execute(
+            select(model.id).where(
+                model.id == key, tuple_(model.version, model.source_time) == (version, time)
+            )
+        ).first()
+        is not None
+    )
 
 
 @handles(EnterpriseRegisteredV1)
@@ -80,6 +93,7 @@ def on_enterprise(session: Session, data: EnterpriseRegisteredV1, event: CloudEv
             "version": data.version,
             "source_time": event.time,
         },
+        order_by="version",
     )
     if not _kept(session, SupervisedUnit, data.enterprise_id, data.version, event.time):
         return  # an older snapshot: its history is older too
@@ -111,6 +125,7 @@ def on_grid_changed(session: Session, data: GridChangedV1, event: CloudEvent) ->
             "version": data.version,
             "source_time": event.time,
         },
+        order_by="version",
     )
 
 
@@ -160,7 +175,9 @@ THREE_POSTS = frozenset({"principal_person", "safety_manager"})
 def on_assignment_changed(session: Session, data: AssignmentChangedV1, event: CloudEvent) -> None:
     record_grid_duty(session, GridDuty, data, event.time)
     # which duty an assignment is never changes; the cadences name the leader or the members by it
-    session.execute(update(GridDuty).where(GridDuty.assignment_id == data.assignment_id).values(duty=data.duty))
+    session.execute(
+        update(GridDuty).where(GridDuty.assignment_id == data.assignment_id).values(duty=data.duty)
+    )
     if data.duty not in THREE_POSTS:
         return
     upsert_snapshot(

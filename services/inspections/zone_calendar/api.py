@@ -28,7 +28,11 @@ def one_day(day: Day, session: DbSession, _: Annotated[Access, permit("catalogue
     return service.describe(session, day)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, summary="登记节假日或调休 / record a holiday or make-up working day")
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="登记节假日或调休 / record a holiday or make-up working day",
+)
 def record(
     data: CalendarDayIn, session: DbSession, user: Annotated[Access, permit("catalogue.edit")]
 ) -> CalendarDayOut:
@@ -36,7 +40,9 @@ def record(
 
 
 @router.delete(
-    "/{day}", status_code=status.HTTP_204_NO_CONTENT, summary="删除未到的日历项 / remove an entry not yet past"
+    "/{day}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="删除未到的日历项 / remove an entry not yet past",
 )
 def remove(day: Day, session: DbSession, _: Annotated[Access, permit("catalogue.edit")]) -> None:
     service.remove(session, day)

@@ -62,7 +62,11 @@ def working_days(session: Session, first: date, last: date) -> set[date]:
         for e in session.scalars(select(CalendarDay).where(CalendarDay.day >= first, CalendarDay.day <= last))
     }
     days = (first + timedelta(days=n) for n in range((last - first).days + 1))
-    return {d for d in days if (entries[d] == CalendarDayKind.make_up_workday if d in entries else d.weekday() < 5)}
+    return {
+        d
+        for d in days
+        if (entries[d] == CalendarDayKind.make_up_workday if d in entries else d.weekday() < 5)
+    }
 
 
 def describe(session: Session, day: date) -> WorkingDay:

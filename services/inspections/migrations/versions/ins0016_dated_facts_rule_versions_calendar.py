@@ -37,9 +37,13 @@ def upgrade() -> None:
     zone = get_settings().zone_timezone
     local_day = f"(source_time AT TIME ZONE '{zone}')::date"
     # units: their dated states, from the day each was first heard of where nothing older is known
-    op.add_column("supervised_unit", sa.Column("registered_on", sa.Date(), nullable=True), schema="inspections")
     op.add_column(
-        "supervised_unit", sa.Column("version", sa.Integer(), server_default="0", nullable=False), schema="inspections"
+        "supervised_unit", sa.Column("registered_on", sa.Date(), nullable=True), schema="inspections"
+    )
+    op.add_column(
+        "supervised_unit",
+        sa.Column("version", sa.Integer(), server_default="0", nullable=False),
+        schema="inspections",
     )
     op.create_table(
         "unit_state",
@@ -48,7 +52,15 @@ def upgrade() -> None:
         sa.Column("valid_to", sa.Date(), nullable=True),
         sa.Column(
             "production_status",
-            sa.Enum("operating", "suspended", "under_construction", "closed", name="productionstatus", native_enum=False, length=32),
+            sa.Enum(
+                "operating",
+                "suspended",
+                "under_construction",
+                "closed",
+                name="productionstatus",
+                native_enum=False,
+                length=32,
+            ),
             nullable=False,
         ),
         sa.Column("key_supervision", sa.Boolean(), nullable=False),
@@ -56,7 +68,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("unit_id", "valid_from", name=op.f("pk_unit_state")),
         schema="inspections",
     )
-    op.create_index(op.f("ix_unit_state_grid_id"), "unit_state", ["grid_id"], unique=False, schema="inspections")
+    op.create_index(
+        op.f("ix_unit_state_grid_id"), "unit_state", ["grid_id"], unique=False, schema="inspections"
+    )
     op.execute(f"UPDATE inspections.supervised_unit SET registered_on = {local_day}")
     op.execute(
         "INSERT INTO inspections.unit_state (unit_id, valid_from, production_status, key_supervision, grid_id) "
@@ -78,7 +92,9 @@ def upgrade() -> None:
         "cadence_rule",
         sa.Column(
             "owed_by",
-            sa.Enum("grid_member", "grid_leader", "enterprise", name="dutyholder", native_enum=False, length=20),
+            sa.Enum(
+                "grid_member", "grid_leader", "enterprise", name="dutyholder", native_enum=False, length=20
+            ),
             server_default="enterprise",
             nullable=False,
         ),
@@ -102,10 +118,14 @@ def upgrade() -> None:
         sa.Column("recorded_by", sa.Uuid(), nullable=True),
         sa.Column("recorded_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
         sa.ForeignKeyConstraint(
-            ["rule_code"], ["inspections.cadence_rule.code"], name=op.f("fk_cadence_rule_version_rule_code_cadence_rule")
+            ["rule_code"],
+            ["inspections.cadence_rule.code"],
+            name=op.f("fk_cadence_rule_version_rule_code_cadence_rule"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_cadence_rule_version")),
-        sa.UniqueConstraint("rule_code", "valid_from", name=op.f("uq_cadence_rule_version_rule_code_valid_from")),
+        sa.UniqueConstraint(
+            "rule_code", "valid_from", name=op.f("uq_cadence_rule_version_rule_code_valid_from")
+        ),
         schema="inspections",
     )
     op.execute(
@@ -115,14 +135,16 @@ def upgrade() -> None:
             "grace_days, remind_after_days, active, false, :source FROM inspections.cadence_rule"
         ).bindparams(first=FIRST_DAY, source=SOURCE)
     )
-    for column in ("required", "grace_days", "remind_after_days", "active", "updated_at"):
-        op.drop_column("cadence_rule", column, schema="inspections")
+    for name in ("required", "grace_days", "remind_after_days", "active", "updated_at"):
+        op.drop_column("cadence_rule", name, schema="inspections")
     op.create_table(
         "cadence_check",
         sa.Column("rule_code", sa.String(length=40), nullable=False),
         sa.Column("checked_through", sa.Date(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["rule_code"], ["inspections.cadence_rule.code"], name=op.f("fk_cadence_check_rule_code_cadence_rule")
+            ["rule_code"],
+            ["inspections.cadence_rule.code"],
+            name=op.f("fk_cadence_check_rule_code_cadence_rule"),
         ),
         sa.PrimaryKeyConstraint("rule_code", name=op.f("pk_cadence_check")),
         schema="inspections",
@@ -168,7 +190,9 @@ def downgrade() -> None:
     op.drop_table("cadence_check", schema="inspections")
     op.add_column("cadence_rule", sa.Column("required", sa.Integer(), nullable=True), schema="inspections")
     op.add_column("cadence_rule", sa.Column("grace_days", sa.Integer(), nullable=True), schema="inspections")
-    op.add_column("cadence_rule", sa.Column("remind_after_days", sa.Integer(), nullable=True), schema="inspections")
+    op.add_column(
+        "cadence_rule", sa.Column("remind_after_days", sa.Integer(), nullable=True), schema="inspections"
+    )
     op.add_column("cadence_rule", sa.Column("active", sa.Boolean(), nullable=True), schema="inspections")
     op.add_column(
         "cadence_rule",
