@@ -43,8 +43,9 @@ def enterprise_payload(grid_id: object, **overrides: object) -> dict[str, object
 
 
 def create_zone_and_grid(
-    client: Any, headers: dict[str, str], code: str = "G1", west: float = ORIGIN[0]
+    client: Any, headers: dict[str, str], code: str = "G1", west: float = ORIGIN[0], **dated: str
 ) -> dict:
+    """A zone with one grid; `dated`: the grid's `valid_from` (today unless given) and `reason`."""
     zone = client.post("/zones", json={"code": f"Z-{code}", "name": "测试经开区"}, headers=headers)
     assert zone.status_code == 201, zone.text
     grid = client.post(
@@ -54,6 +55,7 @@ def create_zone_and_grid(
             "code": code,
             "name": f"第{code}网格",
             "boundary": square(west, ORIGIN[1]),
+            **dated,
         },
         headers=headers,
     )

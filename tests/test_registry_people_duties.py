@@ -5,6 +5,7 @@ import uuid
 import pytest
 
 from shared.auth import Role
+from shared.clock import local_today
 from tests.factories import enterprise_payload
 
 
@@ -260,16 +261,21 @@ def test_hazard_sources_of_a_unit(clients, auth, grid):
     assert [(s["kind"], s["name"]) for s in listed] == [("major_hazard_source", "液氨储罐")]
 
 
-def test_an_assignment_on_a_deleted_grid_can_still_be_ended(clients, auth, grid):
+def test_abolishing_a_grid_ends_its_staffs_open_assignments_on_its_last_day(clients, auth, grid):
     registry = clients["registry"]
     leader = person(registry, auth(), "周七")
     started = assign(registry, auth(), leader["id"], "grid_leader", grid["id"], "2026-01-01")
     assert started.status_code == 201
     assert registry.delete(f"/grids/{grid['id']}", headers=auth()).status_code == 204
 
-    ended = registry.post(
+    today = local_today().isoformat()
+    ledger = registry.get("/responsibilities", params={"scope_id": grid["id"]}, headers=auth()).json()["items"]
+    assert [(a["id"], a["valid_to"]) for a in ledger] == [(started.json()["id"], today)]
+    again = registry.post(
         f"/responsibilities/{started.json()['id']}/end",
         json={"valid_to": "2026-05-31", "reason": "网格撤销"},
         headers=auth(),
     )
-    assert ended.status_code == 200 and ended.json()["valid_to"] == "2026-05-31"
+    assert again.status_code == 409 and "history is never rewritten" in again.json()["detail"]
+    refused = assign(registry, auth(), leader["id"], "grid_member", grid["id"], today)
+    assert refused.status_code == 409 and "abolished" in refused.json()["detail"]

@@ -43,6 +43,7 @@ def test_every_job_declared_in_a_jobs_module_is_scheduled():
         "notifications.send_stalled_deliveries",
         "notifications.send_digests",
         "registry.check_certificates",
+        "registry.publish_effective_changes",
         "registry.purge_refresh_tokens",
         "reporting.check_due_reports",
         "reporting.check_overdue_reports",

@@ -2,6 +2,7 @@
 
 from services.registry.certificate import models as certificate_models
 from services.registry.checklist import models as checklist_models
+from services.registry.effective import models as effective_models
 from services.registry.enterprise import models as enterprise_models
 from services.registry.grid import models as grid_models
 from services.registry.hazard_source import models as hazard_source_models
@@ -16,6 +17,7 @@ metadata = runtime.metadata
 __all__ = [
     "certificate_models",
     "checklist_models",
+    "effective_models",
     "enterprise_models",
     "grid_models",
     "hazard_source_models",

@@ -22,7 +22,7 @@ from services.notifications.delivery.schemas import (
     PreferenceIn,
     PreferenceOut,
 )
-from services.notifications.directory.models import PersonContact
+from services.notifications.directory.service import person_of
 from services.notifications.inbox.models import InboxMessage
 from shared.access import Access
 from shared.auth import Principal
@@ -34,9 +34,9 @@ from shared.pagination import Keyset, Page, PageRequest
 NEWEST_FIRST = Keyset("deliveries", Delivery.created_at, Delivery.id, descending=True)
 
 
-def _visible(user: Access) -> ColumnElement[bool]:
+def _visible(session: Session, user: Access) -> ColumnElement[bool]:
     """Zone-wide: every delivery; anyone else the deliveries of their own messages."""
-    own = select(InboxMessage.id).where(InboxMessage.user_id == user.user_id)
+    own = select(InboxMessage.id).where(InboxMessage.person_id == person_of(session, user))
     return user.visible(person=Delivery.person_id, also=Delivery.message_id.in_(own))
 
 
@@ -61,7 +61,7 @@ def list_deliveries(
 ) -> Page[Delivery]:
     """Newest first; the deliveries of one event, created in the same instant, follow their ids."""
     query = where_given(
-        select(Delivery).where(_visible(user)),
+        select(Delivery).where(_visible(session, user)),
         {
             Delivery.channel: channel,
             Delivery.status: status,
@@ -74,7 +74,7 @@ def list_deliveries(
 
 
 def delivery_detail(session: Session, user: Access, delivery_id: uuid.UUID) -> DeliveryDetail:
-    delivery = session.scalar(select(Delivery).where(Delivery.id == delivery_id, _visible(user)))
+    delivery = session.scalar(select(Delivery).where(Delivery.id == delivery_id, _visible(session, user)))
     if delivery is None:
         raise NotFound(f"投递不存在 / delivery {delivery_id} not found")
     attempts = session.scalars(
@@ -121,7 +121,7 @@ def event_notices(session: Session, user: Access, event_id: uuid.UUID) -> EventN
 
 
 def _person_of(session: Session, user: Principal) -> uuid.UUID:
-    person_id = session.scalar(select(PersonContact.person_id).where(PersonContact.user_id == user.user_id))
+    person_id = person_of(session, user)
     if person_id is None:
         raise NotFound("账号未关联人员 / this account is not linked to a person known to notifications")
     return person_id

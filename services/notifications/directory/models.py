@@ -18,18 +18,23 @@ class UnitContact(Base):
     key_supervision: Mapped[bool]
     responsible_head: Mapped[str | None] = mapped_column(String(100))
     responsible_phone: Mapped[str | None] = mapped_column(String(30))
+    version: Mapped[int] = mapped_column(server_default="0")  # the registry's version of the entity
     source_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # time of the event it came from
 
 
 class GridStaff(Base):
-    """A grid and who staffs it today (网格分管领导、网格员)."""
+    """A grid and who staffs it today (网格分管领导、网格员); an abolished grid stays as a tombstone
+    (`valid_to` set, no staff) that no older snapshot brings back."""
 
     __tablename__ = "grid_staff"
 
     grid_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    grid_name: Mapped[str] = mapped_column(String(200))
+    grid_name: Mapped[str | None] = mapped_column(String(200))  # unknown to a tombstone that came first
     leader_person_id: Mapped[uuid.UUID | None]
     member_person_ids: Mapped[list[uuid.UUID]] = mapped_column(ARRAY(Uuid))
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)  # set: abolished, a tombstone with no staff
+    version: Mapped[int] = mapped_column(server_default="0")  # the registry's version of the entity
     source_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -44,6 +49,7 @@ class PersonContact(Base):
     email: Mapped[str | None] = mapped_column(String(200))
     enterprise_id: Mapped[uuid.UUID | None]
     user_id: Mapped[uuid.UUID | None]
+    version: Mapped[int] = mapped_column(server_default="0")  # the registry's version of the entity
     source_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -59,4 +65,5 @@ class DutyHolder(Base):
     scope_id: Mapped[uuid.UUID] = mapped_column(index=True)
     valid_from: Mapped[date] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(server_default="0")  # the registry's version of the entity
     source_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))

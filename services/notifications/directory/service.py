@@ -2,9 +2,11 @@
 
 import uuid
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.notifications.directory.models import UnitContact
+from services.notifications.directory.models import PersonContact, UnitContact
+from shared.auth import Principal
 from shared.events.consumer import RetryLater
 
 
@@ -13,3 +15,10 @@ def known_unit(session: Session, unit_id: uuid.UUID) -> UnitContact:
     if unit is None:  # the registry's event has not arrived yet: try again later, never drop
         raise RetryLater(f"unit {unit_id} not yet known to notifications")
     return unit
+
+
+def person_of(session: Session, user: Principal) -> uuid.UUID | None:
+    """The person an account belongs to: its token says so; else the directory's copy of people."""
+    if user.person_id is not None:
+        return user.person_id
+    return session.scalar(select(PersonContact.person_id).where(PersonContact.user_id == user.user_id))

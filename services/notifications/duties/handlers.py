@@ -1,15 +1,24 @@
-"""Duties and certificates: a missed or due inspection reaches the grid's staff (§4.4); a missed or
-due training duty or a failed exam reaches the enterprise's head; a certificate about to expire,
+"""Duties and certificates: a missed or due inspection reaches the grid staff who owed it (§4.4), or
+the enterprise's head when the enterprise owed it; a missed or due training duty or a failed exam
+reaches the enterprise's head; a certificate about to expire,
 or expired, reaches its holder and the enterprise's head (§4.5)."""
+
+import uuid
 
 from sqlalchemy.orm import Session
 
 from services.notifications.directory.models import UnitContact
 from services.notifications.directory.service import known_unit
-from services.notifications.inbox.routing import MISSED_INSPECTION_ROUTE, TRAINING_ROUTE, recipients
+from services.notifications.inbox.routing import (
+    MISSED_INSPECTION_ROUTE,
+    OWN_DUTY_ROUTE,
+    TRAINING_ROUTE,
+    recipients,
+)
 from services.notifications.inbox.service import Notice, notify
 from shared.clock import local_today
 from shared.events.contracts.inspections import (
+    DutyHolder,
     ExamFailedV1,
     InspectionDueV1,
     InspectionMissedV1,
@@ -23,9 +32,20 @@ from shared.labels import zh
 
 
 def _tell_unit(
-    session: Session, event: CloudEvent, unit: UnitContact, title: str, body: str, extra: dict | None = None
+    session: Session,
+    event: CloudEvent,
+    unit: UnitContact,
+    title: str,
+    body: str,
+    extra: dict | None = None,
+    route: dict[uuid.UUID, str] | None = None,
 ) -> None:
-    chosen = recipients(session, TRAINING_ROUTE, unit.unit_id, unit.grid_id, local_today())
+    """Tell the unit's head (or the people `route` names), and the `extra` people."""
+    chosen = (
+        route
+        if route is not None
+        else recipients(session, TRAINING_ROUTE, unit.unit_id, unit.grid_id, local_today())
+    )
     notice = Notice.of_event(
         event,
         title,
@@ -54,9 +74,18 @@ def on_inspection_missed(session: Session, data: InspectionMissedV1, event: Clou
         subject_id=data.subject_id,
     )
     unit_id = data.subject_id if unit_name else None
-    notify(
-        session, notice, recipients(session, MISSED_INSPECTION_ROUTE, unit_id, data.grid_id, local_today())
-    )
+    notify(session, notice, _owing(session, data, unit_id))
+
+
+def _owing(session: Session, data: InspectionMissedV1, unit_id: uuid.UUID | None) -> dict[uuid.UUID, str]:
+    """Who owed the duty: the unit's people for its own duty; the grid staff the event names (those
+    who held the duty then); else, for an event that names no one, the grid's staff of today."""
+    if data.owed_by == DutyHolder.enterprise:
+        return recipients(session, OWN_DUTY_ROUTE, unit_id or data.subject_id, data.grid_id, local_today())
+    if data.responsible_person_ids:
+        why = "grid_leader" if data.owed_by == DutyHolder.grid_leader else "grid_members"
+        return dict.fromkeys(data.responsible_person_ids, why)
+    return recipients(session, MISSED_INSPECTION_ROUTE, unit_id, data.grid_id, local_today())
 
 
 @handles(TrainingMissedV1)
@@ -66,6 +95,8 @@ def on_training_missed(session: Session, data: TrainingMissedV1, event: CloudEve
     activity = zh("training_activity", data.activity)
     unit = known_unit(session, data.unit_id)
     missed = event.type == "training.missed"
+    staff = data.owed_by != DutyHolder.enterprise and data.responsible_person_ids  # grid staff owed it
+    why = "grid_leader" if data.owed_by == DutyHolder.grid_leader else "grid_members"
     _tell_unit(
         session,
         event,
@@ -73,6 +104,7 @@ def on_training_missed(session: Session, data: TrainingMissedV1, event: CloudEve
         f"【{'未完成' if missed else '待完成'}】{unit.unit_name} {data.period} {activity}",
         f"{unit.unit_name}在 {data.period_start} 至 {data.period_end} 应完成{activity} {data.required} 次,"
         f"{'实际' if missed else '目前'} {data.done} 次。",
+        route=dict.fromkeys(data.responsible_person_ids, why) if staff else None,
     )
 
 

@@ -4,6 +4,7 @@ from typing import Annotated
 from fastapi import APIRouter
 
 from services.notifications.deps import DbSession, permit
+from services.notifications.directory.service import person_of
 from services.notifications.inbox import service
 from services.notifications.inbox.schemas import InboxOut, MessageOut
 from shared.access import Access
@@ -20,11 +21,11 @@ def my_inbox(
     page: PageQuery,
     unread_only: bool = False,
 ) -> InboxOut:
-    unread, found = service.messages(session, user.user_id, page, unread_only=unread_only)
+    unread, found = service.messages(session, person_of(session, user), page, unread_only=unread_only)
     shown = found.map(MessageOut.model_validate)
     return InboxOut(unread=unread, items=shown.items, next=shown.next)
 
 
 @router.post("/{message_id}/read", summary="标记已读 / mark a message read")
 def mark_read(message_id: uuid.UUID, session: DbSession, user: Own) -> MessageOut:
-    return MessageOut.model_validate(service.mark_read(session, message_id, user.user_id))
+    return MessageOut.model_validate(service.mark_read(session, message_id, person_of(session, user)))

@@ -8,17 +8,18 @@ from services.notifications.runtime import Base
 
 
 class InboxMessage(Base):
-    """A message in a person's in-app inbox (站内消息): the channel every other one falls back to."""
+    """A message in a person's in-app inbox (站内消息): the channel every other one falls back to.
+
+    Addressed to the person, not to an account: one created later sees the messages sent before."""
 
     __tablename__ = "inbox_message"
     __table_args__ = (
         UniqueConstraint("occasion", "person_id"),  # one message per occasion and recipient
-        Index("ix_inbox_message_user_created", "user_id", "created_at"),
+        Index("ix_inbox_message_person_created", "person_id", "created_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     person_id: Mapped[uuid.UUID]
-    user_id: Mapped[uuid.UUID | None]
     # what the message is about, e.g. "event:<id>" or "ladder:<hazard>:<deadline>:2" (每次只通知一次)
     occasion: Mapped[str] = mapped_column(String(200))
     event_id: Mapped[uuid.UUID | None]  # the event that caused it, if one did

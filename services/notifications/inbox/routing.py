@@ -45,8 +45,10 @@ URGENT_TYPES = frozenset({"hazard.escalated", "hazard.refused", "hazard.listed",
 # A unit penalised again and again for major hazards (安全生产法第113条): who may act on it.
 REPEAT_OFFENDER_ROUTE = ("safety_office", "enforcement_officers")
 
-# Who hears of a missed inspection (漏检): the grid's staff.
+# Who hears of a missed inspection (漏检): the grid staff who owed it (named by the event), else
+# the grid's staff of today; a unit's own missed duty (e.g. its self-check) goes to the unit's head.
 MISSED_INSPECTION_ROUTE = ("grid_members", "grid_leader")
+OWN_DUTY_ROUTE = ("unit_principal",)
 
 # The escalation ladder (逾期逐级上报) for an overdue hazard: (step, audiences, urgent); the days
 # after which each step is taken are settings.
@@ -83,11 +85,16 @@ def _audience(
             return _holders("principal_person", unit_id, today) if unit_id else None
         case "grid_members":
             members = func.unnest(GridStaff.member_person_ids)
-            return select(members).where(GridStaff.grid_id == grid_id) if grid_id else None
+            standing = GridStaff.valid_to.is_(None)  # an abolished grid has no one to tell
+            return select(members).where(GridStaff.grid_id == grid_id, standing) if grid_id else None
         case "grid_leader":
             leader = GridStaff.leader_person_id
             return (
-                select(leader).where(GridStaff.grid_id == grid_id, leader.is_not(None)) if grid_id else None
+                select(leader).where(
+                    GridStaff.grid_id == grid_id, leader.is_not(None), GridStaff.valid_to.is_(None)
+                )
+                if grid_id
+                else None
             )
         case "safety_office":
             return _holders("safety_office", None, today)

@@ -8,7 +8,6 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from services.notifications.delivery.planning import plan_deliveries, send_after_commit
-from services.notifications.directory.models import PersonContact
 from services.notifications.inbox.models import InboxMessage
 from shared.clock import utc_now
 from shared.errors import NotFound
@@ -43,17 +42,9 @@ def notify(session: Session, notice: Notice, recipients: dict[uuid.UUID, str]) -
     deliveries; recipients already told on this occasion are skipped. Returns the new messages."""
     if not recipients:
         return []
-    users = dict(
-        session.execute(
-            select(PersonContact.person_id, PersonContact.user_id).where(
-                PersonContact.person_id.in_(list(recipients))
-            )
-        ).all()
-    )
     rows = [
         {
             "person_id": person_id,
-            "user_id": users.get(person_id),
             "occasion": notice.occasion,
             "event_id": notice.event_id,
             "event_type": notice.event_type,
@@ -73,10 +64,11 @@ def notify(session: Session, notice: Notice, recipients: dict[uuid.UUID, str]) -
 
 
 def messages(
-    session: Session, user_id: uuid.UUID, page: PageRequest, *, unread_only: bool
+    session: Session, person_id: uuid.UUID | None, page: PageRequest, *, unread_only: bool
 ) -> tuple[int, Page[InboxMessage]]:
-    """(unread count, a page of the newest messages) of one user."""
-    mine = InboxMessage.user_id == user_id
+    """(unread count, a page of the newest messages) of one person, including those sent before
+    they had an account."""
+    mine = InboxMessage.person_id == person_id
     query = select(InboxMessage).where(mine)
     if unread_only:
         query = query.where(InboxMessage.read_at.is_(None))
@@ -84,9 +76,9 @@ def messages(
     return unread, NEWEST_FIRST.fetch(session, query, page)
 
 
-def mark_read(session: Session, message_id: uuid.UUID, user_id: uuid.UUID) -> InboxMessage:
+def mark_read(session: Session, message_id: uuid.UUID, person_id: uuid.UUID | None) -> InboxMessage:
     """Mark one's own message read (the first reading time is kept); 404 for anyone else's."""
-    own = (InboxMessage.id == message_id) & (InboxMessage.user_id == user_id)
+    own = (InboxMessage.id == message_id) & (InboxMessage.person_id == person_id)
     session.execute(update(InboxMessage).where(own, InboxMessage.read_at.is_(None)).values(read_at=utc_now()))
     message = session.scalar(select(InboxMessage).where(own))
     if message is None:

@@ -12,9 +12,12 @@ from services.registry.enterprise.schemas import (
     EnterpriseOut,
     EnterpriseUpdate,
     GridMove,
+    StateChange,
     StatusChange,
+    UnitStateOut,
 )
 from shared.access import Access
+from shared.errors import InvalidInput
 from shared.events.contracts.registry import ProductionStatus, RiskColour, UnitKind
 from shared.pagination import Page, PageQuery
 
@@ -77,7 +80,10 @@ def change_status(
     enterprise_id: uuid.UUID, data: StatusChange, session: DbSession, user: Registrar
 ) -> EnterpriseOut:
     return enterprise_out(
-        user, service.change_status(session, enterprise_id, data.production_status, data.reason, user)
+        user,
+        service.change_status(
+            session, enterprise_id, data.production_status, data.reason, user, data.effective_on
+        ),
     )
 
 
@@ -85,7 +91,33 @@ def change_status(
 def move_to_grid(
     enterprise_id: uuid.UUID, data: GridMove, session: DbSession, user: Registrar
 ) -> EnterpriseOut:
-    return enterprise_out(user, service.move_to_grid(session, enterprise_id, data.grid_id, data.reason, user))
+    return enterprise_out(
+        user, service.move_to_grid(session, enterprise_id, data.grid_id, data.reason, user, data.effective_on)
+    )
+
+
+@router.post(
+    "/{enterprise_id}/states", summary="登记状态变更(生效日期)/ a dated change of status, key flag or grid"
+)
+def change_state(
+    enterprise_id: uuid.UUID, data: StateChange, session: DbSession, user: Registrar
+) -> EnterpriseOut:
+    changes = data.changes()
+    if not changes:
+        raise InvalidInput(
+            "须给出 production_status、key_supervision 或 grid_id / give production_status, key_supervision or grid_id",
+            field="production_status",
+        )
+    return enterprise_out(
+        user, service.change_state(session, enterprise_id, changes, data.effective_on, data.reason, user)
+    )
+
+
+@router.get("/{enterprise_id}/states", summary="状态沿革 / the unit's dated states, oldest first")
+def dated_states(
+    enterprise_id: uuid.UUID, session: DbSession, user: UnitReader, page: PageQuery
+) -> Page[UnitStateOut]:
+    return service.dated_states(session, enterprise_id, user, page).map(UnitStateOut.model_validate)
 
 
 @router.get("/{enterprise_id}/history", summary="变更历史 / status, grid, key flag and risk colour history")

@@ -1,10 +1,13 @@
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import MISSING, BaseModel, ConfigDict, Field, field_validator
 
 from services.registry.enterprise.credit_code import credit_code_problem
 from shared.events.contracts.registry import ProductionStatus, RiskColour, UnitKind
+from shared.inputs import Day
+
+EFFECTIVE_ON = "生效日期 / the first day the change is true (zone date): today if left out; a past day needs a reason; a future day takes effect then"
 
 
 class EnterpriseCreate(BaseModel):
@@ -25,6 +28,12 @@ class EnterpriseCreate(BaseModel):
     grid_id: uuid.UUID | None = Field(
         None, title="所属网格 / grid; suggested from the coordinates when not given"
     )
+    registered_on: Day | None = Field(
+        None,
+        title="登记日期 / registration day",
+        description="the first day the unit is supervised (zone date): today if left out; an earlier day needs a reason; never a later one",
+    )
+    reason: str | None = Field(None, max_length=500, title="原因 / why it is registered from a past day")
 
     @field_validator("credit_code")
     @classmethod
@@ -54,6 +63,8 @@ class EnterpriseOut(BaseModel):
     responsible_phone: str | None
     risk_colour: RiskColour | None
     grid_id: uuid.UUID
+    registered_on: date
+    version: int
     created_at: datetime
     updated_at: datetime
 
@@ -81,6 +92,7 @@ class StatusChange(BaseModel):
 
     production_status: ProductionStatus
     reason: str = Field(min_length=1, max_length=500, title="原因 / reason")
+    effective_on: Day | None = Field(None, description=EFFECTIVE_ON)
 
 
 class GridMove(BaseModel):
@@ -88,6 +100,35 @@ class GridMove(BaseModel):
 
     grid_id: uuid.UUID
     reason: str = Field(min_length=1, max_length=500, title="原因 / reason")
+    effective_on: Day | None = Field(None, description=EFFECTIVE_ON)
+
+
+class StateChange(BaseModel):
+    """A dated change of any of a unit's dated facts; those left out stay as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    production_status: ProductionStatus | MISSING = MISSING
+    key_supervision: bool | MISSING = MISSING
+    grid_id: uuid.UUID | MISSING = MISSING
+    effective_on: Day | None = Field(None, description=EFFECTIVE_ON)
+    reason: str | None = Field(None, max_length=500, title="原因 / reason (needed for a past day)")
+
+    def changes(self) -> dict[str, object]:
+        return self.model_dump(exclude_unset=True, exclude={"effective_on", "reason"})
+
+
+class UnitStateOut(BaseModel):
+    """What was true of a unit from one day to another (both inclusive; `valid_to` null: still true)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    valid_from: date
+    valid_to: date | None
+    production_status: ProductionStatus
+    key_supervision: bool
+    grid_id: uuid.UUID
+    recorded_at: datetime
 
 
 class EnterpriseChangeOut(BaseModel):
@@ -97,5 +138,6 @@ class EnterpriseChangeOut(BaseModel):
     old_value: str | None
     new_value: str | None
     reason: str | None
+    effective_on: date
     changed_by: uuid.UUID | None
     changed_at: datetime

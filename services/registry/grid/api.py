@@ -8,6 +8,7 @@ from services.registry.grid import service
 from services.registry.grid.schemas import GridCreate, GridOut, GridUpdate, ZoneCreate, ZoneOut
 from shared.access import Access
 from shared.errors import NotFound
+from shared.inputs import Day
 from shared.pagination import Page, PageQuery
 
 router = APIRouter(tags=["grids 网格"])
@@ -62,7 +63,18 @@ def update_grid(grid_id: uuid.UUID, data: GridUpdate, session: DbSession, _: Adm
 
 
 @router.delete(
-    "/grids/{grid_id:uuid}", status_code=status.HTTP_204_NO_CONTENT, summary="删除网格 / delete an empty grid"
+    "/grids/{grid_id:uuid}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="撤销网格 / abolish a grid no unit is in (its record stays as a tombstone)",
 )
-def delete_grid(grid_id: uuid.UUID, session: DbSession, _: Admin) -> None:
-    service.delete_grid(session, grid_id)
+def abolish_grid(
+    grid_id: uuid.UUID,
+    session: DbSession,
+    user: Admin,
+    valid_to: Annotated[
+        Day | None,
+        Query(description="the grid's last day (zone date): today if left out; a past day needs a reason"),
+    ] = None,
+    reason: Annotated[str | None, Query(max_length=500, description="why (needed for a past day)")] = None,
+) -> None:
+    service.abolish_grid(session, grid_id, valid_to, reason, user)

@@ -1,8 +1,8 @@
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, String, UniqueConstraint, func
+from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, String, Text, UniqueConstraint, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -21,10 +21,19 @@ class Zone(Base):
 
 
 class Grid(Base):
-    """A supervision grid (监管网格): a polygon of the zone with its own leader and members."""
+    """A supervision grid (监管网格): a polygon of the zone with its own leader and members.
+
+    It exists from `valid_from` to `valid_to` (both inclusive zone dates). Abolishing it (撤销)
+    sets `valid_to` and keeps the row as a tombstone: lists and lookups leave it out, it can no
+    longer be changed, and its code is not given to another grid of the zone (a code names one
+    grid through all of history).
+    """
 
     __tablename__ = "grid"
-    __table_args__ = (UniqueConstraint("zone_id", "code"),)
+    __table_args__ = (
+        UniqueConstraint("zone_id", "code"),
+        CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="ends_after_it_starts"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     zone_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("zone.id"), index=True)
@@ -35,6 +44,10 @@ class Grid(Base):
     min_lat: Mapped[float]
     max_lon: Mapped[float]
     max_lat: Mapped[float]
+    valid_from: Mapped[date] = mapped_column(Date)  # 设立日期
+    valid_to: Mapped[date | None] = mapped_column(Date)  # 撤销: its last day
+    change_reason: Mapped[str | None] = mapped_column(Text)  # why it was set up or abolished on a past day
+    version: Mapped[int] = mapped_column(server_default="0")  # raised by every change (events carry it)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), onupdate=func.now()

@@ -35,6 +35,9 @@ def get_person(session: Session, person_id: uuid.UUID) -> Person:
 
 
 def _publish(session: Session, person: Person) -> None:
+    """Raise the person's version and publish them (person.changed)."""
+    person.version += 1
+    session.flush()
     account_id = session.scalar(select(UserAccount.id).where(UserAccount.person_id == person.id))
     runtime.publish(
         session,
@@ -45,6 +48,7 @@ def _publish(session: Session, person: Person) -> None:
             email=person.email,
             enterprise_id=person.enterprise_id,
             user_id=account_id,
+            version=person.version,
         ),
         subject=str(person.id),
     )
@@ -56,7 +60,7 @@ def create_person(session: Session, data: PersonCreate, user: Access) -> Person:
         raise InvalidInput(
             f"企业不存在 / enterprise {data.enterprise_id} does not exist", field="enterprise_id"
         )
-    person = Person(id=uuid.uuid4(), **data.model_dump())
+    person = Person(id=uuid.uuid4(), **data.model_dump(), version=0)
     session.add(person)
     session.flush()
     _publish(session, person)

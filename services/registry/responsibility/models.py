@@ -44,3 +44,4 @@ class Assignment(Base):
     ended_by: Mapped[uuid.UUID | None]
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     end_reason: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(server_default="0")  # raised by every change (events carry it)

@@ -1,12 +1,13 @@
 """The responsibility ledger: start and end assignments, ask who holds a duty on a day."""
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, case, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from services.registry.effective.dates import ASSIGNMENT, schedule
 from services.registry.enterprise.models import Enterprise
 from services.registry.grid.models import Grid, Zone
 from services.registry.organisation.models import OrgUnit, Post
@@ -48,7 +49,10 @@ def holders(session: Session, scope_id: uuid.UUID, duty: str, day: date) -> list
     )
 
 
-def _publish(session: Session, assignment: Assignment) -> None:
+def publish_assignment(session: Session, assignment: Assignment) -> None:
+    """Raise the assignment's version and publish it; a grid's duty republishes the grid's staff."""
+    assignment.version += 1
+    session.flush()
     runtime.publish(
         session,
         AssignmentChangedV1(
@@ -59,6 +63,7 @@ def _publish(session: Session, assignment: Assignment) -> None:
             scope_id=assignment.scope_id,
             valid_from=assignment.valid_from,
             valid_to=assignment.valid_to,
+            version=assignment.version,
         ),
         subject=str(assignment.scope_id),
     )
@@ -66,7 +71,7 @@ def _publish(session: Session, assignment: Assignment) -> None:
         from services.registry.grid.service import publish_grid_changed
 
         grid = session.get(Grid, assignment.scope_id)
-        if grid is not None:  # once a grid is deleted, GridDeletedV1 is the last word on it
+        if grid is not None and grid.valid_to is None:  # an abolished grid's last word is grid.deleted
             publish_grid_changed(session, grid)
 
 
@@ -76,10 +81,17 @@ def start_assignment(session: Session, data: AssignmentCreate, user: Access) -> 
         raise InvalidInput(f"未知职责 / unknown duty {data.duty!r}; known: {', '.join(DUTIES)}", field="duty")
     if session.get(Person, data.person_id) is None:
         raise InvalidInput(f"人员不存在 / person {data.person_id} does not exist", field="person_id")
-    if session.get(SCOPE_MODELS[duty.scope_type], data.scope_id) is None:
+    scope = session.get(SCOPE_MODELS[duty.scope_type], data.scope_id)
+    if scope is None:
         raise InvalidInput(
             f"{duty.scope_type.value} {data.scope_id} 不存在 / does not exist (duty {data.duty} applies to a "
             f"{duty.scope_type.value})",
+            field="scope_id",
+        )
+    if isinstance(scope, Grid) and scope.valid_to is not None:
+        raise Conflict(
+            f"网格 {scope.code} 已于 {scope.valid_to} 撤销 / grid {scope.code} was abolished (its last day was "
+            f"{scope.valid_to}); no one takes a duty in it",
             field="scope_id",
         )
     if duty.sole:
@@ -91,6 +103,7 @@ def start_assignment(session: Session, data: AssignmentCreate, user: Access) -> 
         scope_type=duty.scope_type,
         scope_id=data.scope_id,
         sole=duty.sole,
+        version=0,
         valid_from=data.valid_from,
         valid_to=data.valid_to,
         note=data.note,
@@ -101,8 +114,16 @@ def start_assignment(session: Session, data: AssignmentCreate, user: Access) -> 
         session.flush()
     except IntegrityError:  # a concurrent assignment won the race for a sole duty
         raise Conflict("该职责在此期间已有人担任 / another person holds this sole duty then") from None
-    _publish(session, assignment)
+    publish_assignment(session, assignment)
+    _schedule_ends(session, assignment)
     return assignment
+
+
+def _schedule_ends(session: Session, assignment: Assignment) -> None:
+    """An assignment starting, or ending, after today is published again on the day it does."""
+    schedule(session, ASSIGNMENT, assignment.id, assignment.valid_from)
+    if assignment.valid_to is not None:
+        schedule(session, ASSIGNMENT, assignment.id, assignment.valid_to + timedelta(days=1))
 
 
 def _refuse_overlap(session: Session, data: AssignmentCreate) -> None:
@@ -145,7 +166,8 @@ def end_assignment(
     assignment.ended_by = user.user_id
     assignment.ended_at = utc_now()
     session.flush()
-    _publish(session, assignment)
+    publish_assignment(session, assignment)
+    _schedule_ends(session, assignment)
     return assignment
 
 
