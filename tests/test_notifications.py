@@ -435,7 +435,8 @@ def test_the_inbox_pages_to_its_end_with_the_unread_count_on_every_page(clients)
         feed(hazard_event(zone, "hazard.reported", hazard_id=uuid.uuid4(), state=HazardState.reported))
     member = as_person(zone.people["member"])
     mine = sql(
-        "SELECT count(*) FROM notifications.inbox_message WHERE person_id = :p", p=zone.people["member"].person_id
+        "SELECT count(*) FROM notifications.inbox_message WHERE person_id = :p",
+        p=zone.people["member"].person_id,
     )
     first = clients["notifications"].get("/inbox", params={"limit": 1}, headers=member).json()
     assert mine >= 3 and first["unread"] == mine and first["next"]

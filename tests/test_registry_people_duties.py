@@ -269,7 +269,9 @@ def test_abolishing_a_grid_ends_its_staffs_open_assignments_on_its_last_day(clie
     assert registry.delete(f"/grids/{grid['id']}", headers=auth()).status_code == 204
 
     today = local_today().isoformat()
-    ledger = registry.get("/responsibilities", params={"scope_id": grid["id"]}, headers=auth()).json()["items"]
+    ledger = registry.get("/responsibilities", params={"scope_id": grid["id"]}, headers=auth()).json()[
+        "items"
+    ]
     assert [(a["id"], a["valid_to"]) for a in ledger] == [(started.json()["id"], today)]
     again = registry.post(
         f"/responsibilities/{started.json()['id']}/end",
