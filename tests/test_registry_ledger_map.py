@@ -13,6 +13,7 @@ from sqlalchemy import text
 from services.registry import demo
 from services.registry.ledger.service import ENTERPRISE_COLUMNS
 from services.registry.runtime import runtime
+from shared.clock import local_today
 from shared.db import transaction
 from tests.factories import ORIGIN, credit_code
 from tests.support.processes import wait_until
@@ -55,9 +56,9 @@ def upload(client, headers, content: bytes, name: str = "ledger.xlsx", **params)
     )
 
 
-def count(sql: str) -> int:
+def count(sql: str, **params: object) -> int:
     with transaction(os.environ["DATABASE_URL"]) as session:  # the test's own transaction, if it has one
-        return session.execute(text(sql)).scalar()
+        return session.execute(text(sql), params).scalar()
 
 
 def test_ten_thousand_rows_with_three_bad_import_nothing_and_name_all_three(clients, auth, grid):
@@ -140,6 +141,11 @@ def test_demo_zone_loads_once(clients):
     assert count("SELECT count(*) FROM registry.enterprise WHERE kind = 'enterprise'") == 28
     assert count("SELECT count(*) FROM registry.enterprise WHERE kind = 'construction_site'") == 5
     assert count("SELECT count(*) FROM registry.grid") == 4
+    # the demo zone starts on the day it is loaded: nothing is owed for an earlier period
+    today = local_today()
+    assert count("SELECT count(*) FROM registry.grid WHERE valid_from <> :d", d=today) == 0
+    assert count("SELECT count(*) FROM registry.enterprise_state WHERE valid_from <> :d", d=today) == 0
+    assert count("SELECT count(*) FROM registry.assignment WHERE valid_from <> :d", d=today) == 0
     token = clients["registry"].post(
         "/auth/token", data={"username": "member1", "password": passwords["member1"]}
     )

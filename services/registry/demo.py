@@ -8,7 +8,6 @@ gets a random password when the zone is first loaded; they are printed once and 
 import argparse
 import os
 import uuid
-from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
@@ -28,6 +27,7 @@ from services.registry.responsibility.service import start_assignment
 from services.registry.runtime import runtime
 from shared.access import access_for
 from shared.auth import Principal, Role
+from shared.clock import local_today
 from shared.events.contracts.registry import ProductionStatus, RiskColour, UnitKind
 
 ZONE_CODE = "DEMO-JKQ"
@@ -43,7 +43,6 @@ SYSTEM = access_for(
     Principal(user_id=uuid.UUID(int=0), name="demo loader", roles=frozenset({Role.zone_admin})),
     "unit.register",
 )
-START = date(2026, 3, 15)  # survey phase of the roll-out
 
 
 def demo_credit_code(serial: int) -> str:
@@ -88,8 +87,12 @@ def _account(
 
 
 def _assign(session: Session, person_id: uuid.UUID, duty: str, scope_id: uuid.UUID) -> None:
+    """A duty held from today: the demo zone, its grids and units start on the day it is loaded, so
+    nothing is owed for a period before that."""
     start_assignment(
-        session, AssignmentCreate(person_id=person_id, duty=duty, scope_id=scope_id, valid_from=START), SYSTEM
+        session,
+        AssignmentCreate(person_id=person_id, duty=duty, scope_id=scope_id, valid_from=local_today()),
+        SYSTEM,
     )
 
 

@@ -279,15 +279,16 @@ def change_state(
     states = states_of(session, enterprise.id)
     latest = states[-1]
     if day < latest.valid_from:
-        what = "登记 / registration" if len(states) == 1 else "变更 / change"
+        zh_what, en_what = ("登记", "registration") if len(states) == 1 else ("变更", "change")
         raise Conflict(
-            f"该单位最近一次{what}自 {latest.valid_from} 起生效,变更不得早于此日 / the unit's latest "
-            f"recorded {what.split(' / ')[1]} takes effect on {latest.valid_from}; a change may not take "
-            f"effect before it ({day})",
+            f"该单位最近一次{zh_what}自 {latest.valid_from} 起生效,变更不得早于此日 / the unit's latest "
+            f"recorded {en_what} takes effect on {latest.valid_from}; a change may not take effect "
+            f"before it ({day})",
             field="effective_on",
         )
-    if "grid_id" in changes and changes["grid_id"] != latest.grid_id:
-        existing_grid(session, changes["grid_id"], day)  # type: ignore[arg-type]
+    new_grid = changes.get("grid_id")
+    if isinstance(new_grid, uuid.UUID) and new_grid != latest.grid_id:
+        existing_grid(session, new_grid, day)
     elif session.get_one(Grid, latest.grid_id).valid_to is not None:
         existing_grid(session, latest.grid_id, day)  # its grid was abolished: nothing changes on it
     changed = [name for name in DATED_FIELDS if name in changes and getattr(latest, name) != changes[name]]

@@ -146,7 +146,7 @@ def import_enterprises(
     header, rows = read_rows(content, filename)
     positions = _column_map(header, ENTERPRISE_COLUMNS)
     headers = {c.key: c.header for c in ENTERPRISE_COLUMNS}
-    grid_query = select(Grid.code, Grid.id)
+    grid_query = select(Grid.code, Grid.id).where(Grid.valid_to.is_(None))  # abolished grids take no unit
     if zone_id is not None:
         grid_query = grid_query.where(Grid.zone_id == zone_id)
     grids = dict(session.execute(grid_query).all())
