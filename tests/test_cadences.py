@@ -354,3 +354,23 @@ def test_local_rules_are_dated_data_with_their_source(api):
     assert hours == {next_year - 1: 12, next_year: 16}
     bad = {"valid_from": f"{next_year}-01-01", "value": [{"days": 0, "penalties": 2}], "source": "x"}
     assert api("POST", "/zone-rules/penalties.repeat_offender_windows", role=Role.zone_admin, json=bad).status_code == 422  # fmt: skip
+
+
+def test_right_after_the_demo_is_loaded_no_duty_is_missed_or_due(clients):
+    from services.inspections.cadence.service import check_due
+    from services.registry import demo
+    from services.registry.runtime import runtime as registry
+
+    with registry.transaction() as session:
+        demo.load(session)
+    published = sql_rows("SELECT envelope FROM registry.outbox ORDER BY position")
+    for (event,) in published:  # what the inspections worker would hear from the registry
+        assert inspections_consumer.process(event) == "applied"
+    assert sql("SELECT count(*) FROM inspections.unit_state") > 0
+    today = local_today()
+    with runtime.transaction() as session:
+        assert check_missed(session, today) + check_due(session, today) == 0
+    with runtime.transaction() as session:  # a day later, only the days since the demo began
+        check_missed(session, today + timedelta(days=1))
+    periods = sql_rows("SELECT DISTINCT envelope->'data'->>'period_start' FROM inspections.outbox WHERE event_type LIKE '%.missed'")  # fmt: skip
+    assert {p for (p,) in periods} <= {str(today)}
