@@ -90,6 +90,10 @@ LABELS: dict[str, dict[str, Label]] = {
         special_campaign=("专项治理", "special campaign"),
         look_back=("回头看", "look-back check"),
     ),
+    "calendar_day_kind": _kind(
+        holiday=("法定节假日", "public holiday"),
+        make_up_workday=("调休上班", "make-up working day"),
+    ),
     "duty_holder": _kind(
         grid_member=("网格员", "grid member"),
         grid_leader=("网格长", "grid leader"),

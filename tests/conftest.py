@@ -199,9 +199,11 @@ def migrated_database() -> None:
 SCHEMAS = ("registry", "inspections", "notifications", "reporting", "probe")
 SEEDED_TABLES = (
     "inspections.cadence_rule",
+    "inspections.cadence_rule_version",
     "reporting.campaign_phase",
     "reporting.campaign_task",
 )  # reference data that migrations insert
+SEEDED_IDENTITIES = ("inspections.cadence_rule_version",)  # of those, the ones numbered by an identity
 
 
 def _truncate_all(engine: Engine) -> None:
@@ -217,6 +219,10 @@ def _truncate_all(engine: Engine) -> None:
         conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         for table in SEEDED_TABLES:
             conn.execute(text(f"INSERT INTO {table} SELECT * FROM test_seeds.{table.replace('.', '__')}"))
+        for table in SEEDED_IDENTITIES:  # new rows number on after the restored ones
+            conn.execute(
+                text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM {table}")
+            )
 
 
 # Fixtures that start processes of their own: their tests commit, and other tests must not see that.

@@ -11,6 +11,7 @@ from services.inspections.hazard.models import EvidenceTag
 from services.inspections.hazard.state_machine import HazardActionName
 from services.inspections.inspection.models import ItemResult
 from services.inspections.training.models import EvidenceKind
+from services.inspections.zone_calendar.models import CalendarDayKind
 from services.notifications.delivery.models import DeliveryStatus
 from services.notifications.inbox import routing
 from services.registry.checklist.models import RuleStatus
@@ -51,6 +52,7 @@ CODE_SETS: dict[str, set[str]] = {
     "inspection_kind": set(InspectionKind),
     "inspection_item_result": set(ItemResult),
     "duty_holder": set(DutyHolder),
+    "calendar_day_kind": set(CalendarDayKind),
     "training_activity": {*TrainingKind, "exam"},
     "training_evidence": set(EvidenceKind),
     "certificate_kind": set(CertificateKind),

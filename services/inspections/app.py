@@ -4,10 +4,12 @@ from services.inspections.cadence.api import router as cadence_router
 from services.inspections.hazard.api import router as hazard_router
 from services.inspections.inspection.api import router as inspection_router
 from services.inspections.risk.api import router as risk_router
+from services.inspections.rules.api import router as zone_rules_router
 from services.inspections.runtime import runtime
 from services.inspections.training.api import router as training_router
 from services.inspections.units.api import router as units_router
 from services.inspections.worker import consumer
+from services.inspections.zone_calendar.api import router as calendar_router
 from shared.audit_api import audit_router
 from shared.events.dead_letters_api import dead_letter_router
 from shared.web import create_app
@@ -23,6 +25,8 @@ app = create_app(
         risk_router,
         training_router,
         units_router,
+        calendar_router,
+        zone_rules_router,
         dead_letter_router(consumer),
         audit_router(runtime),
     ],

@@ -2,12 +2,13 @@
 
 import os
 import uuid
+from datetime import date
 
 from sqlalchemy import text
 
 from services.inspections.worker import consumer as inspections_consumer
 from shared.db import transaction
-from shared.events.contracts.registry import EnterpriseRegisteredV1, ProductionStatus, UnitKind
+from shared.events.contracts.registry import EnterpriseRegisteredV1, ProductionStatus, UnitKind, UnitState
 from shared.events.envelope import CloudEvent
 
 
@@ -22,10 +23,27 @@ def sql_rows(statement: str, **params: object) -> list[tuple]:
 
 
 def known_unit(
-    grid_id: uuid.UUID | None = None, status: ProductionStatus = ProductionStatus.operating
+    grid_id: uuid.UUID | None = None,
+    status: ProductionStatus = ProductionStatus.operating,
+    since: date | None = None,
 ) -> uuid.UUID:
-    """A unit the inspections service has heard of, through its real event consumer."""
+    """A key unit the inspections service has heard of, through its real event consumer; with
+    `since`, registered that day (else from the day it is heard of)."""
     unit_id = uuid.uuid4()
+    grid_id = grid_id or uuid.uuid4()
+    states = (
+        [
+            UnitState(
+                valid_from=since,
+                valid_to=None,
+                production_status=status,
+                key_supervision=True,
+                grid_id=grid_id,
+            )
+        ]
+        if since
+        else []
+    )
     data = EnterpriseRegisteredV1(
         enterprise_id=unit_id,
         name="受检企业",
@@ -34,9 +52,11 @@ def known_unit(
         industry="化工",
         production_status=status,
         key_supervision=True,
-        grid_id=grid_id or uuid.uuid4(),
+        grid_id=grid_id,
         responsible_head=None,
         responsible_phone=None,
+        version=1 if since else 0,
+        states=states,
     )
     envelope = CloudEvent.wrap(data, source="registry", subject=str(unit_id), correlation_id=None)
     assert inspections_consumer.process(envelope.model_dump(mode="json")) == "applied"

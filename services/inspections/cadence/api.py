@@ -1,7 +1,6 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, ConfigDict
 from sqlalchemy import select
 
 from services.inspections.cadence import service
@@ -11,41 +10,40 @@ from shared.access import Access
 from shared.clock import local_today
 from shared.inputs import Day
 from shared.pagination import Page, PageQuery
-from shared.periods import PeriodKind
 
 router = APIRouter(prefix="/cadences", tags=["cadences 检查频次"])
+OnDay = Annotated[Day | None, Query(description="the day whose terms are shown (zone date); today if empty")]
 
 
-class RuleOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    code: str
-    label: str
-    record: str
-    activity: str
-    subject: str
-    period: PeriodKind
-    required: int
-    grace_days: int
-    remind_after_days: int | None
-    active: bool
-
-
-@router.get("/rules", summary="频次规则 / the recurring duties")
-def rules(session: DbSession, _: Annotated[Access, permit("catalogue.read")]) -> list[RuleOut]:
+@router.get("/rules", summary="频次规则 / the recurring duties, their terms on a day and every version")
+def rules(
+    session: DbSession, _: Annotated[Access, permit("catalogue.read")], on: OnDay = None
+) -> list[service.RuleOut]:
     return [
-        RuleOut.model_validate(r) for r in session.scalars(select(CadenceRule).order_by(CadenceRule.code))
+        service.describe(session, rule, on or local_today())
+        for rule in session.scalars(select(CadenceRule).order_by(CadenceRule.code))
     ]
 
 
-@router.patch("/rules/{code}", summary="调整频次 / change how often, the grace, or switch a rule off")
+@router.get("/rules/{code}", summary="一条频次规则 / one recurring duty and its versions")
+def rule(
+    code: str, session: DbSession, _: Annotated[Access, permit("catalogue.read")], on: OnDay = None
+) -> service.RuleOut:
+    return service.describe(session, service.get_rule(session, code), on or local_today())
+
+
+@router.patch(
+    "/rules/{code}",
+    summary="调整频次 / new terms (how often, grace, reminder, on or off) from a day on; past periods keep theirs",
+)
 def change_rule(
-    code: str, data: service.RuleChange, session: DbSession, _: Annotated[Access, permit("catalogue.edit")]
-) -> RuleOut:
-    return RuleOut.model_validate(service.change_rule(session, code, data))
+    code: str, data: service.RuleChange, session: DbSession, user: Annotated[Access, permit("catalogue.edit")]
+) -> service.RuleOut:
+    rule = service.change_rule(session, code, data, user)
+    return service.describe(session, rule, data.valid_from or local_today())
 
 
-@router.get("/status", summary="完成情况 / what is done, due or missed in a period")
+@router.get("/status", summary="完成情况 / what is done, due or missed in a period, by what was true then")
 def status(
     session: DbSession,
     user: Annotated[Access, permit("unit.read")],

@@ -1,7 +1,8 @@
 """Penalties for major hazards and the repeat-offender counter (安全生产法第113条).
 
 A unit penalised for major hazards 3 times within 180 days, or 4 times within a year, is
-reported for closure. The windows are rolling and counted on decision dates.
+reported for closure. The windows are rolling and counted on decision dates; they are a local
+rule (`penalties.repeat_offender_windows`, the law's by default) that a zone may tighten from a day.
 """
 
 import uuid
@@ -13,14 +14,15 @@ from sqlalchemy.orm import Session
 
 from services.inspections.hazard.models import Hazard, Penalty
 from services.inspections.hazard.service import get_hazard
+from services.inspections.rules.catalogue import REPEAT_OFFENDER, RepeatWindow, value_on
 from services.inspections.runtime import runtime
 from shared.access import Access
 from shared.clock import local_today
 from shared.errors import Conflict, InvalidInput
 from shared.events.contracts.inspections import HazardGrade, RepeatOffenderV1
 
-# (window in days, penalties that make a repeat offender): local rules may tighten them.
-RULES = ((180, 3), (365, 4))
+# The law's windows, always counted in the summary and the event; the rule's windows decide.
+LAW_WINDOWS = (180, 365)
 
 
 class PenaltyIn(BaseModel):
@@ -31,10 +33,17 @@ class PenaltyIn(BaseModel):
     description: str | None = Field(None, max_length=2000)
 
 
+class WindowCount(BaseModel):
+    days: int
+    penalties: int  # counted in the window
+    limit: int  # that many make a repeat offender, by the rule in force
+
+
 class PenaltySummary(BaseModel):
     unit_id: uuid.UUID
     penalties_180_days: int
     penalties_365_days: int
+    windows: list[WindowCount]  # the windows of the local rule in force on the day
     repeat_offender: bool
 
 
@@ -47,12 +56,16 @@ def _count(session: Session, unit_id: uuid.UUID, since: date, until: date) -> in
 
 
 def summary(session: Session, unit_id: uuid.UUID, on: date) -> PenaltySummary:
-    counts = {days: _count(session, unit_id, on - timedelta(days=days), on) for days, _ in RULES}
+    rule: list[RepeatWindow] = value_on(session, REPEAT_OFFENDER, on)
+    days = {*LAW_WINDOWS, *(window.days for window in rule)}
+    counts = {d: _count(session, unit_id, on - timedelta(days=d), on) for d in days}
+    windows = [WindowCount(days=w.days, penalties=counts[w.days], limit=w.penalties) for w in rule]
     return PenaltySummary(
         unit_id=unit_id,
         penalties_180_days=counts[180],
         penalties_365_days=counts[365],
-        repeat_offender=any(counts[days] >= limit for days, limit in RULES),
+        windows=windows,
+        repeat_offender=any(w.penalties >= w.limit for w in windows),
     )
 
 
@@ -80,11 +93,7 @@ def record_penalty(session: Session, hazard_id: uuid.UUID, data: PenaltyIn, user
     session.flush()
     after = summary(session, hazard.unit_id, data.decided_on)
     if after.repeat_offender and not before.repeat_offender:
-        crossed = next(
-            f"{limit} in {days} days"
-            for days, limit in RULES
-            if getattr(after, f"penalties_{days}_days") >= limit
-        )
+        crossed = next(f"{w.limit} in {w.days} days" for w in after.windows if w.penalties >= w.limit)
         runtime.publish(
             session,
             RepeatOffenderV1(

@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import any_, func, select
 from sqlalchemy.orm import Session
 
+from services.inspections.rules import catalogue as local_rules
 from services.inspections.runtime import runtime
 from services.inspections.settings import get_inspections_settings
 from services.inspections.training.models import (
@@ -29,10 +30,6 @@ from shared.events.contracts.registry import ProductionStatus
 from shared.pagination import Keyset, Page, PageRequest
 from shared.periods import PeriodKind, containing
 from shared.uploads import StoredFile
-
-# Yearly training hours the law asks of principal persons and safety managers: 32 the first year, 12 after.
-FIRST_YEAR_HOURS, YEARLY_HOURS = 32.0, 12.0
-
 
 TEAMS_BY_NAME = Keyset("teams", Team.name, Team.id)
 
@@ -191,7 +188,9 @@ def training_hours(
             containing(PeriodKind.year, date(year, 1, 1)).includes(TrainingSession.held_on),
         )
     ).scalar_one()
-    required = FIRST_YEAR_HOURS if first_year else YEARLY_HOURS
+    # the hours in force on the year's first day (local rules, 32 the first year and 12 after by default)
+    rule = local_rules.FIRST_YEAR_HOURS if first_year else local_rules.YEARLY_HOURS
+    required = float(local_rules.value_on(session, rule, date(year, 1, 1)))
     hours = round(minutes / 60, 2)
     return TrainingHours(
         person_id=person_id, year=year, hours=hours, required_hours=required, enough=hours >= required

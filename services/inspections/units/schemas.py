@@ -1,4 +1,5 @@
 import uuid
+from datetime import date
 
 from pydantic import BaseModel, ConfigDict
 
@@ -11,6 +12,16 @@ class SupervisedUnitOut(BaseModel):
     id: uuid.UUID
     name: str
     kind: UnitKind
+    production_status: ProductionStatus
+    key_supervision: bool
+    grid_id: uuid.UUID | None
+
+
+class UnitStateOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    valid_from: date
+    valid_to: date | None  # inclusive; None: still true
     production_status: ProductionStatus
     key_supervision: bool
     grid_id: uuid.UUID | None
