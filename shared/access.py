@@ -23,7 +23,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends
 from pydantic import ConfigDict, Field
-from sqlalchemy import ColumnElement, Date, DateTime, Select, false, or_, select, true
+from sqlalchemy import ColumnElement, Date, DateTime, Select, String, false, or_, select, true
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from shared.auth import CurrentUser, Principal, Role
@@ -263,6 +263,8 @@ class GridDutyCopy:
     grid_id: Mapped[uuid.UUID]
     valid_from: Mapped[date] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
+    duty: Mapped[str | None] = mapped_column(String(40))  # grid_leader | grid_member (None: not yet told)
+    version: Mapped[int] = mapped_column(server_default="0")  # the assignment's; the highest is kept
     source_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -278,13 +280,11 @@ def record_grid_duty(
         "grid_id": data.scope_id,
         "valid_from": data.valid_from,
         "valid_to": data.valid_to,
+        "duty": data.duty,
+        "version": data.version,
         "source_time": source_time,
     }
-    # a copy that keeps the duty and the assignment's version too (reporting's) gets them
-    columns = model.__table__.columns  # type: ignore[attr-defined]
-    values |= {name: getattr(data, name) for name in ("duty", "version") if name in columns}
-    order_by = "version" if "version" in values else "source_time"
-    upsert_snapshot(session, model, values, key="assignment_id", order_by=order_by)
+    upsert_snapshot(session, model, values, key="assignment_id", order_by="version")
 
 
 def grid_duty_tenancy(units: Any, duties: Any) -> "Tenancy":

@@ -93,7 +93,14 @@ def build_tenants(clients: dict[str, Any], admin: dict[str, str]) -> tuple[Tenan
         grid = _ok(
             registry.post(
                 "/grids",
-                json={"zone_id": zone["id"], "code": code, "name": f"{code}网格", "boundary": boundary},
+                json={
+                    "zone_id": zone["id"],
+                    "code": code,
+                    "name": f"{code}网格",
+                    "boundary": boundary,
+                    "valid_from": "2020-01-01",  # staffed from then on (below), scored last month
+                    "reason": "补录 / recorded late",
+                },
                 headers=admin,
             )
         )

@@ -74,5 +74,3 @@ class SupervisedGrid(Base):
 
 class GridDuty(GridDutyCopy, Base):
     __tablename__ = "grid_duty"
-
-    duty: Mapped[str | None] = mapped_column(String(40))  # grid_leader | grid_member (None: not yet told)

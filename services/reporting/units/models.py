@@ -68,6 +68,3 @@ class GridDuty(GridDutyCopy, Base):
     """Who held which grid from when to when: the assessment scores each month's staff from it."""
 
     __tablename__ = "grid_duty"
-
-    duty: Mapped[str | None] = mapped_column(String(30))  # grid_leader | grid_member
-    version: Mapped[int] = mapped_column(server_default="0")

@@ -86,6 +86,11 @@ def upgrade() -> None:
         op.add_column("supervised_grid", column, schema="inspections")
     op.execute(f"UPDATE inspections.supervised_grid SET valid_from = {local_day}")
     op.add_column("grid_duty", sa.Column("duty", sa.String(length=40), nullable=True), schema="inspections")
+    op.add_column(
+        "grid_duty",
+        sa.Column("version", sa.Integer(), server_default="0", nullable=False),
+        schema="inspections",
+    )
 
     # cadence rules: who owes each; their terms become versions
     op.add_column(
@@ -208,6 +213,7 @@ def downgrade() -> None:
         op.alter_column("cadence_rule", column, nullable=False, schema="inspections")
     op.drop_table("cadence_rule_version", schema="inspections")
     op.drop_column("cadence_rule", "owed_by", schema="inspections")
+    op.drop_column("grid_duty", "version", schema="inspections")
     op.drop_column("grid_duty", "duty", schema="inspections")
     for column in ("version", "deleted", "valid_to", "valid_from"):
         op.drop_column("supervised_grid", column, schema="inspections")

@@ -65,7 +65,7 @@ def upgrade() -> None:
     op.add_column(
         "reporting_grid", sa.Column("deleted", sa.Boolean(), server_default="false", nullable=False), schema=S
     )
-    op.add_column("grid_duty", sa.Column("duty", sa.String(length=30), nullable=True), schema=S)
+    op.add_column("grid_duty", sa.Column("duty", sa.String(length=40), nullable=True), schema=S)
     for table, owed_by in (("missed_inspection_fact", "grid_member"), ("missed_training_fact", "enterprise")):
         op.add_column(
             table,
