@@ -4,6 +4,7 @@ Every service reads the same variables; a service-specific value (its port) is c
 service's name. Names are upper case in the environment: DATABASE_URL, REDIS_URL, JWT_JWKS_URL...
 """
 
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -88,9 +89,38 @@ class Settings(BaseSettings):
         2.0, gt=0, description="Celery's retry_backoff factor (whole seconds; below 1 counts as 1)."
     )
     retry_backoff_max_seconds: int = Field(
-        600, ge=1, description="Celery's retry_backoff_max: the longest delay."
+        30,
+        ge=1,
+        description="Celery's retry_backoff_max, and the longest countdown of any task: a delayed task "
+        "waits in a worker unacknowledged, so this plus the hard time limit stays below the visibility timeout",
     )
     outbox_retention_days: int = Field(30, ge=1)
+
+    # Tasks (shared/celery_app.py): a task a worker took but never acknowledged (the worker was
+    # killed) goes back to its queue once the visibility timeout has passed; so every task that
+    # acknowledges late must end (hard time limit) well before it. Long jobs acknowledge early.
+    broker_visibility_timeout_seconds: int = Field(
+        60, ge=5, description="Redis hands an unacknowledged task out again after this"
+    )
+    task_soft_time_limit_seconds: int = Field(
+        20, ge=1, description="default: the task gets SoftTimeLimitExceeded after this"
+    )
+    task_time_limit_seconds: int = Field(
+        25, ge=1, description="default: the worker kills the task's process after this"
+    )
+
+    # Sizing: each process's database connections are at most pool size + overflow; docker-compose
+    # sets these so that every process together fits PostgreSQL's max_connections.
+    worker_concurrency: int = Field(2, ge=1, description="processes of each Celery worker")
+    db_pool_size: int = Field(5, ge=1, description="database connections each process keeps open")
+    db_max_overflow: int = Field(5, ge=0, description="extra connections a busy process may open")
+
+    # Liveness of the processes that serve no HTTP: relays and the scheduler touch a file here
+    # (`python -m shared.heartbeat NAME` checks it).
+    heartbeat_dir: Path = Field(Path(tempfile.gettempdir()) / "gridsafe-heartbeats")
+    scheduler_lock_seconds: float = Field(
+        30.0, ge=2, description="a scheduler that stops renewing the lock loses it after this"
+    )
 
     # Start-up: how long to wait for the database and Redis before giving up.
     startup_wait_seconds: float = Field(120.0, ge=0)
