@@ -11,6 +11,7 @@ A standby instance treats every job as just run by the holder, so on taking over
 after a full period (a crontab job at its next time) rather than all of them at once.
 """
 
+import contextlib
 from typing import Any
 
 import redis
@@ -53,10 +54,8 @@ class SchedulerLock:
 
     def release(self) -> None:
         if self.held:
-            try:
+            with contextlib.suppress(LockError, RedisError):
                 self.lock.release()
-            except (LockError, RedisError):
-                pass
             self.held = False
 
 
