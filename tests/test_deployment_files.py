@@ -13,7 +13,7 @@ from packaging.utils import canonicalize_name
 from services.inspections.settings import InspectionsSettings
 from services.notifications.settings import NotificationsSettings
 from shared.db_roles import service_role
-from shared.processes import PROCESSES
+from shared.processes import PROCESSES, ProcessKind, database_connections
 from shared.settings import DEFAULT_PORTS, SERVICE_NAMES, Settings
 from shared.tokens import JWKS_PATH
 
@@ -115,6 +115,40 @@ def test_dependencies_wait_for_healthy_servers_and_migrations():
             assert spec["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     assert SERVICES["migrate"]["command"] == ["python", "-m", "shared.migrations"]
     assert {"postgres-data", "redis-data", "scheduler-data"} <= set(COMPOSE["volumes"])
+
+
+def test_database_connections_of_every_process_fit_postgres_max_connections():
+    """The sizes compose gives each process (pool, overflow, worker concurrency) add up to fewer
+    connections than PostgreSQL accepts, with room left for superusers and the migration."""
+    command = SERVICES["postgres"]["command"]
+    max_connections = int(command[command.index("-c") + 1].removeprefix("max_connections="))
+    total = 0
+    for process in PROCESSES:
+        environment = SERVICES[process.name]["environment"]
+        sizing = {
+            name.lower(): environment[name]
+            for name in ("DB_POOL_SIZE", "DB_MAX_OVERFLOW")
+            if name in environment
+        }
+        if process.kind == ProcessKind.worker:
+            sizing["worker_concurrency"] = environment["WORKER_CONCURRENCY"]
+        if process.kind != ProcessKind.scheduler:
+            assert {"db_pool_size", "db_max_overflow"} <= set(sizing), process.name
+        total += database_connections(process.kind, Settings(**sizing))
+    reserved = 3 + 10  # superuser_reserved_connections, migrate and an operator's session
+    assert total <= max_connections - reserved, f"{total} connections, max_connections {max_connections}"
+    assert f"= {total}," in (ROOT / "docker-compose.yml").read_text()  # the comment states the sum
+
+
+def test_redis_keeps_an_append_only_file_and_non_http_processes_have_heartbeat_checks():
+    command = SERVICES["redis"]["command"]
+    assert command[command.index("--appendonly") + 1] == "yes"
+    assert command[command.index("--appendfsync") + 1] == "everysec"
+    for process in PROCESSES:
+        if process.kind in (ProcessKind.relay, ProcessKind.scheduler):
+            check = SERVICES[process.name]["healthcheck"]["test"]
+            name = "scheduler" if process.kind == ProcessKind.scheduler else f"relay-{process.target}"
+            assert check[:5] == ["CMD", "python", "-m", "shared.heartbeat", name], process.name
 
 
 def test_dockerfile_copies_what_exists_and_installs_cjk_fonts():

@@ -96,6 +96,7 @@ class OutboxRelay:
         total = 0
         while (published := self.relay_batch()) > 0:
             total += published
+            beat(self.heartbeat)  # a long backlog is work, not a stall
         return total
 
     def stop(self, *_: object) -> None:
