@@ -10,21 +10,14 @@ import psutil
 import pytest
 
 from shared.local_servers import free_port
-from shared.processes import BY_NAME, PROCESSES, ProcessKind
+from shared.processes import PROCESSES, ProcessKind
 from shared.tokens import JWKS_PATH
 from tests.factories import create_zone_and_grid, enterprise_payload
-from tests.support.processes import ManagedProcess, wait_until
+from tests.support.processes import ManagedProcess, launched, wait_until
 
 
 def main_process(launcher: ManagedProcess, name: str, base: int, data_dir: Path) -> psutil.Process:
-    """The launcher's child running process `name` of shared.processes."""
-    command = BY_NAME[name].command(sys.executable, host="127.0.0.1", port_base=base, data_dir=str(data_dir))
-    (found,) = [
-        child
-        for child in psutil.Process(launcher.process.pid).children()
-        if child.cmdline()[1:] == command[1:]
-    ]
-    return found
+    return launched(launcher.process.pid, name, host="127.0.0.1", port_base=base, data_dir=str(data_dir))
 
 
 @pytest.mark.committed  # the launcher's processes use the test database

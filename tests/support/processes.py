@@ -37,6 +37,16 @@ def wait_until(predicate: Callable[[], object], timeout: float = 30, interval: f
         time.sleep(interval)
 
 
+def launched(launcher_pid: int, name: str, **command_options: str | int) -> psutil.Process:
+    """The run command's child running process `name` of shared.processes (its command built with
+    the launcher's host, port base and data folder)."""
+    command = BY_NAME[name].command(sys.executable, **command_options)  # type: ignore[arg-type]
+    (found,) = [
+        child for child in psutil.Process(launcher_pid).children() if child.cmdline()[1:] == command[1:]
+    ]
+    return found
+
+
 class ManagedProcess:
     def __init__(self, name: str, command: list[str], log_dir: Path, env: dict[str, str] | None = None):
         self.name = name
