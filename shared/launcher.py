@@ -122,7 +122,9 @@ class Launcher:
             kept.setdefault(service, secrets.token_urlsafe(32))
             os.environ.setdefault(f"{service.upper()}_SERVICE_SECRET", kept[service])
             api = next(p for p in PROCESSES if p.name == f"{service}-api")
-            os.environ.setdefault(f"{service.upper()}_API_URL", f"http://{host}:{api.port(self.args.port_base)}")
+            os.environ.setdefault(
+                f"{service.upper()}_API_URL", f"http://{host}:{api.port(self.args.port_base)}"
+            )
         self.data_dir.mkdir(parents=True, exist_ok=True)
         secrets_file.touch(mode=0o600)
         secrets_file.write_text(json.dumps(kept, indent=2))

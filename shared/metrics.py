@@ -103,7 +103,11 @@ class BackboneGauges(Collector):
         yield _gauge(
             "gridsafe_consumer_feed_failing",
             "1 if the last reconciler run for a publisher's feed failed (unreachable or an event failing)",
-            {("consumer", "publisher"): [((name, publisher), int(failing)) for publisher, _, _, failing in cursors]},
+            {
+                ("consumer", "publisher"): [
+                    ((name, publisher), int(failing)) for publisher, _, _, failing in cursors
+                ]
+            },
         )
         recovered = CounterMetricFamily(
             "gridsafe_reconciler_recovered_events",

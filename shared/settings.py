@@ -96,7 +96,9 @@ class Settings(BaseSettings):
 
     # Broker-loss recovery (shared/events/feed.py, reconciler.py): each API serves its outbox as a
     # feed; each worker reads its publishers' feeds with a service token and applies what it missed.
-    registry_api_url: str = Field("http://127.0.0.1:8001", description="the registry API, as services reach it")
+    registry_api_url: str = Field(
+        "http://127.0.0.1:8001", description="the registry API, as services reach it"
+    )
     inspections_api_url: str = Field("http://127.0.0.1:8002", description="the inspections API")
     notifications_api_url: str = Field("http://127.0.0.1:8003", description="the notifications API")
     reporting_api_url: str = Field("http://127.0.0.1:8004", description="the reporting API")

@@ -73,12 +73,20 @@ def test_a_wrong_secret_gets_no_token_and_no_account_gets_the_service_role(clien
     wrong = registry.post("/auth/service-token", json={"service": "reporting", "secret": "x" * 40})
     assert wrong.status_code == 401
     other = get_settings().service_secret("inspections")  # one service's secret is not another's
-    assert registry.post("/auth/service-token", json={"service": "reporting", "secret": other}).status_code == 401
+    assert (
+        registry.post("/auth/service-token", json={"service": "reporting", "secret": other}).status_code
+        == 401
+    )
     unknown = registry.post("/auth/service-token", json={"service": "billing", "secret": other})
     assert unknown.status_code == 422
     person = registry.post("/people", json={"name": "王五"}, headers=auth())
     assert person.status_code == 201, person.text
-    account = {"person_id": person.json()["id"], "username": "svc", "password": "Gridsafe-2024x", "roles": ["service"]}
+    account = {
+        "person_id": person.json()["id"],
+        "username": "svc",
+        "password": "Gridsafe-2024x",
+        "roles": ["service"],
+    }
     refused = registry.post("/accounts", json=account, headers=auth())
     assert refused.status_code == 422 and "roles" in refused.text
     # a service token opens the feed and nothing else
@@ -109,6 +117,7 @@ def test_a_row_committed_late_with_a_lower_position_is_never_skipped():
     assert [item.type for item in first.items] == [] and first.next == "0-0"
     slow_transaction.commit()
     slow.close()
+
     # (other transactions on the server may hold the horizon back a moment)
     def both() -> list[str]:
         types = [item.type for item in read_feed(runtime, (0, 0), 100).items]
@@ -173,14 +182,21 @@ def reconcile_until(condition: Callable[[], object], *services: str, timeout: fl
 def register(clients, auth, grid, count: int) -> list[str]:
     ids = []
     for _ in range(count):
-        response = clients["registry"].post("/enterprises", json=enterprise_payload(grid["id"]), headers=auth())
+        response = clients["registry"].post(
+            "/enterprises", json=enterprise_payload(grid["id"]), headers=auth()
+        )
         assert response.status_code == 201, response.text
         ids.append(response.json()["id"])
     return ids
 
 
 def published(count: int) -> bool:
-    return scalar("SELECT count(*) FROM registry.outbox WHERE published_at IS NOT NULL AND event_type = 'enterprise.registered'") == count
+    return (
+        scalar(
+            "SELECT count(*) FROM registry.outbox WHERE published_at IS NOT NULL AND event_type = 'enterprise.registered'"
+        )
+        == count
+    )
 
 
 def cursor(service: str, publisher: str = "registry") -> dict:
@@ -311,9 +327,14 @@ def test_the_gauges_show_the_backbone_after_real_activity(clients, workers, rela
     wait_until(lambda: gauge(inspections, "gridsafe_dead_letters", service="inspections") == 1)
 
     reconcile_until(lambda: cursor("inspections").get("caught_up_at"), "inspections")
-    lag = gauge(inspections, "gridsafe_consumer_feed_lag_seconds", consumer="inspections", publisher="registry")
+    lag = gauge(
+        inspections, "gridsafe_consumer_feed_lag_seconds", consumer="inspections", publisher="registry"
+    )
     assert 0 <= lag < 60
-    assert gauge(inspections, "gridsafe_consumer_feed_failing", consumer="inspections", publisher="registry") == 0
-    assert gauge(
-        clients["notifications"], "gridsafe_deliveries", channel="webhook", status="dead"
-    ) == scalar("SELECT count(*) FROM notifications.delivery WHERE channel = 'webhook' AND status = 'dead'")
+    assert (
+        gauge(inspections, "gridsafe_consumer_feed_failing", consumer="inspections", publisher="registry")
+        == 0
+    )
+    assert gauge(clients["notifications"], "gridsafe_deliveries", channel="webhook", status="dead") == scalar(
+        "SELECT count(*) FROM notifications.delivery WHERE channel = 'webhook' AND status = 'dead'"
+    )

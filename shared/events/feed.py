@@ -19,7 +19,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
-from sqlalchemy import and_, func, literal_column, select, tuple_
+from sqlalchemy import ColumnClause, and_, func, literal_column, select, tuple_
 
 from shared.access import Gate
 from shared.errors import InvalidInput
@@ -29,7 +29,7 @@ START = "0-0"
 CURSOR_PATTERN = r"^\d{1,19}-\d{1,19}$"
 _BIGINT_MAX = 2**63 - 1
 # The oldest transaction id still running when the statement's snapshot was taken.
-HORIZON = literal_column("pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+HORIZON: ColumnClause[int] = literal_column("pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
 
 SERVICES_ONLY = Gate().permit("event.feed")
 

@@ -200,7 +200,7 @@ class Reconciler:
 
     def _fetch(self, publisher: str, cursor: str) -> FeedPage:
         url = self.settings.api_url(publisher) + "/events"
-        params = {"after": cursor, "limit": self.settings.feed_page_size}
+        params: dict[str, str | int] = {"after": cursor, "limit": self.settings.feed_page_size}
         response = httpx.get(url, params=params, headers=self.tokens.headers(), timeout=30.0)
         if response.status_code == 401:  # an expired or rotated token: once more with a new one
             self.tokens.forget()
