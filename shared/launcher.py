@@ -160,6 +160,24 @@ class Launcher:
         registry = next(process for process in PROCESSES if process.name == "registry-api")
         os.environ["JWT_JWKS_URL"] = f"http://{host}:{registry.port(self.args.port_base)}{JWKS_PATH}"
 
+    def prepare_service_credentials(self) -> None:
+        """Each service's secret, with which it gets service tokens from the registry to read the
+        others' event feeds (shared.service_auth): generated once and kept in the data folder
+        (readable by its owner only), unless set in the environment; and where the APIs are."""
+        secrets_file = self.data_dir / "service-secrets.json"
+        kept = json.loads(secrets_file.read_text()) if secrets_file.exists() else {}
+        host = "127.0.0.1" if self.args.host in ("0.0.0.0", "::") else self.args.host
+        for service in SERVICE_NAMES:
+            kept.setdefault(service, secrets.token_urlsafe(32))
+            os.environ.setdefault(f"{service.upper()}_SERVICE_SECRET", kept[service])
+            api = next(p for p in PROCESSES if p.name == f"{service}-api")
+            os.environ.setdefault(
+                f"{service.upper()}_API_URL", f"http://{host}:{api.port(self.args.port_base)}"
+            )
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        secrets_file.touch(mode=0o600)
+        secrets_file.write_text(json.dumps(kept, indent=2))
+
     def migrate(self) -> None:
         from shared.db import get_engine
         from shared.migrations import migrate_database
@@ -291,6 +309,7 @@ class Launcher:
         try:
             self.prepare_servers()
             self.prepare_token_keys()
+            self.prepare_service_credentials()
             self.migrate()
             self.start_processes()
             return self.watch()

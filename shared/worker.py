@@ -26,10 +26,11 @@ from shared.celery_app import make_celery
 from shared.db import rows_affected
 from shared.events.consumer import EventConsumer
 from shared.events.handlers import collect
+from shared.events.reconciler import Reconciler
 from shared.health import database_problem, wait_until_reachable
 from shared.logs import configure_logging
 from shared.runtime import ServiceRuntime
-from shared.settings import SERVICE_NAMES
+from shared.settings import SERVICE_NAMES, get_settings
 
 log = structlog.get_logger(__name__)
 
@@ -99,11 +100,19 @@ def purge_outbox_task_name(service: str) -> str:
     return f"{service}.purge_outbox"
 
 
+def reconcile_events_task_name(service: str) -> str:
+    return f"{service}.reconcile_events"
+
+
 def scheduled_jobs(service: str) -> list[ScheduledJob]:
-    """The jobs the scheduler runs for one service: its outbox purge and every `@job` of its domains."""
+    """The jobs the scheduler runs for one service: its outbox purge, its reconciler and every
+    `@job` of its domains."""
     # daily in zone time, staggered between services
     purge = crontab(hour=3, minute=10 * SERVICE_NAMES.index(service))
-    jobs = [ScheduledJob(purge_outbox_task_name(service), purge, service)]
+    jobs = [
+        ScheduledJob(purge_outbox_task_name(service), purge, service),
+        ScheduledJob(reconcile_events_task_name(service), get_settings().reconcile_interval_seconds, service),
+    ]
     for module in domain_modules(f"services.{service}", ("jobs",)):
         for function in _defined_in(module):
             if hasattr(function, _SCHEDULE):
@@ -158,5 +167,12 @@ def create_worker(
             )
         log.info("outbox.purged", rows=deleted)
         return deleted
+
+    reconciler = Reconciler(consumer)
+
+    @app.task(name=reconcile_events_task_name(runtime.name), shared=False)
+    def reconcile_events() -> dict[str, int]:
+        """Apply what the fast path missed from the publishers' feeds (shared.events.reconciler)."""
+        return reconciler.run()
 
     return app, consumer

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
 APP_SERVICES = {name: spec for name, spec in SERVICES.items() if spec.get("build")}
+OPTIONAL = {name for name, spec in SERVICES.items() if spec.get("profiles")}  # e.g. monitoring
 
 
 def _module_of(command: list[str]) -> tuple[str, str | None]:
@@ -36,7 +37,9 @@ def _module_of(command: list[str]) -> tuple[str, str | None]:
 
 def test_compose_runs_exactly_the_declared_processes_with_their_commands():
     """shared/processes.py is the one list; compose adds only the servers and the migration."""
-    assert set(SERVICES) == {"postgres", "redis", "migrate"} | {process.name for process in PROCESSES}
+    assert set(SERVICES) - OPTIONAL == {"postgres", "redis", "migrate"} | {
+        process.name for process in PROCESSES
+    }
     for process in PROCESSES:
         assert SERVICES[process.name]["command"] == process.command(), process.name
 
@@ -205,3 +208,30 @@ def test_lock_files_agree_and_the_image_installs_the_app_lock_before_the_code():
     )
     first_code_copy = next(i for i, c in enumerate(commands) if c.cmd == "COPY" and "shared" in c.value)
     assert install < first_code_copy, "dependencies install in a layer before the code"
+
+
+def test_flower_is_an_optional_pinned_monitor_on_this_host_only():
+    flower = SERVICES["flower"]
+    assert flower["profiles"] == ["monitoring"]
+    image, _, tag = flower["image"].partition(":")
+    assert image == "mher/flower" and tag[:1].isdigit(), "pin a version"
+    assert all(port.startswith("127.0.0.1:") for port in flower["ports"])
+    assert "FLOWER_BASIC_AUTH" in flower["environment"]
+
+
+def test_each_service_gets_its_own_secret_and_the_registry_all_of_them():
+    """Service tokens (shared/service_auth.py): a service proves itself with its secret."""
+    for service in SERVICE_NAMES:
+        own = f"{service.upper()}_SERVICE_SECRET"
+        for kind in ("api", "worker", "relay"):
+            environment = SERVICES[f"{service}-{kind}"]["environment"]
+            assert environment[own].startswith(f"${{{own}:?"), (service, kind)
+            others = {name for name in environment if name.endswith("_SERVICE_SECRET")} - {own}
+            assert others == (
+                set()
+                if (service, kind) != ("registry", "api")
+                else {f"{other.upper()}_SERVICE_SECRET" for other in SERVICE_NAMES if other != "registry"}
+            ), (service, kind)
+            for publisher in SERVICE_NAMES:
+                port = DEFAULT_PORTS[publisher]
+                assert environment[f"{publisher.upper()}_API_URL"] == f"http://{publisher}-api:{port}"

@@ -10,6 +10,7 @@ from services.inspections.units.api import router as units_router
 from services.inspections.worker import consumer
 from shared.audit_api import audit_router
 from shared.events.dead_letters_api import dead_letter_router
+from shared.events.feed import event_feed_router
 from shared.web import create_app
 
 app = create_app(
@@ -24,6 +25,7 @@ app = create_app(
         training_router,
         units_router,
         dead_letter_router(consumer),
+        event_feed_router(runtime),
         audit_router(runtime),
     ],
 )

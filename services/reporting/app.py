@@ -8,6 +8,7 @@ from services.reporting.statistics.api import router as statistics_router
 from services.reporting.worker import consumer
 from shared.audit_api import audit_router
 from shared.events.dead_letters_api import dead_letter_router
+from shared.events.feed import event_feed_router
 from shared.web import create_app
 
 app = create_app(
@@ -20,6 +21,7 @@ app = create_app(
         assessment_router,
         campaign_router,
         dead_letter_router(consumer),
+        event_feed_router(runtime),
         audit_router(runtime),
     ],
 )
