@@ -38,6 +38,9 @@ def broker_transport_options(settings: Settings) -> dict[str, Any]:
         # killed worker's tasks come back within the visibility timeout plus 5 s
         "unacked_restore_interval": RESTORE_INTERVAL_SECONDS,
         "unacked_restore_throttle": 1,
+        # a worker killed during its sweep holds the sweep's lock until this (300 s by default);
+        # two sweeps at once are safe (each message is restored in a transaction)
+        "unacked_mutex_expire": 3 * RESTORE_INTERVAL_SECONDS,
     }
 
 

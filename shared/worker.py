@@ -39,6 +39,7 @@ Schedule: TypeAlias = float | crontab  # seconds, or a crontab in zone time
 F = TypeVar("F", bound=Callable[..., Any])
 
 _TASK_OPTIONS = "__celery_task_options__"
+RECONCILE_SOFT_TIME_LIMIT_SECONDS = 300
 _SCHEDULE = "__job_schedule__"
 
 
@@ -170,7 +171,15 @@ def create_worker(
 
     reconciler = Reconciler(consumer)
 
-    @app.task(name=reconcile_events_task_name(runtime.name), shared=False)
+    # A run may read many pages: it acknowledges early, so Redis's visibility timeout does not
+    # bound it, and a run lost with its worker is done by the next one.
+    @app.task(
+        name=reconcile_events_task_name(runtime.name),
+        shared=False,
+        acks_late=False,
+        soft_time_limit=RECONCILE_SOFT_TIME_LIMIT_SECONDS,
+        time_limit=RECONCILE_SOFT_TIME_LIMIT_SECONDS + 10,
+    )
     def reconcile_events() -> dict[str, int]:
         """Apply what the fast path missed from the publishers' feeds (shared.events.reconciler)."""
         return reconciler.run()

@@ -90,11 +90,8 @@ def test_redis_killed_with_its_append_only_file(whole):
     assert "redis restarted" in whole.log_text()
 
 
-@pytest.mark.skip(
-    reason="needs the event feed and the reconciler (issue 15, part 3): without them Redis's queued "
-    "events are lost for a consumer that was stopped when Redis lost its data"
-)
 def test_redis_without_persistence_while_a_consumer_is_stopped(whole):
+    """The queued events are gone with Redis's data; the reconciler reads them from the feed."""
     worker = whole.process("notifications-worker")
 
     def lose_redis() -> None:

@@ -34,8 +34,9 @@ from tests.factories import create_zone_and_grid, enterprise_payload, grid_staff
 from tests.support.processes import ROOT, launched, wait_until
 
 # Shorter than production so that a fault is over in seconds: a killed worker's tasks come back
-# after 20 s, not 60; a restarted scheduler takes the lock over after 6 s, not 30. Enough retries
-# to ride out a PostgreSQL restart without dead-lettering anything.
+# after 20 s, not 60; a restarted scheduler takes the lock over after 6 s, not 30; the reconcilers
+# read the feeds every 5 s, not 60. Enough retries to ride out a PostgreSQL restart without
+# dead-lettering anything.
 SYSTEM_SETTINGS = {
     "BROKER_VISIBILITY_TIMEOUT_SECONDS": "20",
     "TASK_SOFT_TIME_LIMIT_SECONDS": "8",
@@ -44,6 +45,8 @@ SYSTEM_SETTINGS = {
     "RETRY_BACKOFF_MAX_SECONDS": "5",
     "CONSUMER_MAX_RETRIES": "12",
     "SCHEDULER_LOCK_SECONDS": "6",
+    "RECONCILE_INTERVAL_SECONDS": "5",
+    "RECONCILE_GRACE_SECONDS": "3",
     "RELAY_POLL_SECONDS": "0.5",
     "RELAY_MAX_BACKOFF_SECONDS": "2",
     "LOG_JSON": "true",
