@@ -127,8 +127,8 @@ class ChaosSystem:
         environment = {
             name: value
             for name, value in os.environ.items()
-            if name not in ("DATABASE_URL", "REDIS_URL") and not name.endswith("_DATABASE_URL")
-        }  # the run command starts servers of its own
+            if name not in ("DATABASE_URL", "REDIS_URL") and not name.endswith(("_DATABASE_URL", "_API_URL"))
+        }  # the run command starts servers of its own, and says where its APIs are
         self._log = self.log_path.open("ab")
         self.launcher = subprocess.Popen(
             [sys.executable, "-m", "shared.launcher", "--data-dir", str(self.folder / "data"),
@@ -179,7 +179,8 @@ class ChaosSystem:
         self._log.close()
         if self.database is not None:
             self.database.dispose()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        if not os.environ.get("GRIDSAFE_CHAOS_KEEP"):  # set it to read the logs afterwards
+            shutil.rmtree(self.folder, ignore_errors=True)
 
     def _descendants(self) -> list[psutil.Process]:
         try:
