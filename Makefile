@@ -50,3 +50,4 @@ bench: install  ## benchmarks; they print figures and assert nothing
 	$(PYTHON) -m bench.hazards
 	$(PYTHON) -m bench.notifications
 	$(PYTHON) -m bench.reporting
+	$(PYTHON) -m bench.recovery

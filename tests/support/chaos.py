@@ -22,6 +22,7 @@ from pathlib import Path
 
 import httpx
 import psutil
+import redis
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.pool import NullPool
 
@@ -307,22 +308,23 @@ class ChaosSystem:
 
     # --- one fault
 
-    def survive(self, fault: str, inject: Callable[[], None], *, down: str | None = None) -> float:
+    def survive(self, fault: "Fault") -> float:
         """Inject a fault while reports stream in; wait until everything is applied again; check
-        that each accepted report had its effects exactly once and that the APIs other than `down`
-        kept answering. Returns the recovery time."""
+        that each accepted report had its effects exactly once and that the APIs other than the
+        one broken kept answering. Returns the recovery time."""
         assert self.stream is not None
         wait_until(lambda: not self.unapplied(), timeout=60, interval=0.5)  # a settled start
         accepted_before = len(self.stream.accepted)
         started = time.monotonic()
-        inject()
+        fault.inject(self)
+        down = fault.down
         wait_until(lambda: self.recovered(accepted_before), timeout=150, interval=0.5)
         recovery = time.monotonic() - started
         answering = set(self.urls) - {down} if down else set(self.urls)
         assert not (self.watch.failed_since(started) & answering), self.watch.failed_since(started)
         meanwhile = len(self.stream.accepted) - accepted_before
         checked = self.assert_applied_exactly_once()
-        print(f"\n[chaos] {fault}: recovered in {recovery:.1f} s ({meanwhile} reports accepted meanwhile; "
+        print(f"\n[chaos] {fault.title}: recovered in {recovery:.1f} s ({meanwhile} reports accepted meanwhile; "
               f"all {checked} so far applied once by notifications and reporting)")  # fmt: skip
         return recovery
 
@@ -338,3 +340,53 @@ class ChaosSystem:
                 return False
 
         wait_until(up, timeout=60, interval=0.5)
+
+
+@dataclass(frozen=True)
+class Fault:
+    title: str
+    inject: Callable[[ChaosSystem], None]
+    down: str | None = None  # the API it takes down, if any
+
+
+def kill_pool_process(system: ChaosSystem) -> None:
+    pool = system.process("reporting-worker").children()
+    assert pool
+    pool[0].send_signal(signal.SIGKILL)  # the worker replaces it and requeues its task
+
+
+def lose_redis_while_a_consumer_is_stopped(system: ChaosSystem) -> None:
+    """The notifications worker stops taking its queue; 10 reports later Redis loses everything
+    (as a restart without persistence), then the worker goes on: the feed must close the gap."""
+    assert system.stream is not None
+    worker = system.process("notifications-worker")
+    stopped = [worker, *worker.children()]
+    for process in stopped:
+        process.suspend()
+    try:
+        reports = len(system.stream.accepted)
+        wait_until(lambda: len(system.stream.accepted) >= reports + 10, timeout=30)
+        redis.Redis.from_url(system.redis_url).flushall()
+        system.redis_server().kill()
+    finally:
+        for process in stopped:
+            process.resume()
+
+
+FAULTS = {
+    "api": Fault("inspections API killed", lambda s: s.process("inspections-api").kill(), down="inspections"),
+    # its pool processes are orphans then: the run command kills them before the restart
+    "worker": Fault(
+        "notifications worker main process killed", lambda s: s.process("notifications-worker").kill()
+    ),
+    "worker-child": Fault("reporting worker pool process killed", kill_pool_process),
+    "relay": Fault("inspections relay killed", lambda s: s.process("inspections-relay").kill()),
+    "scheduler": Fault("scheduler killed", lambda s: s.process("scheduler").kill()),
+    "postgres": Fault("PostgreSQL restarted (immediate)", lambda s: s.restart_postgres()),
+    # the run command starts it again on its append-only file
+    "redis": Fault("Redis killed (append-only file)", lambda s: s.redis_server().kill()),
+    "redis-lost": Fault(
+        "Redis lost its data while the notifications worker was stopped",
+        lose_redis_while_a_consumer_is_stopped,
+    ),
+}
