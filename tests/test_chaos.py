@@ -13,7 +13,8 @@ import pytest
 from tests.support.chaos import FAULTS, ChaosSystem
 from tests.support.processes import wait_until
 
-pytestmark = pytest.mark.chaos
+# one system for the module: under xdist (`--dist loadgroup`) all its tests go to one worker
+pytestmark = [pytest.mark.chaos, pytest.mark.xdist_group("chaos")]
 
 
 @pytest.fixture(scope="module")
