@@ -370,8 +370,10 @@ def test_a_failing_event_holds_its_feed_until_it_is_dead_lettered(feed_apis):
     reconciler = Reconciler(consumer)
     young = Reconciler(consumer)
     young.settings = young.settings.model_copy(update={"reconcile_grace_seconds": 3600})
+    # (the feed may hold the event back a while: another transaction on the server is older)
     wait_until(
-        lambda: young.follow("inspections") == 0 and cursor("reporting", "inspections").get("caught_up_at")
+        lambda: young.follow("inspections") == 0 and cursor("reporting", "inspections").get("caught_up_at"),
+        timeout=120,
     )
     kept = cursor("reporting", "inspections")
     assert (kept["txid"], kept["position"]) == (0, 0)
@@ -382,7 +384,7 @@ def test_a_failing_event_holds_its_feed_until_it_is_dead_lettered(feed_apis):
 
     retries = get_settings().consumer_max_retries
     for run in range(1, retries + 1):  # each run stops at it, the cursor before it
-        assert wait_until(failed_runs) == run
+        assert wait_until(failed_runs, timeout=120) == run
         kept = cursor("reporting", "inspections")
         assert (kept["txid"], kept["position"]) == (0, 0) and "not yet known" in kept["last_error"]
     reconciler.follow("inspections")  # one run more than the retries: given up, and passed
