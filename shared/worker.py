@@ -155,7 +155,7 @@ def create_worker(
         """Delete published outbox rows, and processed-event records, older than the retention period.
 
         Redeliveries come within hours (retries, visibility timeout), so a record kept for days
-        still stops every duplicate.
+        still stops every duplicate; the event feeds serve the rows kept (shared.events.feed).
         """
         tables = runtime.tables
         cutoff = datetime.now(UTC) - timedelta(days=settings.outbox_retention_days)

@@ -338,3 +338,58 @@ def test_the_gauges_show_the_backbone_after_real_activity(clients, workers, rela
     assert gauge(clients["notifications"], "gridsafe_deliveries", channel="webhook", status="dead") == scalar(
         "SELECT count(*) FROM notifications.delivery WHERE channel = 'webhook' AND status = 'dead'"
     )
+
+
+def publish_risk_for_unknown_unit() -> str:
+    """A `risk.assessed` (inspections) of a unit reporting has never heard of: reporting's handler
+    asks to be tried again later, whichever path delivers it."""
+    from services.inspections.runtime import runtime
+    from shared.events.contracts.inspections import RiskAssessedV1
+
+    data = RiskAssessedV1(
+        assessment_id=uuid.uuid4(),
+        unit_id=uuid.uuid4(),
+        target="罐区",
+        method="LEC",
+        score=20,
+        colour="blue",
+        table_version="t1",
+        unit_colour="blue",
+    )
+    with runtime.transaction() as session:
+        event = runtime.publish(session, data, subject=str(data.unit_id))
+    return str(event.id)
+
+
+@pytest.mark.committed
+def test_a_failing_event_holds_its_feed_until_it_is_dead_lettered(feed_apis):
+    from services.reporting.worker import consumer
+    from shared.events.reconciler import Reconciler
+
+    event_id = publish_risk_for_unknown_unit()  # no relay: only the feed has it
+    reconciler = Reconciler(consumer)
+    young = Reconciler(consumer)
+    young.settings = young.settings.model_copy(update={"reconcile_grace_seconds": 3600})
+    # (the feed may hold the event back a while: another transaction on the server is older)
+    wait_until(
+        lambda: young.follow("inspections") == 0 and cursor("reporting", "inspections").get("caught_up_at"),
+        timeout=120,
+    )
+    kept = cursor("reporting", "inspections")
+    assert (kept["txid"], kept["position"]) == (0, 0)
+
+    def failed_runs() -> int:
+        reconciler.follow("inspections")
+        return int(cursor("reporting", "inspections")["failures"])
+
+    retries = get_settings().consumer_max_retries
+    for run in range(1, retries + 1):  # each run stops at it, the cursor before it
+        assert wait_until(failed_runs, timeout=120) == run
+        kept = cursor("reporting", "inspections")
+        assert (kept["txid"], kept["position"]) == (0, 0) and "not yet known" in kept["last_error"]
+    reconciler.follow("inspections")  # one run more than the retries: given up, and passed
+    (reason,) = [scalar("SELECT reason FROM reporting.dead_letter WHERE event_id = :id", id=event_id)]
+    assert reason.startswith(f"reconciler gave up after {retries + 1} runs")
+    kept = cursor("reporting", "inspections")
+    assert kept["position"] > 0 and kept["last_error"] is None
+    assert scalar("SELECT count(*) FROM reporting.processed_event") == 0

@@ -15,6 +15,7 @@ record), so an event the fast path also delivers has one effect.
   already in the dead letters is passed at once (it is kept there for replay).
 """
 
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -46,6 +47,14 @@ def publishers_of(consumer: str) -> tuple[str, ...]:
         if consumer in subscribers(key[0]) and publisher_of(*key) != consumer
     }
     return tuple(service for service in SERVICE_NAMES if service in found)
+
+
+def _is_uuid(value: object) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True
 
 
 class Reconciler:
@@ -87,11 +96,13 @@ class Reconciler:
     def _apply_page(self, publisher: str, page: FeedPage, cursor: str) -> tuple[str, int, str | None]:
         """Apply the page's events this consumer lacks, in order: (the cursor reached, how many were
         applied, None or why it stopped early: "young" or the failure)."""
-        mine = [item for item in page.items if self.name in subscribers(item.type)]
-        done = self._known(item.envelope.get("id") for item in mine)
+        mine = [self.name in subscribers(item.type) for item in page.items]
+        done = self._known(
+            item.envelope.get("id") for item, wanted in zip(page.items, mine, strict=True) if wanted
+        )
         applied = 0
-        for item in page.items:
-            if self.name in subscribers(item.type) and str(item.envelope.get("id")) not in done:
+        for item, wanted in zip(page.items, mine, strict=True):
+            if wanted and str(item.envelope.get("id")) not in done:
                 if item.age_seconds < self.settings.reconcile_grace_seconds:
                     return cursor, applied, "young"
                 try:
@@ -123,7 +134,7 @@ class Reconciler:
 
     def _known(self, event_ids: Any) -> set[str]:
         """Of these events, those this consumer processed or gave up on (dead letters)."""
-        ids = [str(event_id) for event_id in event_ids]
+        ids = [str(event_id) for event_id in event_ids if _is_uuid(event_id)]
         if not ids:
             return set()
         tables = self.runtime.tables
