@@ -34,7 +34,7 @@ fonts:
 run: install  ## migrate and run every service; ARGS="--demo", ARGS="--host 0.0.0.0" etc.
 	$(PYTHON) -m shared.launcher $(ARGS)
 
-test: install  ## the test suite against real PostgreSQL, Redis and Celery workers; ARGS="-n 2" in parallel
+test: install  ## the test suite against real PostgreSQL, Redis and Celery workers; ARGS="-n 2 --dist loadgroup" in parallel
 	$(PYTHON) -m pytest $(ARGS)
 
 lint: install
@@ -50,3 +50,4 @@ bench: install  ## benchmarks; they print figures and assert nothing
 	$(PYTHON) -m bench.hazards
 	$(PYTHON) -m bench.notifications
 	$(PYTHON) -m bench.reporting
+	$(PYTHON) -m bench.recovery

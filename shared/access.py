@@ -26,7 +26,7 @@ from pydantic import ConfigDict, Field
 from sqlalchemy import ColumnElement, Date, DateTime, Select, String, false, or_, select, true
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from shared.auth import CurrentUser, Principal, Role
+from shared.auth import PEOPLE_ROLES, CurrentUser, Principal, Role
 from shared.clock import local_today
 from shared.db import upsert_snapshot
 from shared.errors import Forbidden
@@ -75,8 +75,8 @@ def _grants(*parts: tuple[Iterable[Role], Scope]) -> dict[Role, Scope]:
 
 
 ZONE = Scope.zone
-EVERYONE = _grants((Role, ZONE))
-EVERYONE_OWN = _grants((Role, Scope.own))
+EVERYONE = _grants((PEOPLE_ROLES, ZONE))
+EVERYONE_OWN = _grants((PEOPLE_ROLES, Scope.own))
 ADMIN = _grants(((Role.zone_admin,), ZONE))
 # Reading a unit's records: the zone-wide roles, grid staff in their grids, the enterprise itself.
 READ_UNIT = _grants(
@@ -208,6 +208,11 @@ POLICY: dict[str, Rule] = _rules(
     ("webhook.manage", "外部推送 / webhook subscriptions", ADMIN),
     ("dead_letter.manage", "死信 / dead-lettered events", ADMIN),
     # every service
+    (
+        "event.feed",
+        "事件流(服务间补发) / a service's event feed, read by other services only",
+        _grants(((Role.service,), ZONE)),
+    ),
     ("audit.read", "审计日志 / the audit log", _grants(((Role.zone_admin, Role.auditor), ZONE))),
     # reporting
     ("filing.submit", "报送报告 / file reports and attachments", EDIT_UNIT),
@@ -229,6 +234,7 @@ PUBLIC_OPERATIONS = frozenset(
         ("POST", "/auth/token"),
         ("POST", "/auth/refresh"),  # the refresh token is the credential
         ("POST", "/auth/logout"),
+        ("POST", "/auth/service-token"),  # the service's secret is the credential
         ("GET", "/.well-known/jwks.json"),  # the registry's public keys
         ("GET", "/labels"),
         ("GET", "/map"),

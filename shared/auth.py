@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, Field, ValidationError
 
 from shared.settings import Settings, get_settings
 from shared.tokens import TokenError, TokenVerifier, sign_access_token
@@ -28,6 +28,21 @@ class Role(StrEnum):
     enterprise_user = "enterprise_user"  # 企业用户
     enforcement_officer = "enforcement_officer"  # 区级执法人员
     auditor = "auditor"  # 只读审计
+    # Not a person's: a GridSafe service reading another's event feed. Only the registry's
+    # /auth/service-token grants it (to a service proving itself with its secret), never an account.
+    service = "service"
+
+
+PEOPLE_ROLES = tuple(role for role in Role if role is not Role.service)
+
+
+def _person_role(role: Role) -> Role:
+    if role is Role.service:
+        raise ValueError("service 角色只属于系统服务 / the service role belongs to services, not accounts")
+    return role
+
+
+PersonRole = Annotated[Role, AfterValidator(_person_role)]  # a role an account may hold
 
 
 class Principal(BaseModel):
@@ -57,6 +72,15 @@ def issue_token(principal: Principal, settings: Settings | None = None, minutes:
         "grid_ids": sorted(str(g) for g in principal.grid_ids),
     }
     return sign_access_token(claims, settings or get_settings(), minutes)
+
+
+def service_principal(service: str) -> Principal:
+    """Who a service is in its tokens: a fixed id per service name, the `service` role only."""
+    return Principal(
+        user_id=uuid.uuid5(uuid.NAMESPACE_URL, f"urn:gridsafe:service:{service}"),
+        name=service,
+        roles=frozenset({Role.service}),
+    )
 
 
 def _unauthorized(message: str) -> HTTPException:
@@ -111,7 +135,7 @@ def main() -> None:
     from shared.tokens import KeysUnavailable, local_key_file
 
     parser = argparse.ArgumentParser(description=main.__doc__)
-    parser.add_argument("--role", action="append", choices=[r.value for r in Role], required=True)
+    parser.add_argument("--role", action="append", choices=[r.value for r in PEOPLE_ROLES], required=True)
     parser.add_argument("--name", default="bootstrap")
     parser.add_argument("--enterprise-id", type=uuid.UUID)
     parser.add_argument("--minutes", type=int, default=None)

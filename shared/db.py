@@ -19,6 +19,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session, sessionmaker
 
+from shared.settings import get_settings
+
 # Stable constraint names, so Alembic migrations are reproducible.
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -35,7 +37,15 @@ def service_metadata(schema: str) -> MetaData:
 
 @lru_cache(maxsize=8)
 def get_engine(url: str) -> Engine:
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, future=True)
+    """At most DB_POOL_SIZE + DB_MAX_OVERFLOW connections per process and URL."""
+    settings = get_settings()
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        future=True,
+    )
 
 
 @lru_cache(maxsize=8)

@@ -135,6 +135,7 @@ LABELS: dict[str, dict[str, Label]] = {
         enterprise_user=("企业用户", "enterprise user"),
         enforcement_officer=("区级执法人员", "enforcement officer"),
         auditor=("只读审计", "auditor"),
+        service=("系统服务", "GridSafe service"),
     ),
     "audit_action": _kind(
         login=("登录", "login"),

@@ -19,6 +19,10 @@ from pathlib import Path
 class LocalServer:
     url: str
     stop: Callable[[], None]
+    # Where this program is the server's parent (Redis): whether it still runs, and a restart on
+    # the same port with the same data, for the run command to bring back a server that died.
+    running: Callable[[], bool] | None = None
+    restart: Callable[[], None] | None = None
 
 
 def free_port(block: int = 1) -> int:
@@ -63,36 +67,52 @@ def redis_server_binary() -> str:
 
 
 def start_redis(data_dir: Path, port: int | None = None, *, persist: bool = True) -> LocalServer:
+    """redis-server on 127.0.0.1; with `persist`, an append-only file fsynced every second, so a
+    restart (even after kill -9) comes back with every queued message."""
     data_dir.mkdir(parents=True, exist_ok=True)
     port = port or free_port()
-    process = subprocess.Popen(
-        [
-            redis_server_binary(),
-            "--bind", "127.0.0.1",
-            "--port", str(port),
-            "--dir", str(data_dir),
-            "--appendonly", "yes" if persist else "no",
-            "--save", "",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    deadline = time.monotonic() + 15
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError(f"redis-server did not start on port {port}") from None
-            time.sleep(0.05)
+    command = [
+        redis_server_binary(),
+        "--bind", "127.0.0.1",
+        "--port", str(port),
+        "--dir", str(data_dir),
+        "--appendonly", "yes" if persist else "no",
+        "--appendfsync", "everysec",
+        "--save", "",
+    ]  # fmt: skip
+    current = [_spawn_redis(command, port)]
 
     def stop() -> None:
+        process = current[0]
         process.terminate()
         try:
             process.wait(10)
         except subprocess.TimeoutExpired:
             process.kill()
 
-    return LocalServer(url=f"redis://127.0.0.1:{port}/0", stop=stop)
+    def restart() -> None:
+        current[0] = _spawn_redis(command, port)
+
+    return LocalServer(
+        url=f"redis://127.0.0.1:{port}/0",
+        stop=stop,
+        running=lambda: current[0].poll() is None,
+        restart=restart,
+    )
+
+
+def _spawn_redis(command: list[str], port: int) -> "subprocess.Popen[bytes]":
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30  # loading a long append-only file takes a while
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5) as connection:
+                connection.sendall(b"PING\r\n")
+                if connection.recv(64).startswith(b"+PONG"):  # -LOADING while it reads its data
+                    return process
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(f"redis-server did not start on port {port}")
+        time.sleep(0.05)

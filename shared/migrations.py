@@ -134,3 +134,30 @@ def drop_audit_table(schema: str) -> None:
     bind = context.get_bind()
     audit_table(service_metadata(schema)).drop(bind)
     bind.execute(text(f'DROP FUNCTION "{schema}".refuse_audit_change()'))
+
+
+def add_event_feed(schema: str) -> None:
+    """The event feed's order on the outbox (`txid`, shared.events.feed) and the consumer's cursors.
+
+    Written to be a no-op where the first migration already made them (it creates the event tables
+    as they are now).
+    """
+    bind = context.get_bind()
+    bind.execute(
+        text(
+            f"""
+            ALTER TABLE "{schema}".outbox ADD COLUMN IF NOT EXISTS txid BIGINT
+                DEFAULT (pg_current_xact_id())::text::bigint NOT NULL;
+            CREATE INDEX IF NOT EXISTS ix_outbox_feed ON "{schema}".outbox (txid, position);
+            """
+        )
+    )
+    metadata = service_metadata(schema)
+    event_tables(metadata).cursor.create(bind, checkfirst=True)
+
+
+def drop_event_feed(schema: str) -> None:
+    bind = context.get_bind()
+    bind.execute(text(f'DROP TABLE IF EXISTS "{schema}".event_cursor'))
+    bind.execute(text(f'DROP INDEX IF EXISTS "{schema}".ix_outbox_feed'))
+    bind.execute(text(f'ALTER TABLE "{schema}".outbox DROP COLUMN IF EXISTS txid'))

@@ -8,7 +8,7 @@ test checks that docker-compose.yml runs exactly these with the same commands.
 from dataclasses import dataclass
 from enum import StrEnum
 
-from shared.settings import DEFAULT_PORTS, SERVICE_NAMES
+from shared.settings import DEFAULT_PORTS, SERVICE_NAMES, Settings
 
 PORT_BASE = DEFAULT_PORTS["registry"]  # the first API's port; the others follow at their offsets
 
@@ -93,3 +93,17 @@ PROCESSES: tuple[Process, ...] = (
     Process("scheduler", ProcessKind.scheduler, "celery", "services.scheduler"),
 )
 BY_NAME = {process.name: process for process in PROCESSES}
+
+
+def database_connections(kind: ProcessKind, settings: Settings) -> int:
+    """The most database connections one process of this kind may hold with these settings."""
+    per_pool = settings.db_pool_size + settings.db_max_overflow
+    match kind:
+        case ProcessKind.api:
+            return per_pool
+        case ProcessKind.worker:  # each pool process, and the main process (start-up check)
+            return (settings.worker_concurrency + 1) * per_pool
+        case ProcessKind.relay:
+            return per_pool + 1  # and its LISTEN connection
+        case ProcessKind.scheduler:
+            return 0  # its lock is in Redis

@@ -4,12 +4,13 @@ Every service reads the same variables; a service-specific value (its port) is c
 service's name. Names are upper case in the environment: DATABASE_URL, REDIS_URL, JWT_JWKS_URL...
 """
 
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SERVICE_NAMES = ("registry", "inspections", "notifications", "reporting")
@@ -85,9 +86,66 @@ class Settings(BaseSettings):
         2.0, gt=0, description="Celery's retry_backoff factor (whole seconds; below 1 counts as 1)."
     )
     retry_backoff_max_seconds: int = Field(
-        600, ge=1, description="Celery's retry_backoff_max: the longest delay."
+        30,
+        ge=1,
+        description="Celery's retry_backoff_max, and the longest countdown of any task: a delayed task "
+        "waits in a worker unacknowledged, so this plus the hard time limit stays below the visibility timeout",
     )
-    outbox_retention_days: int = Field(30, ge=1)
+    outbox_retention_days: int = Field(
+        30, ge=1, description="published outbox rows (the event feed) and inbox records are kept this long"
+    )
+
+    # Broker-loss recovery (shared/events/feed.py, reconciler.py): each API serves its outbox as a
+    # feed; each worker reads its publishers' feeds with a service token and applies what it missed.
+    registry_api_url: str = Field(
+        "http://127.0.0.1:8001", description="the registry API, as services reach it"
+    )
+    inspections_api_url: str = Field("http://127.0.0.1:8002", description="the inspections API")
+    notifications_api_url: str = Field("http://127.0.0.1:8003", description="the notifications API")
+    reporting_api_url: str = Field("http://127.0.0.1:8004", description="the reporting API")
+    # Each service proves itself to the registry with its own secret; the registry (which mints
+    # service tokens) holds all four.
+    registry_service_secret: SecretStr | None = Field(None, description="the registry's service credential")
+    inspections_service_secret: SecretStr | None = Field(None, description="inspections' service credential")
+    notifications_service_secret: SecretStr | None = Field(
+        None, description="notifications' service credential"
+    )
+    reporting_service_secret: SecretStr | None = Field(None, description="reporting's service credential")
+    service_token_minutes: int = Field(5, ge=1, le=60, description="lifetime of a service token")
+    reconcile_interval_seconds: float = Field(
+        60.0, gt=0, description="how often each worker reads its publishers' feeds for missed events"
+    )
+    reconcile_grace_seconds: float = Field(
+        30.0, ge=0, description="an event younger than this is left to the fast path (Redis) for now"
+    )
+    feed_page_size: int = Field(500, ge=1, le=1000, description="events per page the reconciler reads")
+    reconcile_max_pages: int = Field(40, ge=1, description="pages one reconciler run reads at most")
+
+    # Tasks (shared/celery_app.py): a task a worker took but never acknowledged (the worker was
+    # killed) goes back to its queue once the visibility timeout has passed; so every task that
+    # acknowledges late must end (hard time limit) well before it. Long jobs acknowledge early.
+    broker_visibility_timeout_seconds: int = Field(
+        60, ge=5, description="Redis hands an unacknowledged task out again after this"
+    )
+    task_soft_time_limit_seconds: int = Field(
+        20, ge=1, description="default: the task gets SoftTimeLimitExceeded after this"
+    )
+    task_time_limit_seconds: int = Field(
+        25, ge=1, description="default: the worker kills the task's process after this"
+    )
+
+    # Sizing: each process's database connections are at most pool size + overflow; docker-compose
+    # sets these so that every process together fits PostgreSQL's max_connections.
+    worker_concurrency: int = Field(2, ge=1, description="processes of each Celery worker")
+    db_pool_size: int = Field(5, ge=1, description="database connections each process keeps open")
+    db_max_overflow: int = Field(5, ge=0, description="extra connections a busy process may open")
+
+    # Liveness of the processes that serve no HTTP: relays and the scheduler touch a file here
+    # (`python -m shared.heartbeat NAME` checks it).
+    heartbeat_dir: Path = Field(Path(tempfile.gettempdir()) / "gridsafe-heartbeats")
+    scheduler_lock_seconds: float = Field(
+        30.0, ge=2, description="a scheduler that stops renewing the lock loses it after this"
+    )
 
     # Start-up: how long to wait for the database and Redis before giving up.
     startup_wait_seconds: float = Field(120.0, ge=0)
@@ -97,6 +155,18 @@ class Settings(BaseSettings):
     def _long_enough_token(cls, value: str) -> str:
         if value and len(value) < 16:
             raise ValueError("METRICS_TOKEN must be at least 16 characters (or empty: no scraper token)")
+        return value
+
+    @field_validator(
+        "registry_service_secret",
+        "inspections_service_secret",
+        "notifications_service_secret",
+        "reporting_service_secret",
+    )
+    @classmethod
+    def _strong_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 32:
+            raise ValueError("a service secret must be at least 32 characters (e.g. `openssl rand -hex 32`)")
         return value
 
     @field_validator("zone_timezone")
@@ -109,6 +179,16 @@ class Settings(BaseSettings):
         """The URL a service connects with: its own role's, else DATABASE_URL."""
         own: str | None = getattr(self, f"{service}_database_url", None)
         return own or self.database_url
+
+    def api_url(self, service: str) -> str:
+        """Where other services reach `service`'s API."""
+        url: str = getattr(self, f"{service}_api_url")
+        return url.rstrip("/")
+
+    def service_secret(self, service: str) -> str | None:
+        """The credential `service` proves itself with to the registry (None: not configured)."""
+        secret: SecretStr | None = getattr(self, f"{service}_service_secret", None)
+        return secret.get_secret_value() if secret else None
 
     @property
     def in_production(self) -> bool:

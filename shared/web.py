@@ -23,7 +23,7 @@ from shared.errors import PROBLEM_JSON, DomainError, Problem, dotted, problem, t
 from shared.health import database_problem, redis_problem, wait_until_reachable
 from shared.inputs import refuse_unstorable_text
 from shared.logs import configure_logging
-from shared.metrics import HTTP_LATENCY, HTTP_REQUESTS
+from shared.metrics import HTTP_LATENCY, HTTP_REQUESTS, GaugeSource, backbone_registry
 from shared.runtime import ServiceRuntime
 from shared.settings import Settings
 from shared.tokens import TokenVerifier
@@ -234,8 +234,10 @@ def create_app(
     title: str,
     description: str,
     routers: Sequence[APIRouter],
+    gauges: Sequence[GaugeSource] = (),
     wait_for_dependencies: bool = True,
 ) -> FastAPI:
+    """The service's app; `gauges`: more gauges of its own on /metrics, beside the backbone's."""
     settings = runtime.settings
     configure_logging(runtime.name, settings)
 
@@ -294,10 +296,13 @@ def create_app(
             },
         )
 
+    backbone = backbone_registry(runtime, gauges)
+
     @app.get("/metrics", tags=["health"], summary="Prometheus metrics", include_in_schema=False)
     def metrics(authorization: Annotated[str | None, Header()] = None) -> Response:
         _allow_metrics(settings, authorization)
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+        # the process's request metrics, and this service's gauges read now (outbox, queue, feeds)
+        return Response(generate_latest() + generate_latest(backbone), media_type=CONTENT_TYPE_LATEST)
 
     for router in routers:
         app.include_router(router)

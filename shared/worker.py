@@ -26,10 +26,11 @@ from shared.celery_app import make_celery
 from shared.db import rows_affected
 from shared.events.consumer import EventConsumer
 from shared.events.handlers import collect
+from shared.events.reconciler import Reconciler
 from shared.health import database_problem, wait_until_reachable
 from shared.logs import configure_logging
 from shared.runtime import ServiceRuntime
-from shared.settings import SERVICE_NAMES
+from shared.settings import SERVICE_NAMES, get_settings
 
 log = structlog.get_logger(__name__)
 
@@ -38,6 +39,7 @@ Schedule: TypeAlias = float | crontab  # seconds, or a crontab in zone time
 F = TypeVar("F", bound=Callable[..., Any])
 
 _TASK_OPTIONS = "__celery_task_options__"
+RECONCILE_SOFT_TIME_LIMIT_SECONDS = 300
 _SCHEDULE = "__job_schedule__"
 
 
@@ -99,11 +101,19 @@ def purge_outbox_task_name(service: str) -> str:
     return f"{service}.purge_outbox"
 
 
+def reconcile_events_task_name(service: str) -> str:
+    return f"{service}.reconcile_events"
+
+
 def scheduled_jobs(service: str) -> list[ScheduledJob]:
-    """The jobs the scheduler runs for one service: its outbox purge and every `@job` of its domains."""
+    """The jobs the scheduler runs for one service: its outbox purge, its reconciler and every
+    `@job` of its domains."""
     # daily in zone time, staggered between services
     purge = crontab(hour=3, minute=10 * SERVICE_NAMES.index(service))
-    jobs = [ScheduledJob(purge_outbox_task_name(service), purge, service)]
+    jobs = [
+        ScheduledJob(purge_outbox_task_name(service), purge, service),
+        ScheduledJob(reconcile_events_task_name(service), get_settings().reconcile_interval_seconds, service),
+    ]
     for module in domain_modules(f"services.{service}", ("jobs",)):
         for function in _defined_in(module):
             if hasattr(function, _SCHEDULE):
@@ -145,7 +155,7 @@ def create_worker(
         """Delete published outbox rows, and processed-event records, older than the retention period.
 
         Redeliveries come within hours (retries, visibility timeout), so a record kept for days
-        still stops every duplicate.
+        still stops every duplicate; the event feeds serve the rows kept (shared.events.feed).
         """
         tables = runtime.tables
         cutoff = datetime.now(UTC) - timedelta(days=settings.outbox_retention_days)
@@ -158,5 +168,20 @@ def create_worker(
             )
         log.info("outbox.purged", rows=deleted)
         return deleted
+
+    reconciler = Reconciler(consumer)
+
+    # A run may read many pages: it acknowledges early, so Redis's visibility timeout does not
+    # bound it, and a run lost with its worker is done by the next one.
+    @app.task(
+        name=reconcile_events_task_name(runtime.name),
+        shared=False,
+        acks_late=False,
+        soft_time_limit=RECONCILE_SOFT_TIME_LIMIT_SECONDS,
+        time_limit=RECONCILE_SOFT_TIME_LIMIT_SECONDS + 10,
+    )
+    def reconcile_events() -> dict[str, int]:
+        """Apply what the fast path missed from the publishers' feeds (shared.events.reconciler)."""
+        return reconciler.run()
 
     return app, consumer

@@ -41,6 +41,7 @@ TEST_SETTINGS = {
     "RELAY_POLL_SECONDS": "0.5",
     "RELAY_MAX_BACKOFF_SECONDS": "1",
     "STARTUP_WAIT_SECONDS": "30",
+    "RECONCILE_GRACE_SECONDS": "0",
     "LOG_JSON": "true",
 }
 
@@ -97,6 +98,9 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.update(TEST_SETTINGS)
     config.stash[_keys_key] = Path(tempfile.mkdtemp(prefix="gridsafe-test-keys-"))
     os.environ.update(keys_on_one_host(config.stash[_keys_key]))  # the tests' own signing key
+    from tests.support.processes import service_settings_for_tests
+
+    os.environ.update(service_settings_for_tests())  # service secrets, where test APIs listen
     mail, http = MailSink(), HttpSink()
     os.environ.update(channel_settings(mail, http))
     config.stash[_sinks_key] = (mail, http)

@@ -13,7 +13,7 @@ from packaging.utils import canonicalize_name
 from services.inspections.settings import InspectionsSettings
 from services.notifications.settings import NotificationsSettings
 from shared.db_roles import service_role
-from shared.processes import PROCESSES
+from shared.processes import PROCESSES, ProcessKind, database_connections
 from shared.settings import DEFAULT_PORTS, SERVICE_NAMES, Settings
 from shared.tokens import JWKS_PATH
 
@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
 APP_SERVICES = {name: spec for name, spec in SERVICES.items() if spec.get("build")}
+OPTIONAL = {name for name, spec in SERVICES.items() if spec.get("profiles")}  # e.g. monitoring
 
 
 def _module_of(command: list[str]) -> tuple[str, str | None]:
@@ -36,7 +37,9 @@ def _module_of(command: list[str]) -> tuple[str, str | None]:
 
 def test_compose_runs_exactly_the_declared_processes_with_their_commands():
     """shared/processes.py is the one list; compose adds only the servers and the migration."""
-    assert set(SERVICES) == {"postgres", "redis", "migrate"} | {process.name for process in PROCESSES}
+    assert set(SERVICES) - OPTIONAL == {"postgres", "redis", "migrate"} | {
+        process.name for process in PROCESSES
+    }
     for process in PROCESSES:
         assert SERVICES[process.name]["command"] == process.command(), process.name
 
@@ -117,6 +120,40 @@ def test_dependencies_wait_for_healthy_servers_and_migrations():
     assert {"postgres-data", "redis-data", "scheduler-data"} <= set(COMPOSE["volumes"])
 
 
+def test_database_connections_of_every_process_fit_postgres_max_connections():
+    """The sizes compose gives each process (pool, overflow, worker concurrency) add up to fewer
+    connections than PostgreSQL accepts, with room left for superusers and the migration."""
+    command = SERVICES["postgres"]["command"]
+    max_connections = int(command[command.index("-c") + 1].removeprefix("max_connections="))
+    total = 0
+    for process in PROCESSES:
+        environment = SERVICES[process.name]["environment"]
+        sizing = {
+            name.lower(): environment[name]
+            for name in ("DB_POOL_SIZE", "DB_MAX_OVERFLOW")
+            if name in environment
+        }
+        if process.kind == ProcessKind.worker:
+            sizing["worker_concurrency"] = environment["WORKER_CONCURRENCY"]
+        if process.kind != ProcessKind.scheduler:
+            assert {"db_pool_size", "db_max_overflow"} <= set(sizing), process.name
+        total += database_connections(process.kind, Settings(**sizing))
+    reserved = 3 + 10  # superuser_reserved_connections, migrate and an operator's session
+    assert total <= max_connections - reserved, f"{total} connections, max_connections {max_connections}"
+    assert f"= {total}," in (ROOT / "docker-compose.yml").read_text()  # the comment states the sum
+
+
+def test_redis_keeps_an_append_only_file_and_non_http_processes_have_heartbeat_checks():
+    command = SERVICES["redis"]["command"]
+    assert command[command.index("--appendonly") + 1] == "yes"
+    assert command[command.index("--appendfsync") + 1] == "everysec"
+    for process in PROCESSES:
+        if process.kind in (ProcessKind.relay, ProcessKind.scheduler):
+            check = SERVICES[process.name]["healthcheck"]["test"]
+            name = "scheduler" if process.kind == ProcessKind.scheduler else f"relay-{process.target}"
+            assert check[:5] == ["CMD", "python", "-m", "shared.heartbeat", name], process.name
+
+
 def test_dockerfile_copies_what_exists_and_installs_cjk_fonts():
     commands = dockerfile.parse_file(str(ROOT / "Dockerfile"))
     copies = [c.value[:-1] for c in commands if c.cmd == "COPY"]
@@ -171,3 +208,30 @@ def test_lock_files_agree_and_the_image_installs_the_app_lock_before_the_code():
     )
     first_code_copy = next(i for i, c in enumerate(commands) if c.cmd == "COPY" and "shared" in c.value)
     assert install < first_code_copy, "dependencies install in a layer before the code"
+
+
+def test_flower_is_an_optional_pinned_monitor_on_this_host_only():
+    flower = SERVICES["flower"]
+    assert flower["profiles"] == ["monitoring"]
+    image, _, tag = flower["image"].partition(":")
+    assert image == "mher/flower" and tag[:1].isdigit(), "pin a version"
+    assert all(port.startswith("127.0.0.1:") for port in flower["ports"])
+    assert "FLOWER_BASIC_AUTH" in flower["environment"]
+
+
+def test_each_service_gets_its_own_secret_and_the_registry_all_of_them():
+    """Service tokens (shared/service_auth.py): a service proves itself with its secret."""
+    for service in SERVICE_NAMES:
+        own = f"{service.upper()}_SERVICE_SECRET"
+        for kind in ("api", "worker", "relay"):
+            environment = SERVICES[f"{service}-{kind}"]["environment"]
+            assert environment[own].startswith(f"${{{own}:?"), (service, kind)
+            others = {name for name in environment if name.endswith("_SERVICE_SECRET")} - {own}
+            assert others == (
+                set()
+                if (service, kind) != ("registry", "api")
+                else {f"{other.upper()}_SERVICE_SECRET" for other in SERVICE_NAMES if other != "registry"}
+            ), (service, kind)
+            for publisher in SERVICE_NAMES:
+                port = DEFAULT_PORTS[publisher]
+                assert environment[f"{publisher.upper()}_API_URL"] == f"http://{publisher}-api:{port}"

@@ -1,7 +1,9 @@
-"""The one command that runs the whole system: everything answers, and Ctrl-C leaves nothing behind."""
+"""The one command that runs the whole system: everything answers, a crashed process is restarted
+while the rest keep serving, and Ctrl-C stops everything in order and leaves nothing behind."""
 
 import signal
 import sys
+from pathlib import Path
 
 import httpx
 import psutil
@@ -11,7 +13,11 @@ from shared.local_servers import free_port
 from shared.processes import PROCESSES, ProcessKind
 from shared.tokens import JWKS_PATH
 from tests.factories import create_zone_and_grid, enterprise_payload
-from tests.support.processes import ManagedProcess, wait_until
+from tests.support.processes import ManagedProcess, launched, wait_until
+
+
+def main_process(launcher: ManagedProcess, name: str, base: int, data_dir: Path) -> psutil.Process:
+    return launched(launcher.process.pid, name, host="127.0.0.1", port_base=base, data_dir=str(data_dir))
 
 
 @pytest.mark.committed  # the launcher's processes use the test database
@@ -20,7 +26,17 @@ def test_run_command_starts_everything_and_stops_everything(tmp_path, make_token
     base = free_port(block=len(apis))  # the APIs take base + their offsets
     launcher = ManagedProcess(
         "launcher",
-        [sys.executable, "-m", "shared.launcher", "--data-dir", str(tmp_path), "--port-base", str(base)],
+        [
+            sys.executable,
+            "-m",
+            "shared.launcher",
+            "--data-dir",
+            str(tmp_path),
+            "--port-base",
+            str(base),
+            "--restart-limit",
+            "1",
+        ],  # fmt: skip
         tmp_path,
     )
     try:
@@ -46,9 +62,29 @@ def test_run_command_starts_everything_and_stops_everything(tmp_path, make_token
         wait_until(lambda: httpx.get(unit, headers=headers).status_code == 200, timeout=30)
         descendants = launcher.children()
         assert len(descendants) >= len(PROCESSES)
+
+        # a killed relay is started again; nothing else is touched
+        def pids() -> dict[int, str]:
+            return {main_process(launcher, p.name, base, tmp_path).pid: p.name for p in PROCESSES}
+
+        before = pids()
+        main_process(launcher, "inspections-relay", base, tmp_path).kill()
+        launcher.wait_for_log("inspections-relay restarted", timeout=30)
+        after = pids()
+        assert [name for pid, name in after.items() if pid not in before] == ["inspections-relay"]
+        descendants += launcher.children()
+        # past the limit it stays down, loudly, and the APIs keep answering
+        main_process(launcher, "inspections-relay", base, tmp_path).kill()
+        launcher.wait_for_log("inspections-relay exited with code -9 after 1 restarts", timeout=30)
+        assert "LEFT STOPPED" in launcher.log_text()
+        assert all(httpx.get(f"{url}/healthz").status_code == 200 for url in urls.values())
+        assert launcher.process.poll() is None
     finally:
         launcher.process.send_signal(signal.SIGINT)
         launcher.process.wait(60)
         launcher.stop()
-    assert "[gridsafe] stopped" in launcher.log_text()
+    log = launcher.log_text()
+    # senders and consumers stop first, then the APIs (the servers are the test's own here)
+    stages = ["stopping relays, schedulers, workers", "stopping apis", "[gridsafe] stopped"]
+    assert [log.index(stage) for stage in stages] == sorted(log.index(stage) for stage in stages)
     assert not [p for p in descendants if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]

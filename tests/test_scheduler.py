@@ -47,7 +47,9 @@ def test_every_job_declared_in_a_jobs_module_is_scheduled():
         "registry.purge_refresh_tokens",
         "reporting.check_due_reports",
         "reporting.check_overdue_reports",
-    } | {f"{service}.purge_outbox" for service in SERVICE_NAMES} == set(scheduled)
+    } | {
+        f"{service}.{job}" for service in SERVICE_NAMES for job in ("purge_outbox", "reconcile_events")
+    } == set(scheduled)
     assert scheduled["inspections.check_hazard_deadlines"]["schedule"] == 600.0
 
 

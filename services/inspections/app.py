@@ -12,6 +12,7 @@ from services.inspections.worker import consumer
 from services.inspections.zone_calendar.api import router as calendar_router
 from shared.audit_api import audit_router
 from shared.events.dead_letters_api import dead_letter_router
+from shared.events.feed import event_feed_router
 from shared.web import create_app
 
 app = create_app(
@@ -28,6 +29,7 @@ app = create_app(
         calendar_router,
         zone_rules_router,
         dead_letter_router(consumer),
+        event_feed_router(runtime),
         audit_router(runtime),
     ],
 )

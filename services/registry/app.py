@@ -15,6 +15,7 @@ from services.registry.sessions.api import router as sessions_router
 from services.registry.worker import consumer
 from shared.audit_api import audit_router
 from shared.events.dead_letters_api import dead_letter_router
+from shared.events.feed import event_feed_router
 from shared.labels_api import labels_router
 from shared.web import create_app
 
@@ -36,6 +37,7 @@ app = create_app(
         ledger_router,
         labels_router,
         dead_letter_router(consumer),
+        event_feed_router(runtime),
         audit_router(runtime),
     ],
 )

@@ -9,6 +9,7 @@ from services.reporting.statistics.api import router as statistics_router
 from services.reporting.worker import consumer
 from shared.audit_api import audit_router
 from shared.events.dead_letters_api import dead_letter_router
+from shared.events.feed import event_feed_router
 from shared.web import create_app
 
 app = create_app(
@@ -22,6 +23,7 @@ app = create_app(
         campaign_router,
         rules_router,
         dead_letter_router(consumer),
+        event_feed_router(runtime),
         audit_router(runtime),
     ],
 )

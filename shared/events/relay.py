@@ -7,7 +7,8 @@ and the rows wait; nothing is lost, and a consumer that sees an event twice igno
 
 It wakes on the NOTIFY that `ServiceRuntime.publish` issues at commit, and polls every
 `relay_poll_seconds` as a safety net. When the database or the broker fails it reconnects at
-once, then with exponential backoff (tenacity) up to `relay_max_backoff_seconds`.
+once, then with exponential backoff (tenacity) up to `relay_max_backoff_seconds`. Its loop touches
+the heartbeat `relay-<service>` (shared.heartbeat) on every turn and before every reconnection.
 """
 
 import select as select_module
@@ -24,6 +25,7 @@ from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_exp
 
 from shared.events.consumer import handle_event_task_name
 from shared.events.subscriptions import subscribers
+from shared.heartbeat import beat
 from shared.runtime import ServiceRuntime, outbox_channel
 
 log = structlog.get_logger(__name__)
@@ -35,6 +37,7 @@ class OutboxRelay:
         self.app = app
         self.settings = runtime.settings
         self._stopping = False
+        self.heartbeat = f"relay-{runtime.name}"
 
     def relay_batch(self) -> int:
         """Publish up to one batch of events. Returns how many were published."""
@@ -93,6 +96,7 @@ class OutboxRelay:
         total = 0
         while (published := self.relay_batch()) > 0:
             total += published
+            beat(self.heartbeat)  # a long backlog is work, not a stall
         return total
 
     def stop(self, *_: object) -> None:
@@ -114,6 +118,7 @@ class OutboxRelay:
                 # each reconnection starts its backoff afresh
                 with closing(reconnect(self._connect)) as listener:
                     while not self._stopping:
+                        beat(self.heartbeat)
                         self._wait_for_notify(listener)
                         self._drain_and_log()
             except Exception as exc:  # database or broker down: the events wait in the outbox
@@ -136,6 +141,7 @@ class OutboxRelay:
             log.info("relay.published", service=self.runtime.name, events=published)
 
     def _log_error(self, state: RetryCallState) -> None:
+        beat(self.heartbeat)  # waiting for a server is alive, not stuck
         error = state.outcome.exception() if state.outcome else None
         retry_in = state.next_action.sleep if state.next_action else None
         log.warning("relay.error", service=self.runtime.name, error=repr(error), retry_in_s=retry_in)

@@ -1,6 +1,7 @@
 """Real worker and relay processes for the tests, with their logs kept for failure reports."""
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -10,8 +11,9 @@ from pathlib import Path
 
 import psutil
 
+from shared.local_servers import free_port
 from shared.processes import BY_NAME, celery_worker_args
-from shared.settings import SERVICE_NAMES
+from shared.settings import DEFAULT_PORTS, SERVICE_NAMES
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,6 +27,21 @@ def service_role_urls() -> dict[str, str]:
     return {service: SERVICE_ROLE_ENV[f"{service.upper()}_DATABASE_URL"] for service in SERVICE_NAMES}
 
 
+# The ports of the API processes a test may start (`start_api`), chosen per test process.
+API_PORT_BASE: dict[str, int] = {}
+
+
+def service_settings_for_tests() -> dict[str, str]:
+    """Each service's secret and where its API listens when a test starts it (`start_api`)."""
+    base = API_PORT_BASE.setdefault("registry", free_port(block=len(SERVICE_NAMES)))
+    settings = {}
+    for service in SERVICE_NAMES:
+        settings[f"{service.upper()}_SERVICE_SECRET"] = secrets.token_urlsafe(32)
+        port = base + DEFAULT_PORTS[service] - DEFAULT_PORTS["registry"]
+        settings[f"{service.upper()}_API_URL"] = f"http://127.0.0.1:{port}"
+    return settings
+
+
 def wait_until(predicate: Callable[[], object], timeout: float = 30, interval: float = 0.05) -> object:
     """Poll until `predicate()` is truthy; fail with its last value after `timeout` seconds."""
     deadline = time.monotonic() + timeout
@@ -35,6 +52,16 @@ def wait_until(predicate: Callable[[], object], timeout: float = 30, interval: f
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {timeout}s (last value: {value!r})")
         time.sleep(interval)
+
+
+def launched(launcher_pid: int, name: str, **command_options: str | int) -> psutil.Process:
+    """The run command's child running process `name` of shared.processes (its command built with
+    the launcher's host, port base and data folder)."""
+    command = BY_NAME[name].command(sys.executable, **command_options)  # type: ignore[arg-type]
+    (found,) = [
+        child for child in psutil.Process(launcher_pid).children() if child.cmdline()[1:] == command[1:]
+    ]
+    return found
 
 
 class ManagedProcess:
@@ -104,3 +131,13 @@ def start_relay(service: str, log_dir: Path, **env: str) -> ManagedProcess:
     )
     relay.wait_for_log("relay.started")
     return relay
+
+
+def start_api(service: str, log_dir: Path, **env: str) -> ManagedProcess:
+    """A service's real API (uvicorn), where the tests' settings say it listens."""
+    command = BY_NAME[f"{service}-api"].command(
+        sys.executable, host="127.0.0.1", port_base=API_PORT_BASE["registry"]
+    )
+    api = ManagedProcess(f"api-{service}", command, log_dir, env)
+    api.wait_for_log("api.started")
+    return api

@@ -2,7 +2,7 @@ import uuid
 
 from pydantic import MISSING, BaseModel, ConfigDict, EmailStr, Field
 
-from shared.auth import Role
+from shared.auth import PersonRole, Role
 
 
 class PersonCreate(BaseModel):
@@ -46,7 +46,7 @@ class AccountCreate(BaseModel):
         title="密码 / password: at least PASSWORD_MIN_LENGTH (10) characters of two kinds or more, "
         "not containing the user name, not a common password",
     )
-    roles: list[Role] = Field(min_length=1, title="角色 / roles")
+    roles: list[PersonRole] = Field(min_length=1, title="角色 / roles")
 
 
 class PasswordChange(BaseModel):
@@ -64,7 +64,7 @@ class AccountUpdate(BaseModel):
     password: str | None = Field(
         None, max_length=128, title="新密码 / new password, under the password policy"
     )
-    roles: list[Role] | None = Field(None, min_length=1, title="角色 / roles")
+    roles: list[PersonRole] | None = Field(None, min_length=1, title="角色 / roles")
     is_active: bool | None = Field(None, title="启用 / active")
 
 

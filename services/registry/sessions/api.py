@@ -5,7 +5,8 @@ from fastapi import APIRouter, HTTPException, status
 from services.registry.deps import DbSession
 from services.registry.runtime import runtime
 from services.registry.sessions import service
-from services.registry.sessions.schemas import RefreshRequest, TokenOut
+from services.registry.sessions.schemas import RefreshRequest, ServiceTokenOut, ServiceTokenRequest, TokenOut
+from shared.service_auth import TOKEN_PATH, mint_service_token
 from shared.settings import get_settings
 from shared.tokens import JWKS_PATH, SigningKeys
 
@@ -49,3 +50,20 @@ def logout(data: RefreshRequest, session: DbSession) -> None:
 )
 def jwks() -> dict[str, list[dict[str, str]]]:
     return SigningKeys.load(get_settings()).published()
+
+
+@router.post(
+    TOKEN_PATH,
+    summary="服务令牌 / a short token for a GridSafe service that proves itself with its secret",
+    responses={401: {"description": "服务密钥无效 / unknown service secret"}},
+)
+def service_token(data: ServiceTokenRequest) -> ServiceTokenOut:
+    settings = get_settings()
+    token = mint_service_token(data.service, data.secret, settings)
+    if token is None:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            detail="服务密钥无效 / unknown service or secret",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return ServiceTokenOut(access_token=token, expires_in=settings.service_token_minutes * 60)
