@@ -143,6 +143,8 @@ class Launcher:
             if process.kind == ProcessKind.api:
                 url = f"http://{self.args.host}:{process.port(self.args.port_base)}"
                 self.say(f"{process.name.removesuffix('-api'):<14} {url}   docs: {url}/docs")
+            elif process.kind == ProcessKind.gateway:
+                self.say(f"web app        http://{self.args.host}:{process.port(self.args.port_base)}/")
         self.say("press Ctrl-C to stop everything")
 
     def watch(self) -> int:
