@@ -117,7 +117,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Serve the web app and route /api/<service>/ to the APIs.")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--port-base", type=int, default=DEFAULT_PORTS[SERVICE_NAMES[0]], help="registry's port")
+    parser.add_argument(
+        "--port-base", type=int, default=DEFAULT_PORTS[SERVICE_NAMES[0]], help="registry's port"
+    )
     args = parser.parse_args()
     api_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host
     app = create_app(upstreams_on(api_host, args.port_base))

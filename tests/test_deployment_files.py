@@ -185,7 +185,9 @@ def test_the_web_proxy_serves_the_app_over_https_and_routes_each_api():
     spec = SERVICES["web"]
     assert spec["build"] == "./web" and "443:443" in spec["ports"]
     assert spec["environment"]["TLS"] == "${TLS:-internal}"
-    assert any(volume.endswith(":/data") for volume in spec["volumes"]), "the certificates outlive the container"
+    assert any(volume.endswith(":/data") for volume in spec["volumes"]), (
+        "the certificates outlive the container"
+    )
     for service in SERVICE_NAMES:
         assert spec["depends_on"][f"{service}-api"]["condition"] == "service_healthy"
 
@@ -202,7 +204,9 @@ def test_the_web_proxy_serves_the_app_over_https_and_routes_each_api():
     caddyfile = (WEB / "Caddyfile").read_text()
     assert "tls {$TLS:internal}" in caddyfile
     for service in SERVICE_NAMES:
-        route = rf"handle_path /api/{service}/\* {{\s*reverse_proxy {service}-api:{DEFAULT_PORTS[service]}\s*}}"
+        route = (
+            rf"handle_path /api/{service}/\* {{\s*reverse_proxy {service}-api:{DEFAULT_PORTS[service]}\s*}}"
+        )
         assert re.search(route, caddyfile), service
     assert "try_files {path} /index.html" in caddyfile
     assert {"node_modules", "dist"} <= set((WEB / ".dockerignore").read_text().split())
