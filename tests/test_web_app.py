@@ -171,7 +171,9 @@ def _accessible(page: Any, screen: str) -> None:
 
 
 def _shot(page: Any, screen: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"{screen}.png"), full_page=True)
+    """The screen as the phone shows it, and the whole page."""
+    page.screenshot(path=str(ARTIFACTS / f"{screen}.png"), animations="disabled")
+    page.screenshot(path=str(ARTIFACTS / f"{screen}-full.png"), full_page=True, animations="disabled")
 
 
 def test_grid_member_logs_in_on_a_phone_and_sees_the_day(system, make_token):
