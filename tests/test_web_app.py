@@ -20,10 +20,11 @@ import httpx
 import pytest
 
 from shared.auth import Role
-from shared.clock import local_today
+from shared.clock import local_today, utc_now
 from shared.local_servers import free_port
 from shared.processes import BY_NAME, PROCESSES
 from tests.factories import create_zone_and_grid, enterprise_payload
+from tests.support.files import photo
 from tests.support.processes import ManagedProcess, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,9 +47,11 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def system(tmp_path: Path) -> Iterator[str]:
-    """The whole system as `make run` starts it (against the test database); the gateway's URL."""
+@pytest.fixture(scope="module")
+def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The whole system as `make run` starts it (against the test database); the gateway's URL.
+    One for the module: each test makes data of its own (the tables are emptied between tests)."""
+    tmp_path = tmp_path_factory.mktemp("run")
     offsets = [process.port_offset for process in PROCESSES if process.port_offset is not None]
     base = free_port(block=max(offsets) - min(offsets) + 1) - min(offsets)
     launcher = ManagedProcess(
@@ -84,7 +87,7 @@ def _ok(response: httpx.Response, status: int = 200) -> Any:
 
 
 def _zone_with_a_grid_member(gateway: str, admin: dict[str, str]) -> dict[str, Any]:
-    """Through the APIs: a grid, a unit in it, a grid member with an account, a hazard due in two days."""
+    """Through the APIs: a grid, a unit in it, a grid member with an account."""
     registry = httpx.Client(base_url=f"{gateway}/api/registry", headers=admin, timeout=30)
     inspections = httpx.Client(base_url=f"{gateway}/api/inspections", headers=admin, timeout=30)
     grid = create_zone_and_grid(registry, admin)
@@ -108,7 +111,11 @@ def _zone_with_a_grid_member(gateway: str, admin: dict[str, str]) -> dict[str, A
     }
     _ok(registry.post("/responsibilities", json=duty), 201)
     wait_until(lambda: inspections.get(f"/units/{unit['id']}").status_code == 200, timeout=60)
+    return {"grid": grid, "unit": unit, "username": username}
 
+
+def _hazard_due_in_two_days(gateway: str, admin: dict[str, str], unit: dict[str, Any]) -> dict[str, Any]:
+    inspections = httpx.Client(base_url=f"{gateway}/api/inspections", headers=admin, timeout=30)
     hazard = {
         "unit_id": unit["id"],
         "source": "superior_inspection",
@@ -124,7 +131,7 @@ def _zone_with_a_grid_member(gateway: str, admin: dict[str, str]) -> dict[str, A
         "measures": "更换灭火器",
     }
     _ok(inspections.post(f"/hazards/{hazard['id']}/actions/order_rectification", json=order))
-    return {"unit": unit, "hazard": hazard, "username": username}
+    return hazard
 
 
 def _grid_member_sees_it(gateway: str, username: str, unit_name: str) -> str:
@@ -182,7 +189,8 @@ def test_grid_member_logs_in_on_a_phone_and_sees_the_day(system, make_token):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     admin = {"Authorization": f"Bearer {make_token(Role.zone_admin)}"}
     zone = _zone_with_a_grid_member(system, admin)
-    unit, hazard = zone["unit"], zone["hazard"]
+    unit = zone["unit"]
+    hazard = _hazard_due_in_two_days(system, admin, unit)
     rule = _grid_member_sees_it(system, zone["username"], unit["name"])
 
     with sync_playwright() as playwright:
@@ -230,3 +238,79 @@ def test_grid_member_logs_in_on_a_phone_and_sees_the_day(system, make_token):
         finally:
             context.close()
             browser.close()
+
+
+def _log_in(page: Any, gateway: str, username: str) -> None:
+    page.goto(f"{gateway}/login")
+    page.get_by_placeholder("请输入账号").fill(username)
+    page.get_by_placeholder("请输入密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{gateway}/")
+
+
+CHECKLIST = {
+    "code": "BROWSER-DAILY",
+    "name": "工贸企业日常检查",
+    "items": [
+        {"key": "exits", "text": "安全出口、疏散通道畅通", "category": "消防"},
+        {"key": "extinguishers", "text": "灭火器在有效期内、压力正常", "category": "消防"},
+        {"key": "wiring", "text": "无私拉乱接电线", "category": "用电"},
+    ],
+}
+
+
+def test_grid_member_inspects_on_the_phone_two_failed_items_become_hazards_with_photos(system, make_token):
+    from playwright.sync_api import expect, sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    admin = {"Authorization": f"Bearer {make_token(Role.zone_admin)}"}
+    zone = _zone_with_a_grid_member(system, admin)
+    unit = zone["unit"]
+    inspections = httpx.Client(base_url=f"{system}/api/inspections", headers=admin, timeout=30)
+    _ok(inspections.post("/checklists", json=CHECKLIST), 201)
+    taken = {"taken": utc_now().replace(microsecond=0), "position": (31.2304, 121.4737)}
+    shots = [
+        {"name": f"{name}.jpg", "mimeType": "image/jpeg", "buffer": photo("JPEG", **taken)}
+        for name in ("extinguisher", "wiring")
+    ]
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="zh-CN")
+        page = context.new_page()
+        try:
+            _log_in(page, system, zone["username"])
+            page.goto(f"{system}/units/{unit['id']}")
+            page.get_by_role("button", name="开始检查").click()
+            page.get_by_text(CHECKLIST["name"]).click()
+            items = {
+                key: page.locator(f'[data-item="{key}"]') for key in ("exits", "extinguishers", "wiring")
+            }
+            items["exits"].get_by_text("合格", exact=True).click()
+            page.get_by_role("button", name="提交检查").click()  # two items unanswered: said at each
+            expect(page.get_by_role("alert")).to_contain_text("未完成")
+            expect(items["wiring"].get_by_text("请选择检查结果")).to_be_visible()
+            for key, shot, where in (("extinguishers", shots[0], "二号仓库"), ("wiring", shots[1], "配电间")):
+                items[key].get_by_text("不合格", exact=True).click()
+                items[key].get_by_placeholder("隐患所在部位").fill(where)
+                items[key].get_by_placeholder("隐患情况").fill(f"{where}发现问题")
+                items[key].locator("input[type=file]").set_input_files(files=[shot])
+                expect(items[key].locator(".van-uploader__preview")).to_have_count(1)
+            _shot(page, "inspect")
+            _accessible(page, "inspect")
+            page.get_by_role("button", name="提交检查").click()
+
+            expect(page).to_have_url(f"{system}/units/{unit['id']}")
+            expect(page.get_by_text("二号仓库发现问题", exact=True)).to_be_visible()
+            expect(page.get_by_text("配电间发现问题", exact=True)).to_be_visible()
+            _shot(page, "unit-after-inspection")
+        finally:
+            context.close()
+            browser.close()
+
+    # The grid's staff see both hazards, each with its photo as before-evidence.
+    hazards = _ok(inspections.get("/hazards", params={"unit_id": unit["id"]}))["items"]
+    assert sorted(h["location"] for h in hazards) == ["二号仓库", "配电间"]
+    for hazard in hazards:
+        evidence = _ok(inspections.get(f"/hazards/{hazard['id']}/evidence"))["items"]
+        assert [(e["tag"], e["content_type"]) for e in evidence] == [("before", "image/jpeg")]

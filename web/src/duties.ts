@@ -28,3 +28,17 @@ export function holdersFor(roles: string[]): DutyHolder[] {
 export function chinese(text: string): string {
   return text.split(' / ')[0]
 }
+
+/** The inspection kinds each role performs (shared/access.py INSPECTION_KINDS), the first the usual one. */
+const KINDS_BY_ROLE: Record<string, string[]> = {
+  grid_member: ['weekly_check', 'daily_patrol', 'special_campaign', 'look_back'],
+  leader: ['leader_inspection', 'weekly_check', 'daily_patrol', 'special_campaign', 'look_back'],
+  enterprise_user: ['self_check', 'monthly_patrol'],
+  zone_admin: ['weekly_check', 'daily_patrol', 'special_campaign', 'look_back'],
+  safety_office: ['special_campaign', 'look_back'],
+  enforcement_officer: ['special_campaign'],
+}
+
+export function inspectionKindsFor(roles: string[]): string[] {
+  return [...new Set(roles.flatMap((role) => KINDS_BY_ROLE[role] ?? []))]
+}

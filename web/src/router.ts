@@ -9,6 +9,7 @@ export const router = createRouter({
     { path: '/inbox', name: 'inbox', component: () => import('@/views/InboxView.vue') },
     // The unit's QR code (一企一码) opens this URL.
     { path: '/units/:id', name: 'unit', component: () => import('@/views/UnitView.vue'), props: true },
+    { path: '/units/:id/inspect', name: 'inspect', component: () => import('@/views/InspectView.vue'), props: true },
     { path: '/me', name: 'me', component: () => import('@/views/MeView.vue') },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
