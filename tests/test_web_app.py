@@ -86,6 +86,23 @@ def _ok(response: httpx.Response, status: int = 200) -> Any:
     return response.json() if response.content else None
 
 
+def _staff(registry: httpx.Client, grid_id: str, name: str, duty: str, role: str) -> str:
+    """A person holding `duty` in the grid, with an account of `role`; the account's name."""
+    person = _ok(registry.post("/people", json={"name": name}), 201)
+    username = f"{role}{person['id'][:8]}"
+    account = {"person_id": person["id"], "username": username, "password": PASSWORD, "roles": [role]}
+    _ok(registry.post("/accounts", json=account), 201)
+    held = {"person_id": person["id"], "duty": duty, "scope_id": grid_id, "valid_from": "2020-01-01"}
+    _ok(registry.post("/responsibilities", json=held), 201)
+    return username
+
+
+def _headers_of(gateway: str, username: str) -> dict[str, str]:
+    form = {"username": username, "password": PASSWORD}
+    token = _ok(httpx.post(f"{gateway}/api/registry/auth/token", data=form))["access_token"]
+    return {"Authorization": f"Bearer {token}"}
+
+
 def _zone_with_a_grid_member(gateway: str, admin: dict[str, str]) -> dict[str, Any]:
     """Through the APIs: a grid, a unit in it, a grid member with an account."""
     registry = httpx.Client(base_url=f"{gateway}/api/registry", headers=admin, timeout=30)
@@ -94,22 +111,7 @@ def _zone_with_a_grid_member(gateway: str, admin: dict[str, str]) -> dict[str, A
     unit = _ok(
         registry.post("/enterprises", json=enterprise_payload(grid["id"], name="华安化工有限公司")), 201
     )
-    person = _ok(registry.post("/people", json={"name": "王网格"}), 201)
-    username = f"wang{person['id'][:8]}"
-    account = {
-        "person_id": person["id"],
-        "username": username,
-        "password": PASSWORD,
-        "roles": ["grid_member"],
-    }
-    _ok(registry.post("/accounts", json=account), 201)
-    duty = {
-        "person_id": person["id"],
-        "duty": "grid_member",
-        "scope_id": grid["id"],
-        "valid_from": "2020-01-01",
-    }
-    _ok(registry.post("/responsibilities", json=duty), 201)
+    username = _staff(registry, grid["id"], "王网格", duty="grid_member", role="grid_member")
     wait_until(lambda: inspections.get(f"/units/{unit['id']}").status_code == 200, timeout=60)
     return {"grid": grid, "unit": unit, "username": username}
 
@@ -137,10 +139,7 @@ def _hazard_due_in_two_days(gateway: str, admin: dict[str, str], unit: dict[str,
 def _grid_member_sees_it(gateway: str, username: str, unit_name: str) -> str:
     """Wait until the events have reached every copy: the grid member has a duty for the unit and
     an unread message; the name of the duty's rule."""
-    token = _ok(
-        httpx.post(f"{gateway}/api/registry/auth/token", data={"username": username, "password": PASSWORD})
-    )["access_token"]
-    member = {"Authorization": f"Bearer {token}"}
+    member = _headers_of(gateway, username)
     inspections = httpx.Client(base_url=f"{gateway}/api/inspections", headers=member, timeout=30)
     # the grid members' own duties: their patrols and checks (not the enterprise's self-checks)
     rules = [
@@ -308,9 +307,19 @@ def test_grid_member_inspects_on_the_phone_two_failed_items_become_hazards_with_
             context.close()
             browser.close()
 
-    # The grid's staff see both hazards, each with its photo as before-evidence.
-    hazards = _ok(inspections.get("/hazards", params={"unit_id": unit["id"]}))["items"]
+    # The grid's leader sees both hazards, each with its photo as before-evidence.
+    registry = httpx.Client(base_url=f"{system}/api/registry", headers=admin, timeout=30)
+    leader = _staff(registry, zone["grid"]["id"], "李网格长", duty="grid_leader", role="leader")
+    as_leader = httpx.Client(base_url=f"{system}/api/inspections", headers=_headers_of(system, leader))
+
+    def leader_sees_both() -> list[dict[str, Any]]:
+        answer = as_leader.get("/hazards", params={"unit_id": unit["id"]})
+        return (
+            answer.json()["items"] if answer.status_code == 200 and len(answer.json()["items"]) == 2 else []
+        )
+
+    hazards = wait_until(leader_sees_both, timeout=60, interval=1)
     assert sorted(h["location"] for h in hazards) == ["二号仓库", "配电间"]
     for hazard in hazards:
-        evidence = _ok(inspections.get(f"/hazards/{hazard['id']}/evidence"))["items"]
+        evidence = _ok(as_leader.get(f"/hazards/{hazard['id']}/evidence"))["items"]
         assert [(e["tag"], e["content_type"]) for e in evidence] == [("before", "image/jpeg")]
