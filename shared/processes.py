@@ -1,8 +1,9 @@
 """The processes GridSafe runs, declared once: per service an API, a Celery worker and an outbox
-relay, and exactly one scheduler.
+relay, exactly one scheduler, and the web gateway.
 
 The run command (`shared/launcher.py`), the tests and the benchmarks start them from here, and a
-test checks that docker-compose.yml runs exactly these with the same commands.
+test checks that docker-compose.yml runs exactly these with the same commands; the gateway alone
+is compose's reverse proxy instead (`web` there, serving the same app and routes over HTTPS).
 """
 
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ class ProcessKind(StrEnum):
     worker = "worker"  # Celery worker consuming the service's queue
     relay = "relay"  # outbox relay (shared.events.relay)
     scheduler = "scheduler"  # celery beat, exactly one
+    gateway = "gateway"  # the web app and /api/<service>/ on one origin (shared.gateway)
 
 
 @dataclass(frozen=True)
@@ -26,7 +28,7 @@ class Process:
     kind: ProcessKind
     module: str  # run as `python -m <module>`
     target: str  # the ASGI app, the Celery app, or the relay's service
-    port_offset: int | None = None  # APIs: port = port base + offset
+    port_offset: int | None = None  # APIs and the gateway: port = port base + offset
     queue: str | None = None  # workers
 
     def command(
@@ -48,6 +50,10 @@ class Process:
                 args = celery_worker_args(self.target, self.queue)
             case ProcessKind.relay:
                 args = [self.target]
+            case ProcessKind.gateway:
+                assert self.port_offset is not None
+                port = str(port_base + self.port_offset)
+                args = ["--host", host, "--port", port, "--port-base", str(port_base)]
             case ProcessKind.scheduler:
                 args = [
                     "-A",
@@ -91,6 +97,8 @@ PROCESSES: tuple[Process, ...] = (
         for service in SERVICE_NAMES
     ),
     Process("scheduler", ProcessKind.scheduler, "celery", "services.scheduler"),
+    # the browser's one origin, on the port before the registry's (8000)
+    Process("gateway", ProcessKind.gateway, "shared.gateway", "web/dist", port_offset=-1),
 )
 BY_NAME = {process.name: process for process in PROCESSES}
 
@@ -105,5 +113,5 @@ def database_connections(kind: ProcessKind, settings: Settings) -> int:
             return (settings.worker_concurrency + 1) * per_pool
         case ProcessKind.relay:
             return per_pool + 1  # and its LISTEN connection
-        case ProcessKind.scheduler:
-            return 0  # its lock is in Redis
+        case ProcessKind.scheduler | ProcessKind.gateway:
+            return 0  # the scheduler's lock is in Redis; the gateway only forwards HTTP

