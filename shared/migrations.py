@@ -10,6 +10,7 @@ from shared.audit import audit_table
 from shared.db import get_engine, service_metadata
 from shared.db_roles import grant_service_roles
 from shared.events.tables import event_tables
+from shared.jobs import job_table
 from shared.runtime import outbox_channel
 from shared.settings import SERVICE_NAMES, get_settings
 
@@ -134,3 +135,12 @@ def drop_audit_table(schema: str) -> None:
     bind = context.get_bind()
     audit_table(service_metadata(schema)).drop(bind)
     bind.execute(text(f'DROP FUNCTION "{schema}".refuse_audit_change()'))
+
+
+def create_job_table(schema: str) -> None:
+    """Create a service's background job table (shared/jobs.py)."""
+    job_table(schema).create(context.get_bind())
+
+
+def drop_job_table(schema: str) -> None:
+    job_table(schema).drop(context.get_bind())

@@ -1,6 +1,7 @@
 """Reporting API: `uvicorn services.reporting.app:app`."""
 
 from services.reporting.assessment.api import router as assessment_router
+from services.reporting.background.api import router as jobs_router
 from services.reporting.campaign.api import router as campaign_router
 from services.reporting.filings.api import router as filings_router
 from services.reporting.runtime import runtime
@@ -19,6 +20,7 @@ app = create_app(
         filings_router,
         assessment_router,
         campaign_router,
+        jobs_router,
         dead_letter_router(consumer),
         audit_router(runtime),
     ],
