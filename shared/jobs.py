@@ -457,7 +457,8 @@ class BackgroundJobs:
             "/{job_id}/result",
             response_class=Response,
             responses={
-                200: {"description": "文件 / the file", "content": dict.fromkeys(result_types, binary)}
+                200: {"description": "文件 / the file", "content": dict.fromkeys(result_types, binary)},
+                409: {"description": "任务尚未完成 / the job has not succeeded (yet)"},
             },
             summary="下载结果 / download what a finished job made",
         )

@@ -46,6 +46,8 @@ def test_every_job_declared_in_a_jobs_module_is_scheduled():
         "registry.purge_refresh_tokens",
         "reporting.check_due_reports",
         "reporting.check_overdue_reports",
+        "registry.tend_jobs",
+        "reporting.tend_jobs",
     } | {f"{service}.purge_outbox" for service in SERVICE_NAMES} == set(scheduled)
     assert scheduled["inspections.check_hazard_deadlines"]["schedule"] == 600.0
 
