@@ -90,7 +90,7 @@ def field_problem(entry: dict[str, Any]) -> dict[str, Any]:
 def problem(
     status: int, detail: str, errors: Sequence[dict[str, Any]] = (), *, shown: int = ERRORS_SHOWN
 ) -> dict[str, Any]:
-    body = {
+    body: dict[str, Any] = {
         "type": "about:blank",
         "title": title_of(status),
         "status": status,

@@ -177,13 +177,13 @@ class _Heartbeat(threading.Thread):
         self.percent = max(0, min(99, percent))
 
     def run(self) -> None:
-        table = self.jobs.model.__table__
+        model = self.jobs.model
         while not self.stopped.wait(self.jobs.runtime.settings.job_heartbeat_seconds):
             try:
                 with self.jobs.runtime.engine.begin() as connection:
                     connection.execute(
-                        update(table)
-                        .where(table.c.id == self.job_id, table.c.status == JobStatus.running)
+                        update(model)
+                        .where(model.id == self.job_id, model.status == JobStatus.running)
                         .values(heartbeat_at=func.now(), progress=self.percent)
                     )
             except Exception as exc:  # the database away for a moment: the next beat tries again
@@ -231,19 +231,20 @@ class BackgroundJobs:
         """A queued job of this kind for the caller, sent to the worker once the session commits."""
         chosen = self.kinds[kind]
         user.require(chosen.action)
-        job = self.model(
-            kind=kind,
-            status=JobStatus.queued,
-            requested_by=user.user_id,
-            requested_by_name=user.name[:100],
-            principal=user.principal.model_dump(mode="json"),
-            params=params or {},
-            input=content,
-            input_name=filename[:200] if filename else None,
-            progress=0,
-            attempts=0,
-            error_count=0,
-        )
+        values = {
+            "kind": kind,
+            "status": JobStatus.queued,
+            "requested_by": user.user_id,
+            "requested_by_name": user.name[:100],
+            "principal": user.principal.model_dump(mode="json"),
+            "params": params or {},
+            "input": content,
+            "input_name": filename[:200] if filename else None,
+            "progress": 0,
+            "attempts": 0,
+            "error_count": 0,
+        }
+        job = self.model(**values)
         session.add(job)
         session.flush()
         self._send_after_commit(session, [job.id])

@@ -1,7 +1,7 @@
 """Ledger import and export (台账导入导出): each a background job (shared/jobs.py), answered 202."""
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, Request, Response, UploadFile, status
 
@@ -18,13 +18,8 @@ from shared.web import body_limit
 router = APIRouter(prefix="/ledger", tags=["ledger 台账导入导出"])
 Admin = Annotated[Access, permit("ledger.transfer")]
 MAX_BYTES = get_registry_settings().ledger_import_max_bytes
-ACCEPTED = {
+ACCEPTED: dict[int | str, dict[str, Any]] = {
     status.HTTP_202_ACCEPTED: {"model": JobOut, "description": "已受理 / the job, queued; follow /jobs/{id}"}
-}
-IMPORT = {
-    "status_code": status.HTTP_202_ACCEPTED,
-    "responses": ACCEPTED,
-    "openapi_extra": body_limit(MAX_BYTES),
 }
 FileField = Annotated[UploadFile, File(description=".xlsx or UTF-8/GBK .csv with the export's headers")]
 
@@ -43,8 +38,10 @@ def _content(file: UploadFile) -> bytes:
 @router.post(
     "/enterprises/import",
     summary="导入企业台账 / import enterprises from .xlsx or .csv (a job: all or nothing)",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=ACCEPTED,
     response_class=Response,
-    **IMPORT,
+    openapi_extra=body_limit(MAX_BYTES),
 )
 def import_enterprises(
     file: FileField,
@@ -63,8 +60,10 @@ def import_enterprises(
 @router.post(
     "/people/import",
     summary="导入人员台账 / import people from .xlsx or .csv (a job: all or nothing)",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses=ACCEPTED,
     response_class=Response,
-    **IMPORT,
+    openapi_extra=body_limit(MAX_BYTES),
 )
 def import_people(file: FileField, session: DbSession, user: Admin) -> Response:
     return jobs.accepted(jobs.submit(session, user, IMPORT_PEOPLE, {}, _content(file), file.filename))
