@@ -170,7 +170,7 @@ class LoadRun:
 
 
 def import_and_export_under_probe(
-    base_url: str, headers: dict[str, str], username: str, content: bytes, idle_seconds: float = 5
+    base_url: str, headers: dict[str, str], username: str, content: bytes, idle_seconds: float = 10
 ) -> LoadRun:
     """Idle latency first; then an import and an export submitted at once, probed until both end."""
     with httpx.Client(base_url=base_url, timeout=60) as client:

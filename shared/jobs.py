@@ -252,6 +252,8 @@ class BackgroundJobs:
         return job
 
     def _send_after_commit(self, session: Session, job_ids: Sequence[uuid.UUID]) -> None:
+        if not job_ids:
+            return
         queued: list[uuid.UUID] = session.info.setdefault("jobs_to_send", [])
         if not queued:
             event.listen(session, "after_commit", self._send_queued, once=True)

@@ -160,9 +160,7 @@ def test_health_and_logins_answer_while_a_large_import_and_export_run(clients, a
     seed_enterprises(registry_jobs.runtime.settings.database_url, ROWS, grid["id"])
     with httpx.Client(base_url=registry_api, timeout=30) as client:
         login_account(client, admin, "probe.login")
-    run = import_and_export_under_probe(
-        registry_api, admin, "probe.login", ledger(ROWS, "G1"), idle_seconds=2
-    )
+    run = import_and_export_under_probe(registry_api, admin, "probe.login", ledger(ROWS, "G1"))
     print(f"\nidle: {run.idle.summary()}\nunder load: {run.loaded.summary()}")
     assert run.import_job["status"] == "succeeded" and run.import_job["summary"] == {"imported": ROWS}
     assert run.export_job["status"] == "succeeded" and run.export_job["summary"]["rows"] >= ROWS
