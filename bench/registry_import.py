@@ -8,6 +8,8 @@ how the registry API answers `/healthz` and a login while both run, beside its i
 
 import argparse
 import io
+import os
+import signal
 import sys
 import threading
 import time
@@ -143,7 +145,7 @@ def login_account(client: httpx.Client, headers: dict[str, str], username: str) 
     ).raise_for_status()
 
 
-def wait_for(client: httpx.Client, job_id: str, headers: dict[str, str], timeout: float = 900) -> dict:
+def wait_for(client: httpx.Client, job_id: str, headers: dict[str, str], timeout: float = 3600) -> dict:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         job = client.get(f"/jobs/{job_id}", headers=headers).json()
@@ -197,7 +199,10 @@ def api_and_worker(port: int) -> Iterator[str]:
         "-n", f"bench-registry-{port}@%h", "-c", "2", "-P", "prefork", "-l", "WARNING",
         "--without-mingle", "--without-gossip",
     ]  # fmt: skip
-    processes = [subprocess.Popen(api), subprocess.Popen(worker)]
+    processes = [
+        subprocess.Popen(api, start_new_session=True),
+        subprocess.Popen(worker, start_new_session=True),
+    ]
     base_url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -215,7 +220,12 @@ def api_and_worker(port: int) -> Iterator[str]:
     finally:
         for process in processes:
             process.terminate()
-            process.wait(30)
+        for process in processes:
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:  # a job still running: stop it and its pool
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(10)
 
 
 def main() -> None:
@@ -225,8 +235,6 @@ def main() -> None:
     from bench.scratch import scratch_database
 
     with scratch_database():
-        import os
-
         from bench.scratch import demo_grid_id
         from shared.auth import Principal, Role, issue_token
         from shared.local_servers import free_port
