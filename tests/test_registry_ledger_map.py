@@ -109,10 +109,12 @@ def test_csv_in_gbk_is_read_too(clients, auth, grid):
         (xlsx([["某企业"]], header=["企业名称"]), "missing columns: 统一社会信用代码"),
     ],
 )
-def test_files_that_are_not_ledgers_are_refused(clients, auth, grid, content, message):
-    job = upload(clients["registry"], auth(), content)
-    assert job["status"] == "failed" and message in job["error"]
-    assert [e["loc"] for e in job["errors"]] == ["file"]
+def test_files_that_are_not_ledgers_are_refused_at_once(clients, auth, grid, content, message):
+    response = clients["registry"].post(
+        "/ledger/enterprises/import", files={"file": ("ledger.xlsx", content)}, headers=auth()
+    )
+    assert response.status_code == 422 and message in response.json()["detail"]
+    assert count("SELECT count(*) FROM registry.job") == 0
 
 
 def test_map_picture_shows_grids_and_coloured_units(clients, auth, grid, tmp_path):

@@ -7,6 +7,7 @@ from fastapi import APIRouter, File, Query, Request, Response, UploadFile, statu
 
 from services.registry.background.service import EXPORT_ENTERPRISES, IMPORT_ENTERPRISES, IMPORT_PEOPLE, jobs
 from services.registry.deps import DbSession, permit
+from services.registry.ledger import service
 from services.registry.settings import get_registry_settings
 from shared import audit
 from shared.access import Access
@@ -24,7 +25,8 @@ ACCEPTED: dict[int | str, dict[str, Any]] = {
 FileField = Annotated[UploadFile, File(description=".xlsx or UTF-8/GBK .csv with the export's headers")]
 
 
-def _content(file: UploadFile) -> bytes:
+def _content(file: UploadFile, people: bool = False) -> bytes:
+    """The file, refused at once if too large, empty, not a spreadsheet or missing a column."""
     content = file.file.read(MAX_BYTES + 1)
     if len(content) > MAX_BYTES:
         raise TooLarge(
@@ -32,6 +34,7 @@ def _content(file: UploadFile) -> bytes:
         )
     if not content:
         raise InvalidInput("文件为空 / the file is empty", field="file")
+    service.check_ledger(content, file.filename, people)
     return content
 
 
@@ -66,7 +69,9 @@ def import_enterprises(
     openapi_extra=body_limit(MAX_BYTES),
 )
 def import_people(file: FileField, session: DbSession, user: Admin) -> Response:
-    return jobs.accepted(jobs.submit(session, user, IMPORT_PEOPLE, {}, _content(file), file.filename))
+    return jobs.accepted(
+        jobs.submit(session, user, IMPORT_PEOPLE, {}, _content(file, people=True), file.filename)
+    )
 
 
 @router.post(

@@ -140,6 +140,13 @@ def _schema_errors(number: int, exc: ValidationError, headers: dict[str, str], e
         errors.add(number, headers.get(key, key) if key is not None else None, error["msg"])
 
 
+def check_ledger(content: bytes, filename: str | None, people: bool = False) -> None:
+    """Refuse at once (422) a file that is no spreadsheet or lacks a required column: only its header
+    is read; the rows are the job's."""
+    header, _ = read_rows(content, filename)
+    _column_map(header, PEOPLE_COLUMNS if people else ENTERPRISE_COLUMNS)
+
+
 def _no_progress(_: int) -> None:
     pass
 
