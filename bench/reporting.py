@@ -92,7 +92,7 @@ def ledger_export(rows: int) -> None:
     period = Period(PeriodKind.year, date(2024, 1, 1), last)
     started = time.perf_counter()
     with runtime.transaction() as session:
-        content = hazard_ledger_xlsx(
+        content, _ = hazard_ledger_xlsx(
             session, Principal(user_id=uuid.uuid4(), roles={Role.zone_admin}), period
         )
     elapsed = time.perf_counter() - started

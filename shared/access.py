@@ -214,6 +214,11 @@ POLICY: dict[str, Rule] = _rules(
         _grants(((Role.service,), ZONE)),
     ),
     ("audit.read", "审计日志 / the audit log", _grants(((Role.zone_admin, Role.auditor), ZONE))),
+    (
+        "job.read",
+        "后台任务(导入导出)/ background jobs (imports, exports): one's own; zone admins any",
+        _grants((PEOPLE_ROLES, Scope.own), ((Role.zone_admin,), ZONE)),
+    ),
     # reporting
     ("filing.submit", "报送报告 / file reports and attachments", EDIT_UNIT),
     ("statistics.read", "统计、报表、报送情况 / statistics, exports, filing status", STATISTICS),

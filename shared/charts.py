@@ -1,15 +1,18 @@
-"""Matplotlib set-up for pictures with Chinese text: a CJK font found by name, no display needed."""
+"""Matplotlib set-up for pictures with Chinese text: a CJK font found by name, no display needed.
 
-import matplotlib
-
-matplotlib.use("Agg")
+Pictures are drawn by API threads and workers at the same time, so they use matplotlib's object
+API only: each `Figure` has its own Agg canvas, never pyplot's global figure list or current axes.
+The font settings are written once, at import, before any thread draws.
+"""
 
 import logging
 from functools import lru_cache
 from typing import Any
 
+import matplotlib
 import structlog
-from matplotlib import font_manager, pyplot
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 log = structlog.get_logger(__name__)
@@ -29,10 +32,19 @@ def cjk_font() -> str | None:
     return None
 
 
-def new_figure(width: float, height: float, rows: int = 1, cols: int = 1) -> tuple[Figure, Any]:
-    """A figure and its axes (one `Axes`, or an array of them when rows or cols > 1)."""
+def _configure_fonts() -> None:
     font = cjk_font()
     if font:
-        pyplot.rcParams["font.sans-serif"] = [font, "DejaVu Sans"]
-    pyplot.rcParams["axes.unicode_minus"] = False
-    return pyplot.subplots(rows, cols, figsize=(width, height), dpi=100)
+        matplotlib.rcParams["font.sans-serif"] = [font, "DejaVu Sans"]
+    matplotlib.rcParams["axes.unicode_minus"] = False
+
+
+_configure_fonts()
+
+
+def new_figure(width: float, height: float, rows: int = 1, cols: int = 1) -> tuple[Figure, Any]:
+    """A figure on its own Agg canvas and its axes (one `Axes`, or an array of them when rows or
+    cols > 1). Nothing global holds it: it is freed with its last reference."""
+    figure = Figure(figsize=(width, height), dpi=100)
+    FigureCanvasAgg(figure)
+    return figure, figure.subplots(rows, cols)

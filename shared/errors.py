@@ -15,6 +15,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 PROBLEM_JSON = "application/problem+json"
 
+# An answer lists at most this many problems, and says how many there were in all: a body with a
+# million bad fields gets a small answer, not one larger than itself.
+ERRORS_SHOWN = 50
+
 # Chinese titles of the statuses the services answer with; others get the English phrase alone.
 TITLES = {
     400: "请求有误",
@@ -53,7 +57,10 @@ class Problem(BaseModel):
     title: str = Field(description="the status in Chinese and English")
     status: int = Field(ge=400, le=599)
     detail: str = Field(description="what went wrong, in Chinese and English")
-    errors: list[FieldProblem] = Field(default_factory=list, description="each field in error")
+    errors: list[FieldProblem] = Field(
+        default_factory=list, description=f"each field in error (at most the first {ERRORS_SHOWN})"
+    )
+    errors_total: int | None = Field(None, description="how many problems in all, when more than listed")
 
 
 def title_of(status: int) -> str:
@@ -80,14 +87,20 @@ def field_problem(entry: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def problem(status: int, detail: str, errors: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
-    return {
+def problem(
+    status: int, detail: str, errors: Sequence[dict[str, Any]] = (), *, shown: int = ERRORS_SHOWN
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
         "type": "about:blank",
         "title": title_of(status),
         "status": status,
         "detail": detail,
-        "errors": [field_problem(e) for e in errors],
+        "errors": [field_problem(e) for e in errors[:shown]],
     }
+    if len(errors) > shown:
+        body["errors_total"] = len(errors)
+        body["detail"] += f"(仅列出前{shown}项,共{len(errors)}项 / the first {shown} of {len(errors)} shown)"
+    return body
 
 
 class DomainError(Exception):
@@ -120,3 +133,7 @@ class Conflict(DomainError):
 
 class Forbidden(DomainError):
     status_code = 403
+
+
+class TooLarge(DomainError):
+    status_code = 413

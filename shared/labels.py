@@ -155,6 +155,12 @@ LABELS: dict[str, dict[str, Label]] = {
         export=("导出", "export"),
         download=("下载文件", "file download"),
     ),
+    "job_status": _kind(
+        queued=("排队中", "queued"),
+        running=("处理中", "running"),
+        succeeded=("已完成", "succeeded"),
+        failed=("失败", "failed"),
+    ),
     # the duties of the responsibility ledger (定人定岗定责)
     "duty": _kind(
         committee_director=("管委会主任(第一责任人)", "committee director"),

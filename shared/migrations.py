@@ -10,6 +10,7 @@ from shared.audit import audit_table
 from shared.db import get_engine, service_metadata
 from shared.db_roles import grant_service_roles
 from shared.events.tables import event_tables
+from shared.jobs import job_table
 from shared.runtime import outbox_channel
 from shared.settings import SERVICE_NAMES, get_settings
 
@@ -161,3 +162,12 @@ def drop_event_feed(schema: str) -> None:
     bind.execute(text(f'DROP TABLE IF EXISTS "{schema}".event_cursor'))
     bind.execute(text(f'DROP INDEX IF EXISTS "{schema}".ix_outbox_feed'))
     bind.execute(text(f'ALTER TABLE "{schema}".outbox DROP COLUMN IF EXISTS txid'))
+
+
+def create_job_table(schema: str) -> None:
+    """Create a service's background job table (shared/jobs.py)."""
+    job_table(schema).create(context.get_bind())
+
+
+def drop_job_table(schema: str) -> None:
+    job_table(schema).drop(context.get_bind())

@@ -146,6 +146,18 @@ class Settings(BaseSettings):
     scheduler_lock_seconds: float = Field(
         30.0, ge=2, description="a scheduler that stops renewing the lock loses it after this"
     )
+    job_retention_days: int = Field(
+        7, ge=1, description="finished background jobs and their files are kept this long"
+    )
+    job_heartbeat_seconds: float = Field(10, gt=0, description="a running job's heartbeat interval")
+    job_stale_seconds: float = Field(60, gt=0, description="a running job silent this long is taken as lost")
+    job_max_attempts: int = Field(2, ge=1, description="runs of a job whose worker died, before it is failed")
+    job_time_limit_seconds: int = Field(1800, ge=10, description="a job's soft time limit (failed after it)")
+    request_body_max_bytes: int = Field(
+        1024 * 1024,
+        ge=1024,
+        description="largest request body a route takes unless it sets its own (uploads)",
+    )
 
     # Start-up: how long to wait for the database and Redis before giving up.
     startup_wait_seconds: float = Field(120.0, ge=0)

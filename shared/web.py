@@ -31,6 +31,9 @@ from shared.tokens import TokenVerifier
 log = structlog.get_logger(__name__)
 
 CORRELATION_HEADER = "X-Correlation-ID"
+SUMMARISED = 10  # problems named in a 422's detail (its `errors` list more, shared/errors.py)
+BODY_LIMIT = "x-max-body-bytes"  # the OpenAPI extension naming a route's own body limit
+MULTIPART_SLACK = 64 * 1024  # a form's boundaries, headers and other fields beside its file
 
 
 def _problem(
@@ -53,7 +56,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [{"loc": e["loc"], "message": e["msg"], "type": e["type"]} for e in exc.errors()]
-        summary = "; ".join(f"{dotted(e['loc'])}: {e['message']}" for e in errors)
+        summary = "; ".join(f"{dotted(e['loc'])}: {e['message']}" for e in errors[:SUMMARISED])
         return _problem(422, f"请求数据无效 / invalid request: {summary}", errors)
 
     @app.exception_handler(DomainError)
@@ -120,7 +123,7 @@ def error_statuses(route: RouteContext) -> dict[int, str]:
                 "冲突 / conflicts with the current state",
                 bool(set(route.methods or ()) - {"GET", "HEAD"}),
             ),
-            (413, "文件过大 / the file is too large", _takes_form(route)),
+            (413, "请求体过大 / the body is larger than this operation takes", route.body_field is not None),
             (422, "请求数据无效 / invalid input, each field named", has_input),
         ]
         if applies
@@ -136,10 +139,57 @@ def error_statuses(route: RouteContext) -> dict[int, str]:
     return statuses
 
 
-def _takes_form(route: RouteContext) -> bool:
-    return route.body_field is not None and "form" in (
-        getattr(route.body_field.field_info, "media_type", "") or ""
+def body_limit(max_bytes: int, *, form: bool = True) -> dict[str, Any]:
+    """`openapi_extra=` of a route whose body may be larger than REQUEST_BODY_MAX_BYTES (an upload
+    of at most `max_bytes`; a form gets room for its boundaries and other fields)."""
+    return {BODY_LIMIT: max_bytes + (MULTIPART_SLACK if form else 0)}
+
+
+def _too_large(limit: int) -> HTTPException:
+    return HTTPException(
+        413,
+        f"请求体超过{limit:,}字节,本接口不接受 / the request body is larger than this operation's "
+        f"limit of {limit:,} bytes",
     )
+
+
+class BodyLimit:
+    """Pure ASGI middleware: refuses a body larger than its route's limit with 413 while it is read,
+    before anything parses it: at once from Content-Length, else as the streamed bytes pass it.
+
+    The route is known when the endpoint first reads (the router has matched it by then); its
+    limit is its `body_limit(...)`, else `default`."""
+
+    def __init__(self, app: ASGIApp, default: int) -> None:
+        self.app = app
+        self.default = default
+
+    def _limit(self, scope: Scope) -> int:
+        extra = getattr(scope.get("route"), "openapi_extra", None) or {}
+        return int(extra.get(BODY_LIMIT, self.default))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        received = 0
+        limit: int | None = None
+
+        async def limited() -> Message:
+            nonlocal received, limit
+            if limit is None:
+                limit = self._limit(scope)
+                declared = dict(scope["headers"]).get(b"content-length", b"")
+                if declared.isdigit() and int(declared) > limit:
+                    raise _too_large(limit)
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise _too_large(limit)
+            return message
+
+        await self.app(scope, limited, send)
 
 
 def openapi_with_problems(app: FastAPI) -> dict[str, Any]:
@@ -270,6 +320,7 @@ def create_app(
     install_error_handlers(app)
     app.openapi = lambda: openapi_with_problems(app)  # type: ignore[method-assign]
 
+    app.add_middleware(BodyLimit, default=settings.request_body_max_bytes)
     app.add_middleware(CorrelationAndMetrics, service=runtime.name)
 
     @app.get("/healthz", tags=["health"], summary="存活检查 / liveness")

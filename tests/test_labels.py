@@ -32,6 +32,7 @@ from shared.events.contracts.inspections import (
 from shared.events.contracts.notifications import Channel
 from shared.events.contracts.registry import CertificateKind, ProductionStatus, RiskColour, UnitKind
 from shared.events.contracts.reporting import ReportKind
+from shared.jobs import JobStatus
 from shared.labels import LABELS, both, zh
 from shared.periods import PeriodKind
 
@@ -59,6 +60,7 @@ CODE_SETS: dict[str, set[str]] = {
     "period_kind": set(PeriodKind),
     "role": set(Role),
     "audit_action": set(AuditAction),
+    "job_status": set(JobStatus),
     "duty": set(DUTIES),
     "org_level": set(OrgLevel),
     "hazard_source_kind": set(HazardSourceKind),

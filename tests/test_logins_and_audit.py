@@ -187,23 +187,21 @@ def test_a_user_changes_their_own_password(clients, auth):
 
 def test_exports_of_ledgers_and_people_lists_are_audited(clients, auth, grid):
     admin, auditor = auth(Role.zone_admin), auth(Role.auditor)
-    exported = clients["registry"].get(
-        "/ledger/enterprises.xlsx", headers={**admin, "User-Agent": "excel-fan"}
+    exported = clients["registry"].post(
+        "/ledger/enterprises/export", headers={**admin, "User-Agent": "excel-fan"}
     )
-    assert exported.status_code == 200
+    assert exported.status_code == 202
     assert clients["registry"].get("/people", headers=admin).status_code == 200
     entries = audit_entries(clients["registry"], auditor)
     assert [e["action"] for e in entries[:2]] == ["personal_data_read", "export"]  # newest first
-    assert entries[1]["path"] == "/ledger/enterprises.xlsx" and entries[1]["user_agent"] == "excel-fan"
+    assert entries[1]["path"] == "/ledger/enterprises/export" and entries[1]["user_agent"] == "excel-fan"
     assert entries[1]["actor_roles"] == ["zone_admin"] and entries[1]["client_address"] == "testclient"
 
-    ledger = clients["reporting"].get(
-        "/exports/hazard-ledger.xlsx", params={"period": "2026-10"}, headers=admin
-    )
-    assert ledger.status_code == 200
+    ledger = clients["reporting"].post("/exports/hazard-ledger", params={"period": "2026-10"}, headers=admin)
+    assert ledger.status_code == 202
     reported = audit_entries(clients["reporting"], auditor, action="export")
     assert [(e["target"], e["path"]) for e in reported] == [
-        ("hazard-ledger:2026-10", "/exports/hazard-ledger.xlsx?period=2026-10")
+        ("hazard-ledger:2026-10", "/exports/hazard-ledger?period=2026-10")
     ]
 
 

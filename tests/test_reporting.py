@@ -32,6 +32,7 @@ from shared.events.contracts.reporting import ReportKind
 from shared.periods import PeriodKind, containing
 from tests.support.files import pdf
 from tests.support.inspections import sql
+from tests.support.jobs import exported
 from tests.support.notifications import told, zone_with_people
 from tests.support.paging import walk
 from tests.support.processes import wait_until
@@ -90,8 +91,14 @@ def test_a_scripted_month_gives_the_figures_computed_from_the_raw_events_and_a_r
     assert {group_by: statistics(clients, auth, group_by) for group_by in incremental} == incremental
 
     # the hazard ledger of the month opens in openpyxl with one row per hazard
-    ledger = clients["reporting"].get(
-        "/exports/hazard-ledger.xlsx", params={"period": LAST_MONTH.label}, headers=auth(Role.zone_admin)
+    admin = auth(Role.zone_admin)
+    ledger = exported(
+        clients["reporting"],
+        "reporting",
+        clients["reporting"].post(
+            "/exports/hazard-ledger", params={"period": LAST_MONTH.label}, headers=admin
+        ),
+        admin,
     )
     assert ledger.status_code == 200 and "attachment" in ledger.headers["content-disposition"]
     rows = list(load_workbook(io.BytesIO(ledger.content), read_only=True).active.iter_rows(values_only=True))
@@ -134,7 +141,9 @@ def test_a_scripted_month_gives_the_figures_computed_from_the_raw_events_and_a_r
 
 def test_exports_of_an_empty_period_are_valid_empty_files(clients, auth):
     empty = "2021-Q1"
-    ledger = clients["reporting"].get("/exports/hazard-ledger.xlsx", params={"period": empty}, headers=auth())
+    admin = auth()
+    submitted = clients["reporting"].post("/exports/hazard-ledger", params={"period": empty}, headers=admin)
+    ledger = exported(clients["reporting"], "reporting", submitted, admin)
     assert list(load_workbook(io.BytesIO(ledger.content)).active.iter_rows(values_only=True))[1:] == []
     assert len(clients["reporting"].get("/statistics/hazards.csv", params={"period": empty}, headers=auth()).text.splitlines()) == 2  # fmt: skip
     pdf = clients["reporting"].get("/reports/monthly.pdf", params={"month": "2021-02"}, headers=auth())

@@ -47,6 +47,8 @@ def test_every_job_declared_in_a_jobs_module_is_scheduled():
         "registry.purge_refresh_tokens",
         "reporting.check_due_reports",
         "reporting.check_overdue_reports",
+        "registry.tend_jobs",
+        "reporting.tend_jobs",
     } | {
         f"{service}.{job}" for service in SERVICE_NAMES for job in ("purge_outbox", "reconcile_events")
     } == set(scheduled)

@@ -1,5 +1,6 @@
 """Registry API: `uvicorn services.registry.app:app`."""
 
+from services.registry.background.api import router as jobs_router
 from services.registry.certificate.api import router as certificate_router
 from services.registry.checklist.api import router as checklist_router
 from services.registry.enterprise.api import router as enterprise_router
@@ -35,6 +36,7 @@ app = create_app(
         checklist_router,
         map_router,
         ledger_router,
+        jobs_router,
         labels_router,
         dead_letter_router(consumer),
         event_feed_router(runtime),

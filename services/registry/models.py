@@ -1,5 +1,6 @@
 """Every table of the registry, imported so Alembic sees the whole schema."""
 
+from services.registry.background import models as background_models
 from services.registry.certificate import models as certificate_models
 from services.registry.checklist import models as checklist_models
 from services.registry.effective import models as effective_models
@@ -15,6 +16,7 @@ from services.registry.sessions import models as sessions_models
 metadata = runtime.metadata
 
 __all__ = [
+    "background_models",
     "certificate_models",
     "checklist_models",
     "effective_models",

@@ -21,6 +21,12 @@ class RegistrySettings(Settings):
     login_failure_memory_seconds: int = Field(
         900, ge=1, description="failures are forgotten after this long without one (or after a lockout ends)"
     )
+    ledger_import_max_bytes: int = Field(
+        20 * 1024 * 1024, ge=1024, description="largest ledger file an import takes (larger: 413)"
+    )
+    ledger_import_max_rows: int = Field(
+        100_000, ge=1, description="most data rows a ledger import takes (more: refused, nothing imported)"
+    )
     password_min_length: int = Field(10, ge=8, le=128, description="shortest password accepted")
 
 

@@ -1,6 +1,7 @@
 """Reporting API: `uvicorn services.reporting.app:app`."""
 
 from services.reporting.assessment.api import router as assessment_router
+from services.reporting.background.api import router as jobs_router
 from services.reporting.campaign.api import router as campaign_router
 from services.reporting.filings.api import router as filings_router
 from services.reporting.rules.api import router as rules_router
@@ -22,6 +23,7 @@ app = create_app(
         assessment_router,
         campaign_router,
         rules_router,
+        jobs_router,
         dead_letter_router(consumer),
         event_feed_router(runtime),
         audit_router(runtime),

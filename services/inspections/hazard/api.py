@@ -29,7 +29,7 @@ from shared.errors import InvalidInput
 from shared.events.contracts.inspections import HazardGrade, HazardSource, HazardState
 from shared.inputs import Instant
 from shared.pagination import Page, PageQuery
-from shared.web import file_responses
+from shared.web import body_limit, file_responses
 
 router = APIRouter(prefix="/hazards", tags=["hazards 事故隐患台帐"])
 Reporter = Annotated[Access, permit("hazard.report")]
@@ -145,9 +145,12 @@ router.include_router(steps)
 
 
 @router.post(
-    "/{hazard_id}/evidence", status_code=status.HTTP_201_CREATED, summary="上传佐证 / attach a photo or PDF"
+    "/{hazard_id}/evidence",
+    status_code=status.HTTP_201_CREATED,
+    summary="上传佐证 / attach a photo or PDF",
+    openapi_extra=body_limit(get_inspections_settings().evidence_max_bytes),
 )
-async def add_evidence(
+def add_evidence(
     hazard_id: uuid.UUID,
     file: Annotated[UploadFile, File()],
     session: DbSession,
@@ -156,7 +159,7 @@ async def add_evidence(
         EvidenceTag, Form(description="整改前 before / 整改后 after / 其他 other")
     ] = EvidenceTag.other,
 ) -> EvidenceOut:
-    content = await file.read(get_inspections_settings().evidence_max_bytes + 1)
+    content = file.file.read(get_inspections_settings().evidence_max_bytes + 1)
     return EvidenceOut.model_validate(
         service.add_evidence(session, hazard_id, file.filename or "file", content, tag, user)
     )

@@ -20,7 +20,7 @@ from shared import audit, uploads
 from shared.access import Access
 from shared.audit import AuditAction
 from shared.pagination import Page, PageQuery
-from shared.web import file_responses
+from shared.web import body_limit, file_responses
 
 router = APIRouter(tags=["training 培训考试"])
 
@@ -51,11 +51,12 @@ def record_training(data: TrainingIn, session: DbSession, user: Recorder) -> Tra
     "/trainings/{session_id}/evidence",
     status_code=status.HTTP_201_CREATED,
     summary="上传照片或签到表 / attach a photo or sign-in sheet",
+    openapi_extra=body_limit(get_inspections_settings().evidence_max_bytes),
 )
-async def add_evidence(
+def add_evidence(
     session_id: uuid.UUID, file: Annotated[UploadFile, File()], session: DbSession, user: Recorder
 ) -> TrainingEvidenceOut:
-    content = await file.read(get_inspections_settings().evidence_max_bytes + 1)
+    content = file.file.read(get_inspections_settings().evidence_max_bytes + 1)
     return TrainingEvidenceOut.model_validate(
         service.add_evidence(session, session_id, file.filename or "file", content, user)
     )

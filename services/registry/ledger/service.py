@@ -140,9 +140,27 @@ def _schema_errors(number: int, exc: ValidationError, headers: dict[str, str], e
         errors.add(number, headers.get(key, key) if key is not None else None, error["msg"])
 
 
+def check_ledger(content: bytes, filename: str | None, people: bool = False) -> None:
+    """Refuse at once (422) a file that is no spreadsheet or lacks a required column: only its header
+    is read; the rows are the job's."""
+    header, _ = read_rows(content, filename)
+    _column_map(header, PEOPLE_COLUMNS if people else ENTERPRISE_COLUMNS)
+
+
+def _no_progress(_: int) -> None:
+    pass
+
+
 def import_enterprises(
-    session: Session, content: bytes, filename: str | None, zone_id: uuid.UUID | None, user: Access
+    session: Session,
+    content: bytes,
+    filename: str | None,
+    zone_id: uuid.UUID | None,
+    user: Access,
+    progress: Callable[[int], None] = _no_progress,
 ) -> int:
+    """Check every row, then register them all (a background job's work: see `KINDS`); `progress`
+    hears the percent done."""
     header, rows = read_rows(content, filename)
     positions = _column_map(header, ENTERPRISE_COLUMNS)
     headers = {c.key: c.header for c in ENTERPRISE_COLUMNS}
@@ -175,6 +193,7 @@ def import_enterprises(
             )
         seen.setdefault(data.credit_code, number)
         valid.append((number, data))
+    progress(50)
     for number, data in valid:
         if data.grid_id is None:
             try:
@@ -183,11 +202,18 @@ def import_enterprises(
                 errors.add(number, headers.get(exc.field or "", exc.field), exc.message)
     if errors.problems:
         raise LedgerRejected(errors.problems)
+    progress(60)
     register_many(session, [data for _, data in valid])
     return len(valid)
 
 
-def import_people(session: Session, content: bytes, filename: str | None, user: Access) -> int:
+def import_people(
+    session: Session,
+    content: bytes,
+    filename: str | None,
+    user: Access,
+    progress: Callable[[int], None] = _no_progress,
+) -> int:
     header, rows = read_rows(content, filename)
     positions = _column_map(header, PEOPLE_COLUMNS)
     headers = {c.key: c.header for c in PEOPLE_COLUMNS}
@@ -208,12 +234,14 @@ def import_people(session: Session, content: bytes, filename: str | None, user: 
             _schema_errors(number, exc, headers, errors)
     if errors.problems:
         raise LedgerRejected(errors.problems)
+    progress(60)
     for data in valid:
         create_person(session, data, user)
     return len(valid)
 
 
-def export_enterprises(session: Session, zone_id: uuid.UUID | None) -> bytes:
+def export_enterprises(session: Session, zone_id: uuid.UUID | None) -> tuple[bytes, int]:
+    """The enterprise ledger as .xlsx, and how many rows it has."""
     query = (
         select(Enterprise, Grid.code)
         .join(Grid, Grid.id == Enterprise.grid_id)
@@ -222,8 +250,12 @@ def export_enterprises(session: Session, zone_id: uuid.UUID | None) -> bytes:
     if zone_id is not None:
         query = query.where(Grid.zone_id == zone_id)
 
+    written = 0
+
     def rows() -> Iterator[list[object]]:
+        nonlocal written
         for enterprise, grid_code in session.execute(query).yield_per(2000):
+            written += 1
             yield [
                 enterprise.name,
                 enterprise.credit_code,
@@ -240,4 +272,5 @@ def export_enterprises(session: Session, zone_id: uuid.UUID | None) -> bytes:
                 enterprise.responsible_phone,
             ]
 
-    return write_xlsx("企业台账", [c.header for c in ENTERPRISE_COLUMNS], rows())
+    content = write_xlsx("企业台账", [c.header for c in ENTERPRISE_COLUMNS], rows())
+    return content, written

@@ -7,9 +7,8 @@ from collections.abc import Iterator
 
 from openpyxl import load_workbook
 
+from services.registry.settings import get_registry_settings
 from shared.errors import InvalidInput
-
-MAX_ROWS = 50_000
 
 
 def read_rows(content: bytes, filename: str | None) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
@@ -20,12 +19,17 @@ def read_rows(content: bytes, filename: str | None) -> tuple[list[str], Iterator
     except StopIteration:
         raise InvalidInput("文件为空 / the file is empty", field="file") from None
 
+    max_rows = get_registry_settings().ledger_import_max_rows
+
     def numbered() -> Iterator[tuple[int, list[str]]]:
         for number, row in enumerate(rows, start=2):
             values = ["" if cell is None else str(cell).strip() for cell in row]
             if any(values):
-                if number > MAX_ROWS + 1:
-                    raise InvalidInput(f"超过{MAX_ROWS}行 / more than {MAX_ROWS} rows", field="file")
+                if number > max_rows + 1:
+                    raise InvalidInput(
+                        f"超过{max_rows}行,未导入任何记录 / more than {max_rows} rows; nothing imported",
+                        field="file",
+                    )
                 yield number, values
 
     return header, numbered()

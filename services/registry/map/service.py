@@ -4,7 +4,6 @@ import io
 import uuid
 from typing import Any
 
-from matplotlib import pyplot
 from matplotlib.artist import Artist
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -93,72 +92,67 @@ def feature_collection(
 def render(collection: dict[str, Any], image_format: str, title: str) -> bytes:
     """Grid boundaries, units coloured by risk, key units ringed, a legend in Chinese."""
     figure, axes = new_figure(10, 8)
-    try:
-        for feature in collection["features"]:
-            if feature["properties"]["layer"] != "grid":
-                continue
-            geometry = feature["geometry"]
-            polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-            for polygon in polygons:
-                axes.add_patch(
-                    PolygonPatch(
-                        polygon[0],
-                        closed=True,
-                        fill=True,
-                        facecolor="#f4f8f4",
-                        edgecolor="#2e7d32",
-                        linewidth=1.5,
-                    )
+    for feature in collection["features"]:
+        if feature["properties"]["layer"] != "grid":
+            continue
+        geometry = feature["geometry"]
+        polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+        for polygon in polygons:
+            axes.add_patch(
+                PolygonPatch(
+                    polygon[0],
+                    closed=True,
+                    fill=True,
+                    facecolor="#f4f8f4",
+                    edgecolor="#2e7d32",
+                    linewidth=1.5,
                 )
-                xs, ys = zip(*polygon[0], strict=False)
-                axes.annotate(
-                    f"{feature['properties']['code']} {feature['properties']['name']}",
-                    (sum(xs) / len(xs), max(ys)),
-                    ha="center",
-                    va="top",
-                    fontsize=9,
-                    color="#2e7d32",
-                )
-        for feature in collection["features"]:
-            props = feature["properties"]
-            if props["layer"] != "unit":
-                continue
-            lon, lat = feature["geometry"]["coordinates"]
-            colour = RISK_COLOURS[props["risk_colour"]]
-            marker = "s" if props["kind"] == UnitKind.construction_site else "o"
-            axes.scatter(
-                lon,
-                lat,
-                s=120 if props["key_supervision"] else 60,
-                c=colour,
-                marker=marker,
-                edgecolors="black" if props["key_supervision"] else "white",
-                linewidths=2 if props["key_supervision"] else 0.5,
-                zorder=3,
-                alpha=0.5 if props["production_status"] == ProductionStatus.closed else 1,
             )
-        axes.autoscale_view()
-        axes.ticklabel_format(useOffset=False)
-        axes.set_aspect("equal", adjustable="datalim")
-        axes.set_title(title)
-        axes.set_xlabel("经度 longitude")
-        axes.set_ylabel("纬度 latitude")
-        legend: list[Artist] = [
-            Patch(facecolor=colour, label=_legend("risk_colour", risk or "unassessed"))
-            for risk, colour in RISK_COLOURS.items()
-        ]
-        legend += [
-            Line2D([], [], marker="o", color="w", markerfacecolor="#cccccc", markeredgecolor="black", markeredgewidth=2, markersize=10, label="重点监管 key supervision"),
-            Line2D([], [], marker="o", color="w", markerfacecolor="#cccccc", markersize=8, label=_legend("unit_kind", UnitKind.enterprise)),
-            Line2D([], [], marker="s", color="w", markerfacecolor="#cccccc", markersize=8, label=_legend("unit_kind", UnitKind.construction_site)),
-            Patch(facecolor="#f4f8f4", edgecolor="#2e7d32", label="网格 grid"),
-        ]  # fmt: skip
-        axes.legend(
-            handles=legend, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, title="图例 legend"
+            xs, ys = zip(*polygon[0], strict=False)
+            axes.annotate(
+                f"{feature['properties']['code']} {feature['properties']['name']}",
+                (sum(xs) / len(xs), max(ys)),
+                ha="center",
+                va="top",
+                fontsize=9,
+                color="#2e7d32",
+            )
+    for feature in collection["features"]:
+        props = feature["properties"]
+        if props["layer"] != "unit":
+            continue
+        lon, lat = feature["geometry"]["coordinates"]
+        colour = RISK_COLOURS[props["risk_colour"]]
+        marker = "s" if props["kind"] == UnitKind.construction_site else "o"
+        axes.scatter(
+            lon,
+            lat,
+            s=120 if props["key_supervision"] else 60,
+            c=colour,
+            marker=marker,
+            edgecolors="black" if props["key_supervision"] else "white",
+            linewidths=2 if props["key_supervision"] else 0.5,
+            zorder=3,
+            alpha=0.5 if props["production_status"] == ProductionStatus.closed else 1,
         )
-        figure.tight_layout()
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format=image_format)
-        return buffer.getvalue()
-    finally:
-        pyplot.close(figure)
+    axes.autoscale_view()
+    axes.ticklabel_format(useOffset=False)
+    axes.set_aspect("equal", adjustable="datalim")
+    axes.set_title(title)
+    axes.set_xlabel("经度 longitude")
+    axes.set_ylabel("纬度 latitude")
+    legend: list[Artist] = [
+        Patch(facecolor=colour, label=_legend("risk_colour", risk or "unassessed"))
+        for risk, colour in RISK_COLOURS.items()
+    ]
+    legend += [
+        Line2D([], [], marker="o", color="w", markerfacecolor="#cccccc", markeredgecolor="black", markeredgewidth=2, markersize=10, label="重点监管 key supervision"),
+        Line2D([], [], marker="o", color="w", markerfacecolor="#cccccc", markersize=8, label=_legend("unit_kind", UnitKind.enterprise)),
+        Line2D([], [], marker="s", color="w", markerfacecolor="#cccccc", markersize=8, label=_legend("unit_kind", UnitKind.construction_site)),
+        Patch(facecolor="#f4f8f4", edgecolor="#2e7d32", label="网格 grid"),
+    ]  # fmt: skip
+    axes.legend(handles=legend, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, title="图例 legend")
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format=image_format)
+    return buffer.getvalue()

@@ -13,7 +13,7 @@ from shared.audit import AuditAction
 from shared.events.contracts.reporting import ReportKind
 from shared.pagination import Page, PageQuery
 from shared.periods import REPORTING_PERIOD_PATTERN
-from shared.web import file_responses
+from shared.web import body_limit, file_responses
 
 router = APIRouter(prefix="/filings", tags=["filings 报告报送"])
 Filer = Annotated[Access, permit("filing.submit")]
@@ -58,11 +58,12 @@ def filing_status(
     "/{filing_id}/attachments",
     status_code=status.HTTP_201_CREATED,
     summary="上传附件 / attach a scan, photo or PDF",
+    openapi_extra=body_limit(get_reporting_settings().upload_max_bytes),
 )
-async def add_attachment(
+def add_attachment(
     filing_id: uuid.UUID, file: Annotated[UploadFile, File()], session: DbSession, user: Filer
 ) -> AttachmentOut:
-    content = await file.read(get_reporting_settings().upload_max_bytes + 1)
+    content = file.file.read(get_reporting_settings().upload_max_bytes + 1)
     return AttachmentOut.model_validate(
         service.add_attachment(session, filing_id, file.filename or "file", content, user)
     )

@@ -1,8 +1,9 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response, status
 from sqlalchemy.orm import Session
 
+from services.reporting.background.service import EXPORT_HAZARD_LEDGER, jobs
 from services.reporting.deps import DbSession, permit
 from services.reporting.settings import get_reporting_settings
 from services.reporting.statistics import exports, service
@@ -17,6 +18,7 @@ from services.reporting.statistics.schemas import (
 from shared import audit
 from shared.access import Access
 from shared.audit import AuditAction
+from shared.jobs import JobOut
 from shared.pagination import PageQuery, PageRequest
 from shared.periods import MONTH_PATTERN, REPORTING_PERIOD_PATTERN, parse_month, parse_period
 from shared.spreadsheets import XLSX, download
@@ -112,18 +114,21 @@ def dashboard(session: DbSession, user: StatisticsReader) -> Dashboard:
     return service.dashboard(session, user)
 
 
-@router.get(
-    "/exports/hazard-ledger.xlsx",
+@router.post(
+    "/exports/hazard-ledger",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses={
+        status.HTTP_202_ACCEPTED: {"model": JobOut, "description": "已受理 / the job; follow /jobs/{id}"}
+    },
     response_class=Response,
-    responses=file_responses(XLSX),
-    summary="隐患台帐 Excel / the hazard ledger of a period",
+    summary="隐患台帐 Excel / the hazard ledger of a period (a job; the file at /jobs/{id}/result)",
 )
 def hazard_ledger(
     request: Request, session: DbSession, user: StatisticsReader, period: PeriodQuery
 ) -> Response:
     chosen = parse_period(period)
     audit.record(session, user, AuditAction.export, f"hazard-ledger:{chosen.label}", request)
-    return download(exports.hazard_ledger_xlsx(session, user, chosen), XLSX, f"隐患台帐_{chosen.label}.xlsx")
+    return jobs.accepted(jobs.submit(session, user, EXPORT_HAZARD_LEDGER, {"period": period}))
 
 
 @router.get(

@@ -4,7 +4,6 @@ headers) and .csv, and the committee's monthly PDF report with charts."""
 import io
 from collections.abc import Iterator
 
-from matplotlib import pyplot
 from matplotlib.backends.backend_pdf import PdfPages
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
@@ -78,8 +77,18 @@ def hazard_ledger_rows(session: Session, user: Access, period: Period) -> Iterat
         ]  # fmt: skip
 
 
-def hazard_ledger_xlsx(session: Session, user: Access, period: Period) -> bytes:
-    return write_xlsx(f"隐患台帐{period.label}", LEDGER_HEADER, hazard_ledger_rows(session, user, period))
+def hazard_ledger_xlsx(session: Session, user: Access, period: Period) -> tuple[bytes, int]:
+    """The ledger as .xlsx, and how many hazards it lists."""
+    counted = 0
+
+    def rows() -> Iterator[list[object]]:
+        nonlocal counted
+        for row in hazard_ledger_rows(session, user, period):
+            counted += 1
+            yield row
+
+    content = write_xlsx(f"隐患台帐{period.label}", LEDGER_HEADER, rows())
+    return content, counted
 
 
 def statistics_rows(stats: HazardStatistics) -> list[list[object]]:
@@ -132,7 +141,6 @@ def monthly_report_pdf(session: Session, user: Access, month: Period) -> bytes:
         axes[2].legend()
         figure.tight_layout(rect=(0, 0, 1, 0.96))
         pdf.savefig(figure)
-        pyplot.close(figure)
 
         figure, axes = new_figure(8.27, 11.69, rows=2, cols=1)
         grades = [(row.label, row.found) for row in by_grade.items if row.found]
@@ -156,7 +164,6 @@ def monthly_report_pdf(session: Session, user: Access, month: Period) -> bytes:
         axes[1].set_title("单位风险等级分布(红橙黄蓝)")
         figure.tight_layout()
         pdf.savefig(figure)
-        pyplot.close(figure)
     return buffer.getvalue()
 
 

@@ -2111,9 +2111,15 @@ export interface components {
             detail: string;
             /**
              * Errors
-             * @description each field in error
+             * @description each field in error (at most the first 50)
              */
             errors?: components["schemas"]["FieldProblem"][];
+            /**
+             * Errors Total
+             * @description how many problems in all, when more than listed
+             * @default null
+             */
+            errors_total: number | null;
         } & {
             [key: string]: unknown;
         };
@@ -2350,6 +2356,15 @@ export interface operations {
             };
             /** @description 冲突 / conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / the body is larger than this operation takes */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2623,6 +2638,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description 请求体过大 / the body is larger than this operation takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description 请求数据无效 / invalid input, each field named */
             422: {
                 headers: {
@@ -2694,6 +2718,15 @@ export interface operations {
             };
             /** @description 冲突 / conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / the body is larger than this operation takes */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2903,6 +2936,15 @@ export interface operations {
             };
             /** @description 冲突 / conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / the body is larger than this operation takes */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3163,6 +3205,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description 请求体过大 / the body is larger than this operation takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description 请求数据无效 / invalid input, each field named */
             422: {
                 headers: {
@@ -3306,7 +3357,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 文件过大 / the file is too large */
+            /** @description 请求体过大 / the body is larger than this operation takes */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -3450,6 +3501,15 @@ export interface operations {
             };
             /** @description 冲突 / conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / the body is larger than this operation takes */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3648,6 +3708,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description 请求体过大 / the body is larger than this operation takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description 请求数据无效 / invalid input, each field named */
             422: {
                 headers: {
@@ -3791,6 +3860,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description 请求体过大 / the body is larger than this operation takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description 请求数据无效 / invalid input, each field named */
             422: {
                 headers: {
@@ -3862,6 +3940,15 @@ export interface operations {
             };
             /** @description 冲突 / conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / the body is larger than this operation takes */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4012,7 +4099,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 文件过大 / the file is too large */
+            /** @description 请求体过大 / the body is larger than this operation takes */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4154,6 +4241,15 @@ export interface operations {
             };
             /** @description 冲突 / conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / the body is larger than this operation takes */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4598,6 +4694,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description 请求体过大 / the body is larger than this operation takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description 请求数据无效 / invalid input, each field named */
             422: {
                 headers: {
@@ -4914,6 +5019,15 @@ export interface operations {
             };
             /** @description 冲突 / conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / the body is larger than this operation takes */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

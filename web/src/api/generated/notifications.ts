@@ -864,9 +864,15 @@ export interface components {
             detail: string;
             /**
              * Errors
-             * @description each field in error
+             * @description each field in error (at most the first 50)
              */
             errors?: components["schemas"]["FieldProblem"][];
+            /**
+             * Errors Total
+             * @description how many problems in all, when more than listed
+             * @default null
+             */
+            errors_total: number | null;
         } & {
             [key: string]: unknown;
         };
@@ -1413,6 +1419,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description 请求体过大 / the body is larger than this operation takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description 请求数据无效 / invalid input, each field named */
             422: {
                 headers: {
@@ -1599,6 +1614,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description 请求体过大 / the body is larger than this operation takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description 请求数据无效 / invalid input, each field named */
             422: {
                 headers: {
@@ -1730,6 +1754,15 @@ export interface operations {
             };
             /** @description 冲突 / conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / the body is larger than this operation takes */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -691,7 +691,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 导入企业台账 / import enterprises from .xlsx or .csv (all or nothing) */
+        /**
+         * 导入企业台账 / import enterprises from .xlsx or .csv (a job: all or nothing)
+         * @description Queued as a job; `GET /jobs/{id}` then says `succeeded` with `summary.imported`, or `failed`
+         *     with every refused cell by row and column (nothing imported).
+         */
         post: operations["import_enterprises_ledger_enterprises_import_post"];
         delete?: never;
         options?: never;
@@ -708,7 +712,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 导入人员台账 / import people from .xlsx or .csv (all or nothing) */
+        /** 导入人员台账 / import people from .xlsx or .csv (a job: all or nothing) */
         post: operations["import_people_ledger_people_import_post"];
         delete?: never;
         options?: never;
@@ -716,15 +720,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/ledger/enterprises.xlsx": {
+    "/ledger/enterprises/export": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** 导出企业台账 / the enterprise ledger as Excel */
-        get: operations["export_enterprises_ledger_enterprises_xlsx_get"];
+        get?: never;
+        put?: never;
+        /** 导出企业台账 / the enterprise ledger as Excel (a job; the file at /jobs/{id}/result) */
+        post: operations["export_enterprises_ledger_enterprises_export_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的后台任务 / my background jobs, newest first */
+        get: operations["list_jobs_jobs_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 任务状态 / a job's status, progress and problems */
+        get: operations["get_job_jobs__job_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{job_id}/result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载结果 / download what a finished job made */
+        get: operations["job_result_jobs__job_id__result_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -983,7 +1038,10 @@ export interface components {
         };
         /** Body_import_people_ledger_people_import_post */
         Body_import_people_ledger_people_import_post: {
-            /** File */
+            /**
+             * File
+             * @description .xlsx or UTF-8/GBK .csv with the export's headers
+             */
             file: string;
         };
         /** Body_login_auth_token_post */
@@ -1288,6 +1346,27 @@ export interface components {
              */
             held: number;
         };
+        /**
+         * FieldProblem
+         * @description What is wrong with one field (or one spreadsheet cell: `row` and `column` then say where).
+         */
+        FieldProblem: {
+            /**
+             * Loc
+             * @description where: `body.name`, `query.limit`, `path.id`, `file.3.name` or a field name
+             */
+            loc: string;
+            /** Message */
+            message: string;
+            /**
+             * Type
+             * @description machine-readable kind, e.g. `missing`, `string_too_long`
+             * @default null
+             */
+            type: string | null;
+        } & {
+            [key: string]: unknown;
+        };
         /** GridCreate */
         GridCreate: {
             /**
@@ -1414,11 +1493,56 @@ export interface components {
              */
             created_at: string;
         };
-        /** ImportResult */
-        ImportResult: {
-            /** Imported */
-            imported: number;
+        /** JobOut */
+        JobOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Kind */
+            kind: string;
+            status: components["schemas"]["JobStatus"];
+            /** Progress */
+            progress: number;
+            /**
+             * Requested By
+             * Format: uuid
+             */
+            requested_by: string;
+            /** Requested By Name */
+            requested_by_name: string;
+            /** Input Name */
+            input_name: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Started At */
+            started_at: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Expires At */
+            expires_at: string | null;
+            /** Summary */
+            summary: {
+                [key: string]: unknown;
+            } | null;
+            /** Error */
+            error: string | null;
+            /** Errors */
+            errors: components["schemas"]["FieldProblem"][];
+            /** Errors Total */
+            errors_total: number;
+            /** Result Url */
+            result_url: string | null;
         };
+        /**
+         * JobStatus
+         * @enum {string}
+         */
+        JobStatus: "queued" | "running" | "succeeded" | "failed";
         /** Label */
         Label: {
             /** Zh */
@@ -1562,6 +1686,16 @@ export interface components {
         Page_HazardSourceOut_: {
             /** Items */
             items: components["schemas"]["HazardSourceOut"][];
+            /**
+             * Next
+             * @description 下一页游标 / pass as `cursor` for the next page; null on the last
+             */
+            next: string | null;
+        };
+        /** Page[JobOut] */
+        Page_JobOut_: {
+            /** Items */
+            items: components["schemas"]["JobOut"][];
             /**
              * Next
              * @description 下一页游标 / pass as `cursor` for the next page; null on the last
@@ -1929,27 +2063,6 @@ export interface components {
             name: string;
         };
         /**
-         * FieldProblem
-         * @description What is wrong with one field (or one spreadsheet cell: `row` and `column` then say where).
-         */
-        FieldProblem: {
-            /**
-             * Loc
-             * @description where: `body.name`, `query.limit`, `path.id`, `file.3.name` or a field name
-             */
-            loc: string;
-            /** Message */
-            message: string;
-            /**
-             * Type
-             * @description machine-readable kind, e.g. `missing`, `string_too_long`
-             * @default null
-             */
-            type: string | null;
-        } & {
-            [key: string]: unknown;
-        };
-        /**
          * Problem
          * @description RFC 9457 problem details: the body of every error answer.
          */
@@ -1974,9 +2087,15 @@ export interface components {
             detail: string;
             /**
              * Errors
-             * @description each field in error
+             * @description each field in error (at most the first 50)
              */
             errors?: components["schemas"]["FieldProblem"][];
+            /**
+             * Errors Total
+             * @description how many problems in all, when more than listed
+             * @default null
+             */
+            errors_total: number | null;
         } & {
             [key: string]: unknown;
         };
@@ -2089,7 +2208,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 文件过大 / the file is too large */
+            /** @description 请求体过大 / the body is larger than this operation takes */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2223,6 +2342,15 @@ export interface operations {
             };
             /** @description 冲突 / conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / the body is larger than this operation takes */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2370,6 +2498,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description 请求体过大 / the body is larger than this operation takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description 请求数据无效 / invalid input, each field named */
             422: {
                 headers: {
@@ -2508,6 +2645,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description 请求体过大 / the body is larger than this operation takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description 请求数据无效 / invalid input, each field named */
             422: {
                 headers: {
@@ -2579,6 +2725,15 @@ export interface operations {
             };
             /** @description 冲突 / conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / the body is larger than this operation takes */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2666,6 +2821,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description 请求体过大 / the body is larger than this operation takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description 请求数据无效 / invalid input, each field named */
             422: {
                 headers: {
@@ -2735,6 +2899,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description 请求体过大 / the body is larger than this operation takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description 请求数据无效 / invalid input, each field named */
             422: {
                 headers: {
@@ -2786,6 +2959,15 @@ export interface operations {
             };
             /** @description 冲突 / conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / the body is larger than this operation takes */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2879,6 +3061,15 @@ export interface operations {
             };
             /** @description 冲突 / conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / the body is larger than this operation takes */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3029,6 +3220,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description 请求体过大 / the body is larger than this operation takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description 请求数据无效 / invalid input, each field named */
             422: {
                 headers: {
@@ -3169,6 +3369,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description 请求体过大 / the body is larger than this operation takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description 请求数据无效 / invalid input, each field named */
             422: {
                 headers: {
@@ -3302,6 +3511,15 @@ export interface operations {
             };
             /** @description 冲突 / conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / the body is larger than this operation takes */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3576,6 +3794,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description 请求体过大 / the body is larger than this operation takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description 请求数据无效 / invalid input, each field named */
             422: {
                 headers: {
@@ -3713,6 +3940,15 @@ export interface operations {
             };
             /** @description 冲突 / conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / the body is larger than this operation takes */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3858,6 +4094,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description 请求体过大 / the body is larger than this operation takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description 请求数据无效 / invalid input, each field named */
             422: {
                 headers: {
@@ -3938,6 +4183,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description 请求体过大 / the body is larger than this operation takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description 请求数据无效 / invalid input, each field named */
             422: {
                 headers: {
@@ -4011,6 +4265,15 @@ export interface operations {
             };
             /** @description 冲突 / conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / the body is larger than this operation takes */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4154,6 +4417,15 @@ export interface operations {
             };
             /** @description 冲突 / conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / the body is larger than this operation takes */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4419,6 +4691,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description 请求体过大 / the body is larger than this operation takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description 请求数据无效 / invalid input, each field named */
             422: {
                 headers: {
@@ -4492,6 +4773,15 @@ export interface operations {
             };
             /** @description 冲突 / conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / the body is larger than this operation takes */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4579,6 +4869,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description 请求体过大 / the body is larger than this operation takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description 请求数据无效 / invalid input, each field named */
             422: {
                 headers: {
@@ -4652,6 +4951,15 @@ export interface operations {
             };
             /** @description 冲突 / conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / the body is larger than this operation takes */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4865,6 +5173,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description 请求体过大 / the body is larger than this operation takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description 请求数据无效 / invalid input, each field named */
             422: {
                 headers: {
@@ -5009,6 +5326,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description 请求体过大 / the body is larger than this operation takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description 请求数据无效 / invalid input, each field named */
             422: {
                 headers: {
@@ -5146,6 +5472,15 @@ export interface operations {
             };
             /** @description 冲突 / conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / the body is larger than this operation takes */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5332,13 +5667,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
-            200: {
+            /** @description 已受理 / the job, queued; follow /jobs/{id} */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ImportResult"];
+                    "application/json": components["schemas"]["JobOut"];
                 };
             };
             /** @description 请求体无法解析 / the body could not be parsed */
@@ -5386,7 +5721,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 文件过大 / the file is too large */
+            /** @description 请求体过大 / the body is larger than this operation takes */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5419,13 +5754,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
-            200: {
+            /** @description 已受理 / the job, queued; follow /jobs/{id} */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ImportResult"];
+                    "application/json": components["schemas"]["JobOut"];
                 };
             };
             /** @description 请求体无法解析 / the body could not be parsed */
@@ -5473,7 +5808,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 文件过大 / the file is too large */
+            /** @description 请求体过大 / the body is larger than this operation takes */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -5493,13 +5828,200 @@ export interface operations {
             };
         };
     };
-    export_enterprises_ledger_enterprises_xlsx_get: {
+    export_enterprises_ledger_enterprises_export_post: {
         parameters: {
             query?: {
                 zone_id?: string | null;
             };
             header?: never;
             path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 已受理 / the job, queued; follow /jobs/{id} */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobOut"];
+                };
+            };
+            /** @description 缺少或无效的令牌 / missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 / not allowed for this caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在 / something named, or the caller's own record, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 冲突 / conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求数据无效 / invalid input, each field named */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_jobs_jobs_get: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["JobStatus"] | null;
+                /** @description 上一页的 `next` / the previous page's `next`; empty for the first */
+                cursor?: string | null;
+                /** @description 每页条数 / items per page, at most 500 */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_JobOut_"];
+                };
+            };
+            /** @description 缺少或无效的令牌 / missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 / not allowed for this caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在 / something named, or the caller's own record, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求数据无效 / invalid input, each field named */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_job_jobs__job_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobOut"];
+                };
+            };
+            /** @description 缺少或无效的令牌 / missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 / not allowed for this caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在 / something named, or the caller's own record, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求数据无效 / invalid input, each field named */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    job_result_jobs__job_id__result_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -5533,6 +6055,15 @@ export interface operations {
             };
             /** @description 不存在 / something named, or the caller's own record, does not exist */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 任务尚未完成 / the job has not succeeded (yet) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -161,17 +161,17 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/exports/hazard-ledger.xlsx": {
+    "/exports/hazard-ledger": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** 隐患台帐 Excel / the hazard ledger of a period */
-        get: operations["hazard_ledger_exports_hazard_ledger_xlsx_get"];
+        get?: never;
         put?: never;
-        post?: never;
+        /** 隐患台帐 Excel / the hazard ledger of a period (a job; the file at /jobs/{id}/result) */
+        post: operations["hazard_ledger_exports_hazard_ledger_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -379,6 +379,57 @@ export interface paths {
         put?: never;
         /** 新版本 / a new value from a day on */
         post: operations["change_zone_rules__key__post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我的后台任务 / my background jobs, newest first */
+        get: operations["list_jobs_jobs_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 任务状态 / a job's status, progress and problems */
+        get: operations["get_job_jobs__job_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jobs/{job_id}/result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载结果 / download what a finished job made */
+        get: operations["job_result_jobs__job_id__result_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -714,6 +765,27 @@ export interface components {
              */
             held: number;
         };
+        /**
+         * FieldProblem
+         * @description What is wrong with one field (or one spreadsheet cell: `row` and `column` then say where).
+         */
+        FieldProblem: {
+            /**
+             * Loc
+             * @description where: `body.name`, `query.limit`, `path.id`, `file.3.name` or a field name
+             */
+            loc: string;
+            /** Message */
+            message: string;
+            /**
+             * Type
+             * @description machine-readable kind, e.g. `missing`, `string_too_long`
+             * @default null
+             */
+            type: string | null;
+        } & {
+            [key: string]: unknown;
+        };
         /** FilingIn */
         FilingIn: {
             /**
@@ -898,6 +970,56 @@ export interface components {
             /** By Inspector */
             by_inspector: components["schemas"]["CoverageRow"][];
         };
+        /** JobOut */
+        JobOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Kind */
+            kind: string;
+            status: components["schemas"]["JobStatus"];
+            /** Progress */
+            progress: number;
+            /**
+             * Requested By
+             * Format: uuid
+             */
+            requested_by: string;
+            /** Requested By Name */
+            requested_by_name: string;
+            /** Input Name */
+            input_name: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Started At */
+            started_at: string | null;
+            /** Finished At */
+            finished_at: string | null;
+            /** Expires At */
+            expires_at: string | null;
+            /** Summary */
+            summary: {
+                [key: string]: unknown;
+            } | null;
+            /** Error */
+            error: string | null;
+            /** Errors */
+            errors: components["schemas"]["FieldProblem"][];
+            /** Errors Total */
+            errors_total: number;
+            /** Result Url */
+            result_url: string | null;
+        };
+        /**
+         * JobStatus
+         * @enum {string}
+         */
+        JobStatus: "queued" | "running" | "succeeded" | "failed";
         /**
          * MonthlyRiskContent
          * @description 月度风险分析报告 (附件7): what the unit found wanting this month and how it controls its risks.
@@ -958,6 +1080,16 @@ export interface components {
         Page_FilingOut_: {
             /** Items */
             items: components["schemas"]["FilingOut"][];
+            /**
+             * Next
+             * @description 下一页游标 / pass as `cursor` for the next page; null on the last
+             */
+            next: string | null;
+        };
+        /** Page[JobOut] */
+        Page_JobOut_: {
+            /** Items */
+            items: components["schemas"]["JobOut"][];
             /**
              * Next
              * @description 下一页游标 / pass as `cursor` for the next page; null on the last
@@ -1225,27 +1357,6 @@ export interface components {
             recorded_at?: string | null;
         };
         /**
-         * FieldProblem
-         * @description What is wrong with one field (or one spreadsheet cell: `row` and `column` then say where).
-         */
-        FieldProblem: {
-            /**
-             * Loc
-             * @description where: `body.name`, `query.limit`, `path.id`, `file.3.name` or a field name
-             */
-            loc: string;
-            /** Message */
-            message: string;
-            /**
-             * Type
-             * @description machine-readable kind, e.g. `missing`, `string_too_long`
-             * @default null
-             */
-            type: string | null;
-        } & {
-            [key: string]: unknown;
-        };
-        /**
          * Problem
          * @description RFC 9457 problem details: the body of every error answer.
          */
@@ -1270,9 +1381,15 @@ export interface components {
             detail: string;
             /**
              * Errors
-             * @description each field in error
+             * @description each field in error (at most the first 50)
              */
             errors?: components["schemas"]["FieldProblem"][];
+            /**
+             * Errors Total
+             * @description how many problems in all, when more than listed
+             * @default null
+             */
+            errors_total: number | null;
         } & {
             [key: string]: unknown;
         };
@@ -1723,7 +1840,7 @@ export interface operations {
             };
         };
     };
-    hazard_ledger_exports_hazard_ledger_xlsx_get: {
+    hazard_ledger_exports_hazard_ledger_post: {
         parameters: {
             query: {
                 /** @description 统计期 / 2026-11, 2026-Q3 or 2026 */
@@ -1735,13 +1852,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description 文件 / the file */
-            200: {
+            /** @description 已受理 / the job; follow /jobs/{id} */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/json": components["schemas"]["JobOut"];
                 };
             };
             /** @description 缺少或无效的令牌 / missing or invalid token */
@@ -1764,6 +1881,15 @@ export interface operations {
             };
             /** @description 不存在 / something named, or the caller's own record, does not exist */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 冲突 / conflicts with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1964,6 +2090,15 @@ export interface operations {
             };
             /** @description 冲突 / conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / the body is larger than this operation takes */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2174,7 +2309,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description 文件过大 / the file is too large */
+            /** @description 请求体过大 / the body is larger than this operation takes */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2508,6 +2643,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description 请求体过大 / the body is larger than this operation takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description 请求数据无效 / invalid input, each field named */
             422: {
                 headers: {
@@ -2581,6 +2725,15 @@ export interface operations {
             };
             /** @description 冲突 / conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / the body is larger than this operation takes */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2780,6 +2933,202 @@ export interface operations {
                 };
             };
             /** @description 冲突 / conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / the body is larger than this operation takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求数据无效 / invalid input, each field named */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_jobs_jobs_get: {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["JobStatus"] | null;
+                /** @description 上一页的 `next` / the previous page's `next`; empty for the first */
+                cursor?: string | null;
+                /** @description 每页条数 / items per page, at most 500 */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_JobOut_"];
+                };
+            };
+            /** @description 缺少或无效的令牌 / missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 / not allowed for this caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在 / something named, or the caller's own record, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求数据无效 / invalid input, each field named */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_job_jobs__job_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobOut"];
+                };
+            };
+            /** @description 缺少或无效的令牌 / missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 / not allowed for this caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在 / something named, or the caller's own record, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求数据无效 / invalid input, each field named */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    job_result_jobs__job_id__result_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 文件 / the file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description 缺少或无效的令牌 / missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 / not allowed for this caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在 / something named, or the caller's own record, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 任务尚未完成 / the job has not succeeded (yet) */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -1,0 +1,4 @@
+from services.registry.background.service import jobs
+from shared.spreadsheets import XLSX
+
+router = jobs.router(result_types=[XLSX])
