@@ -50,17 +50,26 @@ def ledger(rows: int, grid_code: str, first_serial: int = 1) -> bytes:
 
 def seed_enterprises(database_url: str, rows: int, grid_id: uuid.UUID) -> None:
     """`rows` enterprises written straight into the registry's table (for the export to read)."""
+    from shared.clock import local_today
     from shared.db import get_engine
 
     with get_engine(database_url).begin() as connection:
         connection.execute(
             text(
                 "INSERT INTO registry.enterprise (id, name, credit_code, kind, production_status,"
-                " key_supervision, grid_id, industry, address)"
+                " key_supervision, grid_id, industry, address, registered_on)"
                 " SELECT gen_random_uuid(), '种子企业' || n, 'S' || lpad(n::text, 17, '0'), 'enterprise',"
-                " 'operating', false, :grid, '机械', '纬' || n || '路' FROM generate_series(1, :rows) n"
+                " 'operating', false, :grid, '机械', '纬' || n || '路', :today FROM generate_series(1, :rows) n"
             ),
-            {"grid": grid_id, "rows": rows},
+            {"grid": grid_id, "rows": rows, "today": local_today()},
+        )
+        connection.execute(  # each unit's one dated state, from its registration on
+            text(
+                "INSERT INTO registry.enterprise_state (enterprise_id, valid_from, production_status,"
+                " key_supervision, grid_id) SELECT id, registered_on, production_status, key_supervision,"
+                " grid_id FROM registry.enterprise WHERE grid_id = :grid"
+            ),
+            {"grid": grid_id},
         )
 
 
