@@ -319,7 +319,7 @@ class Launcher:
             self.shutdown()
 
 
-def main() -> None:
+def argument_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description="Run every GridSafe service on this machine.")
     parser.add_argument(
         "--data-dir", type=Path, default=DEFAULT_DATA_DIR, help="servers' data, logs and keys"
@@ -333,7 +333,11 @@ def main() -> None:
         "--restart-limit", type=int, default=RestartPolicy.limit, help="restarts of one process per window"
     )
     parser.add_argument("--restart-window", type=float, default=RestartPolicy.window_seconds, help="seconds")
-    sys.exit(Launcher(parser.parse_args()).run())
+    return parser
+
+
+def main() -> None:
+    sys.exit(Launcher(argument_parser().parse_args()).run())
 
 
 if __name__ == "__main__":

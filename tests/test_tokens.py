@@ -1,7 +1,6 @@
 """Tokens: only the registry's key signs them, every service refuses any other; keys rotate by key
 id; refresh tokens rotate, and reuse, logout, a password or a role change end the session."""
 
-import argparse
 import asyncio
 import functools
 import json
@@ -21,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from shared.auth import Principal, Role, issue_token
-from shared.launcher import Launcher
+from shared.launcher import Launcher, argument_parser
 from shared.settings import Settings, get_settings
 from shared.tokens import (
     JWKS_PATH,
@@ -355,7 +354,8 @@ def test_a_password_role_or_status_change_revokes_every_session_of_the_account(
 def test_the_run_command_makes_a_key_at_first_start_and_keeps_it(tmp_path, monkeypatch):
     monkeypatch.delenv("JWT_PRIVATE_KEYS_FILE")
     monkeypatch.setenv("JWT_JWKS_URL", "file:///elsewhere.json")
-    launcher = Launcher(argparse.Namespace(data_dir=tmp_path, host="0.0.0.0", port_base=9101, demo=False))
+    arguments = ["--data-dir", str(tmp_path), "--host", "0.0.0.0", "--port-base", "9101"]
+    launcher = Launcher(argument_parser().parse_args(arguments))
     launcher.prepare_token_keys()
     key_file = local_key_file(tmp_path)
     assert os.environ["JWT_PRIVATE_KEYS_FILE"] == str(key_file)

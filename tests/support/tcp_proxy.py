@@ -28,6 +28,9 @@ class TcpProxy:
         """Stop listening and drop every open connection: clients see the server vanish."""
         with self._lock:
             if self._listener is not None:
+                # close() alone leaves an accept() blocked in another thread listening on Linux
+                with contextlib.suppress(OSError):
+                    self._listener.shutdown(socket.SHUT_RDWR)
                 self._listener.close()
                 self._listener = None
             for conn in self._connections:
