@@ -3,6 +3,7 @@
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -135,9 +136,18 @@ def start_relay(service: str, log_dir: Path, **env: str) -> ManagedProcess:
 
 def start_api(service: str, log_dir: Path, **env: str) -> ManagedProcess:
     """A service's real API (uvicorn), where the tests' settings say it listens."""
-    command = BY_NAME[f"{service}-api"].command(
-        sys.executable, host="127.0.0.1", port_base=API_PORT_BASE["registry"]
-    )
+    process = BY_NAME[f"{service}-api"]
+    command = process.command(sys.executable, host="127.0.0.1", port_base=API_PORT_BASE["registry"])
     api = ManagedProcess(f"api-{service}", command, log_dir, env)
-    api.wait_for_log("api.started")
+    api.wait_for_log("api.started")  # logged at start-up, before uvicorn binds its socket
+    address = ("127.0.0.1", process.port(API_PORT_BASE["registry"]))
+
+    def listening() -> bool:
+        try:
+            socket.create_connection(address, timeout=1).close()
+        except OSError:
+            return False
+        return True
+
+    wait_until(listening, timeout=30, interval=0.1)
     return api
