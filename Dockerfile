@@ -6,9 +6,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# CJK fonts, so Chinese text in maps, charts and PDFs is drawn rather than boxes.
+# CJK fonts, so Chinese text in maps, charts and PDFs is drawn rather than boxes; Pango, with
+# which WeasyPrint lays out the documents (shared/documents).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends fonts-noto-cjk \
+    && apt-get install -y --no-install-recommends fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

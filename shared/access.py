@@ -247,6 +247,12 @@ PUBLIC_OPERATIONS = frozenset(
 )
 
 
+def actions_of(principal: Principal) -> dict[str, Scope]:
+    """Every action the caller may take and how widely: what the web app's menus and buttons follow."""
+    granted = {action: rule.scope_of(principal) for action, rule in POLICY.items()}
+    return {action: scope for action, scope in granted.items() if scope is not None}
+
+
 def rule(action: str) -> Rule:
     return POLICY[action]
 

@@ -95,6 +95,15 @@ class Settings(BaseSettings):
         30, ge=1, description="published outbox rows (the event feed) and inbox records are kept this long"
     )
 
+    # Documents (shared/documents): where the web app is, for QR codes on notices and unit labels,
+    # and a folder of templates an office has adapted (searched before the shipped ones).
+    web_base_url: str = Field(
+        "http://127.0.0.1:8000", description="the web application's address as people's phones reach it"
+    )
+    document_templates_dir: Path | None = Field(
+        None, description="a folder of adapted document templates, searched before the shipped ones"
+    )
+
     # Broker-loss recovery (shared/events/feed.py, reconciler.py): each API serves its outbox as a
     # feed; each worker reads its publishers' feeds with a service token and applies what it missed.
     registry_api_url: str = Field(

@@ -382,3 +382,21 @@ def test_a_leader_assesses_the_staff_of_their_own_grids(clients, tenants):
     assert {s["person_id"] for s in everyone["scores"]} == {*a.staff.values(), *b.staff.values()}
     mine = clients["reporting"].get("/assessment", params=month, headers=token(Role.leader, a)).json()
     assert {s["person_id"] for s in mine["scores"]} == set(a.staff.values())
+
+
+def test_the_web_app_learns_each_roles_actions_from_the_policy(clients, tenants):
+    a, _, _ = tenants
+    for role in Role:
+        if role == Role.service:
+            continue
+        actions = clients["registry"].get("/auth/actions", headers=token(role, a)).json()
+        principal = Principal(user_id=uuid.uuid4(), name="x", roles={role})
+        assert actions == {
+            action: str(rule.scope_of(principal))
+            for action, rule in POLICY.items()
+            if rule.scope_of(principal) is not None
+        }, role
+    auditor = clients["registry"].get("/auth/actions", headers=token(Role.auditor, a)).json()
+    assert "hazard.read" in auditor and "hazard.step" not in auditor and "unit.register" not in auditor
+    enterprise = clients["registry"].get("/auth/actions", headers=token(Role.enterprise_user, a)).json()
+    assert enterprise["unit.read"] == "enterprise" and "hazard.verify" not in enterprise

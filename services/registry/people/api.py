@@ -19,7 +19,7 @@ from services.registry.people.schemas import (
 from services.registry.sessions import service as sessions
 from services.registry.sessions.schemas import TokenOut
 from shared import audit
-from shared.access import Access
+from shared.access import Access, Scope, actions_of
 from shared.audit import AuditAction
 from shared.auth import Principal
 from shared.pagination import Page, PageQuery
@@ -57,6 +57,14 @@ def login(
 @router.get("/auth/me", summary="当前用户 / who the token says you are")
 def me(user: Annotated[Access, permit("account.me")]) -> Principal:
     return user.principal
+
+
+@router.get(
+    "/auth/actions",
+    summary="本人可做的操作 / the actions of the access policy you may take, each with its scope",
+)
+def my_actions(user: Annotated[Access, permit("account.me")]) -> dict[str, Scope]:
+    return actions_of(user.principal)
 
 
 @router.post(
