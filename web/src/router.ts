@@ -1,4 +1,6 @@
 import { createRouter, createWebHistory } from 'vue-router'
+import { loadActions, may } from '@/actions'
+import { officeRoute } from '@/office/routes'
 import { session } from '@/session'
 
 export const router = createRouter({
@@ -11,10 +13,17 @@ export const router = createRouter({
     { path: '/units/:id', name: 'unit', component: () => import('@/views/UnitView.vue'), props: true },
     { path: '/units/:id/inspect', name: 'inspect', component: () => import('@/views/InspectView.vue'), props: true },
     { path: '/me', name: 'me', component: () => import('@/views/MeView.vue') },
+    officeRoute,
     { path: '/:rest(.*)*', redirect: '/' },
   ],
 })
 
-router.beforeEach((to) => {
+router.beforeEach(async (to) => {
   if (!to.meta.public && !session.tokens) return { name: 'login', query: { next: to.fullPath } }
+  // A page the policy does not grant is not shown, whether reached by the menu or a typed URL.
+  const needs = to.matched.map((record) => record.meta.action).filter((action) => action !== undefined)
+  if (needs.length) {
+    await loadActions()
+    if (!needs.every((action) => may(action))) return { name: 'office-forbidden' }
+  }
 })
