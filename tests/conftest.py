@@ -28,6 +28,9 @@ from tests.support.servers import (
     with_redis_db,
 )
 
+# The browser tests' whole running system (`system`) and their helpers.
+pytest_plugins = ["tests.support.browser"]
+
 if TYPE_CHECKING:
     from fastapi.testclient import TestClient
 

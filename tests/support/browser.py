@@ -1,0 +1,147 @@
+"""The web application in a real browser against the whole running system, for the browser tests.
+
+`system` starts every process as the run command does (the four APIs, their workers and relays,
+the scheduler, the gateway serving the built app) against the test database, once per test
+session (each xdist worker has its own); tests make their data through the APIs, drive Debian's
+Chromium with Playwright, save each screen in test-artifacts/web/ and check it with axe-core.
+"""
+
+import json
+import shutil
+import signal
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import ViewportSize
+
+from shared.local_servers import free_port
+from shared.processes import BY_NAME, PROCESSES
+from tests.support.processes import ManagedProcess, wait_until
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+AXE = ROOT / "web" / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = ROOT / "test-artifacts" / "web"
+PHONE: ViewportSize = {"width": 375, "height": 667}
+DESKTOP: ViewportSize = {"width": 1440, "height": 900}
+PASSWORD = "Grid-member-2026"
+
+# Every browser test module carries these marks.
+BROWSER_TEST = [
+    pytest.mark.skipif(
+        CHROMIUM is None,
+        reason="no Chromium: install Debian's `chromium` package (apt-get install chromium) for the browser tests",
+    ),
+    pytest.mark.skipif(
+        not (ROOT / "web" / "dist" / "index.html").exists() or not AXE.exists(),
+        reason="the web app is not built: run `make install`",
+    ),
+    pytest.mark.committed,  # the run command's processes read what the test writes
+]
+
+
+@pytest.fixture(scope="session")
+def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The whole system as `make run` starts it (against the test database); the gateway's URL.
+    One for the session: each test makes data of its own (the tables are emptied between tests)."""
+    tmp_path = tmp_path_factory.mktemp("run")
+    offsets = [process.port_offset for process in PROCESSES if process.port_offset is not None]
+    base = free_port(block=max(offsets) - min(offsets) + 1) - min(offsets)
+    launcher = ManagedProcess(
+        "launcher",
+        [sys.executable, "-m", "shared.launcher", "--data-dir", str(tmp_path), "--port-base", str(base)],
+        tmp_path,
+    )
+    gateway = f"http://127.0.0.1:{BY_NAME['gateway'].port(base)}"
+    try:
+        launcher.wait_for_log("press Ctrl-C", timeout=120)
+        assert f"web app        {gateway}/" in launcher.log_text()
+
+        def ready() -> bool:
+            try:
+                return all(
+                    httpx.get(f"{gateway}/api/{service}/readyz").status_code == 200
+                    for service in ("registry", "inspections", "notifications", "reporting")
+                )
+            except httpx.HTTPError:
+                return False
+
+        wait_until(ready, timeout=90, interval=0.5)
+        yield gateway
+    finally:
+        launcher.process.send_signal(signal.SIGINT)
+        launcher.process.wait(60)
+        launcher.stop()
+
+
+def ok(response: httpx.Response, status: int = 200) -> Any:
+    assert response.status_code == status, response.text
+    return response.json() if response.content else None
+
+
+def staff(registry: httpx.Client, grid_id: str, name: str, duty: str, role: str) -> str:
+    """A person holding `duty` in the grid, with an account of `role`; the account's name."""
+    person = ok(registry.post("/people", json={"name": name}), 201)
+    username = f"{role}{person['id'][:8]}"
+    account = {"person_id": person["id"], "username": username, "password": PASSWORD, "roles": [role]}
+    ok(registry.post("/accounts", json=account), 201)
+    held = {"person_id": person["id"], "duty": duty, "scope_id": grid_id, "valid_from": "2020-01-01"}
+    ok(registry.post("/responsibilities", json=held), 201)
+    return username
+
+
+def headers_of(gateway: str, username: str) -> dict[str, str]:
+    form = {"username": username, "password": PASSWORD}
+    token = ok(httpx.post(f"{gateway}/api/registry/auth/token", data=form))["access_token"]
+    return {"Authorization": f"Bearer {token}"}
+
+
+def accessible(page: Any, screen: str) -> None:
+    """axe-core finds no serious or critical violation on the screen shown."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, { resultTypes: ['violations'] })")
+    bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    (ARTIFACTS / f"{screen}.axe.json").write_text(
+        json.dumps(result["violations"], ensure_ascii=False, indent=1)
+    )
+    assert not bad, f"{screen}: " + "; ".join(
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in bad
+    )
+
+
+def shot(page: Any, screen: str) -> None:
+    """The screen as the phone shows it, and the whole page."""
+    page.screenshot(path=str(ARTIFACTS / f"{screen}.png"), animations="disabled")
+    page.screenshot(path=str(ARTIFACTS / f"{screen}-full.png"), full_page=True, animations="disabled")
+
+
+def log_in(page: Any, gateway: str, username: str) -> None:
+    page.goto(f"{gateway}/login")
+    page.get_by_placeholder("请输入账号").fill(username)
+    page.get_by_placeholder("请输入密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(f"{gateway}/")
+
+
+@contextmanager
+def browser_page(viewport: ViewportSize = PHONE, **context_options: Any) -> Iterator[Any]:
+    """A page of Debian's Chromium at `viewport` (a phone's, unless told), in Chinese."""
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    phone = viewport == PHONE
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        context = browser.new_context(
+            viewport=viewport, is_mobile=phone, has_touch=phone, locale="zh-CN", **context_options
+        )
+        try:
+            yield context.new_page()
+        finally:
+            context.close()
+            browser.close()
