@@ -41,12 +41,15 @@ def read_checklist(path: Path) -> ChecklistIn:
     try:
         checklist = ChecklistIn.model_validate(raw)
     except ValidationError as error:
-        problems = "; ".join(f"{_location(e['loc'])}: {e['msg']}" for e in error.errors())
-        raise ChecklistFileError(f"{path}: 内容不符合检查表格式 / not a checklist: {problems}") from error
+        found = "; ".join(f"{_location(e['loc'])}: {e['msg']}" for e in error.errors())
+        raise ChecklistFileError(f"{path}: 内容不符合检查表格式 / not a checklist: {found}") from error
     problems = [f"items.{i}.basis: 须注明依据 / the clause is required" for i, item in enumerate(checklist.items)
                 if not item.basis]  # fmt: skip
     keys = [item.key for item in checklist.items]
-    problems += [f"items: 检查项编号重复 / repeated key {key}" for key in sorted({k for k in keys if keys.count(k) > 1})]
+    problems += [
+        f"items: 检查项编号重复 / repeated key {key}"
+        for key in sorted({k for k in keys if keys.count(k) > 1})
+    ]
     if problems:
         raise ChecklistFileError(f"{path}: {'; '.join(problems)}")
     return checklist
@@ -61,7 +64,9 @@ def read_folder(folder: Path = DATA) -> list[ChecklistIn]:
     codes = [c.code for c in checklists]
     repeated = sorted({code for code in codes if codes.count(code) > 1})
     if repeated:
-        raise ChecklistFileError(f"{folder}: 多个文件使用同一编码 / one code in several files: {', '.join(repeated)}")
+        raise ChecklistFileError(
+            f"{folder}: 多个文件使用同一编码 / one code in several files: {', '.join(repeated)}"
+        )
     return checklists
 
 
@@ -72,9 +77,7 @@ class Loaded:
     published: ChecklistTemplate | None  # None: the latest version already reads the same
 
 
-def load(session: Session, folder: Path = DATA) -> list[Loaded]:
-    """Publish each checklist of `folder` that differs from its code's latest version.
-
-    Every file is read and checked before anything is written, so a bad file changes nothing.
-    """
-    return [Loaded(c.code, c.name, publish_if_changed(session, c)) for c in read_folder(folder)]
+def publish(session: Session, checklists: list[ChecklistIn]) -> list[Loaded]:
+    """Publish each checklist that differs from its code's latest version (read them all first,
+    with `read_folder`, so that a bad file changes nothing)."""
+    return [Loaded(c.code, c.name, publish_if_changed(session, c)) for c in checklists]
