@@ -162,7 +162,9 @@ def test_enterprise_rectifies_reports_trains_and_files_on_a_phone(system, make_t
         photos.locator("input[type=file]").set_input_files(files=[broken])
         page.get_by_role("button", name="提交整改完成").click()
         expect(page.get_by_role("alert")).to_contain_text("照片未被接收")
-        expect(page.get_by_role("alert")).to_contain_text("broken.jpg")
+        said = page.locator(".van-field", has_text="整改后照片").locator(".van-field__error-message")
+        expect(said).to_contain_text("broken.jpg")
+        expect(said).to_contain_text("无法读取")  # the service's reason
         page.locator(".van-uploader__preview-delete").first.click()
         photos.locator("input[type=file]").set_input_files(files=[_picture("guard-fixed.jpg")])
         page.get_by_placeholder("已采取的措施(可不填)").fill("已紧固挡板")
