@@ -12,6 +12,8 @@ from typing import Any
 
 import httpx
 
+from services.inspections.hazard.service import check_deadlines
+from services.inspections.runtime import runtime as inspections_runtime
 from shared.auth import Role
 from shared.clock import local_today, utc_now
 from tests.factories import create_zone_and_grid, enterprise_payload
@@ -136,6 +138,9 @@ def test_enterprise_rectifies_reports_trains_and_files_on_a_phone(system, make_t
     unit = zone["unit"]
     later = _ordered(system, admin, unit, "冲床防护罩缺失", days=10)
     sooner = _ordered(system, admin, unit, "砂轮机防护挡板松动", days=2)
+    late = _ordered(system, admin, unit, "行车限位器失灵", days=1)
+    with inspections_runtime.transaction() as session:  # the daily check, run as of two days on
+        check_deadlines(session, local_today() + timedelta(days=2))
 
     with browser_page() as page:
         # An enterprise's user lands on the enterprise's home, the nearest deadline first.
@@ -145,15 +150,17 @@ def test_enterprise_rectifies_reports_trains_and_files_on_a_phone(system, make_t
         page.get_by_role("button", name="登录").click()
         expect(page).to_have_url(f"{system}/enterprise")
         rows = page.locator(".rectify")
-        expect(rows).to_have_count(2)
-        expect(rows.first).to_contain_text(sooner["description"])
-        expect(rows.first).to_contain_text("即将到期")
+        expect(rows).to_have_count(3)
+        expect(rows.first).to_contain_text(late["description"])
+        expect(rows.first).to_contain_text("已逾期")
+        expect(rows.nth(1)).to_contain_text(sooner["description"])
+        expect(rows.nth(1)).to_contain_text("即将到期")
         expect(rows.last).to_contain_text(later["description"])
         expect(page.get_by_role("tab", name="自查自报")).to_be_visible()
         _screen(page, "enterprise-home")
 
         # The hazard: no photo yet is said at the field; a file that is no photo is refused with the why.
-        rows.first.click()
+        rows.nth(1).click()
         expect(page.get_by_text("整改后照片")).to_be_visible()
         page.get_by_role("button", name="提交整改完成").click()
         expect(page.get_by_text("请拍摄整改后照片")).to_be_visible()
@@ -210,6 +217,8 @@ def test_enterprise_rectifies_reports_trains_and_files_on_a_phone(system, make_t
         # 月度考试: one failed, who must retake is named.
         page.goto(f"{system}/enterprise/exam")
         page.get_by_placeholder("如:11月安全知识考试").fill("本月安全知识考试")
+        page.get_by_role("button", name="登记考试").click()  # nobody's score: the service's word
+        expect(page.get_by_role("alert")).to_contain_text("scores")
         page.get_by_label(WORKERS[0]).fill("92")
         page.get_by_label(WORKERS[1]).fill("48")
         _screen(page, "enterprise-exam")

@@ -23,7 +23,7 @@ export const router = createRouter({
 router.beforeEach(async (to) => {
   if (!to.meta.public && !session.tokens) return { name: 'login', query: { next: to.fullPath } }
   if (to.name === 'home') {
-    await loadActions()
+    await loadActions().catch(() => undefined) // offline: the token's enterprise still tells
     if (worksForAnEnterprise()) return { name: 'enterprise-home' } // an enterprise's user starts at its home
   }
   // A page the policy does not grant is not shown, whether reached by the menu or a typed URL.
