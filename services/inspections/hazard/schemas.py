@@ -5,7 +5,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.inspections.hazard.models import EvidenceTag
-from services.inspections.hazard.state_machine import HazardActionName
+from services.inspections.hazard.state_machine import HazardActionName, allowed_actions
 from shared.events.contracts.inspections import HazardGrade, HazardSource, HazardState
 
 PLAN_TITLE = "治理方案 / required before work on a major hazard without one starts"
@@ -223,6 +223,13 @@ class HazardOut(BaseModel):
     overdue_explanation: str | None
     closed_at: datetime | None
     allowed_actions: list[HazardActionName] = []
+
+    @classmethod
+    def of(cls, hazard: Any) -> "HazardOut":
+        """The hazard with the actions its state allows."""
+        return cls.model_validate(hazard).model_copy(
+            update={"allowed_actions": allowed_actions(hazard.state)}
+        )
 
 
 class EvidenceOut(BaseModel):
