@@ -13,6 +13,7 @@ from urllib.parse import quote
 import pypdf
 from fastapi import Form, Response
 from PIL import ExifTags, Image, UnidentifiedImageError
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import DateTime, Float, Integer, LargeBinary, String, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, Session, mapped_column
 
@@ -169,6 +170,24 @@ class StoredFile:
 
 
 StoredFileT = TypeVar("StoredFileT", bound=StoredFile)
+
+
+class StoredFileOut(BaseModel):
+    """What an API shows of a stored file (each file table's schema adds its owner and tags)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_by: uuid.UUID
+    uploaded_by_name: str | None
+    uploaded_at: datetime
+    taken_at: datetime | None = Field(title="拍摄时间 / EXIF time taken, else the uploader's")
+    latitude: float | None = Field(title="拍摄位置纬度 / EXIF GPS, else the uploader's, WGS-84")
+    longitude: float | None = Field(title="拍摄位置经度 / EXIF GPS, else the uploader's, WGS-84")
 
 
 def stored(

@@ -6,10 +6,10 @@ import { may } from '@/actions'
 import { codes } from '@/labels'
 
 type Rule = InspectionsSchemas['schemas']['RuleOut']
-export type DutyHolder = Rule['owed_by']
+type DutyHolder = Rule['owed_by']
 
 /** The duty holders a person with these roles answers for. */
-export function holdersFor(roles: string[]): DutyHolder[] {
+function holdersFor(roles: string[]): DutyHolder[] {
   const holders: DutyHolder[] = []
   if (roles.includes('grid_member')) holders.push('grid_member')
   if (roles.includes('leader')) holders.push('grid_leader')

@@ -67,6 +67,13 @@ async function save(entry: Pending): Promise<void> {
   await set(entry.id, entry, store)
 }
 
+/** A random id for an entry (the stem of its keys); also where crypto.randomUUID is missing
+ * (a page not served over HTTPS). */
+export function newKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16))
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')
+}
+
 export async function keep(entry: Omit<Pending, 'results' | 'hazards' | 'state' | 'reason' | 'fields' | 'refusedStep'>): Promise<Pending> {
   const pending: Pending = { ...entry, results: {}, hazards: {}, state: 'waiting', reason: null, fields: {}, refusedStep: null }
   await save(pending)

@@ -1,6 +1,6 @@
 // Where the phone is (its GPS, WGS-84), watched while an inspection is under way: kept with the
 // inspection and with each photo whose own EXIF has no position (a photo made smaller loses it).
-import { onMounted, onUnmounted, ref } from 'vue'
+import { onMounted, onUnmounted, ref, shallowRef } from 'vue'
 
 export interface Position {
   latitude: number
@@ -11,7 +11,7 @@ export interface Position {
 export type Locating = 'locating' | 'located' | 'unavailable'
 
 export function usePosition() {
-  const position = ref<Position | null>(null)
+  const position = shallowRef<Position | null>(null) // a plain object: it is kept in IndexedDB
   const status = ref<Locating>('locating')
   let watch: number | null = null
   onMounted(() => {

@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from services.inspections.inspection.models import InspectionFileTag, InspectionKind, ItemResult
 from shared.events.contracts.inspections import HazardGrade
 from shared.inputs import Instant
+from shared.uploads import StoredFileOut
 
 
 class ChecklistItem(BaseModel):
@@ -110,20 +111,7 @@ class InspectionOut(BaseModel):
     items: list[ItemOut] = []
 
 
-class InspectionFileOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: uuid.UUID
+class InspectionFileOut(StoredFileOut):
     inspection_id: uuid.UUID
     tag: InspectionFileTag
     signer: str | None
-    filename: str
-    content_type: str
-    size: int
-    sha256: str
-    uploaded_by: uuid.UUID
-    uploaded_by_name: str | None
-    uploaded_at: datetime
-    taken_at: datetime | None = Field(title="拍摄时间 / EXIF time taken, else the phone's")
-    latitude: float | None = Field(title="纬度 / EXIF GPS, else the phone's, WGS-84")
-    longitude: float | None = Field(title="经度 / EXIF GPS, else the phone's, WGS-84")

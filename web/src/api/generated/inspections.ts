@@ -999,12 +999,6 @@ export interface components {
              * Format: uuid
              */
             id: string;
-            /**
-             * Hazard Id
-             * Format: uuid
-             */
-            hazard_id: string;
-            tag: components["schemas"]["EvidenceTag"];
             /** Filename */
             filename: string;
             /** Content Type */
@@ -1025,12 +1019,18 @@ export interface components {
              * Format: date-time
              */
             uploaded_at: string;
-            /** 拍摄时间 / EXIF time taken */
+            /** 拍摄时间 / EXIF time taken, else the uploader's */
             taken_at: string | null;
-            /** 拍摄位置纬度 / EXIF GPS, WGS-84 */
+            /** 拍摄位置纬度 / EXIF GPS, else the uploader's, WGS-84 */
             latitude: number | null;
-            /** 拍摄位置经度 / EXIF GPS, WGS-84 */
+            /** 拍摄位置经度 / EXIF GPS, else the uploader's, WGS-84 */
             longitude: number | null;
+            /**
+             * Hazard Id
+             * Format: uuid
+             */
+            hazard_id: string;
+            tag: components["schemas"]["EvidenceTag"];
         };
         /**
          * EvidenceTag
@@ -1286,14 +1286,6 @@ export interface components {
              * Format: uuid
              */
             id: string;
-            /**
-             * Inspection Id
-             * Format: uuid
-             */
-            inspection_id: string;
-            tag: components["schemas"]["InspectionFileTag"];
-            /** Signer */
-            signer: string | null;
             /** Filename */
             filename: string;
             /** Content Type */
@@ -1314,12 +1306,20 @@ export interface components {
              * Format: date-time
              */
             uploaded_at: string;
-            /** 拍摄时间 / EXIF time taken, else the phone's */
+            /** 拍摄时间 / EXIF time taken, else the uploader's */
             taken_at: string | null;
-            /** 纬度 / EXIF GPS, else the phone's, WGS-84 */
+            /** 拍摄位置纬度 / EXIF GPS, else the uploader's, WGS-84 */
             latitude: number | null;
-            /** 经度 / EXIF GPS, else the phone's, WGS-84 */
+            /** 拍摄位置经度 / EXIF GPS, else the uploader's, WGS-84 */
             longitude: number | null;
+            /**
+             * Inspection Id
+             * Format: uuid
+             */
+            inspection_id: string;
+            tag: components["schemas"]["InspectionFileTag"];
+            /** Signer */
+            signer: string | null;
         };
         /**
          * InspectionFileTag
