@@ -71,6 +71,17 @@ def _open_inspection(page: Any, system: str, unit_id: str) -> dict[str, Any]:
     return {key: page.locator(f'[data-item="{key}"]') for key in ("exits", "extinguishers", "wiring")}
 
 
+def _inspect_offline(page: Any, system: str, zone: dict[str, Any]) -> dict[str, Any]:
+    """Logged in with the app installed, the unit's inspection opened; then the network goes and the
+    first item is answered 合格."""
+    log_in(page, system, zone["username"])
+    _app_works_offline(page)
+    items = _open_inspection(page, system, zone["unit"]["id"])
+    page.context.set_offline(True)
+    items["exits"].get_by_text("合格", exact=True).click()
+    return items
+
+
 def _fail(item: Any, where: str, picture: dict[str, Any] | None = None) -> None:
     from playwright.sync_api import expect
 
@@ -114,12 +125,7 @@ def test_an_inspection_done_offline_is_recorded_once_with_its_fix_photos_and_sig
     wiring = {"name": "wiring.png", "mimeType": "image/png", "buffer": photo("PNG")}
 
     with _phone() as page:
-        log_in(page, system, zone["username"])
-        _app_works_offline(page)
-        items = _open_inspection(page, system, unit["id"])
-
-        page.context.set_offline(True)
-        items["exits"].get_by_text("合格", exact=True).click()
+        items = _inspect_offline(page, system, zone)
         _fail(items["extinguishers"], "二号仓库", before)
         items["extinguishers"].get_by_role("switch", name="第 2 项立改立销").click()
         items["extinguishers"].get_by_placeholder("现场采取的整改措施").fill("当场更换灭火器")
@@ -214,11 +220,7 @@ def test_an_offline_inspection_the_service_refuses_later_stays_with_its_reason(s
     inspections = httpx.Client(base_url=f"{system}/api/inspections", headers=admin, timeout=30)
 
     with _phone() as page:
-        log_in(page, system, zone["username"])
-        _app_works_offline(page)
-        items = _open_inspection(page, system, unit["id"])
-        page.context.set_offline(True)
-        items["exits"].get_by_text("合格", exact=True).click()
+        items = _inspect_offline(page, system, zone)
         _fail(items["extinguishers"], "二号仓库")
         items["wiring"].get_by_text("不适用", exact=True).click()
         page.get_by_role("button", name="提交检查").click()

@@ -46,7 +46,7 @@ export interface Pending {
   state: 'waiting' | 'refused'
   reason: string | null
   fields: Record<string, string> // the refused step's fields, by location
-  refusedStep: string | null
+  refusedStep: 'inspection' | 'later' | null // the inspection itself, or a step after it
 }
 
 export type Outcome = 'sent' | 'waiting' | 'refused'
@@ -67,8 +67,7 @@ async function save(entry: Pending): Promise<void> {
   await set(entry.id, entry, store)
 }
 
-/** A random id for an entry (the stem of its keys); also where crypto.randomUUID is missing
- * (a page not served over HTTPS). */
+/** A random id for an entry (the stem of its keys); crypto.randomUUID needs HTTPS, this does not. */
 export function newKey(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16))
   return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('')
@@ -86,7 +85,7 @@ export async function discard(id: string): Promise<void> {
   await reload()
 }
 
-/** A step's answer: its result's id, or why it did not go through. */
+/** Why a step did not go through: no answer or a passing failure (wait), or a refusal. */
 class Stopped extends Error {
   constructor(
     readonly outcome: 'waiting' | 'refused',
@@ -218,7 +217,7 @@ async function sendOne(entry: Pending): Promise<Outcome> {
 
 let queue: Promise<unknown> = Promise.resolve()
 
-/** Send what is waiting (not what was refused, unless `retry` names it); one run at a time. */
+/** Send what is waiting; what was refused only when `retry` names it (or is 'all'); one run at a time. */
 export function flush(retry: string | null = null): Promise<Record<string, Outcome>> {
   const run = queue.then(() => sendAll(retry))
   queue = run.catch(() => undefined)
@@ -229,7 +228,7 @@ async function sendAll(retry: string | null): Promise<Record<string, Outcome>> {
   const outcomes: Record<string, Outcome> = {}
   await reload()
   for (const entry of outbox.value) {
-    if (entry.state === 'refused' && entry.id !== retry) continue
+    if (entry.state === 'refused' && retry !== 'all' && entry.id !== retry) continue
     if (!session.tokens || !navigator.onLine) break
     const outcome = await sendOne(structuredClone(entry))
     outcomes[entry.id] = outcome
