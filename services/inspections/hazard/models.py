@@ -117,18 +117,6 @@ class EvidenceFile(StoredFile, Base):
     tag: Mapped[EvidenceTag] = mapped_column(_enum(EvidenceTag))
 
 
-class HazardSubmission(Base):
-    """An idempotency key of a hazard report: the same key and body give the same hazard."""
-
-    __tablename__ = "hazard_submission"
-
-    key: Mapped[str] = mapped_column(String(100), primary_key=True)
-    user_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    body_sha256: Mapped[str] = mapped_column(String(64))
-    hazard_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("hazard.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-
-
 class DeadlineNotice(Base):
     """A deadline event already emitted (due soon, overdue) for one deadline of one hazard: once each."""
 
