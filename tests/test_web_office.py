@@ -134,6 +134,14 @@ def test_the_safety_office_works_a_hazard_from_the_dashboard_to_its_close_out(sy
         shot(page, "office-dashboard")
         accessible(page, "office-dashboard")
 
+        # Each grid's standing against its duties opens the duties behind the figure.
+        page.get_by_role("button", name=re.compile(r"第G1网格.*日巡查待完成 1")).click()
+        expect(page.get_by_role("dialog")).to_contain_text("第G1网格")
+        shot(page, "office-dashboard-duties")
+        accessible(page, "office-dashboard-duties")
+        page.keyboard.press("Escape")
+        expect(page.get_by_role("dialog")).to_have_count(0)
+
         # A new message reaches the badge without a reload (here: when the window regains focus).
         _hazard(inspections, zone["unit"], "major", "液氨管道腐蚀")
         wait_until(lambda: ok(httpx.get(inbox, headers=office))["unread"] == 4, timeout=60, interval=1)
