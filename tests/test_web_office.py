@@ -268,9 +268,9 @@ def test_an_auditor_reads_without_acting_and_an_enterprise_user_is_kept_out(syst
     )
     assert refused.status_code == 403
 
-    # The enterprise's account keeps the phone app; every console URL is refused, without a menu.
+    # The enterprise's account keeps its phone screens; every console URL is refused, without a menu.
     with browser_page(DESKTOP) as page:
-        log_in(page, system, zone["enterprise"])
+        log_in(page, system, zone["enterprise"], lands="/enterprise")
         for url in [hazard_page, *urls.values()]:
             page.goto(url)
             expect(page.get_by_text("无权访问")).to_be_visible()

@@ -3,6 +3,7 @@ import { loadActions, may } from '@/actions'
 import { landsInOffice } from '@/office/roles'
 import { officeRoute, refusedInOffice } from '@/office/routes'
 import { session } from '@/session'
+import enterpriseRoutes, { worksForAnEnterprise } from '@/views/enterprise/routes'
 
 export const router = createRouter({
   history: createWebHistory(),
@@ -15,6 +16,7 @@ export const router = createRouter({
     { path: '/units/:id', name: 'unit', component: () => import('@/views/UnitView.vue'), props: true },
     { path: '/units/:id/inspect', name: 'inspect', component: () => import('@/views/InspectView.vue'), props: true },
     { path: '/me', name: 'me', component: () => import('@/views/MeView.vue') },
+    ...enterpriseRoutes,
     officeRoute,
     { path: '/:rest(.*)*', redirect: '/' },
   ],
@@ -23,6 +25,10 @@ export const router = createRouter({
 router.beforeEach(async (to) => {
   if (!to.meta.public && !session.tokens) return { name: 'login', query: { next: to.fullPath } }
   if (refusedInOffice(to)) return { name: 'office-forbidden' }
+  if (to.name === 'home') {
+    await loadActions().catch(() => undefined) // offline: the token's enterprise still tells
+    if (worksForAnEnterprise()) return { name: 'enterprise-home' } // an enterprise's user starts at its home
+  }
   // A page the policy does not grant is not shown, whether reached by the menu or a typed URL.
   const needs = to.matched.map((record) => record.meta.action).filter((action) => action !== undefined)
   if (needs.length) {

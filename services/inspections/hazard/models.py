@@ -51,6 +51,7 @@ class Hazard(Base):
     grade: Mapped[HazardGrade] = mapped_column(_enum(HazardGrade))
     location: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text)
+    basis: Mapped[str | None] = mapped_column(String(300))  # 判定依据, e.g. a major-hazard standard's clause
     state: Mapped[HazardState] = mapped_column(_enum(HazardState))
     reporter_id: Mapped[uuid.UUID]
     reporter_name: Mapped[str] = mapped_column(String(100))

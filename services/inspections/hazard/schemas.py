@@ -29,6 +29,7 @@ class HazardReport(BaseModel):
     grade: HazardGrade = Field(title="等级 / general (一般) or major (重大)")
     location: str = Field(min_length=1, max_length=300, title="部位 / where")
     description: str = Field(min_length=1, max_length=5000, title="描述 / what is wrong")
+    basis: str | None = Field(None, max_length=300, title="判定依据 / the clause it was found under")
 
 
 class RectificationPlan(BaseModel):
@@ -213,6 +214,7 @@ class HazardOut(BaseModel):
     grade: HazardGrade
     location: str
     description: str
+    basis: str | None
     state: HazardState
     reporter_id: uuid.UUID
     reporter_name: str

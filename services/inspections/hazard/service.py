@@ -138,7 +138,9 @@ def _record(
 
 
 def _body_hash(data: HazardReport) -> str:
-    return hashlib.sha256(json.dumps(data.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
+    # fields left at their defaults stay out, so a body hashes as it did before they were added
+    body = data.model_dump(mode="json", exclude_defaults=True)
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
 def report_hazard(

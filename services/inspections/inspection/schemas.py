@@ -13,6 +13,10 @@ class ChecklistItem(BaseModel):
     key: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_.-]+$")
     text: str = Field(min_length=1, max_length=500, title="检查内容")
     category: str = Field(min_length=1, max_length=60, title="隐患类别 / category of a hazard it raises")
+    basis: str | None = Field(None, max_length=300, title="依据 / the clause the item comes from")
+    major_criterion: bool = Field(
+        False, title="重大事故隐患判定项 / an item of a major-hazard standard: its finding is graded major"
+    )
 
 
 class ChecklistIn(BaseModel):
@@ -40,7 +44,9 @@ class FindingIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    grade: HazardGrade
+    grade: HazardGrade | None = Field(
+        None, title="等级 / left out: major for a major-hazard criterion, general otherwise"
+    )
     location: str = Field(min_length=1, max_length=300)
     description: str = Field(min_length=1, max_length=5000)
 

@@ -21,7 +21,7 @@ from services.inspections.units.service import ensure_may_act_on_unit, unit_for
 from shared.access import Access
 from shared.clock import local_today
 from shared.errors import InvalidInput, NotFound
-from shared.events.contracts.inspections import HazardSource, InspectionCompletedV1
+from shared.events.contracts.inspections import HazardGrade, HazardSource, InspectionCompletedV1
 from shared.pagination import Keyset, Page, PageRequest
 
 CHECKLISTS = Keyset("checklists", ChecklistTemplate.code, ChecklistTemplate.version, ChecklistTemplate.id)
@@ -32,12 +32,17 @@ def checklists(session: Session, page: PageRequest) -> Page[ChecklistTemplate]:
     return CHECKLISTS.fetch(session, select(ChecklistTemplate), page)
 
 
+def _lock_code(session: Session, code: str) -> None:
+    """Publishers of one code take turns (a transaction may take the lock more than once)."""
+    session.execute(select(func.pg_advisory_xact_lock(func.hashtext(f"checklist:{code}"))))
+
+
 def publish_checklist(session: Session, data: ChecklistIn) -> ChecklistTemplate:
     keys = [item.key for item in data.items]
     repeated = sorted({k for k in keys if keys.count(k) > 1})
     if repeated:
         raise InvalidInput(f"检查项编号重复 / repeated item keys: {', '.join(repeated)}", field="items")
-    session.execute(select(func.pg_advisory_xact_lock(func.hashtext(f"checklist:{data.code}"))))
+    _lock_code(session, data.code)
     latest = session.scalar(
         select(func.max(ChecklistTemplate.version)).where(ChecklistTemplate.code == data.code)
     )
@@ -51,6 +56,20 @@ def publish_checklist(session: Session, data: ChecklistIn) -> ChecklistTemplate:
     session.add(template)
     session.flush()
     return template
+
+
+def publish_if_changed(session: Session, data: ChecklistIn) -> ChecklistTemplate | None:
+    """Publish `data` as the code's next version unless its latest version reads the same (None)."""
+    _lock_code(session, data.code)
+    latest = session.scalars(
+        select(ChecklistTemplate)
+        .where(ChecklistTemplate.code == data.code)
+        .order_by(ChecklistTemplate.version.desc())
+        .limit(1)
+    ).first()
+    if latest and latest.name == data.name and latest.items == [item.model_dump() for item in data.items]:
+        return None
+    return publish_checklist(session, data)
 
 
 def record_inspection(session: Session, data: InspectionIn, user: Access) -> Inspection:
@@ -79,6 +98,13 @@ def record_inspection(session: Session, data: InspectionIn, user: Access) -> Ins
                 "不合格项须填写隐患,其他项不填 / a failed item needs its finding, and only a failed item",
                 field=f"answers.{index}.finding",
             )
+        major = items[answer.item_key].get("major_criterion", False)
+        if answer.finding is not None and major and answer.finding.grade == HazardGrade.general:
+            raise InvalidInput(
+                "此项为重大事故隐患判定项,不合格即按重大隐患上报;如判定有误,由有权人员调整等级"
+                " / a finding under a major-hazard criterion is reported as major; it may be regraded after",
+                field=f"answers.{index}.finding.grade",
+            )
     inspection = Inspection(
         id=uuid.uuid4(),
         unit_id=unit.id,
@@ -103,13 +129,20 @@ def record_inspection(session: Session, data: InspectionIn, user: Access) -> Ins
     for answer in data.answers:
         hazard_id = None
         if answer.finding is not None:
+            item = items[answer.item_key]
+            grade = answer.finding.grade or (
+                HazardGrade.major if item.get("major_criterion") else HazardGrade.general
+            )
             hazard, _ = report_hazard(
                 session,
                 HazardReport(
                     unit_id=unit.id,
                     source=source,
-                    category=items[answer.item_key]["category"],
-                    **answer.finding.model_dump(),
+                    category=item["category"],
+                    grade=grade,
+                    location=answer.finding.location,
+                    description=answer.finding.description,
+                    basis=item.get("basis"),
                 ),
                 user,
                 None,

@@ -12,6 +12,7 @@ import { freshAccessToken, sessionExpired } from '@/session'
 export type { components as InspectionsSchemas } from './generated/inspections'
 export type { components as NotificationsSchemas } from './generated/notifications'
 export type { components as RegistrySchemas } from './generated/registry'
+export type { components as ReportingSchemas } from './generated/reporting'
 
 /** A problem details body (RFC 9457) as the services answer a 4xx. */
 export interface Problem {

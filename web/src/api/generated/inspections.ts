@@ -800,6 +800,13 @@ export interface components {
             text: string;
             /** 隐患类别 / category of a hazard it raises */
             category: string;
+            /** 依据 / the clause the item comes from */
+            basis?: string | null;
+            /**
+             * 重大事故隐患判定项 / an item of a major-hazard standard: its finding is graded major
+             * @default false
+             */
+            major_criterion: boolean;
         };
         /** ChecklistOut */
         ChecklistOut: {
@@ -1053,7 +1060,8 @@ export interface components {
          * @description What a failed item found: it becomes a hazard in the ledger.
          */
         FindingIn: {
-            grade: components["schemas"]["HazardGrade"];
+            /** 等级 / left out: major for a major-hazard criterion, general otherwise */
+            grade?: components["schemas"]["HazardGrade"] | null;
             /** Location */
             location: string;
             /** Description */
@@ -1113,6 +1121,8 @@ export interface components {
             location: string;
             /** Description */
             description: string;
+            /** Basis */
+            basis: string | null;
             state: components["schemas"]["HazardState"];
             /**
              * Reporter Id
@@ -1179,6 +1189,8 @@ export interface components {
             location: string;
             /** 描述 / what is wrong */
             description: string;
+            /** 判定依据 / the clause it was found under */
+            basis?: string | null;
         };
         /**
          * HazardSource
