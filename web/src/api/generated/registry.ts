@@ -153,7 +153,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** 账号列表 / logins, by user name */
+        get: operations["list_accounts_accounts_get"];
         put?: never;
         /** 开通账号 / create a login */
         post: operations["create_account_accounts_post"];
@@ -290,7 +291,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** 辖区列表 / zones */
+        get: operations["list_zones_zones_get"];
         put?: never;
         /** 新建辖区 / create a zone */
         post: operations["create_zone_zones_post"];
@@ -657,6 +659,23 @@ export interface paths {
         };
         /** 分布图页面 / the map page (no internet tiles) */
         get: operations["map_page_map_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/map/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 地图设置 / the office map's background tiles (MAP_TILE_URL) */
+        get: operations["map_settings_map_settings_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1567,6 +1586,16 @@ export interface components {
             /** En */
             en: string;
         };
+        /** MapSettings */
+        MapSettings: {
+            /**
+             * Tile Url
+             * @description 离线瓦片服务 / the zone's offline tile server ({z}/{x}/{y}); null: no tiles, outlines only
+             */
+            tile_url: string | null;
+            /** Tile Attribution */
+            tile_attribution: string;
+        };
         /** MissingCertificate */
         MissingCertificate: {
             /**
@@ -1628,6 +1657,16 @@ export interface components {
              * @default []
              */
             children: components["schemas"]["OrgUnitOut"][];
+        };
+        /** Page[AccountOut] */
+        Page_AccountOut_: {
+            /** Items */
+            items: components["schemas"]["AccountOut"][];
+            /**
+             * Next
+             * @description 下一页游标 / pass as `cursor` for the next page; null on the last
+             */
+            next: string | null;
         };
         /** Page[AssignmentOut] */
         Page_AssignmentOut_: {
@@ -2736,6 +2775,68 @@ export interface operations {
             };
         };
     };
+    list_accounts_accounts_get: {
+        parameters: {
+            query?: {
+                person_id?: string | null;
+                /** @description 上一页的 `next` / the previous page's `next`; empty for the first */
+                cursor?: string | null;
+                /** @description 每页条数 / items per page, at most 500 */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AccountOut_"];
+                };
+            };
+            /** @description 缺少或无效的令牌 / missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 / not allowed for this caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在 / something named, or the caller's own record, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求数据无效 / invalid input, each field named */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     create_account_accounts_post: {
         parameters: {
             query?: never;
@@ -3364,6 +3465,53 @@ export interface operations {
             };
             /** @description 请求数据无效 / invalid input, each field named */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_zones_zones_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ZoneOut"][];
+                };
+            };
+            /** @description 缺少或无效的令牌 / missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 / not allowed for this caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在 / something named, or the caller's own record, does not exist */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5586,6 +5734,53 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                };
+            };
+        };
+    };
+    map_settings_map_settings_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MapSettings"];
+                };
+            };
+            /** @description 缺少或无效的令牌 / missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 / not allowed for this caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在 / something named, or the caller's own record, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };
