@@ -63,3 +63,24 @@ def test_a_tile_url_without_its_placeholders_is_refused_at_start(monkeypatch):
     monkeypatch.setenv("MAP_TILE_URL", "http://tiles.zone.local/tile.png")
     with pytest.raises(ValueError, match="map_tile_url"):
         RegistrySettings()
+
+
+def test_units_are_found_by_part_of_their_name_or_credit_code(clients, auth, grid):
+    from tests.factories import enterprise_payload
+
+    registry = clients["registry"]
+    admin = auth(Role.zone_admin)
+    found = [
+        registry.post("/enterprises", json=enterprise_payload(grid["id"], name=name), headers=admin).json()
+        for name in ("华安化工有限公司", "宏达机械厂", "50%_折扣商店")
+    ]
+
+    def names(q: str) -> list[str]:
+        answer = registry.get("/enterprises", params={"q": q}, headers=admin)
+        assert answer.status_code == 200, answer.text
+        return sorted(e["name"] for e in answer.json()["items"])
+
+    assert names("化工") == ["华安化工有限公司"]
+    assert names(found[1]["credit_code"].lower()) == ["宏达机械厂"]
+    assert names("%_") == ["50%_折扣商店"]  # no wildcards
+    assert registry.get("/enterprises", params={"q": ""}, headers=admin).status_code == 422

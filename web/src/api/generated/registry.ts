@@ -4041,6 +4041,8 @@ export interface operations {
                 production_status?: components["schemas"]["ProductionStatus"] | null;
                 key_supervision?: boolean | null;
                 risk_colour?: components["schemas"]["RiskColour"] | null;
+                /** @description 名称或信用代码包含 / part of the name or credit code */
+                q?: string | null;
                 /** @description 上一页的 `next` / the previous page's `next`; empty for the first */
                 cursor?: string | null;
                 /** @description 每页条数 / items per page, at most 500 */
