@@ -27,6 +27,9 @@ class RegistrySettings(Settings):
     ledger_import_max_rows: int = Field(
         100_000, ge=1, description="most data rows a ledger import takes (more: refused, nothing imported)"
     )
+    dossier_section_timeout_seconds: float = Field(
+        10.0, gt=0, description="how long the dossier waits for inspections' and reporting's sections"
+    )
     password_min_length: int = Field(10, ge=8, le=128, description="shortest password accepted")
 
 
