@@ -35,6 +35,9 @@ class RegistrySettings(Settings):
         description="URL template {z}/{x}/{y} of an offline tile server for the office map (default: none)",
     )
     map_tile_attribution: str = Field("", max_length=200, description="the tiles' attribution line")
+    dossier_section_timeout_seconds: float = Field(
+        10.0, gt=0, description="how long the dossier waits for inspections' and reporting's sections"
+    )
     password_min_length: int = Field(10, ge=8, le=128, description="shortest password accepted")
 
 

@@ -461,6 +461,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/enterprises/{enterprise_id}/dossier": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一企一档 / a unit's dossier: registry data, organisation, people, rules, hazard sources, and the inspections' and reporting's sections (each marked unavailable when its service is down) */
+        get: operations["get_dossier_enterprises__enterprise_id__dossier_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/enterprises/{enterprise_id}/dossier.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一企一档 PDF / the same dossier typeset on A4 */
+        get: operations["dossier_pdf_enterprises__enterprise_id__dossier_pdf_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/responsibilities/duties": {
         parameters: {
             query?: never;
@@ -1192,6 +1226,47 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /**
+         * Dossier
+         * @description 一企一档: everything on file about one unit, gathered when asked for.
+         */
+        Dossier: {
+            /**
+             * Generated At
+             * Format: date-time
+             */
+            generated_at: string;
+            enterprise: components["schemas"]["EnterpriseOut"];
+            place: components["schemas"]["PlaceOut"];
+            /**
+             * Organisation
+             * @description 公司、车间、班组 with posts and who holds them today
+             */
+            organisation: components["schemas"]["OrgUnitOut"][];
+            /** People */
+            people: components["schemas"]["PersonWithCertificates"][];
+            /**
+             * Missing Certificates
+             * @description post holders without a valid one
+             */
+            missing_certificates: components["schemas"]["MissingCertificate"][];
+            /**
+             * Safety Rules
+             * @description the 16 safety-management rules
+             */
+            safety_rules: components["schemas"]["SafetyRuleOut"][];
+            /**
+             * Ten Haves
+             * @description the zone committee's ten haves (十有)
+             */
+            ten_haves: components["schemas"]["TenHavesOut"][];
+            /** Hazard Sources */
+            hazard_sources: components["schemas"]["HazardSourceOut"][];
+            /** @description from inspections: risk assessments, inspections, hazards, training and exams, penalties */
+            inspections: components["schemas"]["Section_InspectionsSection_"];
+            /** @description from reporting: filings */
+            reporting: components["schemas"]["Section_ReportingSection_"];
+        };
         /** EnterpriseChangeOut */
         EnterpriseChangeOut: {
             /** Field */
@@ -1339,6 +1414,22 @@ export interface components {
             /** 变更原因 / why */
             reason?: string | null;
         };
+        /** ExamRow */
+        ExamRow: {
+            /**
+             * Held On
+             * Format: date
+             */
+            held_on: string;
+            /** Topic */
+            topic: string;
+            /** Pass Mark */
+            pass_mark: number;
+            /** Candidates */
+            candidates: number;
+            /** Passed */
+            passed: number;
+        };
         /** FeedEvent */
         FeedEvent: {
             /**
@@ -1402,6 +1493,29 @@ export interface components {
             type: string | null;
         } & {
             [key: string]: unknown;
+        };
+        /** FilingRow */
+        FilingRow: {
+            /** Kind */
+            kind: string;
+            /** Period */
+            period: string;
+            /** Version */
+            version: number;
+            /**
+             * Filed At
+             * Format: date-time
+             */
+            filed_at: string;
+            /**
+             * Due On
+             * Format: date
+             */
+            due_on: string;
+            /** Late */
+            late: boolean;
+            /** Signed By */
+            signed_by: string | null;
         };
         /** GridCreate */
         GridCreate: {
@@ -1489,6 +1603,44 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /**
+         * HazardGrade
+         * @enum {string}
+         */
+        HazardGrade: "general" | "major";
+        /** HazardRow */
+        HazardRow: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Reported At
+             * Format: date-time
+             */
+            reported_at: string;
+            /** Category */
+            category: string;
+            grade: components["schemas"]["HazardGrade"];
+            source: components["schemas"]["HazardSource"];
+            /** Location */
+            location: string;
+            /** Description */
+            description: string;
+            state: components["schemas"]["HazardState"];
+            /** Deadline */
+            deadline: string | null;
+            /** Overdue */
+            overdue: boolean;
+            /** Closed At */
+            closed_at: string | null;
+        };
+        /**
+         * HazardSource
+         * @enum {string}
+         */
+        HazardSource: "self_report" | "superior_inspection" | "grid_patrol";
         /** HazardSourceCreate */
         HazardSourceCreate: {
             kind: components["schemas"]["HazardSourceKind"];
@@ -1528,6 +1680,57 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+        };
+        /**
+         * HazardState
+         * @enum {string}
+         */
+        HazardState: "reported" | "rectifying" | "suspended" | "rectified" | "verified" | "closed" | "with_enforcement" | "voided";
+        /** InspectionRow */
+        InspectionRow: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Kind */
+            kind: string;
+            /**
+             * Inspected On
+             * Format: date
+             */
+            inspected_on: string;
+            /** Inspector Name */
+            inspector_name: string;
+            /** Items */
+            items: number;
+            /** Failed */
+            failed: number;
+            /** Notes */
+            notes: string | null;
+        };
+        /**
+         * InspectionsSection
+         * @description What inspections knows of a unit: risk, inspections, hazards, training and exams, penalties.
+         */
+        InspectionsSection: {
+            risk_assessments: components["schemas"]["Latest_RiskAssessmentRow_"];
+            inspections: components["schemas"]["Latest_InspectionRow_"];
+            hazards: components["schemas"]["Latest_HazardRow_"];
+            /**
+             * Open Hazards
+             * @description hazards not yet closed or voided
+             */
+            open_hazards: number;
+            /** Overdue Hazards */
+            overdue_hazards: number;
+            trainings: components["schemas"]["Latest_TrainingRow_"];
+            exams: components["schemas"]["Latest_ExamRow_"];
+            penalties: components["schemas"]["Latest_PenaltyRow_"];
+            /** Penalties 365 Days */
+            penalties_365_days: number;
+            /** Repeat Offender */
+            repeat_offender: boolean;
         };
         /** JobOut */
         JobOut: {
@@ -1585,6 +1788,55 @@ export interface components {
             zh: string;
             /** En */
             en: string;
+        };
+        /** Latest[ExamRow] */
+        Latest_ExamRow_: {
+            /** Total */
+            total: number;
+            /** Items */
+            items: components["schemas"]["ExamRow"][];
+        };
+        /** Latest[FilingRow] */
+        Latest_FilingRow_: {
+            /** Total */
+            total: number;
+            /** Items */
+            items: components["schemas"]["FilingRow"][];
+        };
+        /** Latest[HazardRow] */
+        Latest_HazardRow_: {
+            /** Total */
+            total: number;
+            /** Items */
+            items: components["schemas"]["HazardRow"][];
+        };
+        /** Latest[InspectionRow] */
+        Latest_InspectionRow_: {
+            /** Total */
+            total: number;
+            /** Items */
+            items: components["schemas"]["InspectionRow"][];
+        };
+        /** Latest[PenaltyRow] */
+        Latest_PenaltyRow_: {
+            /** Total */
+            total: number;
+            /** Items */
+            items: components["schemas"]["PenaltyRow"][];
+        };
+        /** Latest[RiskAssessmentRow] */
+        Latest_RiskAssessmentRow_: {
+            /** Total */
+            total: number;
+            /** Items */
+            items: components["schemas"]["RiskAssessmentRow"][];
+        };
+        /** Latest[TrainingRow] */
+        Latest_TrainingRow_: {
+            /** Total */
+            total: number;
+            /** Items */
+            items: components["schemas"]["TrainingRow"][];
         };
         /** MapSettings */
         MapSettings: {
@@ -1825,6 +2077,23 @@ export interface components {
             /** 新密码 / the new password, under the same policy */
             new_password: string;
         };
+        /** PenaltyRow */
+        PenaltyRow: {
+            /**
+             * Decided On
+             * Format: date
+             */
+            decided_on: string;
+            /** Decision Number */
+            decision_number: string;
+            /** Description */
+            description: string | null;
+            /**
+             * Hazard Id
+             * Format: uuid
+             */
+            hazard_id: string;
+        };
         /** PersonCreate */
         PersonCreate: {
             /** 姓名 / name */
@@ -1866,6 +2135,31 @@ export interface components {
             email?: string | null;
             /** Title */
             title?: string | null;
+        };
+        /** PersonWithCertificates */
+        PersonWithCertificates: {
+            person: components["schemas"]["PersonOut"];
+            /** Certificates */
+            certificates: components["schemas"]["CertificateOut"][];
+        };
+        /** PlaceOut */
+        PlaceOut: {
+            /**
+             * Zone Id
+             * Format: uuid
+             */
+            zone_id: string;
+            /** Zone Name */
+            zone_name: string;
+            /**
+             * Grid Id
+             * Format: uuid
+             */
+            grid_id: string;
+            /** Grid Code */
+            grid_code: string;
+            /** Grid Name */
+            grid_name: string;
         };
         /** PostCreate */
         PostCreate: {
@@ -1935,6 +2229,30 @@ export interface components {
             refresh_token: string;
         };
         /**
+         * ReportingSection
+         * @description What reporting knows of a unit: its filings (every version, newest first).
+         */
+        ReportingSection: {
+            filings: components["schemas"]["Latest_FilingRow_"];
+        };
+        /** RiskAssessmentRow */
+        RiskAssessmentRow: {
+            /** Target */
+            target: string;
+            /** Method */
+            method: string;
+            /** Score */
+            score: number;
+            colour: components["schemas"]["RiskColour"];
+            /** Band Label */
+            band_label: string;
+            /**
+             * Assessed At
+             * Format: date-time
+             */
+            assessed_at: string;
+        };
+        /**
          * RiskColour
          * @enum {string}
          */
@@ -1977,6 +2295,28 @@ export interface components {
          * @enum {string}
          */
         ScopeType: "zone" | "grid" | "enterprise" | "org_unit" | "post";
+        /** Section[InspectionsSection] */
+        Section_InspectionsSection_: {
+            /** Available */
+            available: boolean;
+            /**
+             * Problem
+             * @description why the section is missing (the service down, ...)
+             */
+            problem?: string | null;
+            data?: components["schemas"]["InspectionsSection"] | null;
+        };
+        /** Section[ReportingSection] */
+        Section_ReportingSection_: {
+            /** Available */
+            available: boolean;
+            /**
+             * Problem
+             * @description why the section is missing (the service down, ...)
+             */
+            problem?: string | null;
+            data?: components["schemas"]["ReportingSection"] | null;
+        };
         /** ServiceTokenOut */
         ServiceTokenOut: {
             /** Access Token */
@@ -2072,6 +2412,24 @@ export interface components {
             refresh_token: string;
             /** 刷新令牌有效秒数 / seconds the refresh token is valid */
             refresh_expires_in: number;
+        };
+        /** TrainingRow */
+        TrainingRow: {
+            /**
+             * Held On
+             * Format: date
+             */
+            held_on: string;
+            /** Kind */
+            kind: string;
+            /** Topic */
+            topic: string;
+            /** Trainer */
+            trainer: string;
+            /** Attendees */
+            attendees: number;
+            /** Duration Minutes */
+            duration_minutes: number;
         };
         /**
          * UnitKind
@@ -4688,6 +5046,122 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_EnterpriseChangeOut_"];
+                };
+            };
+            /** @description 缺少或无效的令牌 / missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 / not allowed for this caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在 / something named, or the caller's own record, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求数据无效 / invalid input, each field named */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_dossier_enterprises__enterprise_id__dossier_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enterprise_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dossier"];
+                };
+            };
+            /** @description 缺少或无效的令牌 / missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 / not allowed for this caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在 / something named, or the caller's own record, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求数据无效 / invalid input, each field named */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    dossier_pdf_enterprises__enterprise_id__dossier_pdf_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enterprise_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 文件 / the file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
                 };
             };
             /** @description 缺少或无效的令牌 / missing or invalid token */
