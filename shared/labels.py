@@ -53,6 +53,16 @@ LABELS: dict[str, dict[str, Label]] = {
         regrade=("调整隐患等级", "regrade"),
         void=("误报作废", "void as mistaken"),
     ),
+    # the steps of a hazard's history that no one chose: its report and the system's own
+    "hazard_system_step": _kind(
+        report=("登记", "reported"),
+        escalate=("重大隐患上报", "escalated to the authority"),
+        due_soon=("即将到期提醒", "due soon"),
+        overdue=("逾期", "overdue"),
+        review_late=("审查超期", "review late"),
+        unacted_reminded=("未处置提醒", "not acted on: reminded"),
+        unacted_escalated=("未处置上报", "not acted on: escalated"),
+    ),
     "hazard_evidence": _kind(
         before=("整改前", "before rectification"),
         after=("整改后", "after rectification"),
@@ -80,6 +90,13 @@ LABELS: dict[str, dict[str, Label]] = {
         monthly_risk=("月度风险分析报告", "monthly risk analysis report"),
         quarterly_statistics=("季度隐患统计报表", "quarterly hazard statistics"),
         annual_statistics=("年度隐患统计报表", "annual hazard statistics"),
+    ),
+    # a unit's filing of a report for a period (报送情况)
+    "filing_state": _kind(
+        on_time=("按时报送", "on time"),
+        late=("逾期报送", "late"),
+        missing=("未报送", "missing"),
+        not_yet_due=("未到期", "not yet due"),
     ),
     "inspection_kind": _kind(
         daily_patrol=("日巡查", "daily patrol"),

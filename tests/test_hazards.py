@@ -547,6 +547,27 @@ def test_hazards_reported_in_the_same_instant_are_each_listed_once(api, unit):
     assert walk(partial(api, "GET", "/hazards", role=Role.zone_admin), limit=2, grade="major") == []
 
 
+def test_the_ledger_sorts_by_report_or_deadline_and_finds_what_falls_due(api, unit):
+    today = local_today()
+    ids = [report(api, unit).json()["id"] for _ in range(4)]
+    for hazard_id, days in zip(ids[:3], (9, 2, 5), strict=True):
+        order = {
+            "deadline": str(today + timedelta(days=days)),
+            "responsible_person": "李",
+            "measures": "更换",
+        }
+        assert step(api, hazard_id, "order_rectification", **order).status_code == 200
+    ledger = partial(api, "GET", "/hazards", role=Role.zone_admin)
+    assert [h["id"] for h in walk(ledger, limit=2, sort="oldest")] == ids
+    assert [h["id"] for h in walk(ledger, limit=2)] == ids[::-1]
+    # by deadline: the soonest first, only hazards that have one
+    assert [h["id"] for h in walk(ledger, limit=2, sort="deadline")] == [ids[1], ids[2], ids[0]]
+    due = walk(ledger, limit=2, due_by=str(today + timedelta(days=5)), sort="deadline")
+    assert [h["id"] for h in due] == [ids[1], ids[2]]
+    assert ledger(params={"sort": "sideways"}).status_code == 422
+    assert ledger(params={"due_by": "tomorrow"}).status_code == 422
+
+
 def test_three_major_hazard_penalties_in_180_days_flag_a_repeat_offender_once(api, unit):
     today = local_today()
     major = [report(api, unit, grade="major").json()["id"] for _ in range(4)]

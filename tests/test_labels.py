@@ -4,6 +4,7 @@ registry serves the catalogue to the web application."""
 import ast
 import re
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
@@ -18,6 +19,7 @@ from services.registry.checklist.models import RuleStatus
 from services.registry.hazard_source.models import HazardSourceKind
 from services.registry.organisation.models import OrgLevel
 from services.registry.responsibility.duties import DUTIES
+from services.reporting.filings.schemas import FilingState
 from services.reporting.statistics.service import GROUP_LABELS
 from shared.audit import AuditAction
 from shared.auth import Role
@@ -46,10 +48,21 @@ CODE_SETS: dict[str, set[str]] = {
     "hazard_state": set(HazardState),
     "hazard_evidence": set(EvidenceTag),
     "hazard_action": set(HazardActionName),
+    # the history's steps the system takes (services/inspections/hazard/service.py)
+    "hazard_system_step": {
+        "report",
+        "escalate",
+        "due_soon",
+        "overdue",
+        "review_late",
+        "unacted_reminded",
+        "unacted_escalated",
+    },
     "unit_kind": set(UnitKind),
     "production_status": set(ProductionStatus),
     "risk_colour": {*RiskColour, "unassessed"},
     "report_kind": set(ReportKind),
+    "filing_state": set(get_args(FilingState)),
     "inspection_kind": set(InspectionKind),
     "inspection_item_result": set(ItemResult),
     "duty_holder": set(DutyHolder),

@@ -426,6 +426,8 @@ def test_the_dashboard_gives_the_zone_at_a_glance(clients, auth):
     expected = expected_figures(month, None)[None]
     assert {k: board["this_month"][k] for k in expected} == expected
     assert sum(board["monthly_risk_reports"].values()) == 3
+    assert len(board["trend"]) == 12 and board["trend"][-1]["month"] == this_month.label
+    assert board["trend"][-1]["found"] == expected["found"]
 
 
 def test_training_compliance_per_unit_and_grid_and_in_the_assessment(clients, auth):

@@ -120,12 +120,13 @@ def shot(page: Any, screen: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{screen}-full.png"), full_page=True, animations="disabled")
 
 
-def log_in(page: Any, gateway: str, username: str) -> None:
+def log_in(page: Any, gateway: str, username: str, lands: str = "/") -> None:
+    """Log in from the login page; `lands`: where the person is taken (the offices: /office/dashboard)."""
     page.goto(f"{gateway}/login")
     page.get_by_placeholder("请输入账号").fill(username)
     page.get_by_placeholder("请输入密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{gateway}/")
+    page.wait_for_url(f"{gateway}{lands}")
 
 
 @contextmanager

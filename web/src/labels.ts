@@ -23,3 +23,8 @@ export function label(kind: string, code: string | null | undefined): string {
   if (!code) return ''
   return catalogue.value[kind]?.[code]?.zh ?? code
 }
+
+/** Every code of `kind` the catalogue names, in its order (for filters and pickers). */
+export function codes(kind: string): string[] {
+  return Object.keys(catalogue.value[kind] ?? {})
+}

@@ -9,6 +9,7 @@ from services.inspections.hazard.action_route import ActionFromPathRoute
 from services.inspections.hazard.models import EvidenceTag
 from services.inspections.hazard.schemas import (
     EvidenceOut,
+    HazardOrder,
     HazardOut,
     HazardReport,
     HazardStep,
@@ -27,7 +28,7 @@ from shared.audit import AuditAction
 from shared.clock import local_today
 from shared.errors import InvalidInput
 from shared.events.contracts.inspections import HazardGrade, HazardSource, HazardState
-from shared.inputs import Instant
+from shared.inputs import Day, Instant
 from shared.pagination import Page, PageQuery
 from shared.web import body_limit, file_responses
 
@@ -77,6 +78,10 @@ def list_hazards(
     reported_from: Instant | None = None,
     reported_to: Instant | None = None,
     overdue: bool | None = None,
+    due_by: Annotated[
+        Day | None, Query(description="限期将至 / under a deadline ending on or before this day (zone date)")
+    ] = None,
+    sort: HazardOrder = HazardOrder.newest,
 ) -> Page[HazardOut]:
     found = service.list_hazards(
         session,
@@ -91,6 +96,8 @@ def list_hazards(
         reported_from=reported_from,
         reported_to=reported_to,
         overdue=overdue,
+        due_by=due_by,
+        order=sort,
     )
     return found.map(_out)
 

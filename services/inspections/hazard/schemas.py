@@ -1,5 +1,6 @@
 import uuid
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -9,6 +10,14 @@ from services.inspections.hazard.state_machine import HazardActionName
 from shared.events.contracts.inspections import HazardGrade, HazardSource, HazardState
 
 PLAN_TITLE = "治理方案 / required before work on a major hazard without one starts"
+
+
+class HazardOrder(StrEnum):
+    """The ledger's orders (排序)."""
+
+    newest = "newest"  # 最新登记在前
+    oldest = "oldest"  # 最早登记在前
+    deadline = "deadline"  # 整改期限最近在前: only hazards with a deadline
 
 
 class HazardReport(BaseModel):

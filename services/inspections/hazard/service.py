@@ -22,6 +22,7 @@ from services.inspections.hazard.schemas import (
     Close,
     ExplainOverdue,
     FixOnSpot,
+    HazardOrder,
     HazardReport,
     HazardStep,
     HazardStepBase,
@@ -74,7 +75,11 @@ from shared.events.contracts.registry import ProductionStatus
 from shared.pagination import Keyset, Page, PageRequest
 from shared.settings import get_settings
 
-NEWEST_FIRST = Keyset("hazards", Hazard.reported_at, Hazard.id, descending=True)
+ORDERS = {
+    HazardOrder.newest: Keyset("hazards", Hazard.reported_at, Hazard.id, descending=True),
+    HazardOrder.oldest: Keyset("hazards-oldest", Hazard.reported_at, Hazard.id),
+    HazardOrder.deadline: Keyset("hazards-by-deadline", Hazard.deadline, Hazard.id),
+}
 STEPS_IN_ORDER = Keyset("hazard-history", HazardTransition.id)
 
 
@@ -547,8 +552,11 @@ def list_hazards(
     reported_from: datetime | None = None,
     reported_to: datetime | None = None,
     overdue: bool | None = None,
+    due_by: date | None = None,
+    order: HazardOrder = HazardOrder.newest,
 ) -> Page[Hazard]:
-    """Newest first; hazards reported in the same instant follow their ids."""
+    """In `order`; hazards reported in the same instant (or due the same day) follow their ids.
+    `due_by`: under a deadline that ends on or before that day (限期将至)."""
     query = user.narrow(select(Hazard), unit=Hazard.unit_id, grid=Hazard.grid_id)
     query = where_given(
         query,
@@ -567,7 +575,11 @@ def list_hazards(
         query = query.where(Hazard.reported_at < reported_to)
     if overdue is not None:
         query = query.where(Hazard.overdue_since.is_not(None) if overdue else Hazard.overdue_since.is_(None))
-    return NEWEST_FIRST.fetch(session, query, page)
+    if due_by is not None:
+        query = query.where(Hazard.state.in_(UNDER_DEADLINE), Hazard.deadline <= due_by)
+    if order == HazardOrder.deadline:
+        query = query.where(Hazard.deadline.is_not(None))
+    return ORDERS[order].fetch(session, query, page)
 
 
 SCHEDULER = access_for(

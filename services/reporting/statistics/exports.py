@@ -14,7 +14,6 @@ from services.reporting.statistics.service import (
     dashboard,
     found_in,
     hazard_statistics,
-    monthly_trend,
     visible_hazards,
 )
 from services.reporting.units.models import ReportingGrid, ReportingUnit
@@ -113,7 +112,7 @@ def monthly_report_pdf(session: Session, user: Access, month: Period) -> bytes:
     overview = dashboard(session, user, today=month.last_day)  # as of the month's last day
     by_grid = hazard_statistics(session, user, month, GroupBy.grid, PageRequest(cursor=None, limit=20))
     by_grade = hazard_statistics(session, user, month, GroupBy.grade, PageRequest(cursor=None, limit=10))
-    trend = monthly_trend(session, user, month)
+    trend = overview.trend
     buffer = io.BytesIO()
     with PdfPages(buffer) as pdf:
         figure, axes = new_figure(8.27, 11.69, rows=3, cols=1)  # A4 portrait
@@ -128,9 +127,9 @@ def monthly_report_pdf(session: Session, user: Access, month: Period) -> bytes:
             f"逾期 {overview.monthly_risk_reports.get('late', 0)} 家,未报 {overview.monthly_risk_reports.get('missing', 0)} 家。",
         ]
         axes[0].text(0, 0.9, "\n".join(lines), va="top", fontsize=11, linespacing=1.8)
-        labels = [m for m, _, _ in trend]
-        axes[1].plot(labels, [f for _, f, _ in trend], marker="o", label="发现 found")
-        axes[1].plot(labels, [c for _, _, c in trend], marker="s", label="销号 closed")
+        labels = [m.month for m in trend]
+        axes[1].plot(labels, [m.found for m in trend], marker="o", label="发现 found")
+        axes[1].plot(labels, [m.closed for m in trend], marker="s", label="销号 closed")
         axes[1].set_title("近12个月隐患发现与销号趋势")
         axes[1].tick_params(axis="x", rotation=45)
         axes[1].legend()

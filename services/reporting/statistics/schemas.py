@@ -55,6 +55,12 @@ class InspectionCoverage(BaseModel):
     by_inspector: list[CoverageRow]
 
 
+class TrendMonth(BaseModel):
+    month: str = Field(description="2026-11")
+    found: int = Field(description="排查发现")
+    closed: int = Field(description="已销号")
+
+
 class Dashboard(BaseModel):
     """The zone at a glance (全区概览)."""
 
@@ -65,6 +71,7 @@ class Dashboard(BaseModel):
     overdue_open: int
     this_month: HazardFigures
     monthly_risk_reports: dict[str, int]
+    trend: list[TrendMonth] = Field(description="the 12 months up to this one: found and closed")
 
 
 class TrainingCompliance(BaseModel):

@@ -26,6 +26,7 @@ from services.reporting.statistics.schemas import (
     InspectionCoverage,
     TrainingCompliance,
     TrainingStatistics,
+    TrendMonth,
 )
 from services.reporting.units.models import ReportingGrid, ReportingUnit
 from shared.access import Access
@@ -240,13 +241,12 @@ def dashboard(session: Session, user: Access, today: date | None = None) -> Dash
         overdue_open=overdue_open,
         this_month=_row(None, month.chinese, this_month),
         monthly_risk_reports=reports,
+        trend=monthly_trend(session, user, month),
     )
 
 
-def monthly_trend(
-    session: Session, user: Access, end: Period, months: int = 12
-) -> list[tuple[str, int, int]]:
-    """(month, found, closed) for the `months` months up to `end`, for the trend chart."""
+def monthly_trend(session: Session, user: Access, end: Period, months: int = 12) -> list[TrendMonth]:
+    """Found and closed in each of the `months` months up to `end`, for the trend charts."""
     periods = [end]
     while len(periods) < months:
         periods.insert(0, periods[0].previous())
@@ -260,7 +260,9 @@ def monthly_trend(
         }
 
     found, closed = per_month(HazardFact.reported_on), per_month(HazardFact.closed_on)
-    return [(p.label, found.get(p.start, 0), closed.get(p.start, 0)) for p in periods]
+    return [
+        TrendMonth(month=p.label, found=found.get(p.start, 0), closed=closed.get(p.start, 0)) for p in periods
+    ]
 
 
 def training_compliance(session: Session, user: Access, period: Period) -> TrainingStatistics:

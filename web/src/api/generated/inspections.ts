@@ -1118,6 +1118,12 @@ export interface components {
          * @enum {string}
          */
         HazardGrade: "general" | "major";
+        /**
+         * HazardOrder
+         * @description The ledger's orders (排序).
+         * @enum {string}
+         */
+        HazardOrder: "newest" | "oldest" | "deadline";
         /** HazardOut */
         HazardOut: {
             /**
@@ -3016,6 +3022,9 @@ export interface operations {
                 reported_from?: string | null;
                 reported_to?: string | null;
                 overdue?: boolean | null;
+                /** @description 限期将至 / under a deadline ending on or before this day (zone date) */
+                due_by?: string | null;
+                sort?: components["schemas"]["HazardOrder"];
                 /** @description 上一页的 `next` / the previous page's `next`; empty for the first */
                 cursor?: string | null;
                 /** @description 每页条数 / items per page, at most 500 */

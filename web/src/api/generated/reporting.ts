@@ -657,6 +657,11 @@ export interface components {
             monthly_risk_reports: {
                 [key: string]: number;
             };
+            /**
+             * Trend
+             * @description the 12 months up to this one: found and closed
+             */
+            trend: components["schemas"]["TrendMonth"][];
         };
         /** DeadLetterOut */
         DeadLetterOut: {
@@ -1325,6 +1330,24 @@ export interface components {
                     [key: string]: number;
                 };
             };
+        };
+        /** TrendMonth */
+        TrendMonth: {
+            /**
+             * Month
+             * @description 2026-11
+             */
+            month: string;
+            /**
+             * Found
+             * @description 排查发现
+             */
+            found: number;
+            /**
+             * Closed
+             * @description 已销号
+             */
+            closed: number;
         };
         /** UnitCounts */
         UnitCounts: {
