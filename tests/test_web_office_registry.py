@@ -68,7 +68,7 @@ def test_zone_admin_draws_a_grid_registers_a_unit_assigns_staff_and_opens_the_do
     with browser_page(DESKTOP) as page:
         _at_the_desk(page, system, username)
         page.goto(f"{system}/office/registry/grids")
-        expect(page.get_by_role("heading", name="网格")).to_be_visible()
+        expect(page.get_by_role("heading", name="网格", exact=True)).to_be_visible()
         page.get_by_role("button", name="新建网格").click()
         page.locator('input[aria-label="网格编码"]').fill("G7")
         page.locator('input[aria-label="网格名称"]').fill("第七网格")

@@ -1,6 +1,7 @@
 // Whole lists for the registry pages' pickers and names (the zone's zones, grids, people): every
 // page of a paged list, read once per screen.
 import { registry, type RegistrySchemas } from '@/api/client'
+import { everyPage } from '../../names'
 
 type Schemas = RegistrySchemas['schemas']
 export type Zone = Schemas['ZoneOut']
@@ -20,36 +21,20 @@ export const ROLES = [
   'auditor',
 ]
 
-interface Paged<T> {
-  data?: { items: T[]; next?: string | null }
-}
-
-/** Every item of a paged list, following `next` (500 a page). */
-export async function allPages<T>(read: (cursor: string | undefined) => Promise<Paged<T>>): Promise<T[]> {
-  const items: T[] = []
-  let cursor: string | undefined
-  do {
-    const { data } = await read(cursor)
-    items.push(...(data?.items ?? []))
-    cursor = data?.next ?? undefined
-  } while (cursor)
-  return items
-}
-
 export async function zones(): Promise<Zone[]> {
   return (await registry.GET('/zones')).data ?? []
 }
 
 export function grids(): Promise<Grid[]> {
-  return allPages((cursor) => registry.GET('/grids', { params: { query: { limit: 500, cursor } } }))
+  return everyPage(async (cursor) => (await registry.GET('/grids', { params: { query: { limit: 500, cursor } } })).data)
 }
 
 export function people(): Promise<Person[]> {
-  return allPages((cursor) => registry.GET('/people', { params: { query: { limit: 500, cursor } } }))
+  return everyPage(async (cursor) => (await registry.GET('/people', { params: { query: { limit: 500, cursor } } })).data)
 }
 
 export function accounts(): Promise<Account[]> {
-  return allPages((cursor) => registry.GET('/accounts', { params: { query: { limit: 500, cursor } } }))
+  return everyPage(async (cursor) => (await registry.GET('/accounts', { params: { query: { limit: 500, cursor } } })).data)
 }
 
 /** Names by id, for showing ids as names. */
