@@ -17,6 +17,7 @@ from services.registry.ledger.service import ENTERPRISE_COLUMNS
 from shared.auth import Role
 from tests.factories import create_zone_and_grid, credit_code, enterprise_payload
 from tests.support.browser import BROWSER_TEST, DESKTOP, PASSWORD, accessible, browser_page, ok, shot
+from tests.support.processes import wait_until
 
 pytestmark = BROWSER_TEST
 
@@ -130,7 +131,37 @@ def test_zone_admin_draws_a_grid_registers_a_unit_assigns_staff_and_opens_the_do
         entry = page.locator(".el-timeline-item", has_text="王网格")
         expect(entry).to_contain_text("2026-01-01 至 2026-12-31")
         expect(entry).to_contain_text("网格员")
+        expect(entry).to_contain_text("在任")
+        # The grid's leader last year, open-ended, then ended at the year's end: kept as history.
+        page.get_by_role("button", name="分配职责").click()
+        _pick(page, "责任人", "王网格(网格员)", typed="王")
+        _pick(page, "职责", "网格分管领导")
+        _day(page, "起始日期", "2025-01-01")
+        page.get_by_role("dialog").get_by_role("button", name="保存").click()
+        led = page.locator(".el-timeline-item", has_text="网格分管领导")
+        expect(led).to_contain_text("2025-01-01 至 今")
+        led.get_by_role("button", name="终止").click()
+        _day(page, "最后一天", "2025-12-31")
+        page.locator('input[aria-label="终止原因"]').fill("调任他处")
+        page.get_by_role("dialog").get_by_role("button", name="终止").click()
+        expect(led).to_contain_text("2025-01-01 至 2025-12-31")
+        expect(led).to_contain_text("终止原因:调任他处")
+        expect(led.get_by_role("button", name="终止")).to_have_count(0)
+        expect(page.locator(".el-timeline-item").first).to_contain_text("网格员")  # newest first
         _screen(page, "office-assignments")
+
+        # A hazard found there, for the dossier's inspections section.
+        inspections = httpx.Client(base_url=f"{system}/api/inspections", headers=admin, timeout=30)
+        wait_until(lambda: inspections.get(f"/units/{unit['id']}").status_code == 200, timeout=60)
+        hazard = {
+            "unit_id": unit["id"],
+            "source": "superior_inspection",
+            "category": "消防",
+            "grade": "general",
+            "location": "二号仓库",
+            "description": "灭火器压力不足",
+        }
+        ok(inspections.post("/hazards", json=hazard), 201)
 
         # The map: the grid's outline and the unit's marker, which opens the dossier.
         page.goto(f"{system}/office/map")
@@ -143,6 +174,10 @@ def test_zone_admin_draws_a_grid_registers_a_unit_assigns_staff_and_opens_the_do
         expect(page.get_by_role("heading", name="一企一档:华安化工有限公司")).to_be_visible()
         expect(page.get_by_role("heading", name="四、安全管理制度(16项)")).to_be_visible()
         expect(page.get_by_role("cell", name="G7 第七网格")).to_be_visible()
+        expect(page.get_by_role("heading", name="九、隐患(未销号 1,逾期 0)")).to_be_visible()
+        expect(page.get_by_role("cell", name="灭火器压力不足")).to_be_visible()
+        expect(page.get_by_role("heading", name="十一、报告报送")).to_be_visible()
+        expect(page.get_by_text("暂不可用")).to_have_count(0)
         _screen(page, "office-dossier")
         with page.expect_download() as download:
             page.get_by_role("button", name="下载 PDF").click()
