@@ -104,7 +104,7 @@ def test_zone_admin_draws_a_grid_registers_a_unit_assigns_staff_and_opens_the_do
         dialog.locator(".el-switch").click()
         dialog.get_by_role("button", name="保存").click()
         refused = dialog.locator(".el-form-item", has_text="统一社会信用代码").locator(".el-form-item__error")
-        expect(refused).to_contain_text("18位")
+        expect(refused).to_have_text(re.compile(r"^统一社会信用代码应为18位"))
         _screen(page, "office-unit-refused-field")
         code = credit_code()
         dialog.locator('input[aria-label="统一社会信用代码"]').fill(code)
@@ -149,6 +149,23 @@ def test_zone_admin_draws_a_grid_registers_a_unit_assigns_staff_and_opens_the_do
         expect(led.get_by_role("button", name="终止")).to_have_count(0)
         expect(page.locator(".el-timeline-item").first).to_contain_text("网格员")  # newest first
         _screen(page, "office-assignments")
+
+        # The grid member's login, with a password the policy refuses first.
+        page.goto(f"{system}/office/registry/people")
+        page.get_by_role("row", name=re.compile("王网格")).get_by_role("button", name="开通账号").click()
+        dialog = page.get_by_role("dialog")
+        dialog.locator('input[aria-label="用户名"]').fill("wang_grid")
+        dialog.locator('input[aria-label="密码"]').fill("short")
+        dialog.get_by_text("网格员", exact=True).click()
+        dialog.get_by_role("button", name="保存").click()
+        expect(
+            dialog.locator(".el-form-item", has_text="密码").locator(".el-form-item__error")
+        ).to_be_visible()
+        dialog.locator('input[aria-label="密码"]').fill(PASSWORD)
+        dialog.get_by_role("button", name="保存").click()
+        expect(page.get_by_role("row", name=re.compile("王网格"))).to_contain_text("wang_grid")
+        expect(page.get_by_role("row", name=re.compile("王网格"))).to_contain_text("网格员")
+        _screen(page, "office-people")
 
         # A hazard found there, for the dossier's inspections section.
         inspections = httpx.Client(base_url=f"{system}/api/inspections", headers=admin, timeout=30)

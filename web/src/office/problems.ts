@@ -26,7 +26,8 @@ export function useProblems() {
     const found: Record<string, string> = {}
     for (const entry of (error as Problem).errors ?? []) {
       const field = fieldOf(entry.loc as string | (string | number)[] | undefined)
-      if (field && !found[field]) found[field] = entry.message ?? entry.msg ?? ''
+      // pydantic's own prefix says nothing to the reader
+      if (field && !found[field]) found[field] = (entry.message ?? entry.msg ?? '').replace(/^Value error, /, '')
     }
     errors.value = found
     message.value = problemMessage(error)
