@@ -15,7 +15,7 @@ import httpx
 
 from services.registry.ledger.service import ENTERPRISE_COLUMNS
 from shared.auth import Role
-from tests.factories import create_zone_and_grid, credit_code, enterprise_payload
+from tests.factories import ORIGIN, create_zone_and_grid, credit_code, enterprise_payload
 from tests.support.browser import BROWSER_TEST, DESKTOP, PASSWORD, accessible, browser_page, ok, shot
 from tests.support.processes import wait_until
 
@@ -228,6 +228,11 @@ def test_the_safety_office_reads_the_registry_without_edit_buttons(system, make_
     registry = httpx.Client(base_url=f"{system}/api/registry", headers=admin, timeout=30)
     grid = create_zone_and_grid(registry, admin)
     ok(registry.post("/enterprises", json=enterprise_payload(grid["id"], name="宏达机械厂")), 201)
+    placed = {}
+    for offset, status in enumerate(("operating", "suspended", "closed"), start=1):
+        at = {"longitude": ORIGIN[0] + offset * 0.002, "latitude": ORIGIN[1] + 0.005}
+        unit = enterprise_payload(grid["id"], production_status=status, key_supervision=False, **at)
+        placed[status] = ok(registry.post("/enterprises", json=unit), 201)["id"]
     username = _account(registry, "钱安办", "safety_office")
 
     with browser_page(DESKTOP) as page:
@@ -246,7 +251,7 @@ def test_the_safety_office_reads_the_registry_without_edit_buttons(system, make_
         expect(page.get_by_role("link", name="宏达机械厂")).to_be_visible()
         expect(page.get_by_role("button", name="登记单位")).to_have_count(0)
         expect(page.get_by_role("button", name="编辑")).to_have_count(0)
-        page.get_by_role("button", name="状态沿革").click()
+        page.get_by_role("row", name=re.compile("宏达机械厂")).get_by_role("button", name="状态沿革").click()
         expect(page.get_by_role("dialog").get_by_role("cell", name="生产经营")).to_be_visible()
         expect(page.get_by_role("button", name="保存变更")).to_have_count(0)
         _screen(page, "office-unit-states-read-only")
@@ -260,6 +265,17 @@ def test_the_safety_office_reads_the_registry_without_edit_buttons(system, make_
         page.goto(f"{system}/office/registry/assignments?scope={grid['id']}")
         expect(page.get_by_role("combobox", name="选择网格")).to_be_visible()
         expect(page.get_by_role("button", name="分配职责")).to_have_count(0)
+
+        # The map tells suspended and closed units from operating ones.
+        page.goto(f"{system}/office/map")
+        expect(page.locator("path.unit-marker")).to_have_count(3)
+        marker = {
+            status: page.locator(f'path.unit-marker[data-unit="{id_}"]') for status, id_ in placed.items()
+        }
+        expect(marker["operating"]).not_to_have_attribute("stroke-dasharray", re.compile("."))
+        expect(marker["suspended"]).to_have_attribute("stroke-dasharray", "3 3")
+        expect(marker["closed"]).to_have_attribute("fill", "#ffffff")
+        _screen(page, "office-map-read-only")
 
         for path in ("registry/import", "registry/grids/new", f"registry/grids/{grid['id']}"):
             page.goto(f"{system}/office/{path}")
