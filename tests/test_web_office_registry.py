@@ -8,6 +8,7 @@ any edit button or the import page. Each screen is saved and checked with axe-co
 """
 
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ import httpx
 
 from services.registry.ledger.service import ENTERPRISE_COLUMNS
 from shared.auth import Role
+from shared.clock import local_today
 from tests.factories import ORIGIN, create_zone_and_grid, credit_code, enterprise_payload
 from tests.support.browser import BROWSER_TEST, DESKTOP, PASSWORD, accessible, browser_page, ok, shot
 from tests.support.processes import wait_until
@@ -115,6 +117,22 @@ def test_zone_admin_draws_a_grid_registers_a_unit_assigns_staff_and_opens_the_do
         _screen(page, "office-units")
         unit = ok(registry.get("/enterprises", params={"q": code}))["items"][0]
         assert (unit["grid_id"], unit["key_supervision"]) == (grid["id"], True)
+
+        # A dated change: not before the registration (refused at the day), then a planned stop.
+        page.get_by_role("row", name=re.compile("华安化工")).get_by_role("button", name="状态沿革").click()
+        _pick(page, "新的生产状态", "停产")
+        _day(page, "生效日期", str(local_today() - timedelta(days=30)))
+        page.locator('input[aria-label="变更原因"]').fill("补录停产")
+        page.get_by_role("button", name="保存变更").click()
+        changed = page.get_by_role("dialog").locator(".el-form-item", has_text="生效日期")
+        expect(changed.locator(".el-form-item__error")).to_be_visible()
+        stop = str(local_today() + timedelta(days=30))
+        _day(page, "生效日期", stop)
+        page.locator('input[aria-label="变更原因"]').fill("计划停产检修")
+        page.get_by_role("button", name="保存变更").click()
+        expect(page.get_by_role("dialog").get_by_role("row", name=re.compile(stop))).to_contain_text("停产")
+        _screen(page, "office-unit-states")
+        page.keyboard.press("Escape")
 
         # A grid member from the first of January to the end of the year, on the grid's timeline.
         page.goto(f"{system}/office/registry/grids")
