@@ -9,6 +9,7 @@ import pytest
 import redis
 from sqlalchemy import select, text
 
+from shared.auth import Role
 from shared.db import get_engine, transaction
 from shared.events.consumer import handle_event_task_name
 from shared.events.envelope import CloudEvent
@@ -190,6 +191,10 @@ def test_unknown_contract_version_is_kept_in_dead_letters(clients, workers, auth
 
     entries = wait_until(dead_letters)
     assert entries[0]["event_id"] == envelope["id"] and entries[0]["attempts"] == 1
+    # an auditor reads the dead letters (settings.read) but replays none
+    audited = clients["reporting"].get("/admin/dead-letters", headers=auth(Role.auditor))
+    assert audited.status_code == 200 and audited.json()["items"] == entries
+    assert clients["reporting"].post(f"/admin/dead-letters/{entries[0]['id']}/replay", headers=auth(Role.auditor)).status_code == 403  # fmt: skip
     assert "enterprise.registered v9" in entries[0]["reason"]
     # replay is allowed (after an upgrade it would succeed); here it fails again and is kept
     replayed = clients["reporting"].post(f"/admin/dead-letters/{entries[0]['id']}/replay", headers=auth())

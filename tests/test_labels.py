@@ -4,6 +4,7 @@ registry serves the catalogue to the web application."""
 import ast
 import re
 from pathlib import Path
+from typing import get_args
 
 import pytest
 
@@ -18,6 +19,8 @@ from services.registry.checklist.models import RuleStatus
 from services.registry.hazard_source.models import HazardSourceKind
 from services.registry.organisation.models import OrgLevel
 from services.registry.responsibility.duties import DUTIES
+from services.reporting.campaign.schemas import PhaseOut
+from services.reporting.filings.schemas import FilingState
 from services.reporting.statistics.service import GROUP_LABELS
 from shared.audit import AuditAction
 from shared.auth import Role
@@ -50,6 +53,8 @@ CODE_SETS: dict[str, set[str]] = {
     "production_status": set(ProductionStatus),
     "risk_colour": {*RiskColour, "unassessed"},
     "report_kind": set(ReportKind),
+    "filing_state": set(get_args(FilingState)),
+    "campaign_phase_status": set(get_args(PhaseOut.model_fields["status"].annotation)),
     "inspection_kind": set(InspectionKind),
     "inspection_item_result": set(ItemResult),
     "duty_holder": set(DutyHolder),

@@ -12,6 +12,7 @@ import { freshAccessToken, sessionExpired } from '@/session'
 export type { components as InspectionsSchemas } from './generated/inspections'
 export type { components as NotificationsSchemas } from './generated/notifications'
 export type { components as RegistrySchemas } from './generated/registry'
+export type { components as ReportingSchemas } from './generated/reporting'
 
 /** A problem details body (RFC 9457) as the services answer a 4xx. */
 export interface Problem {
@@ -52,4 +53,32 @@ export function problemMessage(error: unknown, fallback = '操作失败 / failed
   if (typeof problem.detail === 'string') return problem.detail
   if (Array.isArray(problem.detail) && problem.detail[0]) return problem.detail[0].msg
   return problem.title ?? fallback
+}
+
+/** The message for each field a refusal names, by its location without `body.` (`reason`,
+ * `items.0.text`, `query.period`), so a form shows it next to the field. */
+export function fieldErrors(error: unknown): Record<string, string> {
+  const problem = error as Problem | undefined
+  const found: Record<string, string> = {}
+  for (const entry of problem?.errors ?? []) {
+    const where = Array.isArray(entry.loc) ? entry.loc.join('.') : (entry.loc ?? entry.field ?? '')
+    found[String(where).replace(/^body\./, '')] = entry.message ?? entry.msg ?? ''
+  }
+  if (problem?.field) found[problem.field] = typeof problem.detail === 'string' ? problem.detail : ''
+  return found
+}
+
+/** Every item of a paged list (`{items, next}`), page after page; the first refusal stops it. */
+export async function everyPage<T>(
+  fetchPage: (cursor: string | undefined) => Promise<{ data?: { items: T[]; next?: string | null }; error?: unknown }>,
+): Promise<{ items: T[]; error?: unknown }> {
+  const items: T[] = []
+  let cursor: string | undefined
+  do {
+    const { data, error } = await fetchPage(cursor)
+    if (!data) return { items, error }
+    items.push(...data.items)
+    cursor = data.next ?? undefined
+  } while (cursor)
+  return { items }
 }
