@@ -249,8 +249,11 @@ def test_the_reports_download_files_and_show_scores_filings_and_the_campaign(sys
 
     api = _clients(system, {"Authorization": f"Bearer {make_token(Role.zone_admin)}"})
     admin = _account(api["registry"], "zone_admin", "钱主任")
-    grid = create_zone_and_grid(api["registry"], api["registry"].headers)
-    unit = ok(api["registry"].post("/enterprises", json=enterprise_payload(grid["id"], name="东方机械")), 201)
+    # a grid and unit since months ago: the unit owes last month's risk report
+    since = {"reason": "补录历史台账"}
+    grid = create_zone_and_grid(api["registry"], api["registry"].headers, valid_from=str(TODAY - timedelta(days=120)), **since)  # fmt: skip
+    registered = enterprise_payload(grid["id"], name="东方机械", registered_on=str(TODAY - timedelta(days=100)), **since)  # fmt: skip
+    unit = ok(api["registry"].post("/enterprises", json=registered), 201)
     member = staff(api["registry"], grid["id"], "孙网格", duty="grid_member", role="grid_member")
     wait_until(lambda: api["inspections"].get(f"/units/{unit['id']}").status_code == 200, timeout=60)
     as_member = httpx.Client(
