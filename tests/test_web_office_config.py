@@ -149,9 +149,10 @@ def test_a_zone_admin_keeps_the_configuration(system, make_token, http_sink):
 
         # 检查频次: new terms from yesterday; a past day needs a reason, said at the reason
         _open(page, system, "config/cadences", "检查频次 / cadence rules")
+        title = rule["label"].split(" / ")[0]
+        expect(page.locator(".el-table__row", has_text=title)).to_be_visible()
         shot(page, "office-config-cadences")
         accessible(page, "office-config-cadences", PAGE)
-        title = rule["label"].split(" / ")[0]
         page.locator(".el-table__row", has_text=title).get_by_role("button", name="调整").click()
         dialog = page.get_by_role("dialog")
         dialog.get_by_label("每期次数", exact=True).fill("2")
@@ -186,6 +187,7 @@ def test_a_zone_admin_keeps_the_configuration(system, make_token, http_sink):
         # 地方规定: the assessment weights from tomorrow, with their source
         tomorrow = TODAY + timedelta(days=1)
         _open(page, system, "config/zone-rules", "地方规定与考核计分 / zone rules")
+        expect(page.get_by_role("heading", name="网格员考核计分")).to_be_visible()
         shot(page, "office-config-zone-rules")
         accessible(page, "office-config-zone-rules", PAGE)
         page.get_by_role("button", name="新版本:网格员考核计分").click()
