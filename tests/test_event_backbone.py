@@ -3,7 +3,6 @@
 import os
 import re
 import signal
-import uuid
 
 import pytest
 import redis
@@ -177,14 +176,7 @@ def test_worker_killed_mid_task_runs_it_again_with_one_effect(workers):
 
 
 def test_unknown_contract_version_is_kept_in_dead_letters(clients, workers, auth):
-    envelope = CloudEvent(
-        source="registry",
-        type="enterprise.registered",
-        dataschema="urn:gridsafe:event:enterprise.registered:v9",
-        dataversion=9,
-        data={"enterprise_id": str(uuid.uuid4())},
-    ).model_dump(mode="json")
-    probe.celery_app.send_task(handle_event_task_name("reporting"), args=[envelope], queue="reporting")
+    envelope = probe.send_unreadable_event("reporting")
 
     def dead_letters() -> list[dict]:
         return clients["reporting"].get("/admin/dead-letters", headers=auth()).json()["items"]

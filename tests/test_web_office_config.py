@@ -8,7 +8,6 @@ tasks; an auditor reads the configuration without a way to change it, and a grid
 out of it. Each page is saved as a screenshot in test-artifacts/web/ and checked with axe-core.
 """
 
-import uuid
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -17,8 +16,6 @@ import httpx
 
 from shared.auth import Role
 from shared.clock import local_today
-from shared.events.consumer import handle_event_task_name
-from shared.events.envelope import CloudEvent
 from shared.periods import PeriodKind, containing
 from tests.factories import create_zone_and_grid, enterprise_payload
 from tests.support import probe
@@ -75,14 +72,7 @@ def _pick_day(scope: Any, label: str, day: object) -> None:
 
 def _dead_letter(reporting: httpx.Client) -> dict[str, Any]:
     """An event reporting cannot read (an unknown contract version): it is dead-lettered at once."""
-    envelope = CloudEvent(
-        source="registry",
-        type="enterprise.registered",
-        dataschema="urn:gridsafe:event:enterprise.registered:v9",
-        dataversion=9,
-        data={"enterprise_id": str(uuid.uuid4())},
-    ).model_dump(mode="json")
-    probe.celery_app.send_task(handle_event_task_name("reporting"), args=[envelope], queue="reporting")
+    probe.send_unreadable_event("reporting")
     return wait_until(lambda: ok(reporting.get("/admin/dead-letters"))["items"], timeout=60)[0]
 
 
