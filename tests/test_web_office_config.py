@@ -31,6 +31,7 @@ from tests.support.browser import (
     shot,
     staff,
 )
+from tests.support.files import pdf
 from tests.support.processes import wait_until
 
 pytestmark = BROWSER_TEST
@@ -39,6 +40,12 @@ pytestmark = BROWSER_TEST
 PAGE = ".el-main"
 TODAY = local_today()
 THIS_MONTH = containing(PeriodKind.month, TODAY).label
+LAST_MONTH = containing(PeriodKind.month, TODAY).previous().label
+FILE_TYPES = {
+    "application/pdf",
+    "text/csv",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def _clients(gateway: str, headers: dict[str, str]) -> dict[str, httpx.Client]:
@@ -267,13 +274,45 @@ def test_the_reports_download_files_and_show_scores_filings_and_the_campaign(sys
 
     wait_until(scored, timeout=60, interval=1)
     phases = ok(api["reporting"].get("/campaign"))["items"]
+    report = {
+        "unit_id": unit["id"],
+        "kind": "monthly_risk",
+        "period": LAST_MONTH,
+        "monthly_risk": {
+            "shortcomings": "新员工培训记录不全",
+            "weak_points": "配电房巡检",
+            "difficulties": "无",
+            "main_risks": [{"risk": "触电", "measures": "配电箱上锁、每日巡检"}],
+        },
+    }
+    filing = wait_until(lambda: api["reporting"].post("/filings", json=report).json().get("id"), timeout=60)
+    scan = {"file": ("月度风险分析报告扫描件.pdf", pdf(), "application/pdf")}
+    ok(api["reporting"].post(f"/filings/{filing}/attachments", files=scan), 201)
+    spec = ok(httpx.get(f"{system}/api/reporting/openapi.json"))
+    files = {  # every file the reporting service answers with, and its export job
+        path
+        for path, operations in spec["paths"].items()
+        for operation in operations.values()
+        for status, answer in operation["responses"].items()
+        if status == "202" or FILE_TYPES & set(answer.get("content", {}))
+    }
 
     with browser_page(DESKTOP, accept_downloads=True) as page:
         log_in(page, system, admin)
 
-        # 报送情况: the unit has not filed last month's risk report
+        # 报送情况: the unit filed last month's risk report late, with a scan; the scan downloads
         _open(page, system, "reports/filings", "报送情况 / filing status")
-        expect(page.locator(".el-table__row", has_text="东方机械")).to_be_visible()
+        row = page.locator(".el-table__row", has_text="东方机械").first
+        expect(row).to_contain_text("逾期报送")
+        expect(page.locator(".el-table__row", has_text="触电")).to_contain_text("配电箱上锁")  # its main risk
+        row.locator(".el-table__expand-icon").click()
+        with page.expect_download() as scanned:
+            page.get_by_role("button", name="月度风险分析报告扫描件.pdf").click()
+        assert _saved(scanned.value) == scan["file"][1]
+        assert scanned.value.suggested_filename == "月度风险分析报告扫描件.pdf"
+        offered = set(
+            page.eval_on_selector_all("[data-file]", "all => all.flatMap(e => e.dataset.file.split(' '))")
+        )
         shot(page, "office-reports-filings")
         accessible(page, "office-reports-filings", PAGE)
 
@@ -288,11 +327,11 @@ def test_the_reports_download_files_and_show_scores_filings_and_the_campaign(sys
         content = _saved(excel.value)
         assert content.startswith(b"PK\x03\x04") and len(content) > 2000
         assert excel.value.suggested_filename == f"隐患统计_{THIS_MONTH}_grid.xlsx"
-        with page.expect_download() as pdf:
+        with page.expect_download() as monthly:
             page.get_by_role("button", name="下载月报 PDF").click()
-        content = _saved(pdf.value)
+        content = _saved(monthly.value)
         assert content.startswith(b"%PDF") and len(content) > 10_000
-        assert pdf.value.suggested_filename.startswith("安全生产网格化监管月报_")
+        assert monthly.value.suggested_filename.startswith("安全生产网格化监管月报_")
         page.get_by_label("台帐统计期").fill(THIS_MONTH)
         with page.expect_download(timeout=90_000) as ledger:
             page.get_by_role("button", name="生成并下载台帐").click()
@@ -304,6 +343,10 @@ def test_the_reports_download_files_and_show_scores_filings_and_the_campaign(sys
         expect(page.locator(".el-table__row", has_text="隐患台帐导出")).to_contain_text("已完成")
         shot(page, "office-reports-downloads")
         accessible(page, "office-reports-downloads", PAGE)
+        offered |= set(
+            page.eval_on_selector_all("[data-file]", "all => all.flatMap(e => e.dataset.file.split(' '))")
+        )
+        assert files <= offered, f"not offered: {files - offered}"
 
         # 月度考核: the counts behind the grid member's score
         _open(page, system, "reports/assessment", "网格员月度考核 / monthly assessment")
