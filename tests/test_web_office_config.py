@@ -8,7 +8,7 @@ tasks; an auditor reads the configuration without a way to change it, and a grid
 out of it. Each page is saved as a screenshot in test-artifacts/web/ and checked with axe-core.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -361,9 +361,21 @@ def test_the_reports_download_files_and_show_scores_filings_and_the_campaign(sys
         # 实施步骤: the phases and their tasks
         _open(page, system, "reports/campaign", "实施步骤 / roll-out campaign")
         expect(page.get_by_role("heading", name=phases[0]["name"])).to_be_visible()
-        expect(page.get_by_text(phases[0]["tasks"][0]["title"])).to_be_visible()
+        task = phases[0]["tasks"][0]
+        expect(page.get_by_text(task["title"])).to_be_visible()
         shot(page, "office-reports-campaign")
         accessible(page, "office-reports-campaign", PAGE)
+        _pick_day(page, f"{task['title']} 完成日期", TODAY)  # a zone admin records a task done
+        wait_until(
+            lambda: ok(api["reporting"].get("/campaign"))["items"][0]["tasks"][0]["done_on"] == str(TODAY)
+        )
+        page.get_by_role("button", name="调整日期").first.click()
+        dialog = page.get_by_role("dialog")
+        _pick_day(dialog, "结束日期", date.fromisoformat(phases[0]["starts_on"]) - timedelta(days=1))
+        dialog.get_by_role("button", name="保存").click()
+        expect(dialog.get_by_text("结束日期早于开始日期")).to_be_visible()  # said at the field
+        dialog.get_by_role("button", name="取消").click()
+        assert ok(api["reporting"].get("/campaign"))["items"][0]["ends_on"] == phases[0]["ends_on"]
 
 
 def test_an_auditor_reads_the_configuration_and_a_grid_member_is_kept_out(system, make_token, http_sink):
