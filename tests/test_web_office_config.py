@@ -127,7 +127,7 @@ def test_a_zone_admin_keeps_the_configuration(system, make_token, http_sink):
         shot(page, "office-config-checklists")
         accessible(page, "office-config-checklists", PAGE)
         page.get_by_role("button", name="发布新版本").click()
-        dialog = page.get_by_role("dialog")
+        dialog = page.locator(".el-overlay-dialog")  # date pickers pop up as dialogs too
         dialog.get_by_role("button", name="添加检查项").click()
         dialog.get_by_label("第 3 项检查内容").fill("疏散指示标志完好")
         dialog.get_by_label("第 3 项隐患类别").fill("消防")
@@ -151,7 +151,7 @@ def test_a_zone_admin_keeps_the_configuration(system, make_token, http_sink):
         shot(page, "office-config-cadences")
         accessible(page, "office-config-cadences", PAGE)
         page.locator(".el-table__row", has_text=title).get_by_role("button", name="调整").click()
-        dialog = page.get_by_role("dialog")
+        dialog = page.locator(".el-overlay-dialog")
         dialog.get_by_label("每期次数", exact=True).fill("2")
         yesterday = TODAY - timedelta(days=1)
         _pick_day(dialog, "生效日期", yesterday)
@@ -170,7 +170,7 @@ def test_a_zone_admin_keeps_the_configuration(system, make_token, http_sink):
         holiday = TODAY + timedelta(days=40)
         _open(page, system, "config/calendar", "工作日历 / zone calendar")
         page.get_by_role("button", name="登记节假日或调休").click()
-        dialog = page.get_by_role("dialog")
+        dialog = page.locator(".el-overlay-dialog")
         _pick_day(dialog, "日期", holiday)
         dialog.get_by_label("名称").fill("国庆节")
         dialog.get_by_label("依据").fill("国务院办公厅通知")
@@ -188,7 +188,7 @@ def test_a_zone_admin_keeps_the_configuration(system, make_token, http_sink):
         shot(page, "office-config-zone-rules")
         accessible(page, "office-config-zone-rules", PAGE)
         page.get_by_role("button", name="新版本:网格员考核计分").click()
-        dialog = page.get_by_role("dialog")
+        dialog = page.locator(".el-overlay-dialog")
         dialog.get_by_label("发现隐患", exact=True).fill("5")
         _pick_day(dialog, "生效日期", tomorrow)
         dialog.get_by_label("依据").fill("管委会〔2026〕15号")
@@ -203,6 +203,20 @@ def test_a_zone_admin_keeps_the_configuration(system, make_token, http_sink):
 
         # 外部推送: the subscription's deliveries, one sent again
         _open(page, system, "config/webhooks", "外部推送 / webhooks")
+        page.get_by_role("button", name="新增推送端点").click()
+        dialog = page.locator(".el-overlay-dialog")
+        dialog.get_by_label("名称").fill("区应急平台")
+        dialog.get_by_label("地址").fill("ftp://127.0.0.1/hook")
+        dialog.locator(".el-select").click()
+        page.get_by_role("option", name="hazard.escalated").click()
+        dialog.get_by_label("名称").click()  # the list of types closes
+        dialog.get_by_role("button", name="新增").click()
+        expect(dialog.locator(".el-form-item__error")).to_be_visible()  # the address, said at its field
+        accessible(page, "office-config-webhook-new", PAGE)
+        dialog.get_by_label("地址").fill(http_sink.url("/hooks/district"))
+        dialog.get_by_role("button", name="新增").click()
+        expect(dialog).to_be_hidden()
+        expect(page.get_by_role("alert").filter(has_text="签名密钥")).to_contain_text("whsec_")  # shown once
         page.locator(".el-table__row", has_text="市级监管平台").get_by_role("button", name="投递记录").click()
         expect(page.get_by_text("已送达").first).to_be_visible()
         shot(page, "office-config-webhooks")
@@ -370,7 +384,7 @@ def test_the_reports_download_files_and_show_scores_filings_and_the_campaign(sys
             lambda: ok(api["reporting"].get("/campaign"))["items"][0]["tasks"][0]["done_on"] == str(TODAY)
         )
         page.get_by_role("button", name="调整日期").first.click()
-        dialog = page.get_by_role("dialog")
+        dialog = page.locator(".el-overlay-dialog")
         _pick_day(dialog, "结束日期", date.fromisoformat(phases[0]["starts_on"]) - timedelta(days=1))
         dialog.get_by_role("button", name="保存").click()
         expect(dialog.get_by_text("结束日期早于开始日期")).to_be_visible()  # said at the field
