@@ -154,6 +154,7 @@ POLICY: dict[str, Rule] = _rules(
     ("catalogue.edit", "检查表、频次、十有 / checklists, cadences, ten haves", ADMIN),
     # inspections
     ("inspection.record", "检查、风险评估 / inspect and assess a unit", INSPECT),
+    ("inspection.read", "检查记录、签名与照片 / inspections, their signatures and photos", READ_UNIT),
     *(
         (f"inspection.{kind}", both("inspection_kind", kind), grants)
         for kind, grants in INSPECTION_KINDS.items()

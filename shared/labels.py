@@ -113,6 +113,11 @@ LABELS: dict[str, dict[str, Label]] = {
         grid_leader=("网格长", "grid leader"),
         enterprise=("企业自身", "the enterprise itself"),
     ),
+    "inspection_file": _kind(
+        inspector_signature=("检查人签名", "inspector's signature"),
+        unit_signature=("受检单位签名", "the unit's signature"),
+        photo=("现场照片", "photo on site"),
+    ),
     "inspection_item_result": _kind(
         **{"pass": ("合格", "pass"), "fail": ("不合格", "fail"), "n/a": ("不适用", "not applicable")}
     ),

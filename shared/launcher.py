@@ -69,6 +69,14 @@ def process_commands(host: str, port_base: int, data_dir: Path) -> dict[str, lis
     }
 
 
+def demo_commands(data_dir: Path) -> list[list[str]]:
+    """What `--demo` runs after the migrations: the demo zone, then the standard checklists."""
+    return [
+        [sys.executable, "-m", "services.registry.demo", "--data-dir", str(data_dir)],
+        [sys.executable, "-m", "services.inspections.standard_checklists", "load"],
+    ]
+
+
 @dataclass(frozen=True)
 class RestartPolicy:
     limit: int = 5  # restarts within the window; one more exit and the process stays down
@@ -194,8 +202,8 @@ class Launcher:
         self.say("migrations applied; each service connects as its own database role")
         engine.dispose()
         if self.args.demo:
-            demo = [sys.executable, "-m", "services.registry.demo", "--data-dir", str(self.data_dir)]
-            subprocess.run(demo, cwd=ROOT, check=True)
+            for command in demo_commands(self.data_dir):
+                subprocess.run(command, cwd=ROOT, check=True)
 
     def start_processes(self) -> None:
         log_dir = self.data_dir / "logs"

@@ -7,16 +7,18 @@ import uuid
 import warnings
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
 import pypdf
-from fastapi import Response
+from fastapi import Form, Response
 from PIL import ExifTags, Image, UnidentifiedImageError
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import DateTime, Float, Integer, LargeBinary, String, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, Session, mapped_column
 
 from shared.errors import InvalidInput, NotFound
+from shared.inputs import Instant
 from shared.pagination import Keyset, Page, PageRequest
 from shared.settings import get_settings
 
@@ -34,6 +36,39 @@ class Decoded:
     taken_at: datetime | None = None
     latitude: float | None = None
     longitude: float | None = None
+
+
+@dataclass(frozen=True)
+class Told:
+    """When and where the uploader says a photo was taken (the phone's clock and GPS): kept where the
+    photo's own EXIF says nothing, as for a photo the phone made smaller before sending."""
+
+    taken_at: datetime | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+@dataclass(frozen=True)
+class Upload:
+    """An uploaded file as read from the request, with what its form told of it."""
+
+    filename: str
+    content: bytes
+    told: Told | None = None
+
+
+def told_by_form(
+    taken_at: Annotated[Instant | None, Form(description="拍摄时间 / when the phone took it")] = None,
+    latitude: Annotated[float | None, Form(ge=-90, le=90, description="纬度 WGS-84 from the phone")] = None,
+    longitude: Annotated[float | None, Form(ge=-180, le=180, description="经度 WGS-84")] = None,
+) -> Told:
+    """The upload form's time and position fields (a dependency); both coordinates or neither."""
+    if (latitude is None) != (longitude is None):
+        missing = "latitude" if latitude is None else "longitude"
+        raise InvalidInput("纬度与经度须同时提供 / latitude and longitude go together", field=missing)
+    if taken_at is not None and taken_at.tzinfo is None:
+        taken_at = taken_at.replace(tzinfo=get_settings().zone)
+    return Told(taken_at, latitude, longitude)
 
 
 def _refuse(filename: str, why: str) -> InvalidInput:
@@ -137,9 +172,28 @@ class StoredFile:
 StoredFileT = TypeVar("StoredFileT", bound=StoredFile)
 
 
+class StoredFileOut(BaseModel):
+    """What an API shows of a stored file (each file table's schema adds its owner and tags)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_by: uuid.UUID
+    uploaded_by_name: str | None
+    uploaded_at: datetime
+    taken_at: datetime | None = Field(title="拍摄时间 / EXIF time taken, else the uploader's")
+    latitude: float | None = Field(title="拍摄位置纬度 / EXIF GPS, else the uploader's, WGS-84")
+    longitude: float | None = Field(title="拍摄位置经度 / EXIF GPS, else the uploader's, WGS-84")
+
+
 def stored(
-    filename: str, content: bytes, max_bytes: int, uploader: uuid.UUID, uploader_name: str | None
-) -> dict[str, Any]:
+    filename: str, content: bytes, max_bytes: int, uploader: uuid.UUID, uploader_name: str | None,
+    told: Told | None = None,
+) -> dict[str, Any]:  # fmt: skip
     """The StoredFile values of an acceptable upload (422 for an empty, oversized or undecodable one)."""
     if not content:
         raise InvalidInput(f"文件“{filename}”为空 / the file is empty", field="file")
@@ -149,6 +203,14 @@ def stored(
             field="file",
         )
     decoded = decode(content, filename)
+    if told is not None and decoded.content_type != "application/pdf":
+        exif_place = decoded.latitude is not None
+        decoded = Decoded(
+            decoded.content_type,
+            decoded.taken_at or told.taken_at,
+            decoded.latitude if exif_place else told.latitude,
+            decoded.longitude if exif_place else told.longitude,
+        )
     return {
         "filename": filename[:200],
         "content_type": decoded.content_type,
@@ -182,12 +244,15 @@ def download(record: StoredFile) -> Response:
 def attach(
     session: Session, model: type[StoredFileT], owner: InstrumentedAttribute[uuid.UUID], owner_id: uuid.UUID,
     filename: str, content: bytes, max_bytes: int, uploader: uuid.UUID, uploader_name: str | None = None,
-    **extra: Any,
+    told: Told | None = None, **extra: Any,
 ) -> StoredFileT:  # fmt: skip
     """Store an acceptable upload in `model`'s table under its owner (`owner` is that table's owner
-    column); `extra` fills the table's own further columns."""
+    column); `told`: the uploader's time and place where the photo has none; `extra` fills the
+    table's own further columns."""
     record = model(
-        **{owner.key: owner_id}, **stored(filename, content, max_bytes, uploader, uploader_name), **extra
+        **{owner.key: owner_id},
+        **stored(filename, content, max_bytes, uploader, uploader_name, told),
+        **extra,
     )
     session.add(record)
     session.flush()

@@ -31,6 +31,7 @@ from shared.auth import Principal, Role
 from shared.clock import local_today, utc_now
 from shared.errors import DomainError
 from shared.events.contracts.inspections import UNDER_DEADLINE, HazardGrade, HazardSource, HazardState
+from shared.uploads import Upload
 from tests.support.inspections import known_unit
 from tests.test_hazards import PNG, SIX_PARTS
 
@@ -167,7 +168,9 @@ def test_random_walks_keep_the_ledgers_promises(grade, steps):
             None,
         )
         admin = acting(ADMIN, "hazard.step", session)
-        evidence_id = add_evidence(session, hazard.id, "photo.png", PNG, EvidenceTag.after, admin).id
+        evidence_id = add_evidence(session, hazard.id, Upload("photo.png", PNG), EvidenceTag.after, admin)[
+            0
+        ].id
         hazard_id = hazard.id
     day = local_today()
     before, history = snapshot(hazard_id)

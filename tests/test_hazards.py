@@ -319,7 +319,7 @@ def test_the_same_idempotency_key_gives_the_same_hazard(api, unit):
         json={**body, "location": "仓库"},
         headers=headers,
     )
-    assert other.status_code == 409 and "different report" in other.json()["detail"]
+    assert other.status_code == 409 and "different request" in other.json()["detail"]
     assert sql("SELECT count(*) FROM inspections.hazard") == 1
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from services.inspections.hazard.models import EvidenceTag
 from services.inspections.hazard.state_machine import HazardActionName
-from services.inspections.inspection.models import ItemResult
+from services.inspections.inspection.models import InspectionFileTag, ItemResult
 from services.inspections.training.models import EvidenceKind
 from services.inspections.zone_calendar.models import CalendarDayKind
 from services.notifications.delivery.models import DeliveryStatus
@@ -57,6 +57,7 @@ CODE_SETS: dict[str, set[str]] = {
     "campaign_phase_status": set(get_args(PhaseOut.model_fields["status"].annotation)),
     "inspection_kind": set(InspectionKind),
     "inspection_item_result": set(ItemResult),
+    "inspection_file": set(InspectionFileTag),
     "duty_holder": set(DutyHolder),
     "calendar_day_kind": set(CalendarDayKind),
     "training_activity": {*TrainingKind, "exam"},

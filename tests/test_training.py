@@ -286,6 +286,60 @@ def test_certificates_of_another_enterprise_are_not_for_enterprise_users(clients
     )
 
 
+def test_an_enterprise_sees_its_certificates_to_renew_soonest_first_not_those_renewed(clients, auth, grid):
+    registry_api, admin = clients["registry"], auth()
+    unit, other_unit = (
+        registry_api.post("/enterprises", json=enterprise_payload(grid["id"]), headers=admin).json()
+        for _ in range(2)
+    )
+
+    def person(name: str, enterprise: dict) -> str:
+        made = {"name": name, "enterprise_id": enterprise["id"]}
+        return registry_api.post("/people", json=made, headers=admin).json()["id"]
+
+    head, welder, stranger = (
+        person("负责人 张", unit),
+        person("焊工 李", unit),
+        person("外单位 赵", other_unit),
+    )
+    today = local_today()
+
+    def certify(holder: str, number: str, expires_in: int, kind="safety_manager", category=None) -> None:
+        body = {"kind": kind, "category": category, "number": number, "issuing_authority": "市应急管理局",
+                "issued_on": str(today - timedelta(days=1000)), "expires_on": str(today + timedelta(days=expires_in))}  # fmt: skip
+        assert (
+            registry_api.post(f"/people/{holder}/certificates", json=body, headers=admin).status_code == 201
+        )
+
+    certify(head, "S-1", 20)
+    certify(welder, "T-old", -5, "special_operation", "焊接与热切割作业")  # expired, and renewed:
+    certify(welder, "T-new", 2000, "special_operation", "焊接与热切割作业")
+    certify(welder, "E-1", -3, "special_operation", "电工作业")  # expired, not renewed
+    certify(welder, "E-0", 100, "special_operation", "高处作业")
+    certify(stranger, "S-9", 10)
+    mine = auth(Role.enterprise_user, enterprise_id=uuid.UUID(unit["id"]))
+
+    def expiring(**params) -> list[tuple[str, str, int]]:
+        answer = registry_api.get(
+            "/certificates/expiring", params={"enterprise_id": unit["id"]} | params, headers=mine
+        )
+        assert answer.status_code == 200, answer.text
+        return [(c["number"], c["holder_name"], c["days_left"]) for c in answer.json()["items"]]
+
+    assert expiring() == [("E-1", "焊工 李", -3), ("S-1", "负责人 张", 20)]  # within 30 days by default
+    assert [number for number, _, _ in expiring(within_days=120)] == ["E-1", "S-1", "E-0"]
+    pages = walk(partial(registry_api.get, "/certificates/expiring", headers=mine), enterprise_id=unit["id"], within_days=120, limit=1)  # fmt: skip
+    assert [c["number"] for c in pages] == ["E-1", "S-1", "E-0"]
+    too_far = registry_api.get(
+        "/certificates/expiring", params={"enterprise_id": unit["id"], "within_days": 400}, headers=mine
+    )
+    assert too_far.status_code == 422 and too_far.json()["errors"][0]["loc"] == "query.within_days"
+    theirs = registry_api.get(
+        "/certificates/expiring", params={"enterprise_id": other_unit["id"]}, headers=mine
+    )
+    assert theirs.status_code == 403
+
+
 def test_a_leaders_monthly_inspection_not_done_by_the_20th_is_reminded_once(workers, relay):
     relay("inspections")
     people = zone_with_people()  # a key unit in a grid, with its leader, as notifications knows them

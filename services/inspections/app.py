@@ -7,6 +7,7 @@ from services.inspections.risk.api import router as risk_router
 from services.inspections.rules.api import router as zone_rules_router
 from services.inspections.runtime import runtime
 from services.inspections.training.api import router as training_router
+from services.inspections.unit_page.api import router as unit_page_router
 from services.inspections.units.api import router as units_router
 from services.inspections.worker import consumer
 from services.inspections.zone_calendar.api import router as calendar_router
@@ -26,6 +27,7 @@ app = create_app(
         risk_router,
         training_router,
         units_router,
+        unit_page_router,
         calendar_router,
         zone_rules_router,
         dead_letter_router(consumer),

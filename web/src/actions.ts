@@ -2,6 +2,7 @@
 // registry's /auth/actions. Menus, pages and buttons follow it; the services enforce it anyway.
 import { ref, watch } from 'vue'
 import { registry } from '@/api/client'
+import { remembered } from '@/remembered'
 import { session } from '@/session'
 
 export type Scope = 'zone' | 'grid' | 'enterprise' | 'own'
@@ -16,7 +17,7 @@ watch(
 
 export async function loadActions(): Promise<Record<string, Scope>> {
   if (actions.value) return actions.value
-  const { data } = await registry.GET('/auth/actions')
+  const data = await remembered(`actions.${session.me?.user_id}`, () => registry.GET('/auth/actions'))
   actions.value = (data ?? {}) as Record<string, Scope>
   return actions.value
 }

@@ -1,22 +1,15 @@
-// Whose recurring duty a cadence rule is (the labels' `duty_holder`): the home screen shows each
-// person the duties they owe. The rule's activity says it: the enterprise's own checks and its
-// training records are the enterprise's, the leader's inspection the grid leader's, the patrols and
-// checks the grid members'.
+// Whose recurring duty a cadence rule is: the rule's `owed_by` (GET /cadences/rules). The home
+// screen shows each person the duties they owe; the inspection screen offers the kinds of
+// inspection the access policy lets them perform (their `inspection.<kind>` actions).
 import type { InspectionsSchemas } from '@/api/client'
+import { may } from '@/actions'
+import { codes } from '@/labels'
 
 type Rule = InspectionsSchemas['schemas']['RuleOut']
-export type DutyHolder = 'grid_member' | 'grid_leader' | 'enterprise'
-
-const ENTERPRISE_ACTIVITIES = ['self_check', 'monthly_patrol']
-
-export function dutyHolder(rule: Rule): DutyHolder {
-  if (rule.record !== 'inspection' || ENTERPRISE_ACTIVITIES.includes(rule.activity)) return 'enterprise'
-  if (rule.activity === 'leader_inspection') return 'grid_leader'
-  return 'grid_member'
-}
+type DutyHolder = Rule['owed_by']
 
 /** The duty holders a person with these roles answers for. */
-export function holdersFor(roles: string[]): DutyHolder[] {
+function holdersFor(roles: string[]): DutyHolder[] {
   const holders: DutyHolder[] = []
   if (roles.includes('grid_member')) holders.push('grid_member')
   if (roles.includes('leader')) holders.push('grid_leader')
@@ -24,21 +17,25 @@ export function holdersFor(roles: string[]): DutyHolder[] {
   return holders
 }
 
+/** The rules these roles owe. */
+export function owedRules(rules: Rule[], roles: string[]): Rule[] {
+  const mine = holdersFor(roles)
+  return rules.filter((rule) => mine.includes(rule.owed_by))
+}
+
 /** The Chinese part of a "中文 / English" text. */
 export function chinese(text: string): string {
   return text.split(' / ')[0]
 }
 
-/** The inspection kinds each role performs (shared/access.py INSPECTION_KINDS), the first the usual one. */
-const KINDS_BY_ROLE: Record<string, string[]> = {
-  grid_member: ['weekly_check', 'daily_patrol', 'special_campaign', 'look_back'],
-  leader: ['leader_inspection', 'weekly_check', 'daily_patrol', 'special_campaign', 'look_back'],
-  enterprise_user: ['self_check', 'monthly_patrol'],
-  zone_admin: ['weekly_check', 'daily_patrol', 'special_campaign', 'look_back'],
-  safety_office: ['special_campaign', 'look_back'],
-  enforcement_officer: ['special_campaign'],
-}
-
-export function inspectionKindsFor(roles: string[]): string[] {
-  return [...new Set(roles.flatMap((role) => KINDS_BY_ROLE[role] ?? []))]
+/** The inspection kinds the policy lets the caller perform (the loaded actions); the kinds of
+ * the inspection duties the caller owes first, the one owed most often first of all. */
+export function inspectionKinds(rules: Rule[], roles: string[]): string[] {
+  const granted = codes('inspection_kind').filter((kind) => may(`inspection.${kind}`))
+  const often = ['day', 'week', 'month', 'quarter', 'half_year', 'year']
+  const owed = owedRules(rules, roles)
+    .filter((rule) => rule.active && rule.record === 'inspection' && granted.includes(rule.activity))
+    .sort((a, b) => often.indexOf(a.period) - often.indexOf(b.period))
+    .map((rule) => rule.activity)
+  return [...new Set([...owed, ...granted])]
 }

@@ -7,7 +7,15 @@ const STORE = 'gridsafe.labels'
 
 const catalogue = ref<Catalogue>(JSON.parse(localStorage.getItem(STORE) ?? '{}'))
 
-export async function loadLabels(): Promise<void> {
+let loading: Promise<void> | null = null
+
+/** The catalogue from the registry, fetched once per start (every caller awaits the same fetch). */
+export function loadLabels(): Promise<void> {
+  loading ??= fetchLabels()
+  return loading
+}
+
+async function fetchLabels(): Promise<void> {
   try {
     const answer = await fetch('/api/registry/labels')
     if (!answer.ok) return
@@ -22,4 +30,9 @@ export async function loadLabels(): Promise<void> {
 export function label(kind: string, code: string | null | undefined): string {
   if (!code) return ''
   return catalogue.value[kind]?.[code]?.zh ?? code
+}
+
+/** Every code of `kind` the catalogue names, in its order. */
+export function codes(kind: string): string[] {
+  return Object.keys(catalogue.value[kind] ?? {})
 }

@@ -2,6 +2,7 @@ import { createRouter, createWebHistory } from 'vue-router'
 import { loadActions, may } from '@/actions'
 import { officeRoute } from '@/office/routes'
 import { session } from '@/session'
+import enterpriseRoutes, { worksForAnEnterprise } from '@/views/enterprise/routes'
 
 export const router = createRouter({
   history: createWebHistory(),
@@ -13,6 +14,10 @@ export const router = createRouter({
     { path: '/units/:id', name: 'unit', component: () => import('@/views/UnitView.vue'), props: true },
     { path: '/units/:id/inspect', name: 'inspect', component: () => import('@/views/InspectView.vue'), props: true },
     { path: '/me', name: 'me', component: () => import('@/views/MeView.vue') },
+    ...enterpriseRoutes,
+    { path: '/outbox', name: 'outbox', component: () => import('@/views/OutboxView.vue') },
+    { path: '/inspections/mine', name: 'my-inspections', component: () => import('@/views/MyInspectionsView.vue') },
+    { path: '/inspections/:id', name: 'inspection', component: () => import('@/views/InspectionView.vue'), props: true },
     officeRoute,
     { path: '/:rest(.*)*', redirect: '/' },
   ],
@@ -20,6 +25,10 @@ export const router = createRouter({
 
 router.beforeEach(async (to) => {
   if (!to.meta.public && !session.tokens) return { name: 'login', query: { next: to.fullPath } }
+  if (to.name === 'home') {
+    await loadActions().catch(() => undefined) // offline: the token's enterprise still tells
+    if (worksForAnEnterprise()) return { name: 'enterprise-home' } // an enterprise's user starts at its home
+  }
   // A page the policy does not grant is not shown, whether reached by the menu or a typed URL.
   const needs = to.matched.map((record) => record.meta.action).filter((action) => action !== undefined)
   if (needs.length) {

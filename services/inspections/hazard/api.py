@@ -1,7 +1,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Body, File, Form, Header, Query, Request, Response, UploadFile, status
+from fastapi import APIRouter, Body, Depends, File, Form, Query, Request, Response, UploadFile, status
 
 from services.inspections.deps import DbSession, permit
 from services.inspections.hazard import penalties, service
@@ -17,9 +17,9 @@ from services.inspections.hazard.schemas import (
 from services.inspections.hazard.state_machine import (
     TRANSITIONS,
     HazardActionName,
-    allowed_actions,
     label,
 )
+from services.inspections.request_keys.service import IdempotencyKey
 from services.inspections.settings import get_inspections_settings
 from shared import audit, uploads
 from shared.access import Access
@@ -39,9 +39,7 @@ Actor = Annotated[Access, permit("hazard.step")]
 
 
 def _out(hazard) -> HazardOut:
-    return HazardOut.model_validate(hazard).model_copy(
-        update={"allowed_actions": allowed_actions(hazard.state)}
-    )
+    return HazardOut.of(hazard)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="登记隐患 / report a hazard")
@@ -50,12 +48,7 @@ def report_hazard(
     session: DbSession,
     user: Reporter,
     response: Response,
-    idempotency_key: Annotated[
-        str | None,
-        Header(
-            max_length=100, description="the same key and body give the same hazard; another body gives 409"
-        ),
-    ] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> HazardOut:
     hazard, created = service.report_hazard(session, data, user, idempotency_key)
     if not created:
@@ -133,12 +126,13 @@ def apply_action(
     ],
     session: DbSession,
     user: Actor,
+    idempotency_key: IdempotencyKey = None,
 ) -> HazardOut:
     if step.action != action:
         raise InvalidInput(
             f"路径与请求体的操作不一致 / the body is for {step.action}, the path for {action}", field="action"
         )
-    return _out(service.apply_action(session, hazard_id, step, user))
+    return _out(service.apply_action(session, hazard_id, step, user, idempotency_key))
 
 
 router.include_router(steps)
@@ -153,16 +147,21 @@ router.include_router(steps)
 def add_evidence(
     hazard_id: uuid.UUID,
     file: Annotated[UploadFile, File()],
+    told: Annotated[uploads.Told, Depends(uploads.told_by_form)],
     session: DbSession,
     user: Actor,
+    response: Response,
     tag: Annotated[
         EvidenceTag, Form(description="整改前 before / 整改后 after / 其他 other")
     ] = EvidenceTag.other,
+    idempotency_key: IdempotencyKey = None,
 ) -> EvidenceOut:
     content = file.file.read(get_inspections_settings().evidence_max_bytes + 1)
-    return EvidenceOut.model_validate(
-        service.add_evidence(session, hazard_id, file.filename or "file", content, tag, user)
-    )
+    upload = uploads.Upload(file.filename or "file", content, told)
+    evidence, created = service.add_evidence(session, hazard_id, upload, tag, user, idempotency_key)
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return EvidenceOut.model_validate(evidence)
 
 
 @router.get("/{hazard_id}/evidence", summary="隐患佐证 / a hazard's photos and PDFs, oldest first")

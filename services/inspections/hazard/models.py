@@ -51,6 +51,7 @@ class Hazard(Base):
     grade: Mapped[HazardGrade] = mapped_column(_enum(HazardGrade))
     location: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text)
+    basis: Mapped[str | None] = mapped_column(String(300))  # 判定依据, e.g. a major-hazard standard's clause
     state: Mapped[HazardState] = mapped_column(_enum(HazardState))
     reporter_id: Mapped[uuid.UUID]
     reporter_name: Mapped[str] = mapped_column(String(100))
@@ -114,18 +115,6 @@ class EvidenceFile(StoredFile, Base):
 
     hazard_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("hazard.id"), index=True)
     tag: Mapped[EvidenceTag] = mapped_column(_enum(EvidenceTag))
-
-
-class HazardSubmission(Base):
-    """An idempotency key of a hazard report: the same key and body give the same hazard."""
-
-    __tablename__ = "hazard_submission"
-
-    key: Mapped[str] = mapped_column(String(100), primary_key=True)
-    user_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    body_sha256: Mapped[str] = mapped_column(String(64))
-    hazard_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("hazard.id"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 class DeadlineNotice(Base):

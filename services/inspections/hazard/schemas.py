@@ -5,8 +5,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.inspections.hazard.models import EvidenceTag
-from services.inspections.hazard.state_machine import HazardActionName
+from services.inspections.hazard.state_machine import HazardActionName, allowed_actions
 from shared.events.contracts.inspections import HazardGrade, HazardSource, HazardState
+from shared.uploads import StoredFileOut
 
 PLAN_TITLE = "治理方案 / required before work on a major hazard without one starts"
 
@@ -20,6 +21,7 @@ class HazardReport(BaseModel):
     grade: HazardGrade = Field(title="等级 / general (一般) or major (重大)")
     location: str = Field(min_length=1, max_length=300, title="部位 / where")
     description: str = Field(min_length=1, max_length=5000, title="描述 / what is wrong")
+    basis: str | None = Field(None, max_length=300, title="判定依据 / the clause it was found under")
 
 
 class RectificationPlan(BaseModel):
@@ -204,6 +206,7 @@ class HazardOut(BaseModel):
     grade: HazardGrade
     location: str
     description: str
+    basis: str | None
     state: HazardState
     reporter_id: uuid.UUID
     reporter_name: str
@@ -224,20 +227,14 @@ class HazardOut(BaseModel):
     closed_at: datetime | None
     allowed_actions: list[HazardActionName] = []
 
+    @classmethod
+    def of(cls, hazard: Any) -> "HazardOut":
+        """The hazard with the actions its state allows."""
+        return cls.model_validate(hazard).model_copy(
+            update={"allowed_actions": allowed_actions(hazard.state)}
+        )
 
-class EvidenceOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
 
-    id: uuid.UUID
+class EvidenceOut(StoredFileOut):
     hazard_id: uuid.UUID
     tag: EvidenceTag
-    filename: str
-    content_type: str
-    size: int
-    sha256: str
-    uploaded_by: uuid.UUID
-    uploaded_by_name: str | None
-    uploaded_at: datetime
-    taken_at: datetime | None = Field(title="拍摄时间 / EXIF time taken")
-    latitude: float | None = Field(title="拍摄位置纬度 / EXIF GPS, WGS-84")
-    longitude: float | None = Field(title="拍摄位置经度 / EXIF GPS, WGS-84")

@@ -1,12 +1,10 @@
 """The hazard ledger: report, move through the lifecycle, attach evidence, query, watch deadlines."""
 
-import hashlib
-import json
 import uuid
 from datetime import date, datetime, time, timedelta
 from typing import Any, NoReturn, assert_never
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -15,7 +13,6 @@ from services.inspections.hazard.models import (
     EvidenceFile,
     EvidenceTag,
     Hazard,
-    HazardSubmission,
     HazardTransition,
 )
 from services.inspections.hazard.schemas import (
@@ -45,6 +42,7 @@ from services.inspections.hazard.state_machine import (
     may_verify,
     organisations,
 )
+from services.inspections.request_keys import service as request_keys
 from services.inspections.runtime import runtime
 from services.inspections.settings import get_inspections_settings
 from services.inspections.units.models import SupervisedUnit
@@ -132,28 +130,15 @@ def _record(
     )
 
 
-def _body_hash(data: HazardReport) -> str:
-    return hashlib.sha256(json.dumps(data.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
-
-
 def report_hazard(
     session: Session, data: HazardReport, user: Access, idempotency_key: str | None
 ) -> tuple[Hazard, bool]:
     """Register a hazard (隐患登记). Returns it and whether it is new (a retried submission is not)."""
-    if idempotency_key is not None:
-        body_hash = _body_hash(data)
-        # a concurrent retry with the same key waits here, then finds this one's hazard
-        session.execute(
-            select(func.pg_advisory_xact_lock(func.hashtext(f"hazard-key:{user.user_id}:{idempotency_key}")))
-        )
-        previous = session.get(HazardSubmission, (idempotency_key, user.user_id))
-        if previous is not None:
-            if previous.body_sha256 != body_hash:
-                raise Conflict(
-                    "幂等键已用于另一份不同的上报 / this Idempotency-Key was used for a different report",
-                    field="Idempotency-Key",
-                )
-            return session.get_one(Hazard, previous.hazard_id), False
+    # fields left at their defaults stay out, so a body hashes as it did before they were added
+    body = request_keys.fingerprint(data.model_dump(mode="json", exclude_defaults=True))
+    previous = request_keys.earlier(session, user, idempotency_key, "hazard.report", body)
+    if previous is not None:
+        return session.get_one(Hazard, previous), False
     unit = unit_for(session, data.unit_id, user)
     if unit.production_status == ProductionStatus.closed:
         raise InvalidInput("单位已关闭 / the unit is closed", field="unit_id")
@@ -176,12 +161,7 @@ def report_hazard(
         **data.model_dump(exclude={"unit_id"}),
     )
     session.add(hazard)
-    if idempotency_key is not None:
-        session.add(
-            HazardSubmission(
-                key=idempotency_key, user_id=user.user_id, body_sha256=body_hash, hazard_id=hazard.id
-            )
-        )
+    request_keys.remember(session, user, idempotency_key, "hazard.report", body, hazard.id)
     _record(session, hazard, "report", None, user, HazardReportedV1, reason=data.description)
     if data.grade == HazardGrade.major:  # reported to the supervising authority at once
         _record(
@@ -235,8 +215,15 @@ def _check_evidence(session: Session, hazard: Hazard, ids: list[uuid.UUID]) -> N
         )
 
 
-def apply_action(session: Session, hazard_id: uuid.UUID, step: HazardStep, user: Access) -> Hazard:
-    """Take one step of the lifecycle: who may, from which state, then the step's own rules."""
+def apply_action(
+    session: Session, hazard_id: uuid.UUID, step: HazardStep, user: Access, idempotency_key: str | None = None
+) -> Hazard:
+    """Take one step of the lifecycle: who may, from which state, then the step's own rules. A resend
+    with the same Idempotency-Key takes no step again and returns the hazard as it stands."""
+    body = request_keys.fingerprint(hazard_id, step.model_dump(mode="json"))
+    if request_keys.earlier(session, user, idempotency_key, "hazard.step", body) is not None:
+        return get_hazard(session, hazard_id, user)
+    request_keys.remember(session, user, idempotency_key, "hazard.step", body, hazard_id)
     action = step.action
     transition = TRANSITIONS[action]
     hazard = get_hazard(session, hazard_id, user, for_update=True)
@@ -499,16 +486,28 @@ def _set_deadline(hazard: Hazard, deadline: date) -> None:
 
 
 def add_evidence(
-    session: Session, hazard_id: uuid.UUID, filename: str, content: bytes, tag: EvidenceTag, user: Access
-) -> EvidenceFile:
+    session: Session,
+    hazard_id: uuid.UUID,
+    upload: uploads.Upload,
+    tag: EvidenceTag,
+    user: Access,
+    idempotency_key: str | None = None,
+) -> tuple[EvidenceFile, bool]:
+    """Attach a photo or PDF; a resend with the same Idempotency-Key returns the first file."""
+    body = request_keys.fingerprint(hazard_id, upload.content, tag, upload.told)
+    previous = request_keys.earlier(session, user, idempotency_key, "hazard.evidence", body)
+    if previous is not None:
+        return session.get_one(EvidenceFile, previous), False
     hazard = get_hazard(session, hazard_id, user)
     if hazard.state == HazardState.closed:
         raise Conflict("隐患已销号 / the hazard is closed")
     max_bytes = get_inspections_settings().evidence_max_bytes
-    return uploads.attach(
-        session, EvidenceFile, EvidenceFile.hazard_id, hazard.id, filename, content, max_bytes,
-        user.user_id, user.name, tag=tag,
+    record = uploads.attach(
+        session, EvidenceFile, EvidenceFile.hazard_id, hazard.id, upload.filename, upload.content, max_bytes,
+        user.user_id, user.name, upload.told, tag=tag,
     )  # fmt: skip
+    request_keys.remember(session, user, idempotency_key, "hazard.evidence", body, record.id)
+    return record, True
 
 
 # Whoever may see the hazard may list and download its evidence.

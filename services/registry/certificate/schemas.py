@@ -54,6 +54,13 @@ class CertificateOut(BaseModel):
     review_on: date | None
 
 
+class ExpiringCertificate(CertificateOut):
+    """A holder's newest certificate of its kind, expiring soon or already expired (to renew)."""
+
+    holder_name: str = Field(title="持证人")
+    days_left: int = Field(title="剩余天数 / days until it expires; negative: expired that many days ago")
+
+
 class MissingCertificate(BaseModel):
     person_id: uuid.UUID
     name: str

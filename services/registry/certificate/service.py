@@ -6,12 +6,14 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from services.registry.certificate.models import Certificate, CertificateNotice
 from services.registry.certificate.schemas import (
     SPECIAL_OPERATION_REVIEW_YEARS,
     CertificateIn,
+    CertificateOut,
+    ExpiringCertificate,
     MissingCertificate,
     years_later,
 )
@@ -61,6 +63,45 @@ def certificates_of(
     person = get_person(session, person_id)
     user.ensure_person(person.id, person.enterprise_id)
     return BY_EXPIRY.fetch(session, select(Certificate).where(Certificate.person_id == person_id), page)
+
+
+def expiring_certificates(
+    session: Session, enterprise_id: uuid.UUID, today: date, within_days: int, user: Access, page: PageRequest
+) -> Page[ExpiringCertificate]:
+    """The enterprise's certificates to renew: of each person's certificates of one kind (and
+    special-operation category) the newest, when it expires within `within_days` or has expired;
+    the soonest first. A certificate already renewed is not listed."""
+    user.ensure_unit(enterprise_id)
+    newer = aliased(Certificate)
+    renewed = (
+        select(newer.id)
+        .where(
+            newer.person_id == Certificate.person_id,
+            newer.kind == Certificate.kind,
+            newer.category.is_not_distinct_from(Certificate.category),
+            newer.expires_on > Certificate.expires_on,
+        )
+        .exists()
+    )
+    query = (
+        select(Certificate)
+        .join(Person, Person.id == Certificate.person_id)
+        .where(
+            Person.enterprise_id == enterprise_id,
+            Certificate.expires_on <= today + timedelta(days=within_days),
+            ~renewed,
+        )
+    )
+    found = BY_EXPIRY.fetch(session, query, page)
+    holders = {c.person_id for c in found.items}
+    names = {p.id: p.name for p in session.scalars(select(Person).where(Person.id.in_(holders)))}
+    return found.map(
+        lambda c: ExpiringCertificate(
+            **CertificateOut.model_validate(c).model_dump(),
+            holder_name=names[c.person_id],
+            days_left=(c.expires_on - today).days,
+        )
+    )
 
 
 def missing_certificates(

@@ -1,15 +1,19 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from services.registry.deps import DbSession, permit
-from services.registry.grid import service
+from services.registry.grid import labels, service
 from services.registry.grid.schemas import GridCreate, GridOut, GridUpdate, ZoneCreate, ZoneOut
+from shared import audit
 from shared.access import Access
+from shared.audit import AuditAction
 from shared.errors import NotFound
 from shared.inputs import Day
 from shared.pagination import Page, PageQuery
+from shared.spreadsheets import download
+from shared.web import file_responses
 
 router = APIRouter(tags=["grids 网格"])
 Admin = Annotated[Access, permit("zone.administer")]
@@ -55,6 +59,23 @@ def grid_covering(
 def get_grid(grid_id: uuid.UUID, session: DbSession, user: GridReader) -> GridOut:
     user.ensure_grid(grid_id)
     return service.grid_out(session, service.get_grid(session, grid_id))
+
+
+@router.get(
+    "/grids/{grid_id:uuid}/unit-labels.pdf",
+    response_class=Response,
+    responses=file_responses("application/pdf"),
+    summary="一企一码标签 / A4 sheets of QR labels for the grid's units (closed units left out)",
+)
+def unit_labels(
+    grid_id: uuid.UUID,
+    request: Request,
+    session: DbSession,
+    user: Annotated[Access, permit("unit.read")],
+) -> Response:
+    grid, pdf = labels.unit_labels_pdf(session, grid_id, user)
+    audit.record(session, user, AuditAction.export, f"unit-labels:grid={grid_id}", request)
+    return download(pdf, "application/pdf", f"一企一码_{grid.name}.pdf")
 
 
 @router.patch("/grids/{grid_id:uuid}", summary="修改网格 / rename or redraw a grid")

@@ -55,19 +55,6 @@ export function problemMessage(error: unknown, fallback = '操作失败 / failed
   return problem.title ?? fallback
 }
 
-/** The message for each field a refusal names, by its location without `body.` (`reason`,
- * `items.0.text`, `query.period`), so a form shows it next to the field. */
-export function fieldErrors(error: unknown): Record<string, string> {
-  const problem = error as Problem | undefined
-  const found: Record<string, string> = {}
-  for (const entry of problem?.errors ?? []) {
-    const where = Array.isArray(entry.loc) ? entry.loc.join('.') : (entry.loc ?? entry.field ?? '')
-    found[String(where).replace(/^body\./, '')] = entry.message ?? entry.msg ?? ''
-  }
-  if (problem?.field) found[problem.field] = typeof problem.detail === 'string' ? problem.detail : ''
-  return found
-}
-
 /** Every item of a paged list (`{items, next}`), page after page; the first refusal stops it. */
 export async function everyPage<T>(
   fetchPage: (cursor: string | undefined) => Promise<{ data?: { items: T[]; next?: string | null }; error?: unknown }>,

@@ -136,7 +136,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** 检查记录 / inspections, newest recorded first (mine: my own) */
+        get: operations["list_inspections_inspections_get"];
         put?: never;
         /** 检查记录 / record an inspection */
         post: operations["record_inspection_inspections_post"];
@@ -155,6 +156,41 @@ export interface paths {
         };
         /** 检查详情 / one inspection with its answers */
         get: operations["get_inspection_inspections__inspection_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inspections/{inspection_id}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 检查的签名与照片 / an inspection's files, oldest first */
+        get: operations["list_files_inspections__inspection_id__files_get"];
+        put?: never;
+        /** 检查签名与照片 / keep a signature (PNG drawn on the phone) or a photo with an inspection */
+        post: operations["add_file_inspections__inspection_id__files_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/inspections/{inspection_id}/files/{file_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 下载签名或照片 / download one file */
+        get: operations["download_file_inspections__inspection_id__files__file_id__get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -508,6 +544,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/units/{unit_id}/page": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 单位页(一企一码) / a unit, its open hazards, latest inspections and current duties in one call */
+        get: operations["get_unit_page_units__unit_id__page_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/calendar": {
         parameters: {
             query?: never;
@@ -741,11 +794,53 @@ export interface components {
              * @default other
              */
             tag: components["schemas"]["EvidenceTag"];
+            /**
+             * Taken At
+             * @description 拍摄时间 / when the phone took it
+             */
+            taken_at?: string | null;
+            /**
+             * Latitude
+             * @description 纬度 WGS-84 from the phone
+             */
+            latitude?: number | null;
+            /**
+             * Longitude
+             * @description 经度 WGS-84
+             */
+            longitude?: number | null;
         };
         /** Body_add_evidence_trainings__session_id__evidence_post */
         Body_add_evidence_trainings__session_id__evidence_post: {
             /** File */
             file: string;
+        };
+        /** Body_add_file_inspections__inspection_id__files_post */
+        Body_add_file_inspections__inspection_id__files_post: {
+            /** File */
+            file: string;
+            /** @description 检查人签名 / 受检单位签名 / 现场照片 */
+            tag: components["schemas"]["InspectionFileTag"];
+            /**
+             * Signer
+             * @description 签字人姓名 / who signed
+             */
+            signer?: string | null;
+            /**
+             * Taken At
+             * @description 拍摄时间 / when the phone took it
+             */
+            taken_at?: string | null;
+            /**
+             * Latitude
+             * @description 纬度 WGS-84 from the phone
+             */
+            latitude?: number | null;
+            /**
+             * Longitude
+             * @description 经度 WGS-84
+             */
+            longitude?: number | null;
         };
         /** CalendarDayIn */
         CalendarDayIn: {
@@ -800,6 +895,13 @@ export interface components {
             text: string;
             /** 隐患类别 / category of a hazard it raises */
             category: string;
+            /** 依据 / the clause the item comes from */
+            basis?: string | null;
+            /**
+             * 重大事故隐患判定项 / an item of a major-hazard standard: its finding is graded major
+             * @default false
+             */
+            major_criterion: boolean;
         };
         /** ChecklistOut */
         ChecklistOut: {
@@ -904,12 +1006,6 @@ export interface components {
              * Format: uuid
              */
             id: string;
-            /**
-             * Hazard Id
-             * Format: uuid
-             */
-            hazard_id: string;
-            tag: components["schemas"]["EvidenceTag"];
             /** Filename */
             filename: string;
             /** Content Type */
@@ -930,12 +1026,18 @@ export interface components {
              * Format: date-time
              */
             uploaded_at: string;
-            /** 拍摄时间 / EXIF time taken */
+            /** 拍摄时间 / EXIF time taken, else the uploader's */
             taken_at: string | null;
-            /** 拍摄位置纬度 / EXIF GPS, WGS-84 */
+            /** 拍摄位置纬度 / EXIF GPS, else the uploader's, WGS-84 */
             latitude: number | null;
-            /** 拍摄位置经度 / EXIF GPS, WGS-84 */
+            /** 拍摄位置经度 / EXIF GPS, else the uploader's, WGS-84 */
             longitude: number | null;
+            /**
+             * Hazard Id
+             * Format: uuid
+             */
+            hazard_id: string;
+            tag: components["schemas"]["EvidenceTag"];
         };
         /**
          * EvidenceTag
@@ -1053,7 +1155,8 @@ export interface components {
          * @description What a failed item found: it becomes a hazard in the ledger.
          */
         FindingIn: {
-            grade: components["schemas"]["HazardGrade"];
+            /** 等级 / left out: major for a major-hazard criterion, general otherwise */
+            grade?: components["schemas"]["HazardGrade"] | null;
             /** Location */
             location: string;
             /** Description */
@@ -1107,6 +1210,8 @@ export interface components {
             location: string;
             /** Description */
             description: string;
+            /** Basis */
+            basis: string | null;
             state: components["schemas"]["HazardState"];
             /**
              * Reporter Id
@@ -1173,6 +1278,8 @@ export interface components {
             location: string;
             /** 描述 / what is wrong */
             description: string;
+            /** 判定依据 / the clause it was found under */
+            basis?: string | null;
         };
         /**
          * HazardSource
@@ -1184,6 +1291,53 @@ export interface components {
          * @enum {string}
          */
         HazardState: "reported" | "rectifying" | "suspended" | "rectified" | "verified" | "closed" | "with_enforcement" | "voided";
+        /** InspectionFileOut */
+        InspectionFileOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Filename */
+            filename: string;
+            /** Content Type */
+            content_type: string;
+            /** Size */
+            size: number;
+            /** Sha256 */
+            sha256: string;
+            /**
+             * Uploaded By
+             * Format: uuid
+             */
+            uploaded_by: string;
+            /** Uploaded By Name */
+            uploaded_by_name: string | null;
+            /**
+             * Uploaded At
+             * Format: date-time
+             */
+            uploaded_at: string;
+            /** 拍摄时间 / EXIF time taken, else the uploader's */
+            taken_at: string | null;
+            /** 拍摄位置纬度 / EXIF GPS, else the uploader's, WGS-84 */
+            latitude: number | null;
+            /** 拍摄位置经度 / EXIF GPS, else the uploader's, WGS-84 */
+            longitude: number | null;
+            /**
+             * Inspection Id
+             * Format: uuid
+             */
+            inspection_id: string;
+            tag: components["schemas"]["InspectionFileTag"];
+            /** Signer */
+            signer: string | null;
+        };
+        /**
+         * InspectionFileTag
+         * @enum {string}
+         */
+        InspectionFileTag: "inspector_signature" | "unit_signature" | "photo";
         /** InspectionIn */
         InspectionIn: {
             /**
@@ -1202,6 +1356,10 @@ export interface components {
              * Format: date
              */
             inspected_on: string;
+            /** 检查时间 / when the phone finished it (it may be sent later, from an offline queue) */
+            performed_at?: string | null;
+            /** 检查位置 / the phone's GPS position, where it had one */
+            position?: components["schemas"]["PositionIn"] | null;
             /** Notes */
             notes?: string | null;
             /** Answers */
@@ -1224,6 +1382,11 @@ export interface components {
              * Format: uuid
              */
             unit_id: string;
+            /**
+             * Unit Name
+             * @default
+             */
+            unit_name: string;
             /** Grid Id */
             grid_id: string | null;
             kind: components["schemas"]["InspectionKind"];
@@ -1251,6 +1414,14 @@ export interface components {
              * Format: date-time
              */
             recorded_at: string;
+            /** Performed At */
+            performed_at: string | null;
+            /** Latitude */
+            latitude: number | null;
+            /** Longitude */
+            longitude: number | null;
+            /** Accuracy M */
+            accuracy_m: number | null;
             /**
              * Items
              * @default []
@@ -1456,6 +1627,26 @@ export interface components {
              */
             next: string | null;
         };
+        /** Page[InspectionFileOut] */
+        Page_InspectionFileOut_: {
+            /** Items */
+            items: components["schemas"]["InspectionFileOut"][];
+            /**
+             * Next
+             * @description 下一页游标 / pass as `cursor` for the next page; null on the last
+             */
+            next: string | null;
+        };
+        /** Page[InspectionOut] */
+        Page_InspectionOut_: {
+            /** Items */
+            items: components["schemas"]["InspectionOut"][];
+            /**
+             * Next
+             * @description 下一页游标 / pass as `cursor` for the next page; null on the last
+             */
+            next: string | null;
+        };
         /** Page[Obligation] */
         Page_Obligation_: {
             /** Items */
@@ -1529,6 +1720,18 @@ export interface components {
          * @enum {string}
          */
         PeriodKind: "day" | "week" | "month" | "quarter" | "half_year" | "year";
+        /**
+         * PositionIn
+         * @description Where the phone was (its GPS, WGS-84 degrees) when the inspection was done.
+         */
+        PositionIn: {
+            /** Latitude */
+            latitude: number;
+            /** Longitude */
+            longitude: number;
+            /** 精度(米) / accuracy in metres */
+            accuracy_m?: number | null;
+        };
         /**
          * ProductionStatus
          * @enum {string}
@@ -1938,6 +2141,16 @@ export interface components {
          * @enum {string}
          */
         UnitKind: "enterprise" | "construction_site";
+        /** UnitPage */
+        UnitPage: {
+            unit: components["schemas"]["SupervisedUnitOut"];
+            /** Open Hazards */
+            open_hazards: components["schemas"]["HazardOut"][];
+            /** Recent Inspections */
+            recent_inspections: components["schemas"]["InspectionOut"][];
+            /** Duties */
+            duties: components["schemas"]["Obligation"][];
+        };
         /** UnitStateOut */
         UnitStateOut: {
             /**
@@ -2658,10 +2871,77 @@ export interface operations {
             };
         };
     };
+    list_inspections_inspections_get: {
+        parameters: {
+            query?: {
+                /** @description only those I recorded (我的检查) */
+                mine?: boolean;
+                unit_id?: string | null;
+                /** @description 上一页的 `next` / the previous page's `next`; empty for the first */
+                cursor?: string | null;
+                /** @description 每页条数 / items per page, at most 500 */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_InspectionOut_"];
+                };
+            };
+            /** @description 缺少或无效的令牌 / missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 / not allowed for this caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在 / something named, or the caller's own record, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求数据无效 / invalid input, each field named */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     record_inspection_inspections_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description the same key and body give the first result (200); the key with another body gives 409 */
+                "idempotency-key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2803,6 +3083,223 @@ export interface operations {
             };
         };
     };
+    list_files_inspections__inspection_id__files_get: {
+        parameters: {
+            query?: {
+                /** @description 上一页的 `next` / the previous page's `next`; empty for the first */
+                cursor?: string | null;
+                /** @description 每页条数 / items per page, at most 500 */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                inspection_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_InspectionFileOut_"];
+                };
+            };
+            /** @description 缺少或无效的令牌 / missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 / not allowed for this caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在 / something named, or the caller's own record, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求数据无效 / invalid input, each field named */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    add_file_inspections__inspection_id__files_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the same key and body give the first result (200); the key with another body gives 409 */
+                "idempotency-key"?: string | null;
+            };
+            path: {
+                inspection_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_add_file_inspections__inspection_id__files_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionFileOut"];
+                };
+            };
+            /** @description 请求体无法解析 / the body could not be parsed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 缺少或无效的令牌 / missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 / not allowed for this caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在 / something named, or the caller's own record, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 冲突 / conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求体过大 / the body is larger than this operation takes */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求数据无效 / invalid input, each field named */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    download_file_inspections__inspection_id__files__file_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                inspection_id: string;
+                file_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 文件 / the file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "image/webp": string;
+                    "application/pdf": string;
+                };
+            };
+            /** @description 缺少或无效的令牌 / missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 / not allowed for this caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在 / something named, or the caller's own record, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求数据无效 / invalid input, each field named */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_hazards_hazards_get: {
         parameters: {
             query?: {
@@ -2877,7 +3374,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description the same key and body give the same hazard; another body gives 409 */
+                /** @description the same key and body give the first result (200); the key with another body gives 409 */
                 "idempotency-key"?: string | null;
             };
             path?: never;
@@ -3138,7 +3635,10 @@ export interface operations {
     apply_action_hazards__hazard_id__actions__action__post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description the same key and body give the first result (200); the key with another body gives 409 */
+                "idempotency-key"?: string | null;
+            };
             path: {
                 hazard_id: string;
                 action: components["schemas"]["HazardActionName"];
@@ -3291,7 +3791,10 @@ export interface operations {
     add_evidence_hazards__hazard_id__evidence_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description the same key and body give the first result (200); the key with another body gives 409 */
+                "idempotency-key"?: string | null;
+            };
             path: {
                 hazard_id: string;
             };
@@ -4522,6 +5025,64 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PenaltySummary"];
+                };
+            };
+            /** @description 缺少或无效的令牌 / missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 / not allowed for this caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在 / something named, or the caller's own record, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求数据无效 / invalid input, each field named */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_unit_page_units__unit_id__page_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                unit_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnitPage"];
                 };
             };
             /** @description 缺少或无效的令牌 / missing or invalid token */

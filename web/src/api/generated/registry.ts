@@ -266,6 +266,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/certificates/expiring": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 即将到期或已过期的证书 / certificates to renew, soonest first */
+        get: operations["expiring_certificates_expiring_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/certificates/missing": {
         parameters: {
             query?: never;
@@ -352,6 +369,23 @@ export interface paths {
         head?: never;
         /** 修改网格 / rename or redraw a grid */
         patch: operations["update_grid_grids__grid_id__patch"];
+        trace?: never;
+    };
+    "/grids/{grid_id}/unit-labels.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一企一码标签 / A4 sheets of QR labels for the grid's units (closed units left out) */
+        get: operations["unit_labels_grids__grid_id__unit_labels_pdf_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/enterprises": {
@@ -1320,6 +1354,45 @@ export interface components {
             /** 变更原因 / why */
             reason?: string | null;
         };
+        /**
+         * ExpiringCertificate
+         * @description A holder's newest certificate of its kind, expiring soon or already expired (to renew).
+         */
+        ExpiringCertificate: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Person Id
+             * Format: uuid
+             */
+            person_id: string;
+            kind: components["schemas"]["CertificateKind"];
+            /** Category */
+            category: string | null;
+            /** Number */
+            number: string;
+            /** Issuing Authority */
+            issuing_authority: string;
+            /**
+             * Issued On
+             * Format: date
+             */
+            issued_on: string;
+            /**
+             * Expires On
+             * Format: date
+             */
+            expires_on: string;
+            /** Review On */
+            review_on: string | null;
+            /** 持证人 */
+            holder_name: string;
+            /** 剩余天数 / days until it expires; negative: expired that many days ago */
+            days_left: number;
+        };
         /** FeedEvent */
         FeedEvent: {
             /**
@@ -1683,6 +1756,16 @@ export interface components {
         Page_EnterpriseOut_: {
             /** Items */
             items: components["schemas"]["EnterpriseOut"][];
+            /**
+             * Next
+             * @description 下一页游标 / pass as `cursor` for the next page; null on the last
+             */
+            next: string | null;
+        };
+        /** Page[ExpiringCertificate] */
+        Page_ExpiringCertificate_: {
+            /** Items */
+            items: components["schemas"]["ExpiringCertificate"][];
             /**
              * Next
              * @description 下一页游标 / pass as `cursor` for the next page; null on the last
@@ -3311,6 +3394,70 @@ export interface operations {
             };
         };
     };
+    expiring_certificates_expiring_get: {
+        parameters: {
+            query: {
+                enterprise_id: string;
+                /** @description expiring within this many days (default CERTIFICATE_WARNING_DAYS) */
+                within_days?: number | null;
+                /** @description 上一页的 `next` / the previous page's `next`; empty for the first */
+                cursor?: string | null;
+                /** @description 每页条数 / items per page, at most 500 */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ExpiringCertificate_"];
+                };
+            };
+            /** @description 缺少或无效的令牌 / missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 / not allowed for this caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在 / something named, or the caller's own record, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求数据无效 / invalid input, each field named */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     missing_certificates_missing_get: {
         parameters: {
             query: {
@@ -3867,6 +4014,64 @@ export interface operations {
             };
             /** @description 请求体过大 / the body is larger than this operation takes */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求数据无效 / invalid input, each field named */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    unit_labels_grids__grid_id__unit_labels_pdf_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                grid_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 文件 / the file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description 缺少或无效的令牌 / missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 / not allowed for this caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在 / something named, or the caller's own record, does not exist */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

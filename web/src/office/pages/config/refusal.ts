@@ -1,7 +1,7 @@
-// What a form shows of a refused call: the message at each field its problem names, and the
-// whole message above the buttons.
+// What a console form shows of a refused call (`refusal` of '@/problems'): the message at each
+// field its problem names, and the whole message above the buttons.
 import { ref } from 'vue'
-import { fieldErrors, problemMessage } from '@/api/client'
+import { refusal } from '@/problems'
 
 export function useRefusal(fallback: string) {
   const errors = ref<Record<string, string>>({})
@@ -9,8 +9,9 @@ export function useRefusal(fallback: string) {
 
   /** Takes the call's outcome in; whether it succeeded. */
   function take(error: unknown): boolean {
-    errors.value = fieldErrors(error)
-    refused.value = error ? problemMessage(error, fallback) : ''
+    const found = error ? refusal(error, fallback) : { fields: {}, message: '' }
+    errors.value = found.fields
+    refused.value = found.message
     return !error
   }
 
