@@ -22,8 +22,8 @@ from tests.support import probe
 from tests.support.browser import (
     BROWSER_TEST,
     DESKTOP,
-    PASSWORD,
     accessible,
+    account,
     browser_page,
     headers_of,
     log_in,
@@ -55,15 +55,6 @@ def _clients(gateway: str, headers: dict[str, str]) -> dict[str, httpx.Client]:
     }
 
 
-def _account(registry: httpx.Client, role: str, name: str) -> str:
-    """A person with an account of `role` and no grid duty; the account's name."""
-    person = ok(registry.post("/people", json={"name": name}), 201)
-    username = f"{role}{person['id'][:8]}"
-    account = {"person_id": person["id"], "username": username, "password": PASSWORD, "roles": [role]}
-    ok(registry.post("/accounts", json=account), 201)
-    return username
-
-
 def _open(page: Any, gateway: str, path: str, heading: str) -> None:
     from playwright.sync_api import expect
 
@@ -87,7 +78,7 @@ def test_a_zone_admin_keeps_the_configuration(system, make_token, http_sink):
     from playwright.sync_api import expect
 
     api = _clients(system, {"Authorization": f"Bearer {make_token(Role.zone_admin)}"})
-    admin = _account(api["registry"], "zone_admin", "赵管理")
+    admin = account(api["registry"], "赵管理", "zone_admin")[0]
     grid = create_zone_and_grid(api["registry"], api["registry"].headers)
     checklist = {
         "code": "fire-daily",
@@ -261,7 +252,7 @@ def test_the_reports_download_files_and_show_scores_filings_and_the_campaign(sys
     from playwright.sync_api import expect
 
     api = _clients(system, {"Authorization": f"Bearer {make_token(Role.zone_admin)}"})
-    admin = _account(api["registry"], "zone_admin", "钱主任")
+    admin = account(api["registry"], "钱主任", "zone_admin")[0]
     # a grid and unit since months ago: the unit owes last month's risk report
     since = {"reason": "补录历史台账"}
     grid = create_zone_and_grid(api["registry"], api["registry"].headers, valid_from=str(TODAY - timedelta(days=120)), **since)  # fmt: skip
@@ -396,7 +387,7 @@ def test_an_auditor_reads_the_configuration_and_a_grid_member_is_kept_out(system
     from playwright.sync_api import expect
 
     api = _clients(system, {"Authorization": f"Bearer {make_token(Role.zone_admin)}"})
-    auditor = _account(api["registry"], "auditor", "李审计")
+    auditor = account(api["registry"], "李审计", "auditor")[0]
     grid = create_zone_and_grid(api["registry"], api["registry"].headers)
     member = staff(api["registry"], grid["id"], "周网格", duty="grid_member", role="grid_member")
     hook = {"name": "应急平台", "url": http_sink.url("/hooks/emergency"), "event_types": ["hazard.reported"]}
