@@ -208,6 +208,11 @@ POLICY: dict[str, Rule] = _rules(
     ("inbox.own", "我的消息与偏好 / my inbox and preferences", EVERYONE_OWN),
     ("webhook.manage", "外部推送 / webhook subscriptions", ADMIN),
     ("dead_letter.manage", "死信 / dead-lettered events", ADMIN),
+    (
+        "settings.read",
+        "查看推送与死信(只读)/ read webhook subscriptions and dead letters",
+        _grants(((Role.zone_admin, Role.auditor), ZONE)),
+    ),
     # every service
     (
         "event.feed",
