@@ -53,6 +53,12 @@ LABELS: dict[str, dict[str, Label]] = {
         regrade=("调整隐患等级", "regrade"),
         void=("误报作废", "void as mistaken"),
     ),
+    "notice_kind": _kind(
+        rectification_order=("隐患整改通知书", "rectification notice"),
+        review_opinion=("复查意见书", "re-inspection opinion"),
+        supervision_listing=("挂牌督办通知书", "notice of listing for supervision"),
+        enforcement_handoff=("移交执法函", "hand-off to enforcement"),
+    ),
     "hazard_evidence": _kind(
         before=("整改前", "before rectification"),
         after=("整改后", "after rectification"),

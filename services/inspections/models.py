@@ -3,6 +3,7 @@
 from services.inspections.cadence import models as cadence_models
 from services.inspections.hazard import models as hazard_models
 from services.inspections.inspection import models as inspection_models
+from services.inspections.notices import models as notice_models
 from services.inspections.risk import models as risk_models
 from services.inspections.rules import models as rules_models
 from services.inspections.runtime import runtime
@@ -18,6 +19,7 @@ __all__ = [
     "hazard_models",
     "inspection_models",
     "metadata",
+    "notice_models",
     "risk_models",
     "rules_models",
     "training_models",
