@@ -53,6 +53,12 @@ LABELS: dict[str, dict[str, Label]] = {
         regrade=("调整隐患等级", "regrade"),
         void=("误报作废", "void as mistaken"),
     ),
+    "filing_state": _kind(
+        on_time=("按时报送", "filed on time"),
+        late=("逾期报送", "filed late"),
+        missing=("未报送", "not filed"),
+        not_yet_due=("未到期", "not yet due"),
+    ),
     "notice_kind": _kind(
         rectification_order=("隐患整改通知书", "rectification notice"),
         review_opinion=("复查意见书", "re-inspection opinion"),

@@ -19,7 +19,6 @@ from services.inspections.hazard.models import Hazard, HazardTransition
 from services.inspections.hazard.state_machine import HazardActionName
 from services.inspections.inspection.models import ChecklistTemplate, Inspection, InspectionItem
 from services.inspections.notices.models import HazardNotice, NoticeKind, NoticeSequence
-from services.inspections.settings import get_inspections_settings
 from services.inspections.units.models import SupervisedGrid, SupervisedUnit
 from shared.clock import local_date
 from shared.documents import render_pdf, web_link
@@ -27,6 +26,7 @@ from shared.errors import Conflict, NotFound
 from shared.events.contracts.inspections import HazardState
 from shared.labels import zh
 from shared.pagination import Keyset, Page, PageRequest
+from shared.settings import get_settings
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
 IN_ORDER = Keyset("hazard-notices", HazardNotice.issued_at, HazardNotice.id)
@@ -107,7 +107,7 @@ def _context(
         "kind": kind.value,
         "title": zh("notice_kind", kind),
         "number": number,
-        "issuer": get_inspections_settings().notice_issuer,
+        "issuer": get_settings().document_issuer,
         "issued_on": local_date(transition.at).isoformat(),
         "issued_by": transition.actor_name,
         "unit": unit.name if unit else str(hazard.unit_id),
