@@ -23,6 +23,9 @@ Filer = Annotated[Access, permit("filing.submit")]
 UnitReader = Annotated[Access, permit("unit.read")]
 StatisticsReader = Annotated[Access, permit("statistics.read")]
 Exporter = Annotated[Access, permit("hazard.export")]
+FilingPeriod = Annotated[
+    str, Query(description="2026-11, 2026-Q3 or 2026, matching the kind", pattern=REPORTING_PERIOD_PATTERN)
+]
 
 
 @router.post(
@@ -62,10 +65,7 @@ def filing_status(
     session: DbSession,
     user: StatisticsReader,
     kind: ReportKind,
-    period: Annotated[
-        str,
-        Query(description="2026-11, 2026-Q3 or 2026, matching the kind", pattern=REPORTING_PERIOD_PATTERN),
-    ],
+    period: FilingPeriod,
 ) -> FilingStatus:
     return service.filing_status(session, user, kind, period)
 
@@ -81,10 +81,7 @@ def filing_status_xlsx(
     session: DbSession,
     user: StatisticsReader,
     kind: ReportKind,
-    period: Annotated[
-        str,
-        Query(description="2026-11, 2026-Q3 or 2026, matching the kind", pattern=REPORTING_PERIOD_PATTERN),
-    ],
+    period: FilingPeriod,
 ) -> Response:
     found = service.filing_status(session, user, kind, period)
     audit.record(session, user, AuditAction.export, f"filing-status:{kind}:{found.period}", request)
