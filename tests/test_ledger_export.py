@@ -153,3 +153,21 @@ def test_a_table_longer_than_a_sheet_continues_on_the_next_with_its_header():
     for sheet, rows in zip(book, (2, 2, 1), strict=True):
         check_print_setup(sheet, 2, rows)
         assert sheet["B2"].number_format == "yyyy-mm-dd"
+
+
+def test_the_statistics_and_assessment_sheets_get_the_same_care(clients, auth):
+    office = auth(Role.safety_office)
+    last_month = THIS_MONTH.previous().label
+    assessment = clients["reporting"].get("/assessment.xlsx", params={"month": last_month}, headers=office)
+    assert assessment.status_code == 200, assessment.text
+    sheet = load_workbook(io.BytesIO(assessment.content)).active
+    header = next(sheet.iter_rows(values_only=True))
+    assert header[:4] == ("名次", "姓名", "网格", "得分") and "权重" in header[4]
+    check_print_setup(sheet, len(header), 0)
+    statistics = clients["reporting"].get("/statistics/hazards.xlsx", params={"period": last_month, "group_by": "grid"}, headers=office)  # fmt: skip
+    sheet = load_workbook(io.BytesIO(statistics.content)).active
+    header = next(sheet.iter_rows(values_only=True))
+    assert header[:2] == ("分组", "排查发现") and sheet.column_dimensions["I"].number_format == "0.0%"
+    check_print_setup(sheet, len(header), 0)
+    grid_member = auth(Role.grid_member, grid_ids=[uuid.uuid4()])
+    assert clients["reporting"].get("/assessment.xlsx", params={"month": last_month}, headers=grid_member).status_code == 403  # fmt: skip
