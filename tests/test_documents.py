@@ -84,3 +84,26 @@ def test_a_report_for_a_period_that_has_not_started_or_of_the_wrong_kind_is_422(
     answer = clients["reporting"].get(path, params=params, headers=auth())
     assert answer.status_code == 422, answer.text
     assert field in str(answer.json()["errors"][0]["loc"])
+
+
+def test_an_office_adapts_a_document_in_its_own_template_folder(clients, auth, tmp_path, monkeypatch):
+    from shared.documents import SHARED_TEMPLATES, environment
+    from shared.settings import get_settings
+
+    letterhead = (SHARED_TEMPLATES / "base.html.j2").read_text().replace("<body>", "<body><p>某某经济开发区安全生产委员会办公室 文件</p>")  # fmt: skip
+    (tmp_path / "base.html.j2").write_text(letterhead)
+    monkeypatch.setenv("DOCUMENT_TEMPLATES_DIR", str(tmp_path))
+    monkeypatch.setenv("DOCUMENT_ISSUER", "某某经济开发区安委办")
+    get_settings.cache_clear()
+    environment.cache_clear()
+    try:
+        response = clients["reporting"].get("/reports/hazard-statistics.pdf", params={"period": QUARTER.label}, headers=auth())  # fmt: skip
+        text = "".join(pdf_pages(response.content, "hazard-statistics-form-adapted"))
+        assert (
+            "某某经济开发区安全生产委员会办公室 文件" in text
+            and "填报单位(盖章):某某经济开发区安委办" in text
+        )
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+        environment.cache_clear()
