@@ -93,15 +93,15 @@ def test_a_listed_major_hazard_and_a_refusal_issue_their_notices(api, unit):
 
 def test_a_notice_the_hazards_state_does_not_issue_is_409_naming_the_state(api, unit):
     hazard = report(api, unit).json()
-    refused = api("POST", f"/hazards/{hazard['id']}/notices/rectification_order", role=Role.zone_admin)
+    refused = api("POST", f"/hazards/{hazard['id']}/notices?kind=rectification_order", role=Role.zone_admin)
     assert refused.status_code == 409
     assert "reported" in refused.json()["detail"] and refused.json()["errors"][0]["loc"] == "state"
     step(api, hazard["id"], "order_rectification", deadline=str(local_today() + timedelta(days=5)), **ORDER)
-    again = api("POST", f"/hazards/{hazard['id']}/notices/rectification_order", role=Role.zone_admin)
+    again = api("POST", f"/hazards/{hazard['id']}/notices?kind=rectification_order", role=Role.zone_admin)
     assert again.status_code == 200 and again.json() == notices(api, hazard["id"])[0]  # the one issued
-    handoff = api("POST", f"/hazards/{hazard['id']}/notices/enforcement_handoff", role=Role.zone_admin)
+    handoff = api("POST", f"/hazards/{hazard['id']}/notices?kind=enforcement_handoff", role=Role.zone_admin)
     assert handoff.status_code == 409 and "rectifying" in handoff.json()["detail"]
-    unknown = api("POST", f"/hazards/{hazard['id']}/notices/summons", role=Role.zone_admin)
+    unknown = api("POST", f"/hazards/{hazard['id']}/notices?kind=summons", role=Role.zone_admin)
     assert unknown.status_code == 422
     missing = api("GET", f"/hazards/{hazard['id']}/notices/{uuid.uuid4()}.pdf", role=Role.auditor)
     assert missing.status_code == 404

@@ -1,7 +1,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from services.inspections.deps import DbSession, permit
 from services.inspections.hazard.service import get_hazard
@@ -32,7 +32,7 @@ def list_notices(
 
 
 @router.post(
-    "/{hazard_id}/notices/{kind}",
+    "/{hazard_id}/notices",
     summary="出具文书 / the notice of a kind for the hazard's latest step that issues it "
     "(issued at that step; 201 when issued now for a step taken before notices existed; "
     "409 naming the state when the hazard's state issues none)",
@@ -40,7 +40,7 @@ def list_notices(
 )
 def request_notice(
     hazard_id: uuid.UUID,
-    kind: NoticeKind,
+    kind: Annotated[NoticeKind, Query(description="which notice")],
     response: Response,
     session: DbSession,
     user: Annotated[Access, permit("hazard.step")],

@@ -311,24 +311,8 @@ export interface paths {
         /** 隐患文书 / the notices issued for a hazard, oldest first */
         get: operations["list_notices_hazards__hazard_id__notices_get"];
         put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/hazards/{hazard_id}/notices/{kind}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
         /** 出具文书 / the notice of a kind for the hazard's latest step that issues it (issued at that step; 201 when issued now for a step taken before notices existed; 409 naming the state when the hazard's state issues none) */
-        post: operations["request_notice_hazards__hazard_id__notices__kind__post"];
+        post: operations["request_notice_hazards__hazard_id__notices_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3886,13 +3870,15 @@ export interface operations {
             };
         };
     };
-    request_notice_hazards__hazard_id__notices__kind__post: {
+    request_notice_hazards__hazard_id__notices_post: {
         parameters: {
-            query?: never;
+            query: {
+                /** @description which notice */
+                kind: components["schemas"]["NoticeKind"];
+            };
             header?: never;
             path: {
                 hazard_id: string;
-                kind: components["schemas"]["NoticeKind"];
             };
             cookie?: never;
         };
