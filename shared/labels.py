@@ -63,6 +63,12 @@ LABELS: dict[str, dict[str, Label]] = {
         unacted_reminded=("未处置提醒", "not acted on: reminded"),
         unacted_escalated=("未处置上报", "not acted on: escalated"),
     ),
+    "notice_kind": _kind(
+        rectification_order=("隐患整改通知书", "rectification notice"),
+        review_opinion=("复查意见书", "re-inspection opinion"),
+        supervision_listing=("挂牌督办通知书", "notice of listing for supervision"),
+        enforcement_handoff=("移交执法函", "hand-off to enforcement"),
+    ),
     "hazard_evidence": _kind(
         before=("整改前", "before rectification"),
         after=("整改后", "after rectification"),
