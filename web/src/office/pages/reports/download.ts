@@ -20,3 +20,14 @@ export function saveBlob(blob: Blob, name: string): void {
   link.remove()
   setTimeout(() => URL.revokeObjectURL(url), 60_000)
 }
+
+/** Saves the file a typed call answered as a blob under its own name (else `fallback`); the
+ * call's refusal, if any, is returned for the form to show. */
+export async function saveAnswer(
+  call: Promise<{ data?: Blob; error?: unknown; response: Response }>,
+  fallback: string,
+): Promise<unknown> {
+  const { data, error, response } = await call
+  if (data && !error) saveBlob(data, fileNameOf(response, fallback))
+  return error
+}
