@@ -11,6 +11,7 @@ test-artifacts/web/ and checked with axe-core.
 import re
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -235,8 +236,10 @@ def test_an_auditor_reads_without_acting_and_an_enterprise_user_is_kept_out(syst
         admin_menu = _menu(page)
         urls = {}
         for title in admin_menu:
-            _menu_item(page, title).click()
-            page.wait_for_load_state("networkidle")
+            link = _menu_item(page, title)
+            path = link.get_attribute("href")
+            link.click()
+            page.wait_for_url(lambda url, path=path: urlsplit(url).path == path)  # the route, not the network
             urls[title] = page.url
 
     with browser_page(DESKTOP) as page:

@@ -3,6 +3,7 @@
 from services.registry.background.api import router as jobs_router
 from services.registry.certificate.api import router as certificate_router
 from services.registry.checklist.api import router as checklist_router
+from services.registry.dossier.api import router as dossier_router
 from services.registry.enterprise.api import router as enterprise_router
 from services.registry.grid.api import router as grid_router
 from services.registry.hazard_source.api import router as hazard_source_router
@@ -30,6 +31,7 @@ app = create_app(
         certificate_router,
         grid_router,
         enterprise_router,
+        dossier_router,
         responsibility_router,
         organisation_router,
         hazard_source_router,

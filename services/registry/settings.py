@@ -1,4 +1,4 @@
-"""Settings of the registry: login throttling and the password policy."""
+"""Settings of the registry: login throttling, the password policy, ledger imports and the map."""
 
 from functools import lru_cache
 
@@ -26,6 +26,17 @@ class RegistrySettings(Settings):
     )
     ledger_import_max_rows: int = Field(
         100_000, ge=1, description="most data rows a ledger import takes (more: refused, nothing imported)"
+    )
+    # The office map draws grids and units on a blank background; a zone with a tile server of its
+    # own (no internet) names it here, e.g. http://tiles.zone.local/{z}/{x}/{y}.png.
+    map_tile_url: str | None = Field(
+        None,
+        pattern=r"^(https?://|/)\S*\{z\}\S*\{x\}\S*\{y\}",
+        description="URL template {z}/{x}/{y} of an offline tile server for the office map (default: none)",
+    )
+    map_tile_attribution: str = Field("", max_length=200, description="the tiles' attribution line")
+    dossier_section_timeout_seconds: float = Field(
+        10.0, gt=0, description="how long the dossier waits for inspections' and reporting's sections"
     )
     password_min_length: int = Field(10, ge=8, le=128, description="shortest password accepted")
 

@@ -4,6 +4,7 @@ from services.reporting.assessment.api import router as assessment_router
 from services.reporting.background.api import router as jobs_router
 from services.reporting.campaign.api import router as campaign_router
 from services.reporting.filings.api import router as filings_router
+from services.reporting.filings.api import units_router as filing_units_router
 from services.reporting.rules.api import router as rules_router
 from services.reporting.runtime import runtime
 from services.reporting.statistics.api import router as statistics_router
@@ -20,6 +21,7 @@ app = create_app(
     routers=[
         statistics_router,
         filings_router,
+        filing_units_router,
         assessment_router,
         campaign_router,
         rules_router,

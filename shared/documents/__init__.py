@@ -19,6 +19,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from markupsafe import Markup
 
 from shared.clock import local_date
+from shared.labels import zh
 from shared.settings import get_settings
 
 SHARED_TEMPLATES = Path(__file__).parent / "templates"
@@ -54,6 +55,7 @@ def environment(service_templates: Path) -> Environment:
         undefined=StrictUndefined,
     )
     env.filters["local_date"] = _local_date
+    env.filters["zh"] = lambda code, kind: zh(kind, str(code))  # {{ h.grade | zh("hazard_grade") }}
     env.globals.update(qr_svg=qr_svg, web_link=web_link)
     return env
 

@@ -21,6 +21,7 @@ from playwright.sync_api import ViewportSize
 
 from shared.local_servers import free_port
 from shared.processes import BY_NAME, PROCESSES
+from shared.settings import SERVICE_NAMES
 from tests.support.processes import ManagedProcess, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -52,10 +53,15 @@ def system(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp_path = tmp_path_factory.mktemp("run")
     offsets = [process.port_offset for process in PROCESSES if process.port_offset is not None]
     base = free_port(block=max(offsets) - min(offsets) + 1) - min(offsets)
+    # the system's APIs reach each other at its own ports, not those of the APIs a test starts
+    where = {
+        f"{s.upper()}_API_URL": f"http://127.0.0.1:{BY_NAME[f'{s}-api'].port(base)}" for s in SERVICE_NAMES
+    }
     launcher = ManagedProcess(
         "launcher",
         [sys.executable, "-m", "shared.launcher", "--data-dir", str(tmp_path), "--port-base", str(base)],
         tmp_path,
+        env=where,
     )
     gateway = f"http://127.0.0.1:{BY_NAME['gateway'].port(base)}"
     try:

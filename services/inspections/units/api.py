@@ -6,10 +6,12 @@ from sqlalchemy import select
 
 from services.inspections.deps import DbSession, permit
 from services.inspections.hazard.penalties import PenaltySummary, summary
+from services.inspections.units.dossier import inspections_section
 from services.inspections.units.models import SupervisedUnit, UnitState
 from services.inspections.units.schemas import SupervisedUnitOut, UnitStateOut
 from shared.access import Access
 from shared.clock import local_today
+from shared.dossier import InspectionsSection
 from shared.errors import NotFound
 
 router = APIRouter(prefix="/units", tags=["units 受监管单位"])
@@ -44,3 +46,15 @@ def penalty_summary(unit_id: uuid.UUID, session: DbSession, user: UnitReader) ->
         raise NotFound(f"单位不存在 / unit {unit_id} not known to inspections")
     user.ensure_unit(unit.id, unit.grid_id)
     return summary(session, unit_id, local_today())
+
+
+@router.get(
+    "/{unit_id}/dossier",
+    summary="一企一档(检查部分)/ the unit's risk, inspections, hazards, training and penalties",
+)
+def dossier_section(unit_id: uuid.UUID, session: DbSession, user: UnitReader) -> InspectionsSection:
+    unit = session.get(SupervisedUnit, unit_id)
+    if unit is None:
+        raise NotFound(f"单位不存在 / unit {unit_id} not known to inspections")
+    user.ensure_unit(unit.id, unit.grid_id)
+    return inspections_section(session, unit_id)

@@ -1,7 +1,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Query, status
 
 from services.registry.deps import DbSession, permit
 from services.registry.enterprise import service
@@ -49,6 +49,12 @@ def list_enterprises(
     production_status: ProductionStatus | None = None,
     key_supervision: bool | None = None,
     risk_colour: RiskColour | None = None,
+    q: Annotated[
+        str | None,
+        Query(
+            min_length=1, max_length=100, description="名称或信用代码包含 / part of the name or credit code"
+        ),
+    ] = None,
 ) -> Page[EnterpriseOut]:
     found = service.list_enterprises(
         session,
@@ -59,6 +65,7 @@ def list_enterprises(
         status=production_status,
         key_supervision=key_supervision,
         risk_colour=risk_colour,
+        text=q,
     )
     return found.map(lambda e: enterprise_out(user, e))
 

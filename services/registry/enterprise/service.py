@@ -3,7 +3,7 @@
 import uuid
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -407,8 +407,10 @@ def list_enterprises(
     status: ProductionStatus | None = None,
     key_supervision: bool | None = None,
     risk_colour: RiskColour | None = None,
+    text: str | None = None,
 ) -> Page[Enterprise]:
-    """Paged by id and filtered; each caller sees only what their role covers."""
+    """Paged by id and filtered; each caller sees only what their role covers. `text`: part of the
+    name or of the credit code."""
     query = user.narrow(select(Enterprise), unit=Enterprise.id, grid=Enterprise.grid_id)
     query = where_given(
         query,
@@ -420,4 +422,11 @@ def list_enterprises(
             Enterprise.risk_colour: risk_colour,
         },
     )
+    if text:
+        query = query.where(
+            or_(
+                Enterprise.name.contains(text, autoescape=True),
+                Enterprise.credit_code.contains(text.upper(), autoescape=True),
+            )
+        )
     return BY_ID.fetch(session, query, page)

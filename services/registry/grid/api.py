@@ -25,6 +25,11 @@ def create_zone(data: ZoneCreate, session: DbSession, _: Admin) -> ZoneOut:
     return ZoneOut.model_validate(service.create_zone(session, data))
 
 
+@router.get("/zones", summary="辖区列表 / zones")
+def list_zones(session: DbSession, _: GridReader) -> list[ZoneOut]:
+    return [ZoneOut.model_validate(zone) for zone in service.list_zones(session)]
+
+
 @router.post("/grids", status_code=status.HTTP_201_CREATED, summary="新建网格 / create a grid")
 def create_grid(data: GridCreate, session: DbSession, _: Admin) -> GridOut:
     return service.grid_out(session, service.create_grid(session, data))

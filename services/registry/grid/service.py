@@ -35,6 +35,10 @@ def create_zone(session: Session, data: ZoneCreate) -> Zone:
     return zone
 
 
+def list_zones(session: Session) -> list[Zone]:
+    return list(session.scalars(select(Zone).order_by(Zone.code)))
+
+
 def get_grid(session: Session, grid_id: uuid.UUID) -> Grid:
     """A grid that is not abolished (404 otherwise: its tombstone is not shown)."""
     grid = session.get(Grid, grid_id)

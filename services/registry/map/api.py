@@ -4,10 +4,11 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from services.registry.deps import DbSession, permit
 from services.registry.map import service
+from services.registry.settings import get_registry_settings
 from shared.access import Access
 from shared.events.contracts.registry import ProductionStatus, RiskColour, UnitKind
 from shared.web import file_responses
@@ -16,6 +17,13 @@ router = APIRouter(prefix="/map", tags=["map 辖区企业分布图"])
 PAGE = (Path(__file__).parent / "page.html").read_text(encoding="utf-8")
 MEDIA_TYPES = {"svg": "image/svg+xml", "png": "image/png"}
 UnitReader = Annotated[Access, permit("unit.read")]
+
+
+class MapSettings(BaseModel):
+    tile_url: str | None = Field(
+        description="离线瓦片服务 / the zone's offline tile server ({z}/{x}/{y}); null: no tiles, outlines only"
+    )
+    tile_attribution: str
 
 
 class MapFilters(BaseModel):
@@ -48,6 +56,12 @@ def _collection(session: DbSession, user: UnitReader, filters: MapFilters) -> di
 @router.get("", response_class=HTMLResponse, summary="分布图页面 / the map page (no internet tiles)")
 def map_page() -> HTMLResponse:
     return HTMLResponse(PAGE)
+
+
+@router.get("/settings", summary="地图设置 / the office map's background tiles (MAP_TILE_URL)")
+def map_settings(_: UnitReader) -> MapSettings:
+    settings = get_registry_settings()
+    return MapSettings(tile_url=settings.map_tile_url, tile_attribution=settings.map_tile_attribution)
 
 
 @router.get("/features", summary="GeoJSON: grids and units / 网格与单位")

@@ -111,6 +111,16 @@ def update_person(person_id: uuid.UUID, data: PersonUpdate, session: DbSession, 
     return person_out(service.update_person(session, person_id, data, user), user)
 
 
+@router.get("/accounts", summary="账号列表 / logins, by user name")
+def list_accounts(
+    session: DbSession,
+    _: AccountAdmin,
+    page: PageQuery,
+    person_id: Annotated[uuid.UUID | None, Query()] = None,
+) -> Page[AccountOut]:
+    return service.list_accounts(session, page, person_id=person_id).map(AccountOut.model_validate)
+
+
 @router.post("/accounts", status_code=status.HTTP_201_CREATED, summary="开通账号 / create a login")
 def create_account(
     data: AccountCreate, request: Request, session: DbSession, user: AccountAdmin

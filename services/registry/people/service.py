@@ -25,6 +25,7 @@ from shared.events.contracts.registry import PersonChangedV1
 from shared.pagination import Keyset, Page, PageRequest
 
 PEOPLE_BY_ID = Keyset("people", Person.id)
+ACCOUNTS_BY_NAME = Keyset("accounts", UserAccount.username)
 
 
 def get_person(session: Session, person_id: uuid.UUID) -> Person:
@@ -84,6 +85,13 @@ def list_people(
     if enterprise_id is not None:
         query = query.where(Person.enterprise_id == enterprise_id)
     return PEOPLE_BY_ID.fetch(session, query, page)
+
+
+def list_accounts(session: Session, page: PageRequest, *, person_id: uuid.UUID | None) -> Page[UserAccount]:
+    query = select(UserAccount)
+    if person_id is not None:
+        query = query.where(UserAccount.person_id == person_id)
+    return ACCOUNTS_BY_NAME.fetch(session, query, page)
 
 
 def create_account(session: Session, data: AccountCreate) -> UserAccount:

@@ -10,12 +10,14 @@ from services.reporting.settings import get_reporting_settings
 from shared import audit, uploads
 from shared.access import Access
 from shared.audit import AuditAction
+from shared.dossier import ReportingSection
 from shared.events.contracts.reporting import ReportKind
 from shared.pagination import Page, PageQuery
 from shared.periods import REPORTING_PERIOD_PATTERN
 from shared.web import body_limit, file_responses
 
 router = APIRouter(prefix="/filings", tags=["filings 报告报送"])
+units_router = APIRouter(prefix="/units", tags=["filings 报告报送"])
 Filer = Annotated[Access, permit("filing.submit")]
 UnitReader = Annotated[Access, permit("unit.read")]
 StatisticsReader = Annotated[Access, permit("statistics.read")]
@@ -88,3 +90,8 @@ def download_attachment(
     attachment = service.attachment(session, filing_id, attachment_id, user)
     audit.record(session, user, AuditAction.download, f"filing-attachment:{attachment_id}", request)
     return uploads.download(attachment)
+
+
+@units_router.get("/{unit_id}/dossier", summary="一企一档(报送部分)/ the unit's filings, newest first")
+def dossier_section(unit_id: uuid.UUID, session: DbSession, user: UnitReader) -> ReportingSection:
+    return service.dossier_section(session, user, unit_id)

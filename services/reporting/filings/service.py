@@ -16,6 +16,7 @@ from services.reporting.units.models import ReportingUnit, UnitState
 from shared import uploads
 from shared.access import Access
 from shared.clock import local_today
+from shared.dossier import DOSSIER_LIST_ROWS, FilingRow, Latest, ReportingSection
 from shared.errors import InvalidInput, NotFound
 from shared.events.contracts.reporting import ReportDueV1, ReportFiledV1, ReportKind, ReportOverdueV1
 from shared.labels import zh
@@ -116,6 +117,21 @@ def filings_of(
     if kind is not None:
         query = query.where(ReportFiling.kind == kind)
     return LATEST_FIRST.fetch(session, query, page)
+
+
+def dossier_section(session: Session, user: Access, unit_id: uuid.UUID) -> ReportingSection:
+    """The unit's filings for its dossier (一企一档): the latest versions first."""
+    unit = session.get(ReportingUnit, unit_id)
+    if unit is None:
+        raise NotFound(f"单位不存在 / unit {unit_id} not known to reporting")
+    user.ensure_unit(unit.id, unit.grid_id)
+    of_unit = select(ReportFiling).where(ReportFiling.unit_id == unit_id)
+    total = session.scalar(select(func.count()).select_from(of_unit.subquery())) or 0
+    rows = session.scalars(
+        of_unit.order_by(ReportFiling.filed_at.desc(), ReportFiling.id.desc()).limit(DOSSIER_LIST_ROWS)
+    )
+    items = [FilingRow.model_validate(row, from_attributes=True) for row in rows]
+    return ReportingSection(filings=Latest[FilingRow](total=total, items=items))
 
 
 def visible_units(user: Access) -> Select:

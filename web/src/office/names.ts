@@ -10,7 +10,8 @@ export const grids = ref<Grid[]>([])
 export const units = ref<Unit[]>([])
 let loading: Promise<void> | null = null
 
-async function everyPage<T>(get: (cursor?: string) => Promise<{ items: T[]; next?: string | null } | undefined>): Promise<T[]> {
+/** Every item of a paged list, following `next`. */
+export async function everyPage<T>(get: (cursor?: string) => Promise<{ items: T[]; next?: string | null } | undefined>): Promise<T[]> {
   const all: T[] = []
   let cursor: string | undefined
   do {

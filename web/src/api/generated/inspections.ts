@@ -544,6 +544,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/units/{unit_id}/dossier": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一企一档(检查部分)/ the unit's risk, inspections, hazards, training and penalties */
+        get: operations["dossier_section_units__unit_id__dossier_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/units/{unit_id}/page": {
         parameters: {
             query?: never;
@@ -1092,6 +1109,22 @@ export interface components {
              */
             must_retake: string[];
         };
+        /** ExamRow */
+        ExamRow: {
+            /**
+             * Held On
+             * Format: date
+             */
+            held_on: string;
+            /** Topic */
+            topic: string;
+            /** Pass Mark */
+            pass_mark: number;
+            /** Candidates */
+            candidates: number;
+            /** Passed */
+            passed: number;
+        };
         /**
          * ExplainOverdue
          * @description 逾期说明: why an overdue hazard is late.
@@ -1287,6 +1320,34 @@ export interface components {
             /** 判定依据 / the clause it was found under */
             basis?: string | null;
         };
+        /** HazardRow */
+        HazardRow: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Reported At
+             * Format: date-time
+             */
+            reported_at: string;
+            /** Category */
+            category: string;
+            grade: components["schemas"]["HazardGrade"];
+            source: components["schemas"]["HazardSource"];
+            /** Location */
+            location: string;
+            /** Description */
+            description: string;
+            state: components["schemas"]["HazardState"];
+            /** Deadline */
+            deadline: string | null;
+            /** Overdue */
+            overdue: boolean;
+            /** Closed At */
+            closed_at: string | null;
+        };
         /**
          * HazardSource
          * @enum {string}
@@ -1434,6 +1495,52 @@ export interface components {
              */
             items: components["schemas"]["ItemOut"][];
         };
+        /** InspectionRow */
+        InspectionRow: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Kind */
+            kind: string;
+            /**
+             * Inspected On
+             * Format: date
+             */
+            inspected_on: string;
+            /** Inspector Name */
+            inspector_name: string;
+            /** Items */
+            items: number;
+            /** Failed */
+            failed: number;
+            /** Notes */
+            notes: string | null;
+        };
+        /**
+         * InspectionsSection
+         * @description What inspections knows of a unit: risk, inspections, hazards, training and exams, penalties.
+         */
+        InspectionsSection: {
+            risk_assessments: components["schemas"]["Latest_RiskAssessmentRow_"];
+            inspections: components["schemas"]["Latest_InspectionRow_"];
+            hazards: components["schemas"]["Latest_HazardRow_"];
+            /**
+             * Open Hazards
+             * @description hazards not yet closed or voided
+             */
+            open_hazards: number;
+            /** Overdue Hazards */
+            overdue_hazards: number;
+            trainings: components["schemas"]["Latest_TrainingRow_"];
+            exams: components["schemas"]["Latest_ExamRow_"];
+            penalties: components["schemas"]["Latest_PenaltyRow_"];
+            /** Penalties 365 Days */
+            penalties_365_days: number;
+            /** Repeat Offender */
+            repeat_offender: boolean;
+        };
         /** ItemAnswer */
         ItemAnswer: {
             /** Item Key */
@@ -1459,6 +1566,48 @@ export interface components {
          * @enum {string}
          */
         ItemResult: "pass" | "fail" | "n/a";
+        /** Latest[ExamRow] */
+        Latest_ExamRow_: {
+            /** Total */
+            total: number;
+            /** Items */
+            items: components["schemas"]["ExamRow"][];
+        };
+        /** Latest[HazardRow] */
+        Latest_HazardRow_: {
+            /** Total */
+            total: number;
+            /** Items */
+            items: components["schemas"]["HazardRow"][];
+        };
+        /** Latest[InspectionRow] */
+        Latest_InspectionRow_: {
+            /** Total */
+            total: number;
+            /** Items */
+            items: components["schemas"]["InspectionRow"][];
+        };
+        /** Latest[PenaltyRow] */
+        Latest_PenaltyRow_: {
+            /** Total */
+            total: number;
+            /** Items */
+            items: components["schemas"]["PenaltyRow"][];
+        };
+        /** Latest[RiskAssessmentRow] */
+        Latest_RiskAssessmentRow_: {
+            /** Total */
+            total: number;
+            /** Items */
+            items: components["schemas"]["RiskAssessmentRow"][];
+        };
+        /** Latest[TrainingRow] */
+        Latest_TrainingRow_: {
+            /** Total */
+            total: number;
+            /** Items */
+            items: components["schemas"]["TrainingRow"][];
+        };
         /**
          * ListForSupervision
          * @description 挂牌督办: an authority lists a major hazard for supervision; its close-out then needs an
@@ -1705,6 +1854,23 @@ export interface components {
             /** Description */
             description?: string | null;
         };
+        /** PenaltyRow */
+        PenaltyRow: {
+            /**
+             * Decided On
+             * Format: date
+             */
+            decided_on: string;
+            /** Decision Number */
+            decision_number: string;
+            /** Description */
+            description: string | null;
+            /**
+             * Hazard Id
+             * Format: uuid
+             */
+            hazard_id: string;
+        };
         /** PenaltySummary */
         PenaltySummary: {
             /**
@@ -1822,6 +1988,23 @@ export interface components {
              * @enum {string}
              */
             action: "reject_review";
+        };
+        /** RiskAssessmentRow */
+        RiskAssessmentRow: {
+            /** Target */
+            target: string;
+            /** Method */
+            method: string;
+            /** Score */
+            score: number;
+            colour: components["schemas"]["RiskColour"];
+            /** Band Label */
+            band_label: string;
+            /**
+             * Assessed At
+             * Format: date-time
+             */
+            assessed_at: string;
         };
         /**
          * RiskColour
@@ -2117,6 +2300,24 @@ export interface components {
              * Format: date-time
              */
             recorded_at: string;
+        };
+        /** TrainingRow */
+        TrainingRow: {
+            /**
+             * Held On
+             * Format: date
+             */
+            held_on: string;
+            /** Kind */
+            kind: string;
+            /** Topic */
+            topic: string;
+            /** Trainer */
+            trainer: string;
+            /** Attendees */
+            attendees: number;
+            /** Duration Minutes */
+            duration_minutes: number;
         };
         /** TransitionOut */
         TransitionOut: {
@@ -5034,6 +5235,64 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PenaltySummary"];
+                };
+            };
+            /** @description 缺少或无效的令牌 / missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 / not allowed for this caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在 / something named, or the caller's own record, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求数据无效 / invalid input, each field named */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    dossier_section_units__unit_id__dossier_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                unit_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InspectionsSection"];
                 };
             };
             /** @description 缺少或无效的令牌 / missing or invalid token */

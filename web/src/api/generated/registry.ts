@@ -153,7 +153,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** 账号列表 / logins, by user name */
+        get: operations["list_accounts_accounts_get"];
         put?: never;
         /** 开通账号 / create a login */
         post: operations["create_account_accounts_post"];
@@ -307,7 +308,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** 辖区列表 / zones */
+        get: operations["list_zones_zones_get"];
         put?: never;
         /** 新建辖区 / create a zone */
         post: operations["create_zone_zones_post"];
@@ -485,6 +487,40 @@ export interface paths {
         };
         /** 变更历史 / status, grid, key flag and risk colour history */
         get: operations["history_enterprises__enterprise_id__history_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/enterprises/{enterprise_id}/dossier": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一企一档 / a unit's dossier: registry data, organisation, people, rules, hazard sources, and the inspections' and reporting's sections (each marked unavailable when its service is down) */
+        get: operations["get_dossier_enterprises__enterprise_id__dossier_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/enterprises/{enterprise_id}/dossier.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一企一档 PDF / the same dossier typeset on A4 */
+        get: operations["dossier_pdf_enterprises__enterprise_id__dossier_pdf_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -691,6 +727,23 @@ export interface paths {
         };
         /** 分布图页面 / the map page (no internet tiles) */
         get: operations["map_page_map_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/map/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 地图设置 / the office map's background tiles (MAP_TILE_URL) */
+        get: operations["map_settings_map_settings_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1207,6 +1260,47 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /**
+         * Dossier
+         * @description 一企一档: everything on file about one unit, gathered when asked for.
+         */
+        Dossier: {
+            /**
+             * Generated At
+             * Format: date-time
+             */
+            generated_at: string;
+            enterprise: components["schemas"]["EnterpriseOut"];
+            place: components["schemas"]["PlaceOut"];
+            /**
+             * Organisation
+             * @description 公司、车间、班组 with posts and who holds them today
+             */
+            organisation: components["schemas"]["OrgUnitOut"][];
+            /** People */
+            people: components["schemas"]["PersonWithCertificates"][];
+            /**
+             * Missing Certificates
+             * @description post holders without a valid one
+             */
+            missing_certificates: components["schemas"]["MissingCertificate"][];
+            /**
+             * Safety Rules
+             * @description the 16 safety-management rules
+             */
+            safety_rules: components["schemas"]["SafetyRuleOut"][];
+            /**
+             * Ten Haves
+             * @description the zone committee's ten haves (十有)
+             */
+            ten_haves: components["schemas"]["TenHavesOut"][];
+            /** Hazard Sources */
+            hazard_sources: components["schemas"]["HazardSourceOut"][];
+            /** @description from inspections: risk assessments, inspections, hazards, training and exams, penalties */
+            inspections: components["schemas"]["Section_InspectionsSection_"];
+            /** @description from reporting: filings */
+            reporting: components["schemas"]["Section_ReportingSection_"];
+        };
         /** EnterpriseChangeOut */
         EnterpriseChangeOut: {
             /** Field */
@@ -1354,6 +1448,22 @@ export interface components {
             /** 变更原因 / why */
             reason?: string | null;
         };
+        /** ExamRow */
+        ExamRow: {
+            /**
+             * Held On
+             * Format: date
+             */
+            held_on: string;
+            /** Topic */
+            topic: string;
+            /** Pass Mark */
+            pass_mark: number;
+            /** Candidates */
+            candidates: number;
+            /** Passed */
+            passed: number;
+        };
         /**
          * ExpiringCertificate
          * @description A holder's newest certificate of its kind, expiring soon or already expired (to renew).
@@ -1457,6 +1567,29 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
+        /** FilingRow */
+        FilingRow: {
+            /** Kind */
+            kind: string;
+            /** Period */
+            period: string;
+            /** Version */
+            version: number;
+            /**
+             * Filed At
+             * Format: date-time
+             */
+            filed_at: string;
+            /**
+             * Due On
+             * Format: date
+             */
+            due_on: string;
+            /** Late */
+            late: boolean;
+            /** Signed By */
+            signed_by: string | null;
+        };
         /** GridCreate */
         GridCreate: {
             /**
@@ -1543,6 +1676,44 @@ export interface components {
                 [key: string]: unknown;
             };
         };
+        /**
+         * HazardGrade
+         * @enum {string}
+         */
+        HazardGrade: "general" | "major";
+        /** HazardRow */
+        HazardRow: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Reported At
+             * Format: date-time
+             */
+            reported_at: string;
+            /** Category */
+            category: string;
+            grade: components["schemas"]["HazardGrade"];
+            source: components["schemas"]["HazardSource"];
+            /** Location */
+            location: string;
+            /** Description */
+            description: string;
+            state: components["schemas"]["HazardState"];
+            /** Deadline */
+            deadline: string | null;
+            /** Overdue */
+            overdue: boolean;
+            /** Closed At */
+            closed_at: string | null;
+        };
+        /**
+         * HazardSource
+         * @enum {string}
+         */
+        HazardSource: "self_report" | "superior_inspection" | "grid_patrol";
         /** HazardSourceCreate */
         HazardSourceCreate: {
             kind: components["schemas"]["HazardSourceKind"];
@@ -1582,6 +1753,57 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+        };
+        /**
+         * HazardState
+         * @enum {string}
+         */
+        HazardState: "reported" | "rectifying" | "suspended" | "rectified" | "verified" | "closed" | "with_enforcement" | "voided";
+        /** InspectionRow */
+        InspectionRow: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Kind */
+            kind: string;
+            /**
+             * Inspected On
+             * Format: date
+             */
+            inspected_on: string;
+            /** Inspector Name */
+            inspector_name: string;
+            /** Items */
+            items: number;
+            /** Failed */
+            failed: number;
+            /** Notes */
+            notes: string | null;
+        };
+        /**
+         * InspectionsSection
+         * @description What inspections knows of a unit: risk, inspections, hazards, training and exams, penalties.
+         */
+        InspectionsSection: {
+            risk_assessments: components["schemas"]["Latest_RiskAssessmentRow_"];
+            inspections: components["schemas"]["Latest_InspectionRow_"];
+            hazards: components["schemas"]["Latest_HazardRow_"];
+            /**
+             * Open Hazards
+             * @description hazards not yet closed or voided
+             */
+            open_hazards: number;
+            /** Overdue Hazards */
+            overdue_hazards: number;
+            trainings: components["schemas"]["Latest_TrainingRow_"];
+            exams: components["schemas"]["Latest_ExamRow_"];
+            penalties: components["schemas"]["Latest_PenaltyRow_"];
+            /** Penalties 365 Days */
+            penalties_365_days: number;
+            /** Repeat Offender */
+            repeat_offender: boolean;
         };
         /** JobOut */
         JobOut: {
@@ -1639,6 +1861,65 @@ export interface components {
             zh: string;
             /** En */
             en: string;
+        };
+        /** Latest[ExamRow] */
+        Latest_ExamRow_: {
+            /** Total */
+            total: number;
+            /** Items */
+            items: components["schemas"]["ExamRow"][];
+        };
+        /** Latest[FilingRow] */
+        Latest_FilingRow_: {
+            /** Total */
+            total: number;
+            /** Items */
+            items: components["schemas"]["FilingRow"][];
+        };
+        /** Latest[HazardRow] */
+        Latest_HazardRow_: {
+            /** Total */
+            total: number;
+            /** Items */
+            items: components["schemas"]["HazardRow"][];
+        };
+        /** Latest[InspectionRow] */
+        Latest_InspectionRow_: {
+            /** Total */
+            total: number;
+            /** Items */
+            items: components["schemas"]["InspectionRow"][];
+        };
+        /** Latest[PenaltyRow] */
+        Latest_PenaltyRow_: {
+            /** Total */
+            total: number;
+            /** Items */
+            items: components["schemas"]["PenaltyRow"][];
+        };
+        /** Latest[RiskAssessmentRow] */
+        Latest_RiskAssessmentRow_: {
+            /** Total */
+            total: number;
+            /** Items */
+            items: components["schemas"]["RiskAssessmentRow"][];
+        };
+        /** Latest[TrainingRow] */
+        Latest_TrainingRow_: {
+            /** Total */
+            total: number;
+            /** Items */
+            items: components["schemas"]["TrainingRow"][];
+        };
+        /** MapSettings */
+        MapSettings: {
+            /**
+             * Tile Url
+             * @description 离线瓦片服务 / the zone's offline tile server ({z}/{x}/{y}); null: no tiles, outlines only
+             */
+            tile_url: string | null;
+            /** Tile Attribution */
+            tile_attribution: string;
         };
         /** MissingCertificate */
         MissingCertificate: {
@@ -1701,6 +1982,16 @@ export interface components {
              * @default []
              */
             children: components["schemas"]["OrgUnitOut"][];
+        };
+        /** Page[AccountOut] */
+        Page_AccountOut_: {
+            /** Items */
+            items: components["schemas"]["AccountOut"][];
+            /**
+             * Next
+             * @description 下一页游标 / pass as `cursor` for the next page; null on the last
+             */
+            next: string | null;
         };
         /** Page[AssignmentOut] */
         Page_AssignmentOut_: {
@@ -1869,6 +2160,23 @@ export interface components {
             /** 新密码 / the new password, under the same policy */
             new_password: string;
         };
+        /** PenaltyRow */
+        PenaltyRow: {
+            /**
+             * Decided On
+             * Format: date
+             */
+            decided_on: string;
+            /** Decision Number */
+            decision_number: string;
+            /** Description */
+            description: string | null;
+            /**
+             * Hazard Id
+             * Format: uuid
+             */
+            hazard_id: string;
+        };
         /** PersonCreate */
         PersonCreate: {
             /** 姓名 / name */
@@ -1910,6 +2218,31 @@ export interface components {
             email?: string | null;
             /** Title */
             title?: string | null;
+        };
+        /** PersonWithCertificates */
+        PersonWithCertificates: {
+            person: components["schemas"]["PersonOut"];
+            /** Certificates */
+            certificates: components["schemas"]["CertificateOut"][];
+        };
+        /** PlaceOut */
+        PlaceOut: {
+            /**
+             * Zone Id
+             * Format: uuid
+             */
+            zone_id: string;
+            /** Zone Name */
+            zone_name: string;
+            /**
+             * Grid Id
+             * Format: uuid
+             */
+            grid_id: string;
+            /** Grid Code */
+            grid_code: string;
+            /** Grid Name */
+            grid_name: string;
         };
         /** PostCreate */
         PostCreate: {
@@ -1979,6 +2312,30 @@ export interface components {
             refresh_token: string;
         };
         /**
+         * ReportingSection
+         * @description What reporting knows of a unit: its filings (every version, newest first).
+         */
+        ReportingSection: {
+            filings: components["schemas"]["Latest_FilingRow_"];
+        };
+        /** RiskAssessmentRow */
+        RiskAssessmentRow: {
+            /** Target */
+            target: string;
+            /** Method */
+            method: string;
+            /** Score */
+            score: number;
+            colour: components["schemas"]["RiskColour"];
+            /** Band Label */
+            band_label: string;
+            /**
+             * Assessed At
+             * Format: date-time
+             */
+            assessed_at: string;
+        };
+        /**
          * RiskColour
          * @enum {string}
          */
@@ -2021,6 +2378,28 @@ export interface components {
          * @enum {string}
          */
         ScopeType: "zone" | "grid" | "enterprise" | "org_unit" | "post";
+        /** Section[InspectionsSection] */
+        Section_InspectionsSection_: {
+            /** Available */
+            available: boolean;
+            /**
+             * Problem
+             * @description why the section is missing (the service down, ...)
+             */
+            problem?: string | null;
+            data?: components["schemas"]["InspectionsSection"] | null;
+        };
+        /** Section[ReportingSection] */
+        Section_ReportingSection_: {
+            /** Available */
+            available: boolean;
+            /**
+             * Problem
+             * @description why the section is missing (the service down, ...)
+             */
+            problem?: string | null;
+            data?: components["schemas"]["ReportingSection"] | null;
+        };
         /** ServiceTokenOut */
         ServiceTokenOut: {
             /** Access Token */
@@ -2116,6 +2495,24 @@ export interface components {
             refresh_token: string;
             /** 刷新令牌有效秒数 / seconds the refresh token is valid */
             refresh_expires_in: number;
+        };
+        /** TrainingRow */
+        TrainingRow: {
+            /**
+             * Held On
+             * Format: date
+             */
+            held_on: string;
+            /** Kind */
+            kind: string;
+            /** Topic */
+            topic: string;
+            /** Trainer */
+            trainer: string;
+            /** Attendees */
+            attendees: number;
+            /** Duration Minutes */
+            duration_minutes: number;
         };
         /**
          * UnitKind
@@ -2801,6 +3198,68 @@ export interface operations {
             };
             /** @description 请求体过大 / the body is larger than this operation takes */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求数据无效 / invalid input, each field named */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_accounts_accounts_get: {
+        parameters: {
+            query?: {
+                person_id?: string | null;
+                /** @description 上一页的 `next` / the previous page's `next`; empty for the first */
+                cursor?: string | null;
+                /** @description 每页条数 / items per page, at most 500 */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_AccountOut_"];
+                };
+            };
+            /** @description 缺少或无效的令牌 / missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 / not allowed for this caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在 / something named, or the caller's own record, does not exist */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3520,6 +3979,53 @@ export interface operations {
             };
         };
     };
+    list_zones_zones_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ZoneOut"][];
+                };
+            };
+            /** @description 缺少或无效的令牌 / missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 / not allowed for this caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在 / something named, or the caller's own record, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     create_zone_zones_post: {
         parameters: {
             query?: never;
@@ -4098,6 +4604,8 @@ export interface operations {
                 production_status?: components["schemas"]["ProductionStatus"] | null;
                 key_supervision?: boolean | null;
                 risk_colour?: components["schemas"]["RiskColour"] | null;
+                /** @description 名称或信用代码包含 / part of the name or credit code */
+                q?: string | null;
                 /** @description 上一页的 `next` / the previous page's `next`; empty for the first */
                 cursor?: string | null;
                 /** @description 每页条数 / items per page, at most 500 */
@@ -4743,6 +5251,122 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_EnterpriseChangeOut_"];
+                };
+            };
+            /** @description 缺少或无效的令牌 / missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 / not allowed for this caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在 / something named, or the caller's own record, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求数据无效 / invalid input, each field named */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_dossier_enterprises__enterprise_id__dossier_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enterprise_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dossier"];
+                };
+            };
+            /** @description 缺少或无效的令牌 / missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 / not allowed for this caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在 / something named, or the caller's own record, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求数据无效 / invalid input, each field named */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    dossier_pdf_enterprises__enterprise_id__dossier_pdf_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                enterprise_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 文件 / the file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
                 };
             };
             /** @description 缺少或无效的令牌 / missing or invalid token */
@@ -5791,6 +6415,53 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                };
+            };
+        };
+    };
+    map_settings_map_settings_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MapSettings"];
+                };
+            };
+            /** @description 缺少或无效的令牌 / missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 / not allowed for this caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在 / something named, or the caller's own record, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
         };

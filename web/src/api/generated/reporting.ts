@@ -265,6 +265,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/units/{unit_id}/dossier": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 一企一档(报送部分)/ the unit's filings, newest first */
+        get: operations["dossier_section_units__unit_id__dossier_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/assessment": {
         parameters: {
             query?: never;
@@ -850,6 +867,29 @@ export interface components {
             /** Late */
             late: boolean;
         };
+        /** FilingRow */
+        FilingRow: {
+            /** Kind */
+            kind: string;
+            /** Period */
+            period: string;
+            /** Version */
+            version: number;
+            /**
+             * Filed At
+             * Format: date-time
+             */
+            filed_at: string;
+            /**
+             * Due On
+             * Format: date
+             */
+            due_on: string;
+            /** Late */
+            late: boolean;
+            /** Signed By */
+            signed_by: string | null;
+        };
         /**
          * FilingStatus
          * @description Who filed a report for a period on time, late, or not at all (报送情况).
@@ -1025,6 +1065,13 @@ export interface components {
          * @enum {string}
          */
         JobStatus: "queued" | "running" | "succeeded" | "failed";
+        /** Latest[FilingRow] */
+        Latest_FilingRow_: {
+            /** Total */
+            total: number;
+            /** Items */
+            items: components["schemas"]["FilingRow"][];
+        };
         /**
          * MonthlyRiskContent
          * @description 月度风险分析报告 (附件7): what the unit found wanting this month and how it controls its risks.
@@ -1180,6 +1227,13 @@ export interface components {
          * @enum {string}
          */
         ReportKind: "monthly_risk" | "quarterly_statistics" | "annual_statistics";
+        /**
+         * ReportingSection
+         * @description What reporting knows of a unit: its filings (every version, newest first).
+         */
+        ReportingSection: {
+            filings: components["schemas"]["Latest_FilingRow_"];
+        };
         /** RiskAndMeasures */
         RiskAndMeasures: {
             /** 主要风险 / main risk */
@@ -2374,6 +2428,64 @@ export interface operations {
                     "image/png": string;
                     "image/webp": string;
                     "application/pdf": string;
+                };
+            };
+            /** @description 缺少或无效的令牌 / missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 / not allowed for this caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在 / something named, or the caller's own record, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求数据无效 / invalid input, each field named */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    dossier_section_units__unit_id__dossier_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                unit_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportingSection"];
                 };
             };
             /** @description 缺少或无效的令牌 / missing or invalid token */
