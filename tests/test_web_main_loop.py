@@ -34,28 +34,20 @@ from tests.support.browser import (
 from tests.support.files import photo
 from tests.support.processes import wait_until
 from tests.test_web_app import CHECKLIST
+from tests.test_web_office_registry import _day, _pick
 
 pytestmark = BROWSER_TEST
 
 DASHBOARD = "/office/dashboard"
 UNIT = "华安化工有限公司"
 FAULT = "灭火器压力不足"
+CORNERS = [(117.3, 31.8), (117.32, 31.8), (117.32, 31.815), (117.3, 31.815)]  # 经度, 纬度
+PLACE = (117.31, 31.805)  # the unit, inside the grid
 
 
 def _screen(page: Any, name: str) -> None:
     shot(page, f"loop-{name}")
     accessible(page, f"loop-{name}")
-
-
-def _pick(page: Any, box: str, option: str) -> None:
-    page.locator(".el-select", has=page.get_by_role("combobox", name=box)).click()
-    page.get_by_role("option", name=option, exact=True).click()
-
-
-def _day(page: Any, box: str, day: str) -> None:
-    field = page.locator(f'input[aria-label="{box}"]')
-    field.fill(day)
-    field.press("Enter")
 
 
 def _picture(name: str, at: tuple[float, float]) -> dict[str, Any]:
@@ -81,20 +73,19 @@ def _assign(page: Any, person: str, duty: str, first: str, last: str) -> None:
     page.get_by_role("dialog").get_by_role("button", name="保存").click()
 
 
-def _register(page: Any, gateway: str) -> dict[str, Any]:
-    """The zone admin draws the grid and registers the unit inside it; the unit's position."""
+def _register(page: Any, gateway: str) -> None:
+    """The zone admin draws the grid (its corners typed) and registers the unit inside it."""
     from playwright.sync_api import expect
 
     page.goto(f"{gateway}/office/registry/grids")
     page.get_by_role("button", name="新建网格").click()
     page.locator('input[aria-label="网格编码"]').fill("CD01")
     page.locator('input[aria-label="网格名称"]').fill("城东网格")
-    drawing = page.get_by_role("application")
-    for x, y in ((300, 120), (600, 120), (600, 360), (300, 360)):
-        drawing.click(position={"x": x, "y": y})
-    corners = page.locator('textarea[aria-label^="边界顶点坐标"]')
-    expect(corners).to_have_value(re.compile(r"^([0-9.]+,[0-9.]+\n){3}[0-9.]+,[0-9.]+$"))
-    points = [tuple(map(float, line.split(","))) for line in corners.input_value().splitlines()]
+    boundary = page.locator('textarea[aria-label^="边界顶点坐标"]')  # the corners as "经度,纬度" lines
+    boundary.fill("\n".join(f"{x},{y}" for x, y in CORNERS))
+    boundary.blur()
+    for corner in range(1, 5):  # the map turns to the typed corners
+        expect(page.get_by_title(f"第{corner}个顶点")).to_be_in_viewport()
     _screen(page, "grid-drawn")
     page.get_by_role("button", name="保存").click()
     expect(page).to_have_url(f"{gateway}/office/registry/grids")
@@ -106,15 +97,12 @@ def _register(page: Any, gateway: str) -> dict[str, Any]:
     dialog = page.get_by_role("dialog")
     dialog.locator('input[aria-label="单位名称"]').fill(UNIT)
     dialog.locator('input[aria-label="统一社会信用代码"]').fill(credit_code())
-    longitude = sum(p[0] for p in points) / 4
-    latitude = sum(p[1] for p in points) / 4
-    dialog.locator('input[aria-label="经度"]').fill(f"{longitude:.6f}")
-    dialog.locator('input[aria-label="纬度"]').fill(f"{latitude:.6f}")
+    dialog.locator('input[aria-label="经度"]').fill(str(PLACE[0]))
+    dialog.locator('input[aria-label="纬度"]').fill(str(PLACE[1]))
     dialog.get_by_role("button", name="保存").click()
     expect(page.get_by_role("dialog")).to_have_count(0)
     expect(page.get_by_role("cell", name="CD01 城东网格")).to_be_visible()  # placed by its position
     _screen(page, "units")
-    return {"latitude": latitude, "longitude": longitude}
 
 
 def test_the_main_loop_from_a_new_grid_to_the_monthly_report(system, make_token):
@@ -136,8 +124,11 @@ def test_the_main_loop_from_a_new_grid_to_the_monthly_report(system, make_token)
     # 1. The office registers the grid and the unit, the people, their logins and their duties.
     with browser_page(DESKTOP) as page:
         log_in(page, system, "zhao_admin", lands=DASHBOARD)
-        place = _register(page, system)
+        _register(page, system)
+        [grid] = ok(registry.get("/grids"))["items"]
+        assert grid["boundary"]["coordinates"][0][:4] == [list(corner) for corner in CORNERS]
         [unit] = ok(registry.get("/enterprises", params={"q": UNIT}))["items"]
+        assert unit["grid_id"] == grid["id"]
         # The people page registers the zone's own staff; an enterprise's staff member (who belongs
         # to the unit) is registered through the API.
         person = {"name": "周安全", "title": "安全员", "enterprise_id": unit["id"]}
@@ -176,7 +167,7 @@ def test_the_main_loop_from_a_new_grid_to_the_monthly_report(system, make_token)
     wait_until(lambda: member.get(f"/units/{unit['id']}").status_code == 200, timeout=60, interval=1)
 
     # 2. The grid member inspects on the phone: one item fails, with its photo.
-    at = (place["latitude"], place["longitude"])
+    at = (PLACE[1], PLACE[0])  # north, east
     gps = {"latitude": at[0], "longitude": at[1], "accuracy": 10}
     with browser_page(PHONE, geolocation=gps, permissions=["geolocation"]) as page:
         log_in(page, system, "wang_grid")
