@@ -1,6 +1,7 @@
-"""Benchmark of reporting: zone statistics over 1M hazards, and a 100k-row Excel hazard ledger.
+"""Benchmark of reporting: zone statistics over 1M hazards, and a 100k-row Excel hazard ledger
+with every column of the ledger, set up to print (shared/spreadsheets.py).
 
-`python -m bench.reporting`. Generates the hazards straight into reporting's read model (as the
+`python -m bench.reporting` (`--ledger-only` for the export alone). Generates the hazards straight into reporting's read model (as the
 events would leave it), then times the service functions the API calls. Prints figures; asserts
 nothing.
 """
@@ -32,14 +33,22 @@ def generate(rows: int, grids: int = 50, units: int = 2000) -> None:
         conn.execute(text(f"""
             INSERT INTO reporting.hazard_fact (hazard_id, unit_id, grid_id, grade, category, source, state, deadline,
                 reported_on, reporter_id, fixed_on_spot, deadline_ordered, ever_overdue, escalated, closed_on,
-                closed_on_time, source_time)
+                closed_on_time, source_time, location, description, found_by, measures, responsible_person,
+                rectified_on, verified_by, verified_on)
             SELECT gen_random_uuid(), u.id, u.grid_id,
                 CASE WHEN n % 50 = 0 THEN 'major' ELSE 'general' END,
                 (ARRAY['消防','用电','特种设备','危化品','有限空间'])[1 + n % 5],
                 (ARRAY['self_report','superior_inspection','grid_patrol'])[1 + n % 3],
                 (ARRAY['reported','rectifying','rectified','verified','closed','closed','closed'])[1 + n % 7],
                 d + 7, d, gen_random_uuid(), n % 4 = 0, n % 4 <> 0, n % 9 = 0, n % 50 = 0,
-                CASE WHEN n % 7 >= 4 THEN d + (n % 12) END, CASE WHEN n % 7 >= 4 THEN n % 12 <= 7 END, now()
+                CASE WHEN n % 7 >= 4 THEN d + (n % 12) END, CASE WHEN n % 7 >= 4 THEN n % 12 <= 7 END, now(),
+                (ARRAY['二号仓库','配电室','储罐区','锅炉房','生产车间'])[1 + n % 5] || n % 30 || '号位置',
+                '检查发现' || (ARRAY['灭火器过期','线路老化裸露','安全阀未校验','警示标识缺失','通风设施失效'])[1 + n % 5]
+                    || ',现场未采取防护措施,需按期整改并复查', '网格员' || n % 200,
+                CASE WHEN n % 4 <> 0 THEN '立即停用,更换并建立月度检查制度,整改后拍照上传' END,
+                CASE WHEN n % 4 <> 0 THEN '班组长' || n % 500 END,
+                CASE WHEN n % 7 >= 2 THEN d + (n % 10) END,
+                CASE WHEN n % 7 >= 3 THEN '安全办' || n % 20 END, CASE WHEN n % 7 >= 3 THEN d + (n % 11) END
             FROM generate_series(1, {rows}) n
             CROSS JOIN LATERAL (SELECT DATE '2024-01-01' + (n % 1064) AS d) day
             JOIN LATERAL (SELECT id, grid_id FROM reporting.reporting_unit OFFSET n % {units} LIMIT 1) u ON true
@@ -82,7 +91,8 @@ def ledger_export(rows: int) -> None:
     from sqlalchemy import text
 
     from services.reporting.runtime import runtime
-    from services.reporting.statistics.exports import hazard_ledger_xlsx
+    from services.reporting.statistics.exports import LEDGER_COLUMNS, hazard_ledger_xlsx
+    from shared.access import access_for
     from shared.auth import Principal, Role
     from shared.periods import Period, PeriodKind
 
@@ -90,14 +100,14 @@ def ledger_export(rows: int) -> None:
         last = conn.execute(text("SELECT reported_on FROM reporting.hazard_fact WHERE reported_on >= '2024-01-01' "
                                  "ORDER BY reported_on OFFSET :n LIMIT 1"), {"n": rows - 1}).scalar()  # fmt: skip
     period = Period(PeriodKind.year, date(2024, 1, 1), last)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     with runtime.transaction() as session:
-        content, _ = hazard_ledger_xlsx(
-            session, Principal(user_id=uuid.uuid4(), roles={Role.zone_admin}), period
-        )
-    elapsed = time.perf_counter() - started
+        admin = access_for(Principal(user_id=uuid.uuid4(), roles={Role.zone_admin}), "hazard.export", session)
+        content, _ = hazard_ledger_xlsx(session, admin, period)
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     written = sum(1 for _ in load_workbook(BytesIO(content), read_only=True).active.iter_rows()) - 1
-    print(f"hazard ledger .xlsx: {written:,} rows, {len(content) / 1e6:.1f} MB in {elapsed:.1f} s")
+    print(f"hazard ledger .xlsx ({len(LEDGER_COLUMNS)} columns): {written:,} rows, {len(content) / 1e6:.1f} MB "
+          f"in {elapsed:.1f} s, {cpu:.1f} s of it on this process's CPU (target < 10 s)")  # fmt: skip
 
 
 def main() -> None:
@@ -105,10 +115,16 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000, help="hazards to generate")
     parser.add_argument("--export-rows", type=int, default=100_000, help="rows in the Excel export")
     parser.add_argument("--samples", type=int, default=5)
+    parser.add_argument(
+        "--ledger-only", action="store_true", help="only the export, over as many hazards as it exports"
+    )
     args = parser.parse_args()
     with scratch_database():
-        generate(args.rows)
-        zone_statistics(args.samples)
+        if args.ledger_only:
+            generate(args.export_rows + args.export_rows // 10)
+        else:
+            generate(args.rows)
+            zone_statistics(args.samples)
         ledger_export(args.export_rows)
 
 

@@ -208,6 +208,11 @@ POLICY: dict[str, Rule] = _rules(
     ("inbox.own", "我的消息与偏好 / my inbox and preferences", EVERYONE_OWN),
     ("webhook.manage", "外部推送 / webhook subscriptions", ADMIN),
     ("dead_letter.manage", "死信 / dead-lettered events", ADMIN),
+    (
+        "settings.read",
+        "查看推送与死信(只读)/ read webhook subscriptions and dead letters",
+        _grants(((Role.zone_admin, Role.auditor), ZONE)),
+    ),
     # every service
     (
         "event.feed",
@@ -223,6 +228,11 @@ POLICY: dict[str, Rule] = _rules(
     # reporting
     ("filing.submit", "报送报告 / file reports and attachments", EDIT_UNIT),
     ("statistics.read", "统计、报表、报送情况 / statistics, exports, filing status", STATISTICS),
+    (
+        "hazard.export",
+        "导出隐患台帐与报送记录 / the hazard ledger and filings as spreadsheets (an enterprise its own)",
+        READ_UNIT,
+    ),
     ("campaign.manage", "实施步骤 / the roll-out's tasks and dates", ADMIN),
     (
         "assessment.read",

@@ -5,6 +5,8 @@ API only: each `Figure` has its own Agg canvas, never pyplot's global figure lis
 The font settings are written once, at import, before any thread draws.
 """
 
+import base64
+import io
 import logging
 from functools import lru_cache
 from typing import Any
@@ -48,3 +50,11 @@ def new_figure(width: float, height: float, rows: int = 1, cols: int = 1) -> tup
     figure = Figure(figsize=(width, height), dpi=100)
     FigureCanvasAgg(figure)
     return figure, figure.subplots(rows, cols)
+
+
+def svg_data_uri(figure: Figure) -> str:
+    """The figure as SVG (text drawn as outlines, so any renderer shows the Chinese), ready for
+    `<img src=...>` in a document template."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="svg", bbox_inches="tight")
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()

@@ -63,6 +63,12 @@ LABELS: dict[str, dict[str, Label]] = {
         unacted_reminded=("未处置提醒", "not acted on: reminded"),
         unacted_escalated=("未处置上报", "not acted on: escalated"),
     ),
+    "notice_kind": _kind(
+        rectification_order=("隐患整改通知书", "rectification notice"),
+        review_opinion=("复查意见书", "re-inspection opinion"),
+        supervision_listing=("挂牌督办通知书", "notice of listing for supervision"),
+        enforcement_handoff=("移交执法函", "hand-off to enforcement"),
+    ),
     "hazard_evidence": _kind(
         before=("整改前", "before rectification"),
         after=("整改后", "after rectification"),
@@ -91,12 +97,19 @@ LABELS: dict[str, dict[str, Label]] = {
         quarterly_statistics=("季度隐患统计报表", "quarterly hazard statistics"),
         annual_statistics=("年度隐患统计报表", "annual hazard statistics"),
     ),
-    # a unit's filing of a report for a period (报送情况)
+    # where a unit stands with a report of a period (报送情况)
     "filing_state": _kind(
-        on_time=("按时报送", "on time"),
-        late=("逾期报送", "late"),
-        missing=("未报送", "missing"),
-        not_yet_due=("未到期", "not yet due"),
+        on_time=("按时报送", "filed on time"),
+        late=("逾期报送", "filed late"),
+        missing=("未报送", "not filed"),
+        not_yet_due=("未到报送期限", "not yet due"),
+    ),
+    # a roll-out phase (实施步骤) by its dates and tasks
+    "campaign_phase_status": _kind(
+        upcoming=("未开始", "upcoming"),
+        in_progress=("进行中", "in progress"),
+        done=("已完成", "done"),
+        behind=("滞后", "behind"),
     ),
     "inspection_kind": _kind(
         daily_patrol=("日巡查", "daily patrol"),

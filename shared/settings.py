@@ -100,6 +100,11 @@ class Settings(BaseSettings):
     web_base_url: str = Field(
         "http://127.0.0.1:8000", description="the web application's address as people's phones reach it"
     )
+    document_issuer: str = Field(
+        "安全生产委员会办公室",
+        max_length=100,
+        description="the office that issues notices and reports, as printed",
+    )
     document_templates_dir: Path | None = Field(
         None, description="a folder of adapted document templates, searched before the shipped ones"
     )

@@ -173,3 +173,15 @@ def test_a_section_whose_service_is_down_is_marked_unavailable(
         assert "本部分暂缺" in text and "灭火器过期未更换" in text
     finally:
         section_apis["reporting"] = start_api("reporting", log_dir)
+
+
+def test_a_unit_the_other_services_have_not_heard_of_yet_has_its_sections_marked(clients, auth, section_apis):
+    admin = auth()
+    grid = create_zone_and_grid(clients["registry"], admin, code="G2")
+    unit = clients["registry"].post("/enterprises", json=enterprise_payload(grid["id"]), headers=admin).json()
+    dossier = clients["registry"].get(f"/enterprises/{unit['id']}/dossier", headers=admin).json()
+    assert dossier["enterprise"]["id"] == unit["id"] and len(dossier["safety_rules"]) == 16
+    for section in ("inspections", "reporting"):
+        assert dossier[section]["available"] is False and "404" in dossier[section]["problem"], dossier[
+            section
+        ]

@@ -3,12 +3,12 @@
 import os
 import re
 import signal
-import uuid
 
 import pytest
 import redis
 from sqlalchemy import select, text
 
+from shared.auth import Role
 from shared.db import get_engine, transaction
 from shared.events.consumer import handle_event_task_name
 from shared.events.envelope import CloudEvent
@@ -176,20 +176,17 @@ def test_worker_killed_mid_task_runs_it_again_with_one_effect(workers):
 
 
 def test_unknown_contract_version_is_kept_in_dead_letters(clients, workers, auth):
-    envelope = CloudEvent(
-        source="registry",
-        type="enterprise.registered",
-        dataschema="urn:gridsafe:event:enterprise.registered:v9",
-        dataversion=9,
-        data={"enterprise_id": str(uuid.uuid4())},
-    ).model_dump(mode="json")
-    probe.celery_app.send_task(handle_event_task_name("reporting"), args=[envelope], queue="reporting")
+    envelope = probe.send_unreadable_event("reporting")
 
     def dead_letters() -> list[dict]:
         return clients["reporting"].get("/admin/dead-letters", headers=auth()).json()["items"]
 
     entries = wait_until(dead_letters)
     assert entries[0]["event_id"] == envelope["id"] and entries[0]["attempts"] == 1
+    # an auditor reads the dead letters (settings.read) but replays none
+    audited = clients["reporting"].get("/admin/dead-letters", headers=auth(Role.auditor))
+    assert audited.status_code == 200 and audited.json()["items"] == entries
+    assert clients["reporting"].post(f"/admin/dead-letters/{entries[0]['id']}/replay", headers=auth(Role.auditor)).status_code == 403  # fmt: skip
     assert "enterprise.registered v9" in entries[0]["reason"]
     # replay is allowed (after an upgrade it would succeed); here it fails again and is kept
     replayed = clients["reporting"].post(f"/admin/dead-letters/{entries[0]['id']}/replay", headers=auth())

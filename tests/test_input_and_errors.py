@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from shared.auth import Role
 from shared.errors import PROBLEM_JSON
-from shared.spreadsheets import write_csv, write_xlsx
+from shared.spreadsheets import Column, write_csv, write_xlsx
 from tests.factories import enterprise_payload
 from tests.support.reporting import expected_figures, registry_events, scripted_month
 from tests.test_reporting import LAST_MONTH, apply_in_order
@@ -112,7 +112,7 @@ def test_cells_a_spreadsheet_would_evaluate_are_written_inert_and_numbers_stay_n
     rows = [[EVIL, -3, 1.5, "+1", "@SUM(A1)", "\tx", "\rx", "-2", "普通"]]
     text = list(csv.reader(io.StringIO(write_csv(["a"] * 9, rows))))
     assert text[1] == [f"'{EVIL}", "-3", "1.5", "'+1", "'@SUM(A1)", "'\tx", "'\rx", "'-2", "普通"]
-    sheet = load_workbook(io.BytesIO(write_xlsx("t", ["a"] * 9, rows))).active
+    sheet = load_workbook(io.BytesIO(write_xlsx("t", [Column("a")] * 9, rows))).active
     cells = next(sheet.iter_rows(min_row=2, values_only=True))
     # (openpyxl reads a carriage return back as the escape `_x000D_`)
     assert cells == (f"'{EVIL}", -3, 1.5, "'+1", "'@SUM(A1)", "'\tx", "'_x000D_x", "'-2", "普通")

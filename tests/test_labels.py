@@ -19,6 +19,7 @@ from services.registry.checklist.models import RuleStatus
 from services.registry.hazard_source.models import HazardSourceKind
 from services.registry.organisation.models import OrgLevel
 from services.registry.responsibility.duties import DUTIES
+from services.reporting.campaign.schemas import PhaseOut
 from services.reporting.filings.schemas import FilingState
 from services.reporting.statistics.service import GROUP_LABELS
 from shared.audit import AuditAction
@@ -63,6 +64,7 @@ CODE_SETS: dict[str, set[str]] = {
     "risk_colour": {*RiskColour, "unassessed"},
     "report_kind": set(ReportKind),
     "filing_state": set(get_args(FilingState)),
+    "campaign_phase_status": set(get_args(PhaseOut.model_fields["status"].annotation)),
     "inspection_kind": set(InspectionKind),
     "inspection_item_result": set(ItemResult),
     "inspection_file": set(InspectionFileTag),

@@ -3,6 +3,7 @@
 from services.inspections.cadence.api import router as cadence_router
 from services.inspections.hazard.api import router as hazard_router
 from services.inspections.inspection.api import router as inspection_router
+from services.inspections.notices.api import router as notices_router
 from services.inspections.risk.api import router as risk_router
 from services.inspections.rules.api import router as zone_rules_router
 from services.inspections.runtime import runtime
@@ -24,6 +25,7 @@ app = create_app(
         cadence_router,
         inspection_router,
         hazard_router,
+        notices_router,
         risk_router,
         training_router,
         units_router,

@@ -3,6 +3,7 @@
 from services.inspections.cadence import models as cadence_models
 from services.inspections.hazard import models as hazard_models
 from services.inspections.inspection import models as inspection_models
+from services.inspections.notices import models as notice_models
 from services.inspections.request_keys import models as request_key_models
 from services.inspections.risk import models as risk_models
 from services.inspections.rules import models as rules_models
@@ -20,6 +21,7 @@ __all__ = [
     "inspection_models",
     "metadata",
     "request_key_models",
+    "notice_models",
     "risk_models",
     "rules_models",
     "training_models",

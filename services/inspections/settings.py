@@ -24,6 +24,11 @@ class InspectionsSettings(Settings):
     hazard_unacted_escalate_days: int = Field(
         7, ge=1, description="and escalated to the grid leader and safety office after this many"
     )
+    notice_issuer: str = Field(
+        "安全生产委员会办公室",
+        max_length=100,
+        description="who issues the hazard notices, as printed on them",
+    )
     evidence_max_bytes: int = Field(10 * 1024 * 1024, ge=1024, description="largest evidence file")
 
 

@@ -5,6 +5,7 @@ from services.reporting.background.api import router as jobs_router
 from services.reporting.campaign.api import router as campaign_router
 from services.reporting.filings.api import router as filings_router
 from services.reporting.filings.api import units_router as filing_units_router
+from services.reporting.reports.api import router as reports_router
 from services.reporting.rules.api import router as rules_router
 from services.reporting.runtime import runtime
 from services.reporting.statistics.api import router as statistics_router
@@ -20,6 +21,7 @@ app = create_app(
     description="Monthly risk reports, statutory statistics, assessments, dashboards and exports.",
     routers=[
         statistics_router,
+        reports_router,
         filings_router,
         filing_units_router,
         assessment_router,

@@ -25,10 +25,13 @@ from shared.settings import get_settings
 SHARED_TEMPLATES = Path(__file__).parent / "templates"
 
 
-def _local_date(value: date | datetime | None) -> str:
-    """A day as people read it (2026年11月30日), a moment in the zone's time zone first."""
-    if value is None:
+def _local_date(value: date | datetime | str | None) -> str:
+    """A day as people read it (2026年11月30日), a moment in the zone's time zone first; ISO text
+    (as frozen in a notice's context) is read first."""
+    if not value:
         return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
     if isinstance(value, datetime):
         value = local_date(value)
     return f"{value.year}年{value.month}月{value.day}日"

@@ -29,6 +29,7 @@ class DeadLetterOut(BaseModel):
 
 # Zone-wide only: the dead letters are the service's, not any tenant's.
 ZONE_ADMIN = Gate().permit("dead_letter.manage")
+READER = Gate().permit("settings.read")
 
 
 def dead_letter_router(consumer: EventConsumer) -> APIRouter:
@@ -36,7 +37,7 @@ def dead_letter_router(consumer: EventConsumer) -> APIRouter:
     table = consumer.runtime.tables.dead_letter
     oldest_first = Keyset(table.fullname, table.c.id)
 
-    @router.get("", summary="死信列表 / dead-lettered events", dependencies=[ZONE_ADMIN])
+    @router.get("", summary="死信列表 / dead-lettered events", dependencies=[READER])
     def list_dead_letters(
         page: PageQuery,
         pending_only: bool = True,

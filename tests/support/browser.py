@@ -90,13 +90,19 @@ def ok(response: httpx.Response, status: int = 200) -> Any:
     return response.json() if response.content else None
 
 
-def staff(registry: httpx.Client, grid_id: str, name: str, duty: str, role: str) -> str:
-    """A person holding `duty` in the grid, with an account of `role`; the account's name."""
+def account(registry: httpx.Client, name: str, role: str) -> tuple[str, str]:
+    """A person with an account of `role`: the account's name and the person's id."""
     person = ok(registry.post("/people", json={"name": name}), 201)
     username = f"{role}{person['id'][:8]}"
-    account = {"person_id": person["id"], "username": username, "password": PASSWORD, "roles": [role]}
-    ok(registry.post("/accounts", json=account), 201)
-    held = {"person_id": person["id"], "duty": duty, "scope_id": grid_id, "valid_from": "2020-01-01"}
+    login = {"person_id": person["id"], "username": username, "password": PASSWORD, "roles": [role]}
+    ok(registry.post("/accounts", json=login), 201)
+    return username, person["id"]
+
+
+def staff(registry: httpx.Client, grid_id: str, name: str, duty: str, role: str) -> str:
+    """A person holding `duty` in the grid, with an account of `role`; the account's name."""
+    username, person_id = account(registry, name, role)
+    held = {"person_id": person_id, "duty": duty, "scope_id": grid_id, "valid_from": "2020-01-01"}
     ok(registry.post("/responsibilities", json=held), 201)
     return username
 
@@ -107,10 +113,14 @@ def headers_of(gateway: str, username: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def accessible(page: Any, screen: str) -> None:
-    """axe-core finds no serious or critical violation on the screen shown."""
+def accessible(page: Any, screen: str, within: str | None = None) -> None:
+    """axe-core finds no serious or critical violation on the screen shown (or in the part of it
+    that the CSS selector `within` names)."""
     page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, { resultTypes: ['violations'] })")
+    result = page.evaluate(
+        "async (within) => await axe.run(within ? { include: [within] } : document, { resultTypes: ['violations'] })",
+        within,
+    )
     bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
     (ARTIFACTS / f"{screen}.axe.json").write_text(
         json.dumps(result["violations"], ensure_ascii=False, indent=1)

@@ -64,3 +64,21 @@ def on_ping(session: Session, data: ProbePingedV1, event: CloudEvent) -> None:
 
 
 celery_app, consumer = create_worker(runtime, modules=[sys.modules[__name__]])
+
+
+def send_unreadable_event(service: str) -> dict:
+    """An `enterprise.registered` of a contract version no service knows, straight onto `service`'s
+    queue: its consumer dead-letters it at once. The envelope sent."""
+    import uuid
+
+    from shared.events.consumer import handle_event_task_name
+
+    envelope = CloudEvent(
+        source="registry",
+        type="enterprise.registered",
+        dataschema="urn:gridsafe:event:enterprise.registered:v9",
+        dataversion=9,
+        data={"enterprise_id": str(uuid.uuid4())},
+    ).model_dump(mode="json")
+    celery_app.send_task(handle_event_task_name(service), args=[envelope], queue=service)
+    return envelope

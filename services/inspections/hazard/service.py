@@ -43,6 +43,7 @@ from services.inspections.hazard.state_machine import (
     may_verify,
     organisations,
 )
+from services.inspections.notices import service as notices
 from services.inspections.request_keys import service as request_keys
 from services.inspections.runtime import runtime
 from services.inspections.settings import get_inspections_settings
@@ -93,25 +94,24 @@ def _record(
     details: dict | None = None,
     evidence_ids: list[uuid.UUID] | None = None,
     extra: dict[str, Any] | None = None,
-) -> None:
+) -> HazardTransition:
     """Append the step to the history and announce it through the outbox, in one transaction.
 
     `extra`: the fields the event's contract adds to the common hazard shape."""
     at = utc_now()
-    session.add(
-        HazardTransition(
-            hazard_id=hazard.id,
-            action=action,
-            from_state=previous,
-            to_state=hazard.state,
-            actor_id=user.user_id,
-            actor_name=user.name or str(user.user_id),
-            at=at,
-            reason=reason,
-            details=details or {},
-            evidence_ids=evidence_ids or [],
-        )
+    transition = HazardTransition(
+        hazard_id=hazard.id,
+        action=action,
+        from_state=previous,
+        to_state=hazard.state,
+        actor_id=user.user_id,
+        actor_name=user.name or str(user.user_id),
+        at=at,
+        reason=reason,
+        details=details or {},
+        evidence_ids=evidence_ids or [],
     )
+    session.add(transition)
     runtime.publish(
         session,
         event(
@@ -129,10 +129,17 @@ def _record(
             actor_id=user.user_id,
             reason=reason,
             at=at,
+            location=hazard.location,
+            description=hazard.description,
+            reporter_name=hazard.reporter_name,
+            measures=hazard.measures,
+            responsible_person=hazard.responsible_person,
+            actor_name=transition.actor_name,
             **(extra or {}),
         ),
         subject=str(hazard.id),
     )
+    return transition
 
 
 def report_hazard(
@@ -246,7 +253,7 @@ def apply_action(
         hazard.state = transition.target
     failed = isinstance(step, Verify) and not step.passed
     session.flush()
-    _record(
+    taken = _record(
         session,
         hazard,
         action,
@@ -258,6 +265,8 @@ def apply_action(
         evidence_ids=step.evidence_ids,
         extra=_event_fields(step, details),
     )
+    session.flush()
+    notices.issue_for_step(session, hazard, taken)  # the notice the step calls for, in its transaction
     if isinstance(step, Close) and hazard.review_late:  # flagged and told, never blocking
         assert hazard.restart_applied_on is not None and hazard.authority_review_on is not None
         _record(

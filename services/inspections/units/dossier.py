@@ -34,6 +34,14 @@ def _latest(session: Session, query: Select[Any], *newest_first: Any) -> tuple[i
     return total, list(rows)
 
 
+def _counted(
+    session: Session, key: Any, ids: list[uuid.UUID], condition: Any
+) -> dict[uuid.UUID, tuple[int, int]]:
+    """Per id: how many rows (items of an inspection, candidates of an exam), and how many meet `condition`."""
+    query = select(key, func.count(), func.count().filter(condition)).where(key.in_(ids)).group_by(key)
+    return {row[0]: (row[1], row[2]) for row in session.execute(query)}
+
+
 def inspections_section(session: Session, unit_id: uuid.UUID) -> InspectionsSection:
     total, assessments = _latest(
         session, select(RiskAssessment).where(RiskAssessment.unit_id == unit_id), RiskAssessment.assessed_at
@@ -48,18 +56,12 @@ def inspections_section(session: Session, unit_id: uuid.UUID) -> InspectionsSect
         Inspection.inspected_on,
         Inspection.recorded_at,
     )
-    counts = {
-        row.inspection_id: (row.items, row.failed)
-        for row in session.execute(
-            select(
-                InspectionItem.inspection_id,
-                func.count().label("items"),
-                func.count().filter(InspectionItem.result == ItemResult.failed).label("failed"),
-            )
-            .where(InspectionItem.inspection_id.in_([i.id for i in done]))
-            .group_by(InspectionItem.inspection_id)
-        )
-    }
+    counts = _counted(
+        session,
+        InspectionItem.inspection_id,
+        [i.id for i in done],
+        InspectionItem.result == ItemResult.failed,
+    )
     inspections = Latest[InspectionRow](
         total=total,
         items=[
@@ -125,18 +127,7 @@ def inspections_section(session: Session, unit_id: uuid.UUID) -> InspectionsSect
     )
 
     total, sat = _latest(session, select(Exam).where(Exam.unit_id == unit_id), Exam.held_on, Exam.recorded_at)
-    results = {
-        row.exam_id: (row.candidates, row.passed)
-        for row in session.execute(
-            select(
-                ExamResult.exam_id,
-                func.count().label("candidates"),
-                func.count().filter(ExamResult.passed).label("passed"),
-            )
-            .where(ExamResult.exam_id.in_([e.id for e in sat]))
-            .group_by(ExamResult.exam_id)
-        )
-    }
+    results = _counted(session, ExamResult.exam_id, [e.id for e in sat], ExamResult.passed)
     exams = Latest[ExamRow](
         total=total,
         items=[

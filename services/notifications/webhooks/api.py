@@ -16,10 +16,11 @@ from shared.pagination import Page, PageQuery
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks 外部系统推送"])
 WebhookAdmin = Annotated[Access, permit("webhook.manage")]
+WebhookReader = Annotated[Access, permit("settings.read")]
 
 
 @router.get("/event-types", summary="可订阅的事件类型 / event types one may subscribe to")
-def event_types(_: WebhookAdmin) -> list[str]:
+def event_types(_: WebhookReader) -> list[str]:
     return service.subscribable_types()
 
 
@@ -34,13 +35,13 @@ def create_subscription(
 
 
 @router.get("", summary="推送端点 / webhook subscriptions")
-def list_subscriptions(session: DbSession, _: WebhookAdmin, page: PageQuery) -> Page[SubscriptionOut]:
+def list_subscriptions(session: DbSession, _: WebhookReader, page: PageQuery) -> Page[SubscriptionOut]:
     return service.list_all(session, page).map(SubscriptionOut.model_validate)
 
 
 # `:uuid`: /webhooks/event-types is another resource, not a subscription id
 @router.get("/{subscription_id:uuid}", summary="推送端点详情 / one subscription")
-def get_subscription(subscription_id: uuid.UUID, session: DbSession, _: WebhookAdmin) -> SubscriptionOut:
+def get_subscription(subscription_id: uuid.UUID, session: DbSession, _: WebhookReader) -> SubscriptionOut:
     return SubscriptionOut.model_validate(service.get(session, subscription_id))
 
 

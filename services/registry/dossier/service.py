@@ -62,9 +62,10 @@ def fetch_section(service: str, unit_id: uuid.UUID, authorization: str, model: t
         log.warning(
             "dossier.section_refused", service=service, unit_id=str(unit_id), status=response.status_code
         )
-        detail = (
-            response.json().get("detail", "") if "json" in response.headers.get("content-type", "") else ""
-        )
+        try:  # a problem body says why; anything else is shown by its status alone
+            detail = response.json().get("detail", "")
+        except (ValueError, AttributeError):
+            detail = ""
         raise SectionUnavailable(
             f"{service} 答复 {response.status_code} / answered {response.status_code} {detail}"
         )

@@ -24,6 +24,7 @@ from shared.access import Access
 from shared.errors import DomainError, InvalidInput
 from shared.events.contracts.registry import ProductionStatus, UnitKind
 from shared.labels import LABELS, zh
+from shared.spreadsheets import Column as SheetColumn
 from shared.spreadsheets import write_xlsx
 
 YES = {"是", "y", "yes", "true", "1", "√"}
@@ -73,6 +74,25 @@ ENTERPRISE_COLUMNS = (
     Column("responsible_head", "企业负责人"),
     Column("responsible_phone", "负责人电话"),
 )
+
+# The export: the import's columns, each as wide as its contents usually are.
+EXPORT_WIDTHS = {
+    "name": 30,
+    "credit_code": 22,
+    "address": 36,
+    "longitude": 11,
+    "latitude": 11,
+    "responsible_phone": 15,
+}
+EXPORT_COLUMNS = [
+    SheetColumn(
+        c.header,
+        EXPORT_WIDTHS.get(c.key, 12),
+        "coordinate" if c.key in ("longitude", "latitude") else "text",
+        wrap=c.key == "address",
+    )
+    for c in ENTERPRISE_COLUMNS
+]
 
 PEOPLE_COLUMNS = (
     Column("name", "姓名", required=True),
@@ -272,5 +292,5 @@ def export_enterprises(session: Session, zone_id: uuid.UUID | None) -> tuple[byt
                 enterprise.responsible_phone,
             ]
 
-    content = write_xlsx("企业台账", [c.header for c in ENTERPRISE_COLUMNS], rows())
+    content = write_xlsx("企业台账", EXPORT_COLUMNS, rows())
     return content, written

@@ -21,5 +21,5 @@ def _export_hazard_ledger(session: Session, user: Access, job: JobRecord, progre
 
 
 jobs = BackgroundJobs(
-    runtime, Job, [JobKind(EXPORT_HAZARD_LEDGER, "statistics.read", _export_hazard_ledger)], TENANCY
+    runtime, Job, [JobKind(EXPORT_HAZARD_LEDGER, "hazard.export", _export_hazard_ledger)], TENANCY
 )

@@ -30,6 +30,7 @@ from shared.events.envelope import CloudEvent
 from shared.events.handlers import handles
 
 ESCALATING = {"hazard.escalated", "hazard.refused"}
+FIX_DONE = {"hazard.rectified", "hazard.fixed_on_spot"}
 
 
 @handles(HazardEventV1)  # every hazard.* step
@@ -57,6 +58,14 @@ def on_hazard_event(session: Session, data: HazardEventV1, event: CloudEvent) ->
         "closed_on_time": (
             (data.deadline is None or closed_on <= data.deadline) and not ever_overdue if closed_on else None
         ),
+        "location": data.location,
+        "description": data.description,
+        "found_by": data.reporter_name,
+        "measures": data.measures,
+        "responsible_person": data.responsible_person,
+        "rectified_on": local_date(data.at) if event.type in FIX_DONE else None,
+        "verified_by": data.actor_name if event.type == "hazard.verified" else None,
+        "verified_on": local_date(data.at) if event.type == "hazard.verified" else None,
         "source_time": event.time,
     }
     statement = insert(HazardFact)
@@ -80,6 +89,26 @@ def on_hazard_event(session: Session, data: HazardEventV1, event: CloudEvent) ->
                 "overdue_on": func.least(old.overdue_on, new.overdue_on),  # the first day seen
                 "escalated": old.escalated | new.escalated,
                 "closed_on": func.coalesce(old.closed_on, new.closed_on),
+                # the ledger's words: the latest snapshot's, where it has them
+                **{
+                    text: case(
+                        (and_(newer, getattr(new, text).is_not(None)), getattr(new, text)),
+                        else_=func.coalesce(getattr(old, text), getattr(new, text)),
+                    )
+                    for text in ("location", "description", "found_by", "measures", "responsible_person")
+                },
+                "rectified_on": func.greatest(old.rectified_on, new.rectified_on),  # the latest fix
+                "verified_on": func.greatest(old.verified_on, new.verified_on),
+                "verified_by": case(
+                    (
+                        and_(
+                            new.verified_on.is_not(None),
+                            or_(old.verified_on.is_(None), new.verified_on >= old.verified_on),
+                        ),
+                        new.verified_by,
+                    ),
+                    else_=old.verified_by,
+                ),
                 "closed_on_time": case(
                     (func.coalesce(old.closed_on_time, new.closed_on_time).is_(None), None),
                     else_=and_(

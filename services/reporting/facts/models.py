@@ -1,7 +1,7 @@
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import ARRAY, Date, DateTime, Index, String, Uuid
+from sqlalchemy import ARRAY, Date, DateTime, Index, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from services.reporting.runtime import Base
@@ -40,6 +40,15 @@ class HazardFact(Base):
     escalated: Mapped[bool]  # reported up at once (major) or handed to enforcement
     closed_on: Mapped[date | None] = mapped_column(Date)  # local date
     closed_on_time: Mapped[bool | None]  # closed by its deadline and never overdue
+    # the ledger's words and who did what (events before these were published carry none)
+    location: Mapped[str | None] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(Text)
+    found_by: Mapped[str | None] = mapped_column(String(100))
+    measures: Mapped[str | None] = mapped_column(Text)
+    responsible_person: Mapped[str | None] = mapped_column(String(100))
+    rectified_on: Mapped[date | None] = mapped_column(Date)  # the latest fix reported done (local date)
+    verified_by: Mapped[str | None] = mapped_column(String(100))
+    verified_on: Mapped[date | None] = mapped_column(Date)
     source_time: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

@@ -4,7 +4,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Query, Request, Response, UploadFile, status
 
 from services.reporting.deps import DbSession, permit
-from services.reporting.filings import service
+from services.reporting.filings import exports, service
 from services.reporting.filings.schemas import AttachmentOut, FilingIn, FilingOut, FilingStatus
 from services.reporting.settings import get_reporting_settings
 from shared import audit, uploads
@@ -14,6 +14,7 @@ from shared.dossier import ReportingSection
 from shared.events.contracts.reporting import ReportKind
 from shared.pagination import Page, PageQuery
 from shared.periods import REPORTING_PERIOD_PATTERN
+from shared.spreadsheets import XLSX, download
 from shared.web import body_limit, file_responses
 
 router = APIRouter(prefix="/filings", tags=["filings 报告报送"])
@@ -21,6 +22,10 @@ units_router = APIRouter(prefix="/units", tags=["filings 报告报送"])
 Filer = Annotated[Access, permit("filing.submit")]
 UnitReader = Annotated[Access, permit("unit.read")]
 StatisticsReader = Annotated[Access, permit("statistics.read")]
+Exporter = Annotated[Access, permit("hazard.export")]
+FilingPeriod = Annotated[
+    str, Query(description="2026-11, 2026-Q3 or 2026, matching the kind", pattern=REPORTING_PERIOD_PATTERN)
+]
 
 
 @router.post(
@@ -43,17 +48,45 @@ def list_filings(
     return service.filings_of(session, user, unit_id, kind, page).map(FilingOut.model_validate)
 
 
+@router.get(
+    ".xlsx",
+    response_class=Response,
+    responses=file_responses(XLSX),
+    summary="报送记录 Excel / a unit's filings, every version (an enterprise downloads its own)",
+)
+def filings_xlsx(request: Request, session: DbSession, user: Exporter, unit_id: uuid.UUID) -> Response:
+    unit, filings = service.all_filings_of(session, user, unit_id)
+    audit.record(session, user, AuditAction.export, f"filings:{unit_id}", request)
+    return download(exports.filings_xlsx(unit.name, filings), XLSX, f"报告报送记录_{unit.name}.xlsx")
+
+
 @router.get("/status", summary="报送情况 / who filed on time, late or not at all")
 def filing_status(
     session: DbSession,
     user: StatisticsReader,
     kind: ReportKind,
-    period: Annotated[
-        str,
-        Query(description="2026-11, 2026-Q3 or 2026, matching the kind", pattern=REPORTING_PERIOD_PATTERN),
-    ],
+    period: FilingPeriod,
 ) -> FilingStatus:
     return service.filing_status(session, user, kind, period)
+
+
+@router.get(
+    "/status.xlsx",
+    response_class=Response,
+    responses=file_responses(XLSX),
+    summary="报送情况 Excel / the filing status as a spreadsheet",
+)
+def filing_status_xlsx(
+    request: Request,
+    session: DbSession,
+    user: StatisticsReader,
+    kind: ReportKind,
+    period: FilingPeriod,
+) -> Response:
+    found = service.filing_status(session, user, kind, period)
+    audit.record(session, user, AuditAction.export, f"filing-status:{kind}:{found.period}", request)
+    content = exports.filing_status_xlsx(found, service.grid_names(session))
+    return download(content, XLSX, f"报送情况_{kind}_{found.period}.xlsx")
 
 
 @router.post(

@@ -12,7 +12,7 @@ from services.reporting.filings.schemas import FilingIn, FilingStatus, UnitFilin
 from services.reporting.rules.service import REPORT_REMINDER_DAYS, due_on, rule_on
 from services.reporting.runtime import runtime
 from services.reporting.settings import get_reporting_settings
-from services.reporting.units.models import ReportingUnit, UnitState
+from services.reporting.units.models import ReportingGrid, ReportingUnit, UnitState
 from shared import uploads
 from shared.access import Access
 from shared.clock import local_today
@@ -132,6 +132,26 @@ def dossier_section(session: Session, user: Access, unit_id: uuid.UUID) -> Repor
     )
     items = [FilingRow.model_validate(row, from_attributes=True) for row in rows]
     return ReportingSection(filings=Latest[FilingRow](total=total, items=items))
+
+
+def all_filings_of(
+    session: Session, user: Access, unit_id: uuid.UUID
+) -> tuple[ReportingUnit, list[ReportFiling]]:
+    """A unit and every version of its filings, the latest period first (for its download)."""
+    unit = session.get(ReportingUnit, unit_id)
+    if unit is None:
+        raise NotFound(f"单位不存在 / unit {unit_id} not known to reporting")
+    user.ensure_unit(unit.id, unit.grid_id)
+    filings = session.scalars(
+        select(ReportFiling)
+        .where(ReportFiling.unit_id == unit_id)
+        .order_by(ReportFiling.period.desc(), ReportFiling.kind, ReportFiling.version)
+    )
+    return unit, list(filings)
+
+
+def grid_names(session: Session) -> dict[object, str]:
+    return {g.id: g.name or "" for g in session.scalars(select(ReportingGrid))}
 
 
 def visible_units(user: Access) -> Select:

@@ -20,7 +20,7 @@ from shared.access import Access
 from shared.audit import AuditAction
 from shared.jobs import JobOut
 from shared.pagination import PageQuery, PageRequest
-from shared.periods import MONTH_PATTERN, REPORTING_PERIOD_PATTERN, parse_month, parse_period
+from shared.periods import REPORTING_PERIOD_PATTERN, parse_period
 from shared.spreadsheets import XLSX, download
 from shared.web import file_responses
 
@@ -121,29 +121,15 @@ def dashboard(session: DbSession, user: StatisticsReader) -> Dashboard:
         status.HTTP_202_ACCEPTED: {"model": JobOut, "description": "已受理 / the job; follow /jobs/{id}"}
     },
     response_class=Response,
-    summary="隐患台帐 Excel / the hazard ledger of a period (a job; the file at /jobs/{id}/result)",
+    summary="隐患台帐 Excel / the hazard ledger of a period (a job; the file at /jobs/{id}/result); "
+    "an enterprise gets its own hazards",
 )
 def hazard_ledger(
-    request: Request, session: DbSession, user: StatisticsReader, period: PeriodQuery
+    request: Request,
+    session: DbSession,
+    user: Annotated[Access, permit("hazard.export")],
+    period: PeriodQuery,
 ) -> Response:
     chosen = parse_period(period)
     audit.record(session, user, AuditAction.export, f"hazard-ledger:{chosen.label}", request)
     return jobs.accepted(jobs.submit(session, user, EXPORT_HAZARD_LEDGER, {"period": period}))
-
-
-@router.get(
-    "/reports/monthly.pdf",
-    response_class=Response,
-    responses=file_responses("application/pdf"),
-    summary="月报 PDF / the committee's monthly report with charts",
-)
-def monthly_report(
-    request: Request,
-    session: DbSession,
-    user: StatisticsReader,
-    month: Annotated[str, Query(description="2026-11", pattern=MONTH_PATTERN)],
-) -> Response:
-    chosen = parse_month(month)
-    audit.record(session, user, AuditAction.export, f"monthly-report:{chosen.label}", request)
-    pdf = exports.monthly_report_pdf(session, user, chosen)
-    return download(pdf, "application/pdf", f"安全生产网格化监管月报_{chosen.label}.pdf")

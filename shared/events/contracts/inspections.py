@@ -85,6 +85,13 @@ class HazardEventV1(EventContract):
     actor_id: uuid.UUID | None
     reason: str | None
     at: datetime
+    # The ledger's words (事故隐患台帐), added within v1: absent from events published before.
+    location: str | None = Field(None, description="部位 / where")
+    description: str | None = Field(None, description="描述 / what is wrong")
+    reporter_name: str | None = Field(None, description="发现人 / who reported it")
+    measures: str | None = Field(None, description="整改措施 / the measures ordered")
+    responsible_person: str | None = Field(None, description="整改责任人 / who answers for the fix")
+    actor_name: str | None = Field(None, description="who took this step")
 
 
 class HazardReportedV1(HazardEventV1):

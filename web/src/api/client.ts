@@ -54,3 +54,18 @@ export function problemMessage(error: unknown, fallback = '操作失败 / failed
   if (Array.isArray(problem.detail) && problem.detail[0]) return problem.detail[0].msg
   return problem.title ?? fallback
 }
+
+/** Every item of a paged list (`{items, next}`), page after page; the first refusal stops it. */
+export async function everyPage<T>(
+  fetchPage: (cursor: string | undefined) => Promise<{ data?: { items: T[]; next?: string | null }; error?: unknown }>,
+): Promise<{ items: T[]; error?: unknown }> {
+  const items: T[] = []
+  let cursor: string | undefined
+  do {
+    const { data, error } = await fetchPage(cursor)
+    if (!data) return { items, error }
+    items.push(...data.items)
+    cursor = data.next ?? undefined
+  } while (cursor)
+  return { items }
+}

@@ -337,6 +337,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/hazards/{hazard_id}/notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 隐患文书 / the notices issued for a hazard, oldest first */
+        get: operations["list_notices_hazards__hazard_id__notices_get"];
+        put?: never;
+        /** 出具文书 / the notice of a kind for the hazard's latest step that issues it (issued at that step; 201 when issued now for a step taken before notices existed; 409 naming the state when the hazard's state issues none) */
+        post: operations["request_notice_hazards__hazard_id__notices_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/hazards/{hazard_id}/notices/{notice_id}.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 文书 PDF / a notice as issued */
+        get: operations["notice_pdf_hazards__hazard_id__notices__notice_id__pdf_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/risk-assessments/tables": {
         parameters: {
             query?: never;
@@ -1641,6 +1676,39 @@ export interface components {
              */
             action: "mark_rectified";
         };
+        /**
+         * NoticeKind
+         * @enum {string}
+         */
+        NoticeKind: "rectification_order" | "review_opinion" | "supervision_listing" | "enforcement_handoff";
+        /** NoticeOut */
+        NoticeOut: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Hazard Id
+             * Format: uuid
+             */
+            hazard_id: string;
+            kind: components["schemas"]["NoticeKind"];
+            /**
+             * Title
+             * @default
+             */
+            title: string;
+            /** Number */
+            number: string;
+            /**
+             * Issued At
+             * Format: date-time
+             */
+            issued_at: string;
+            /** Issued By Name */
+            issued_by_name: string;
+        };
         /** Obligation */
         Obligation: {
             /** Rule Code */
@@ -1796,6 +1864,16 @@ export interface components {
         Page_InspectionOut_: {
             /** Items */
             items: components["schemas"]["InspectionOut"][];
+            /**
+             * Next
+             * @description 下一页游标 / pass as `cursor` for the next page; null on the last
+             */
+            next: string | null;
+        };
+        /** Page[NoticeOut] */
+        Page_NoticeOut_: {
+            /** Items */
+            items: components["schemas"]["NoticeOut"][];
             /**
              * Next
              * @description 下一页游标 / pass as `cursor` for the next page; null on the last
@@ -4223,6 +4301,205 @@ export interface operations {
             };
             /** @description 请求体过大 / the body is larger than this operation takes */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求数据无效 / invalid input, each field named */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_notices_hazards__hazard_id__notices_get: {
+        parameters: {
+            query?: {
+                /** @description 上一页的 `next` / the previous page's `next`; empty for the first */
+                cursor?: string | null;
+                /** @description 每页条数 / items per page, at most 500 */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                hazard_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_NoticeOut_"];
+                };
+            };
+            /** @description 缺少或无效的令牌 / missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 / not allowed for this caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在 / something named, or the caller's own record, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求数据无效 / invalid input, each field named */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    request_notice_hazards__hazard_id__notices_post: {
+        parameters: {
+            query: {
+                /** @description which notice */
+                kind: components["schemas"]["NoticeKind"];
+            };
+            header?: never;
+            path: {
+                hazard_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 已出具 / issued before */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NoticeOut"];
+                };
+            };
+            /** @description 出具 / issued now */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description 缺少或无效的令牌 / missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 / not allowed for this caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在 / something named, or the caller's own record, does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 冲突 / conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 请求数据无效 / invalid input, each field named */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    notice_pdf_hazards__hazard_id__notices__notice_id__pdf_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                hazard_id: string;
+                notice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 文件 / the file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            /** @description 缺少或无效的令牌 / missing or invalid token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 无权操作 / not allowed for this caller */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description 不存在 / something named, or the caller's own record, does not exist */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

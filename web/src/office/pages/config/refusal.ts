@@ -1,0 +1,19 @@
+// What a console form shows of a refused call (`refusal` of '@/problems'): the message at each
+// field its problem names, and the whole message above the buttons.
+import { ref } from 'vue'
+import { refusal } from '@/problems'
+
+export function useRefusal(fallback: string) {
+  const errors = ref<Record<string, string>>({})
+  const refused = ref('')
+
+  /** Takes the call's outcome in; whether it succeeded. */
+  function take(error: unknown): boolean {
+    const found = error ? refusal(error, fallback) : { fields: {}, message: '' }
+    errors.value = found.fields
+    refused.value = found.message
+    return !error
+  }
+
+  return { errors, refused, take }
+}
