@@ -1,16 +1,18 @@
 """The work plan's main loop walked in a real browser, each person on their own screen.
 
-The zone admin, at a desk, draws a grid, registers a unit in it, registers a grid member, opens the
-logins of the grid member and of the unit's safety manager and assigns both their duties with
-dates; the grid member inspects the unit on a phone and fails one checklist item with a photo,
-which becomes a hazard; the office orders its rectification on the hazard's page; the safety
-manager, on a phone, uploads the after-photo and reports it rectified; the office verifies it and
-closes it out; the dashboard counts it found and closed this month, and so does the month's report
-(PDF). Each screen is saved in test-artifacts/web/ and checked with axe-core.
+The zone admin, at a desk, publishes a checklist, outlines a grid (its corners typed), registers a
+unit in it and a grid member, opens the logins of the grid member and of the unit's safety manager
+and assigns both their duties with dates; the grid member inspects the unit on a phone and fails
+one checklist item with a photo, which becomes a hazard; the office orders its rectification on
+the hazard's page; the safety manager, on a phone, uploads the after-photo and reports it
+rectified; the office verifies it and closes it out; the dashboard counts it found and closed this
+month, and so does the month's report (the PDF from 报表下载). Each screen is saved in
+test-artifacts/web/ and checked with axe-core.
 """
 
 import re
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -73,6 +75,28 @@ def _assign(page: Any, person: str, duty: str, first: str, last: str) -> None:
     page.get_by_role("dialog").get_by_role("button", name="保存").click()
 
 
+def _publish_checklist(page: Any, gateway: str) -> None:
+    """The zone admin publishes the checklist the grid member will use."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{gateway}/office/config/checklists")
+    page.get_by_role("button", name="新建检查表").click()
+    dialog = page.locator(".el-overlay-dialog")
+    dialog.get_by_label("编码", exact=True).fill(CHECKLIST["code"])
+    dialog.get_by_label("名称", exact=True).fill(CHECKLIST["name"])
+    for number, item in enumerate(CHECKLIST["items"], start=1):
+        if number > 1:
+            dialog.get_by_role("button", name="添加检查项").click()
+        dialog.get_by_label(f"第 {number} 项编号").fill(item["key"])
+        dialog.get_by_label(f"第 {number} 项检查内容").fill(item["text"])
+        dialog.get_by_label(f"第 {number} 项隐患类别").fill(item["category"])
+    _screen(page, "checklist-editor")
+    dialog.get_by_role("button", name="发布").click()
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_role("cell", name=CHECKLIST["name"])).to_be_visible()
+    _screen(page, "checklists")
+
+
 def _register(page: Any, gateway: str) -> None:
     """The zone admin draws the grid (its corners typed) and registers the unit inside it."""
     from playwright.sync_api import expect
@@ -109,21 +133,22 @@ def test_the_main_loop_from_a_new_grid_to_the_monthly_report(system, make_token)
     from playwright.sync_api import expect
 
     # What the console does not offer: the zone itself and the admin's own login (a token for the
-    # first call), and publishing a checklist (its configuration page is not in the console yet).
+    # first call).
     admin = {"Authorization": f"Bearer {make_token(Role.zone_admin)}"}
     registry = httpx.Client(base_url=f"{system}/api/registry", headers=admin, timeout=30)
     ok(registry.post("/zones", json={"code": "Z-LOOP", "name": "测试经开区"}), 201)
     me = ok(registry.post("/people", json={"name": "赵管理"}), 201)
     account = {"person_id": me["id"], "username": "zhao_admin", "password": PASSWORD, "roles": ["zone_admin"]}
     ok(registry.post("/accounts", json=account), 201)
-    ok(httpx.post(f"{system}/api/inspections/checklists", json=CHECKLIST, headers=admin), 201)
     office = headers_of(system, "zhao_admin")
     today = local_today()
     first, last = str(today), str(today + timedelta(days=365))
 
-    # 1. The office registers the grid and the unit, the people, their logins and their duties.
+    # 1. The office registers the grid and the unit, the people, their logins and their duties,
+    # and publishes the checklist.
     with browser_page(DESKTOP) as page:
         log_in(page, system, "zhao_admin", lands=DASHBOARD)
+        _publish_checklist(page, system)
         _register(page, system)
         [grid] = ok(registry.get("/grids"))["items"]
         assert grid["boundary"]["coordinates"][0][:4] == [list(corner) for corner in CORNERS]
@@ -267,11 +292,18 @@ def test_the_main_loop_from_a_new_grid_to_the_monthly_report(system, make_token)
         expect(page.get_by_role("img", name=re.compile("本月各网格发现隐患:.*城东网格 1"))).to_be_visible()
         _screen(page, "dashboard")
 
-    # 7. The month's report says the same.
-    month = today.strftime("%Y-%m")
-    report = httpx.get(f"{system}/api/reporting/reports/monthly.pdf", params={"month": month}, headers=office)
-    assert report.status_code == 200 and report.content.startswith(b"%PDF")
-    text = pypdfium2.PdfDocument(report.content)[0].get_textpage().get_text_range()
-    assert "本月排查隐患 1 项" in text
-    assert "已销号 1 项" in text
-    assert "城东网格" in text
+        # 7. The month's report says the same (报表下载).
+        page.goto(f"{system}/office/reports/downloads")
+        _day(page, "月报月份", today.strftime("%Y-%m"))
+        page.get_by_role("heading", name="报表下载 / downloads").click()  # the month picker closes
+        expect(page.locator(".el-picker__popper:visible")).to_have_count(0)
+        expect(page.locator('input[aria-label="月报月份"]')).to_have_value(today.strftime("%Y-%m"))
+        _screen(page, "downloads")
+        with page.expect_download() as saved:
+            page.get_by_role("button", name="下载月报 PDF").click()
+        report = Path(saved.value.path()).read_bytes()
+    assert report.startswith(b"%PDF")
+    text = "\n".join(page.get_textpage().get_text_range() for page in pypdfium2.PdfDocument(report))
+    assert "本月全区共排查事故隐患 1 项" in text
+    # 网格 发现 立改立销 限期整改 逾期 已整改 已销号 整改率 按期销号率
+    assert "城东网格 1 0 1 0 1 1 100.0% 100.0%" in text.splitlines()
