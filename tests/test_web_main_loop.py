@@ -154,16 +154,19 @@ def test_the_main_loop_from_a_new_grid_to_the_monthly_report(system, make_token)
         assert grid["boundary"]["coordinates"][0][:4] == [list(corner) for corner in CORNERS]
         [unit] = ok(registry.get("/enterprises", params={"q": UNIT}))["items"]
         assert unit["grid_id"] == grid["id"]
-        # The people page registers the zone's own staff; an enterprise's staff member (who belongs
-        # to the unit) is registered through the API.
-        person = {"name": "周安全", "title": "安全员", "enterprise_id": unit["id"]}
-        ok(registry.post("/people", json=person), 201)
-
+        # The people page registers the zone's own staff and the unit's safety manager (with the
+        # enterprise he works for).
         page.goto(f"{system}/office/registry/people")
-        page.get_by_role("button", name="登记人员").click()
-        page.get_by_role("dialog").locator('input[aria-label="姓名"]').fill("王网格")
-        page.get_by_role("dialog").locator('input[aria-label="职务"]').fill("网格员")
-        page.get_by_role("dialog").get_by_role("button", name="保存").click()
+        for name, title, enterprise in (("王网格", "网格员", None), ("周安全", "安全员", UNIT)):
+            page.get_by_role("button", name="登记人员").click()
+            page.get_by_role("dialog").locator('input[aria-label="姓名"]').fill(name)
+            page.get_by_role("dialog").locator('input[aria-label="职务"]').fill(title)
+            if enterprise:
+                _pick(page, "所属企业", enterprise, typed=enterprise[:2])
+            page.get_by_role("dialog").get_by_role("button", name="保存").click()
+            expect(page.get_by_role("row", name=re.compile(name))).to_be_visible()
+        [manager] = [p for p in ok(registry.get("/people"))["items"] if p["name"] == "周安全"]
+        assert manager["enterprise_id"] == unit["id"]
         member_row = page.get_by_role("row", name=re.compile("王网格"))
         member_row.get_by_role("button", name="开通账号").click()
         _login(page, "wang_grid", "网格员")
