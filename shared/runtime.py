@@ -14,12 +14,8 @@ from shared.db import get_engine, get_session_factory, service_metadata
 from shared.events.contracts import EventContract
 from shared.events.envelope import CloudEvent
 from shared.events.tables import EventTables, event_tables
+from shared.events.wake import wake_after_commit
 from shared.settings import Settings, get_settings
-
-
-def outbox_channel(schema: str) -> str:
-    """The NOTIFY channel that wakes the relay of one service."""
-    return f"gridsafe_outbox_{schema}"
 
 
 @dataclass
@@ -63,8 +59,8 @@ class ServiceRuntime:
     def publish(self, session: Session, contract: EventContract, *, subject: str | None) -> CloudEvent:
         """Write an event to this service's outbox, in the caller's transaction.
 
-        A trigger on the outbox NOTIFYs the relay, which PostgreSQL delivers only when the
-        transaction commits; a rolled-back change publishes nothing.
+        The relay is woken once the transaction commits (shared.events.wake); a rolled-back
+        change publishes nothing.
         """
         return self.publish_many(session, [(contract, subject)])[0]
 
@@ -85,4 +81,5 @@ class ServiceRuntime:
                     for e in events
                 ],
             )
+            wake_after_commit(session, self.name, self.settings.redis_url)
         return events

@@ -5,18 +5,17 @@ side by side), sends one Celery task per subscriber with the event id as task id
 rows published in the same transaction. If the broker is unreachable the transaction rolls back
 and the rows wait; nothing is lost, and a consumer that sees an event twice ignores the second.
 
-It wakes on the NOTIFY that `ServiceRuntime.publish` issues at commit, and polls every
-`relay_poll_seconds` as a safety net. When the database or the broker fails it reconnects at
+It waits on its Redis wake list, which a writer pushes to after its commit (shared.events.wake),
+and reads the outbox every `relay_poll_seconds` anyway as a safety net. When the database or the broker fails it reconnects at
 once, then with exponential backoff (tenacity) up to `relay_max_backoff_seconds`. Its loop touches
 the heartbeat `relay-<service>` (shared.heartbeat) on every turn and before every reconnection.
 """
 
-import select as select_module
 import signal
 from contextlib import closing
 from typing import Any
 
-import psycopg2
+import redis
 import structlog
 from celery import Celery
 from kombu.utils.json import dumps
@@ -26,7 +25,8 @@ from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_exp
 from shared.events.consumer import handle_event_task_name
 from shared.events.subscriptions import subscribers
 from shared.heartbeat import beat
-from shared.runtime import ServiceRuntime, outbox_channel
+from shared.events.wake import wake_key
+from shared.runtime import ServiceRuntime
 
 log = structlog.get_logger(__name__)
 
@@ -119,14 +119,14 @@ class OutboxRelay:
                 with closing(reconnect(self._connect)) as listener:
                     while not self._stopping:
                         beat(self.heartbeat)
-                        self._wait_for_notify(listener)
+                        self._wait_for_wake(listener)
                         self._drain_and_log()
             except Exception as exc:  # database or broker down: the events wait in the outbox
                 log.warning("relay.error", service=self.runtime.name, error=repr(exc))
         log.info("relay.stopped", service=self.runtime.name)
 
     def _connect(self) -> Any:
-        """Listen on the outbox channel and publish what is waiting; the listener, if both work."""
+        """Connect to the wake list and publish what is waiting; the Redis client, if both work."""
         listener = self._listen()
         try:
             self._drain_and_log()
@@ -146,20 +146,23 @@ class OutboxRelay:
         retry_in = state.next_action.sleep if state.next_action else None
         log.warning("relay.error", service=self.runtime.name, error=repr(error), retry_in_s=retry_in)
 
-    def _listen(self) -> Any:
-        """A dedicated connection (outside the pool) listening on this service's channel."""
-        dsn = self.runtime.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-        listener = psycopg2.connect(dsn)
-        listener.set_session(autocommit=True)
-        listener.cursor().execute(f"LISTEN {outbox_channel(self.runtime.schema)}")
+    def _listen(self) -> "redis.Redis[bytes]":
+        """A Redis client of its own for the blocking wait on this service's wake list."""
+        poll = self.settings.relay_poll_seconds
+        listener = redis.Redis.from_url(
+            self.settings.redis_url, socket_connect_timeout=5, socket_timeout=poll + 5
+        )
+        listener.ping()
         return listener
 
-    def _wait_for_notify(self, raw: Any) -> None:
-        """Sleep until a NOTIFY on the outbox channel arrives, or the poll interval passes."""
-        ready, _, _ = select_module.select([raw], [], [], self.settings.relay_poll_seconds)
-        if ready:
-            raw.poll()
-            raw.notifies.clear()
+    def _wait_for_wake(self, listener: "redis.Redis[bytes]") -> None:
+        """Sleep until a writer's wake arrives, or the poll interval passes.
+
+        Wakes pushed while the relay drains leave a token behind, so the next wait returns at once:
+        a commit after the drain's read is never missed. Taking the token before the drain reads is
+        what makes that hold (a token pushed before the read is consumed here, and its rows read).
+        """
+        listener.blpop([wake_key(self.runtime.name)], timeout=self.settings.relay_poll_seconds)
 
 
 def main() -> None:
