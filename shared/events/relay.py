@@ -24,8 +24,8 @@ from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_exp
 
 from shared.events.consumer import handle_event_task_name
 from shared.events.subscriptions import subscribers
-from shared.heartbeat import beat
 from shared.events.wake import wake_key
+from shared.heartbeat import beat
 from shared.runtime import ServiceRuntime
 
 log = structlog.get_logger(__name__)
