@@ -4,6 +4,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from sqlalchemy import Engine, MetaData, Table
 from sqlalchemy.orm import Session, sessionmaker
@@ -68,18 +69,24 @@ class ServiceRuntime:
         self, session: Session, items: Sequence[tuple[EventContract, str | None]]
     ) -> list[CloudEvent]:
         """Several events in one statement (bulk imports), in the caller's transaction."""
+        rows, events = self.outbox_rows(session, items)
+        if rows:
+            session.execute(self.tables.outbox.insert(), rows)
+        return events
+
+    def outbox_rows(
+        self, session: Session, items: Sequence[tuple[EventContract, str | None]]
+    ) -> tuple[list[dict[str, Any]], list[CloudEvent]]:
+        """The outbox rows of `items`, for a caller that writes them itself in the same statement as
+        its own rows (`publish_many` otherwise); the relay is woken once `session` commits."""
         correlation_id = get_correlation_id()
         events = [
             CloudEvent.wrap(contract, source=self.name, subject=subject, correlation_id=correlation_id)
             for contract, subject in items
         ]
         if events:
-            session.execute(
-                self.tables.outbox.insert(),
-                [
-                    {"event_id": e.id, "event_type": e.type, "envelope": e.model_dump(mode="json")}
-                    for e in events
-                ],
-            )
             wake_after_commit(session, self.name, self.settings.redis_url)
-        return events
+        rows = [
+            {"event_id": e.id, "event_type": e.type, "envelope": e.model_dump(mode="json")} for e in events
+        ]
+        return rows, events

@@ -124,7 +124,10 @@ class HazardSubmission(Base):
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     user_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     body_sha256: Mapped[str] = mapped_column(String(64))
-    hazard_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("hazard.id"))
+    # checked at commit: the key is taken first, its hazard written after (hazard/service.py)
+    hazard_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("hazard.id", deferrable=True, initially="DEFERRED")
+    )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 

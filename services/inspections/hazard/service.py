@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime, time, timedelta
 from typing import Any, NoReturn, assert_never
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -78,8 +78,7 @@ NEWEST_FIRST = Keyset("hazards", Hazard.reported_at, Hazard.id, descending=True)
 STEPS_IN_ORDER = Keyset("hazard-history", HazardTransition.id)
 
 
-def _record(
-    session: Session,
+def _step(
     hazard: Hazard,
     action: str,
     previous: HazardState | None,
@@ -90,70 +89,99 @@ def _record(
     details: dict | None = None,
     evidence_ids: list[uuid.UUID] | None = None,
     extra: dict[str, Any] | None = None,
-) -> None:
-    """Append the step to the history and announce it through the outbox, in one transaction.
+) -> tuple[dict[str, Any], HazardEventV1]:
+    """A step's history row (the columns of `HazardTransition`) and the event announcing it.
 
     `extra`: the fields the event's contract adds to the common hazard shape."""
     at = utc_now()
-    session.add(
-        HazardTransition(
-            hazard_id=hazard.id,
-            action=action,
-            from_state=previous,
-            to_state=hazard.state,
-            actor_id=user.user_id,
-            actor_name=user.name or str(user.user_id),
-            at=at,
-            reason=reason,
-            details=details or {},
-            evidence_ids=evidence_ids or [],
-        )
+    transition = {
+        "hazard_id": hazard.id,
+        "action": action,
+        "from_state": previous,
+        "to_state": hazard.state,
+        "actor_id": user.user_id,
+        "actor_name": user.name or str(user.user_id),
+        "at": at,
+        "reason": reason,
+        "details": details or {},
+        "evidence_ids": evidence_ids or [],
+    }
+    announced = event(
+        hazard_id=hazard.id,
+        unit_id=hazard.unit_id,
+        grid_id=hazard.grid_id,
+        grade=hazard.grade,
+        source=hazard.source,
+        category=hazard.category,
+        state=hazard.state,
+        previous_state=previous,
+        action=action,
+        deadline=hazard.deadline,
+        overdue=hazard.overdue_since is not None,
+        actor_id=user.user_id,
+        reason=reason,
+        at=at,
+        **(extra or {}),
     )
-    runtime.publish(
-        session,
-        event(
-            hazard_id=hazard.id,
-            unit_id=hazard.unit_id,
-            grid_id=hazard.grid_id,
-            grade=hazard.grade,
-            source=hazard.source,
-            category=hazard.category,
-            state=hazard.state,
-            previous_state=previous,
-            action=action,
-            deadline=hazard.deadline,
-            overdue=hazard.overdue_since is not None,
-            actor_id=user.user_id,
-            reason=reason,
-            at=at,
-            **(extra or {}),
-        ),
-        subject=str(hazard.id),
-    )
+    return transition, announced
+
+
+def _record(
+    session: Session,
+    hazard: Hazard,
+    action: str,
+    previous: HazardState | None,
+    user: Principal,
+    event: type[HazardEventV1],
+    **step: Any,
+) -> None:
+    """Append the step to the history and announce it through the outbox, in one transaction."""
+    transition, announced = _step(hazard, action, previous, user, event, **step)
+    session.add(HazardTransition(**transition))
+    runtime.publish(session, announced, subject=str(hazard.id))
 
 
 def _body_hash(data: HazardReport) -> str:
     return hashlib.sha256(json.dumps(data.model_dump(mode="json"), sort_keys=True).encode()).hexdigest()
 
 
+def _claim_key(
+    session: Session, key: str, user: Access, body_hash: str, hazard_id: uuid.UUID
+) -> Hazard | None:
+    """Take an Idempotency-Key for a new hazard; or, if it was taken, the hazard it gave.
+
+    A concurrent retry with the same key waits at the insert until the first commits (then finds
+    its hazard) or rolls back (then takes the key). The key's reference to the hazard is checked at
+    commit (a deferred constraint), since the hazard is written after it.
+    """
+    claimed = session.execute(
+        insert(HazardSubmission)
+        .values(key=key, user_id=user.user_id, body_sha256=body_hash, hazard_id=hazard_id)
+        .on_conflict_do_nothing()
+        .returning(HazardSubmission.hazard_id)
+    ).first()
+    if claimed is not None:
+        return None
+    previous = session.get_one(HazardSubmission, (key, user.user_id))
+    if previous.body_sha256 != body_hash:
+        raise Conflict(
+            "幂等键已用于另一份不同的上报 / this Idempotency-Key was used for a different report",
+            field="Idempotency-Key",
+        )
+    return session.get_one(Hazard, previous.hazard_id)
+
+
 def report_hazard(
     session: Session, data: HazardReport, user: Access, idempotency_key: str | None
 ) -> tuple[Hazard, bool]:
-    """Register a hazard (隐患登记). Returns it and whether it is new (a retried submission is not)."""
+    """Register a hazard (隐患登记). Returns it and whether it is new (a retried submission is not).
+
+    The hazard, its history and its events are written in one statement."""
+    hazard_id = uuid.uuid4()
     if idempotency_key is not None:
-        body_hash = _body_hash(data)
-        # a concurrent retry with the same key waits here, then finds this one's hazard
-        session.execute(
-            select(func.pg_advisory_xact_lock(func.hashtext(f"hazard-key:{user.user_id}:{idempotency_key}")))
-        )
-        previous = session.get(HazardSubmission, (idempotency_key, user.user_id))
+        previous = _claim_key(session, idempotency_key, user, _body_hash(data), hazard_id)
         if previous is not None:
-            if previous.body_sha256 != body_hash:
-                raise Conflict(
-                    "幂等键已用于另一份不同的上报 / this Idempotency-Key was used for a different report",
-                    field="Idempotency-Key",
-                )
-            return session.get_one(Hazard, previous.hazard_id), False
+            return previous, False
     unit = unit_for(session, data.unit_id, user)
     if unit.production_status == ProductionStatus.closed:
         raise InvalidInput("单位已关闭 / the unit is closed", field="unit_id")
@@ -164,35 +192,37 @@ def report_hazard(
             field="source",
         )
     now = utc_now()  # set here rather than by the database, so answering needs no second read
-    hazard = Hazard(
-        id=uuid.uuid4(),
-        unit_id=unit.id,
-        grid_id=unit.grid_id,
-        state=HazardState.reported,
-        reporter_id=user.user_id,
-        reporter_name=user.name or str(user.user_id),
-        reported_at=now,
-        updated_at=now,
+    values = {
+        "id": hazard_id,
+        "unit_id": unit.id,
+        "grid_id": unit.grid_id,
+        "state": HazardState.reported,
+        "reporter_id": user.user_id,
+        "reporter_name": user.name or str(user.user_id),
+        "reported_at": now,
+        "updated_at": now,
+        "rectified_by_organisations": [],
+        "stop_ordered": False,
+        "review_late": False,
         **data.model_dump(exclude={"unit_id"}),
-    )
-    session.add(hazard)
-    if idempotency_key is not None:
-        session.add(
-            HazardSubmission(
-                key=idempotency_key, user_id=user.user_id, body_sha256=body_hash, hazard_id=hazard.id
+    }
+    hazard = Hazard(**values)  # the answer; written below, outside the session's unit of work
+    steps = [_step(hazard, "report", None, user, HazardReportedV1, reason=data.description)]
+    if data.grade == HazardGrade.major:  # reported to the supervising authority at once
+        steps.append(
+            _step(
+                hazard, "escalate", HazardState.reported, user, HazardEscalatedV1, reason="重大隐患即时上报"
             )
         )
-    _record(session, hazard, "report", None, user, HazardReportedV1, reason=data.description)
-    if data.grade == HazardGrade.major:  # reported to the supervising authority at once
-        _record(
-            session,
-            hazard,
-            "escalate",
-            HazardState.reported,
-            user,
-            HazardEscalatedV1,
-            reason="重大隐患即时上报",
-        )
+    outbox_rows, _ = runtime.outbox_rows(session, [(event, str(hazard_id)) for _, event in steps])
+    # one round trip: the hazard and its history as CTEs of the outbox insert (their foreign keys
+    # are checked at the end of the statement, when all three are written)
+    session.execute(
+        runtime.tables.outbox.insert()
+        .values(outbox_rows)
+        .add_cte(insert(Hazard).values(values).cte("new_hazard"))
+        .add_cte(insert(HazardTransition).values([transition for transition, _ in steps]).cte("new_steps"))
+    )
     return hazard, True
 
 
