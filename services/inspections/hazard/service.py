@@ -4,9 +4,10 @@ import hashlib
 import json
 import uuid
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any, NoReturn, assert_never
 
-from sqlalchemy import select
+from sqlalchemy import BindParameter, Insert, Table, bindparam, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -215,15 +216,43 @@ def report_hazard(
             )
         )
     outbox_rows, _ = runtime.outbox_rows(session, [(event, str(hazard_id)) for _, event in steps])
-    # one round trip: the hazard and its history as CTEs of the outbox insert (their foreign keys
-    # are checked at the end of the statement, when all three are written)
-    session.execute(
-        runtime.tables.outbox.insert()
-        .values(outbox_rows)
-        .add_cte(insert(Hazard).values(values).cte("new_hazard"))
-        .add_cte(insert(HazardTransition).values([transition for transition, _ in steps]).cte("new_steps"))
-    )
+    transitions = [transition for transition, _ in steps]
+    statement = _report_statement(tuple(values), tuple(transitions[0]), tuple(outbox_rows[0]), len(steps))
+    parameters = {f"h_{name}": value for name, value in values.items()}
+    for i, (transition, outbox_row) in enumerate(zip(transitions, outbox_rows, strict=True)):
+        parameters |= {f"t{i}_{name}": value for name, value in transition.items()}
+        parameters |= {f"o{i}_{name}": value for name, value in outbox_row.items()}
+    session.execute(statement, parameters)
     return hazard, True
+
+
+@lru_cache(maxsize=16)
+def _report_statement(
+    hazard_columns: tuple[str, ...],
+    step_columns: tuple[str, ...],
+    outbox_columns: tuple[str, ...],
+    steps: int,
+) -> Insert:
+    """A new hazard, its history rows and their outbox rows in one INSERT (one round trip): the
+    hazard and its history as CTEs of the outbox insert; their foreign keys are checked at the end
+    of the statement, when all are written. Built once per shape with named parameters, so
+    SQLAlchemy compiles it once (values written into a statement would compile it every time)."""
+
+    def row(table: Table, columns: tuple[str, ...], prefix: str) -> dict[str, BindParameter[Any]]:
+        return {name: bindparam(f"{prefix}{name}", type_=table.c[name].type) for name in columns}
+
+    def rows(table: Table, columns: tuple[str, ...], prefix: str) -> Any:
+        # a single row as such: SQLAlchemy caches no multi-row VALUES (a major hazard's two steps)
+        each = [row(table, columns, f"{prefix}{i}_") for i in range(steps)]
+        return each[0] if steps == 1 else each
+
+    hazards, history, outbox = Hazard.__table__, HazardTransition.__table__, runtime.tables.outbox
+    return (
+        outbox.insert()
+        .values(rows(outbox, outbox_columns, "o"))
+        .add_cte(insert(hazards).values(row(hazards, hazard_columns, "h_")).cte("new_hazard"))
+        .add_cte(insert(history).values(rows(history, step_columns, "t")).cte("new_steps"))
+    )
 
 
 def get_hazard(session: Session, hazard_id: uuid.UUID, user: Access, *, for_update: bool = False) -> Hazard:
