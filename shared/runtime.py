@@ -86,7 +86,5 @@ class ServiceRuntime:
         ]
         if events:
             wake_after_commit(session, self.name, self.settings.redis_url)
-        rows = [
-            {"event_id": e.id, "event_type": e.type, "envelope": e.model_dump(mode="json")} for e in events
-        ]
+        rows = [{"event_id": e.id, "event_type": e.type, "envelope": e.as_json()} for e in events]
         return rows, events

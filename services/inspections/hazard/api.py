@@ -39,9 +39,9 @@ Actor = Annotated[Access, permit("hazard.step")]
 
 
 def _out(hazard) -> HazardOut:
-    return HazardOut.model_validate(hazard).model_copy(
-        update={"allowed_actions": allowed_actions(hazard.state)}
-    )
+    out = HazardOut.model_validate(hazard)
+    out.allowed_actions = allowed_actions(hazard.state)  # set in place: no copy of the model
+    return out
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="登记隐患 / report a hazard")
