@@ -9,6 +9,7 @@ name is `<service>.<function name>`.
 
 import importlib
 import importlib.util
+import logging
 import pkgutil
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -141,6 +142,10 @@ def create_worker(
 
     @worker_init.connect(weak=False)
     def wait_for_database(**_: object) -> None:
+        # Celery's line per task received and succeeded is noise at a hundred events a second (the
+        # event id is in the consumer's own lines); retries, failures and dead letters still log
+        for name in ("celery.app.trace", "celery.worker.strategy"):
+            logging.getLogger(name).setLevel(logging.WARNING)
         wait_until_reachable(
             {"database": lambda: database_problem(runtime.engine)}, settings.startup_wait_seconds
         )

@@ -12,6 +12,7 @@ the heartbeat `relay-<service>` (shared.heartbeat) on every turn and before ever
 """
 
 import signal
+import time
 from contextlib import closing
 from typing import Any
 
@@ -29,6 +30,7 @@ from shared.heartbeat import beat
 from shared.runtime import ServiceRuntime
 
 log = structlog.get_logger(__name__)
+PUBLISHED_LOG_SECONDS = 60.0
 
 
 class OutboxRelay:
@@ -38,6 +40,8 @@ class OutboxRelay:
         self.settings = runtime.settings
         self._stopping = False
         self.heartbeat = f"relay-{runtime.name}"
+        self._published = 0  # since the last relay.published line
+        self._logged_at = -float("inf")
 
     def relay_batch(self) -> int:
         """Publish up to one batch of events. Returns how many were published."""
@@ -136,9 +140,12 @@ class OutboxRelay:
         return listener
 
     def _drain_and_log(self) -> None:
-        published = self.drain()
-        if published:
-            log.info("relay.published", service=self.runtime.name, events=published)
+        """Publish what is waiting; say how much at most once a minute (a line per wake is noise)."""
+        self._published += self.drain()
+        now = time.monotonic()
+        if self._published and now - self._logged_at >= PUBLISHED_LOG_SECONDS:
+            log.info("relay.published", service=self.runtime.name, events=self._published)
+            self._published, self._logged_at = 0, now
 
     def _log_error(self, state: RetryCallState) -> None:
         beat(self.heartbeat)  # waiting for a server is alive, not stuck
