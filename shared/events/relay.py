@@ -107,8 +107,6 @@ class OutboxRelay:
         self._stopping = True
 
     def run_forever(self) -> None:
-        signal.signal(signal.SIGTERM, self.stop)
-        signal.signal(signal.SIGINT, self.stop)
         log.info("relay.started", service=self.runtime.name)
         reconnect = Retrying(
             retry=retry_if_exception_type(Exception),
@@ -173,22 +171,45 @@ class OutboxRelay:
 
 
 def main() -> None:
-    """`python -m shared.events.relay SERVICE`: run the relay of one service."""
-    import argparse
-    import importlib
+    """`python -m shared.events.relay SERVICE...`: the relays of these services, one thread each.
 
+    The run command starts one process for all four (a relay mostly waits); compose runs one per
+    service, each with its own database role."""
+    import argparse
+    import threading
+    from functools import partial
+
+    from shared.celery_app import make_celery
     from shared.health import database_problem, wait_until_reachable
-    from shared.settings import SERVICE_NAMES
+    from shared.logs import configure_logging
+    from shared.settings import SERVICE_NAMES, get_settings
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("service", choices=SERVICE_NAMES)
+    parser.add_argument("services", nargs="+", choices=SERVICE_NAMES, metavar="SERVICE")
     args = parser.parse_args()
-    worker = importlib.import_module(f"services.{args.service}.worker")
-    runtime: ServiceRuntime = worker.runtime
-    wait_until_reachable(
-        {"database": lambda: database_problem(runtime.engine)}, runtime.settings.startup_wait_seconds
-    )
-    OutboxRelay(runtime, worker.celery_app).run_forever()
+    settings = get_settings()
+    configure_logging(" ".join(args.services) + " relay", settings)
+    relays = []
+    for service in dict.fromkeys(args.services):
+        runtime = ServiceRuntime(service)
+        wait_until_reachable(
+            {"database": partial(database_problem, runtime.engine)}, settings.startup_wait_seconds
+        )
+        relays.append(OutboxRelay(runtime, make_celery(service, settings)))
+
+    def stop(*_: object) -> None:
+        for relay in relays:
+            relay.stop()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    threads = [
+        threading.Thread(target=relay.run_forever, name=f"relay-{relay.runtime.name}") for relay in relays
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 
 
 if __name__ == "__main__":
