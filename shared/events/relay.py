@@ -151,7 +151,7 @@ class OutboxRelay:
         retry_in = state.next_action.sleep if state.next_action else None
         log.warning("relay.error", service=self.runtime.name, error=repr(error), retry_in_s=retry_in)
 
-    def _listen(self) -> "redis.Redis[bytes]":
+    def _listen(self) -> redis.Redis:
         """A Redis client of its own for the blocking wait on this service's wake list."""
         poll = self.settings.relay_poll_seconds
         listener = redis.Redis.from_url(
@@ -160,7 +160,7 @@ class OutboxRelay:
         listener.ping()
         return listener
 
-    def _wait_for_wake(self, listener: "redis.Redis[bytes]") -> None:
+    def _wait_for_wake(self, listener: redis.Redis) -> None:
         """Sleep until a writer's wake arrives, or the poll interval passes.
 
         Wakes pushed while the relay drains leave a token behind, so the next wait returns at once:

@@ -34,7 +34,7 @@ def wake_key(service: str) -> str:
 
 
 @lru_cache(maxsize=4)
-def wake_client(redis_url: str) -> "redis.Redis[bytes]":
+def wake_client(redis_url: str) -> redis.Redis:
     """One connection pool per process and URL; short timeouts, since a wake is never worth a wait."""
     return redis.Redis.from_url(redis_url, socket_connect_timeout=0.5, socket_timeout=0.5)
 

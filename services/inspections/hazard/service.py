@@ -5,7 +5,7 @@ import json
 import uuid
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-from typing import Any, NoReturn, assert_never
+from typing import Any, NoReturn, assert_never, cast
 
 from sqlalchemy import BindParameter, Insert, Table, bindparam, select
 from sqlalchemy.dialects.postgresql import insert
@@ -246,7 +246,11 @@ def _report_statement(
         each = [row(table, columns, f"{prefix}{i}_") for i in range(steps)]
         return each[0] if steps == 1 else each
 
-    hazards, history, outbox = Hazard.__table__, HazardTransition.__table__, runtime.tables.outbox
+    hazards, history, outbox = (
+        cast(Table, Hazard.__table__),
+        cast(Table, HazardTransition.__table__),
+        runtime.tables.outbox,
+    )
     return (
         outbox.insert()
         .values(rows(outbox, outbox_columns, "o"))

@@ -18,7 +18,7 @@ depends_on: str | Sequence[str] | None = None
 CONSTRAINT = "fk_hazard_submission_hazard_id_hazard"
 
 
-def _foreign_key(**deferral: object) -> None:
+def _foreign_key(deferrable: bool | None = None, initially: str | None = None) -> None:
     op.drop_constraint(CONSTRAINT, "hazard_submission", schema="inspections", type_="foreignkey")
     op.create_foreign_key(
         CONSTRAINT,
@@ -28,7 +28,8 @@ def _foreign_key(**deferral: object) -> None:
         ["id"],
         source_schema="inspections",
         referent_schema="inspections",
-        **deferral,
+        deferrable=deferrable,
+        initially=initially,
     )
 
 
