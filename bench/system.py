@@ -62,16 +62,24 @@ class Connection:
         self.writer: asyncio.StreamWriter | None = None
 
     async def post(self, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
-        if self.writer is None:
-            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
-        assert self.reader is not None
-        head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
-        self.writer.write(
-            f"POST {path} HTTP/1.1\r\nHost: {self.host}\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(body)}\r\n{head}\r\n".encode()
-            + body
-        )
-        status_line = await self.reader.readline()
+        """Send one request; a kept-alive connection the server closed meanwhile (its keep-alive
+        timeout) is opened again once, as a browser does."""
+        for attempt in range(2):
+            if self.writer is None:
+                self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+            assert self.reader is not None
+            head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+            self.writer.write(
+                f"POST {path} HTTP/1.1\r\nHost: {self.host}\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\n{head}\r\n".encode()
+                + body
+            )
+            status_line = await self.reader.readline()
+            if status_line:
+                break
+            self.close()
+            if attempt:
+                raise ConnectionError("the server closed the connection without answering")
         length = 0
         while (line := await self.reader.readline()) not in (b"\r\n", b""):
             name, _, value = line.decode().partition(":")
@@ -82,6 +90,7 @@ class Connection:
     def close(self) -> None:
         if self.writer is not None:
             self.writer.close()
+        self.reader = self.writer = None
 
 
 async def closed_loop(
@@ -125,7 +134,11 @@ async def open_loop(
     async def send() -> None:
         connection = free.pop() if free else Connection(url)
         started = time.perf_counter()
-        status, answer = await connection.post("/hazards", body, headers)
+        try:
+            status, answer = await connection.post("/hazards", body, headers)
+        except (OSError, asyncio.IncompleteReadError):
+            connection.close()  # a failed request: not accepted
+            return
         answered.append((time.perf_counter() - started) * 1000)
         free.append(connection)
         if status == 201:
