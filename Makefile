@@ -69,3 +69,4 @@ bench: install  ## benchmarks; they print figures and assert nothing
 	$(PYTHON) -m bench.notifications
 	$(PYTHON) -m bench.reporting
 	$(PYTHON) -m bench.recovery
+	$(PYTHON) -m bench.system

@@ -37,11 +37,23 @@ def service_metadata(schema: str) -> MetaData:
 
 @lru_cache(maxsize=8)
 def get_engine(url: str) -> Engine:
-    """At most DB_POOL_SIZE + DB_MAX_OVERFLOW connections per process and URL."""
+    """At most DB_POOL_SIZE + DB_MAX_OVERFLOW connections per process and URL.
+
+    No ping at every checkout (a round trip per transaction): connections are replaced after
+    DB_POOL_RECYCLE_SECONDS, and a statement that finds its connection cut (a database restart)
+    invalidates the whole pool, so only the transactions then under way fail (an API answers 503,
+    a consumer retries) and the next ones connect afresh. TCP keepalives notice a dead server.
+    """
     settings = get_settings()
     return create_engine(
         url,
-        pool_pre_ping=True,
+        pool_recycle=settings.db_pool_recycle_seconds,
+        connect_args={
+            "keepalives": 1,
+            "keepalives_idle": 30,
+            "keepalives_interval": 10,
+            "keepalives_count": 3,
+        },
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         future=True,

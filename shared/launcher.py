@@ -30,7 +30,7 @@ from sqlalchemy.engine import make_url
 from shared.db_roles import role_url, service_role
 from shared.health import database_problem, redis_problem, wait_until_reachable
 from shared.local_servers import LocalServer, start_postgres, start_redis
-from shared.processes import PORT_BASE, PROCESSES, ProcessKind
+from shared.processes import PORT_BASE, PROCESSES, RUN_PROCESSES, Process, ProcessKind
 from shared.settings import SERVICE_NAMES
 from shared.tokens import JWKS_PATH, ensure_key_file, local_key_file
 
@@ -61,11 +61,18 @@ def ensure_database(url: str) -> None:
         conn.close()
 
 
-def process_commands(host: str, port_base: int, data_dir: Path) -> dict[str, list[str]]:
-    """Every process of `shared.processes`, as run on this machine (sizes from the settings)."""
+def run_processes(relay_per_service: bool) -> tuple[Process, ...]:
+    """What the run command starts: the relays in one process, or one process each."""
+    return PROCESSES if relay_per_service else RUN_PROCESSES
+
+
+def process_commands(
+    host: str, port_base: int, data_dir: Path, relay_per_service: bool = False
+) -> dict[str, list[str]]:
+    """Every process the run command starts, as run on this machine (sizes from the settings)."""
     return {
         process.name: process.command(sys.executable, host=host, port_base=port_base, data_dir=str(data_dir))
-        for process in PROCESSES
+        for process in run_processes(relay_per_service)
     }
 
 
@@ -208,7 +215,10 @@ class Launcher:
     def start_processes(self) -> None:
         log_dir = self.data_dir / "logs"
         log_dir.mkdir(parents=True, exist_ok=True)
-        for name, command in process_commands(self.args.host, self.args.port_base, self.data_dir).items():
+        commands = process_commands(
+            self.args.host, self.args.port_base, self.data_dir, self.args.relay_per_service
+        )
+        for name, command in commands.items():
             log_path = log_dir / f"{name}.log"
 
             def start(name: str = name, command: list[str] = command, log_path: Path = log_path) -> None:
@@ -286,7 +296,7 @@ class Launcher:
         self.stopping = True
 
     def shutdown(self) -> None:
-        kinds = {process.name: process.kind for process in PROCESSES}
+        kinds = {process.name: process.kind for process in run_processes(self.args.relay_per_service)}
         for stage in STOP_ORDER:
             names = [name for name in self.processes if kinds[name] in stage]
             if names:
@@ -341,6 +351,11 @@ def argument_parser() -> argparse.ArgumentParser:
         "--restart-limit", type=int, default=RestartPolicy.limit, help="restarts of one process per window"
     )
     parser.add_argument("--restart-window", type=float, default=RestartPolicy.window_seconds, help="seconds")
+    parser.add_argument(
+        "--relay-per-service",
+        action="store_true",
+        help="a process for each service's outbox relay (default: the four as threads of one)",
+    )
     return parser
 
 

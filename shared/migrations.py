@@ -11,7 +11,6 @@ from shared.db import get_engine, service_metadata
 from shared.db_roles import grant_service_roles
 from shared.events.tables import event_tables
 from shared.jobs import job_table
-from shared.runtime import outbox_channel
 from shared.settings import SERVICE_NAMES, get_settings
 
 SERVICES_DIR = Path(__file__).resolve().parent.parent / "services"
@@ -81,25 +80,41 @@ if __name__ == "__main__":
 
 
 def create_event_tables(schema: str) -> None:
-    """Create a service's outbox, processed-event and dead-letter tables (its first migration).
-
-    A statement trigger on the outbox NOTIFYs the service's relay; the notification is
-    delivered at commit, and not at all if the transaction rolls back.
-    """
+    """Create a service's outbox, processed-event and dead-letter tables (its first migration)."""
     metadata = service_metadata(schema)
     event_tables(metadata)
-    bind = context.get_bind()
-    metadata.create_all(bind)
-    bind.execute(
+    metadata.create_all(context.get_bind())
+    add_outbox_notify(schema)
+
+
+def add_outbox_notify(schema: str) -> None:
+    """The outbox's first way to wake the relay: a statement trigger NOTIFYing at commit.
+
+    Dropped again by `drop_outbox_notify` (NOTIFY serialises commits); kept for the history.
+    """
+    context.get_bind().execute(
         text(
             f"""
             CREATE FUNCTION "{schema}".wake_outbox_relay() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
-                PERFORM pg_notify('{outbox_channel(schema)}', '');
+                PERFORM pg_notify('gridsafe_outbox_{schema}', '');
                 RETURN NULL;
             END $$;
             CREATE TRIGGER outbox_wakes_relay AFTER INSERT ON "{schema}".outbox
                 FOR EACH STATEMENT EXECUTE FUNCTION "{schema}".wake_outbox_relay();
+            """
+        )
+    )
+
+
+def drop_outbox_notify(schema: str) -> None:
+    """No NOTIFY at commit: it takes PostgreSQL's global notification lock, so commits queued one
+    behind another. Writers wake the relay through Redis after commit (shared.events.wake)."""
+    context.get_bind().execute(
+        text(
+            f"""
+            DROP TRIGGER IF EXISTS outbox_wakes_relay ON "{schema}".outbox;
+            DROP FUNCTION IF EXISTS "{schema}".wake_outbox_relay();
             """
         )
     )

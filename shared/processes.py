@@ -1,5 +1,5 @@
 """The processes GridSafe runs, declared once: per service an API, a Celery worker and an outbox
-relay, exactly one scheduler, and the web gateway.
+relay, exactly one scheduler, and the web gateway (the run command runs the relays in one process).
 
 The run command (`shared/launcher.py`), the tests and the benchmarks start them from here, and a
 test checks that docker-compose.yml runs exactly these with the same commands; the gateway alone
@@ -49,7 +49,7 @@ class Process:
                 assert self.queue is not None
                 args = celery_worker_args(self.target, self.queue)
             case ProcessKind.relay:
-                args = [self.target]
+                args = self.target.split()  # one service, or several (one thread each)
             case ProcessKind.gateway:
                 assert self.port_offset is not None
                 port = str(port_base + self.port_offset)
@@ -100,7 +100,14 @@ PROCESSES: tuple[Process, ...] = (
     # the browser's one origin, on the port before the registry's (8000)
     Process("gateway", ProcessKind.gateway, "shared.gateway", "web/dist", port_offset=-1),
 )
-BY_NAME = {process.name: process for process in PROCESSES}
+# What the run command starts: the same, but the four relays as threads of one process (a relay
+# mostly waits; three Python processes fewer). `--relay-per-service` starts them as above.
+ALL_RELAYS = Process("relays", ProcessKind.relay, "shared.events.relay", " ".join(SERVICE_NAMES))
+RUN_PROCESSES: tuple[Process, ...] = (
+    *(process for process in PROCESSES if process.kind != ProcessKind.relay),
+    ALL_RELAYS,
+)
+BY_NAME = {process.name: process for process in (*PROCESSES, ALL_RELAYS)}
 
 
 def database_connections(kind: ProcessKind, settings: Settings) -> int:

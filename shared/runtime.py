@@ -4,6 +4,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from sqlalchemy import Engine, MetaData, Table
 from sqlalchemy.orm import Session, sessionmaker
@@ -14,12 +15,8 @@ from shared.db import get_engine, get_session_factory, service_metadata
 from shared.events.contracts import EventContract
 from shared.events.envelope import CloudEvent
 from shared.events.tables import EventTables, event_tables
+from shared.events.wake import wake_after_commit
 from shared.settings import Settings, get_settings
-
-
-def outbox_channel(schema: str) -> str:
-    """The NOTIFY channel that wakes the relay of one service."""
-    return f"gridsafe_outbox_{schema}"
 
 
 @dataclass
@@ -63,8 +60,8 @@ class ServiceRuntime:
     def publish(self, session: Session, contract: EventContract, *, subject: str | None) -> CloudEvent:
         """Write an event to this service's outbox, in the caller's transaction.
 
-        A trigger on the outbox NOTIFYs the relay, which PostgreSQL delivers only when the
-        transaction commits; a rolled-back change publishes nothing.
+        The relay is woken once the transaction commits (shared.events.wake); a rolled-back
+        change publishes nothing.
         """
         return self.publish_many(session, [(contract, subject)])[0]
 
@@ -72,17 +69,22 @@ class ServiceRuntime:
         self, session: Session, items: Sequence[tuple[EventContract, str | None]]
     ) -> list[CloudEvent]:
         """Several events in one statement (bulk imports), in the caller's transaction."""
+        rows, events = self.outbox_rows(session, items)
+        if rows:
+            session.execute(self.tables.outbox.insert(), rows)
+        return events
+
+    def outbox_rows(
+        self, session: Session, items: Sequence[tuple[EventContract, str | None]]
+    ) -> tuple[list[dict[str, Any]], list[CloudEvent]]:
+        """The outbox rows of `items`, for a caller that writes them itself in the same statement as
+        its own rows (`publish_many` otherwise); the relay is woken once `session` commits."""
         correlation_id = get_correlation_id()
         events = [
             CloudEvent.wrap(contract, source=self.name, subject=subject, correlation_id=correlation_id)
             for contract, subject in items
         ]
         if events:
-            session.execute(
-                self.tables.outbox.insert(),
-                [
-                    {"event_id": e.id, "event_type": e.type, "envelope": e.model_dump(mode="json")}
-                    for e in events
-                ],
-            )
-        return events
+            wake_after_commit(session, self.name, self.settings.redis_url)
+        rows = [{"event_id": e.id, "event_type": e.type, "envelope": e.as_json()} for e in events]
+        return rows, events

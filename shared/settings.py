@@ -150,9 +150,16 @@ class Settings(BaseSettings):
 
     # Sizing: each process's database connections are at most pool size + overflow; docker-compose
     # sets these so that every process together fits PostgreSQL's max_connections.
-    worker_concurrency: int = Field(2, ge=1, description="processes of each Celery worker")
+    worker_concurrency: int = Field(
+        1,
+        ge=1,
+        description="pool processes of each Celery worker (raise it where the machine has cores to spare)",
+    )
     db_pool_size: int = Field(5, ge=1, description="database connections each process keeps open")
     db_max_overflow: int = Field(5, ge=0, description="extra connections a busy process may open")
+    db_pool_recycle_seconds: int = Field(
+        1800, ge=1, description="a pooled database connection older than this is replaced at checkout"
+    )
 
     # Liveness of the processes that serve no HTTP: relays and the scheduler touch a file here
     # (`python -m shared.heartbeat NAME` checks it).

@@ -41,6 +41,7 @@ log = structlog.get_logger(__name__)
 ALGORITHM = "EdDSA"
 SIGNING_SERVICE = "registry"
 JWKS_PATH = "/.well-known/jwks.json"
+VERIFIED_TOKENS_KEPT = 4096  # per API process: the tokens of that many recent sessions
 
 
 class TokenError(Exception):
@@ -238,6 +239,9 @@ class TokenVerifier:
         self._keys: dict[str, Ed25519PublicKey] = {}
         self._loaded_at = -float("inf")
         self._tried_at = -float("inf")
+        # tokens verified already: token -> (claims, key id); a client sends the same token with
+        # every request for its 15 minutes, so its signature is checked once
+        self._verified: dict[str, tuple[dict[str, Any], str]] = {}
 
     @classmethod
     def for_service(cls, service: str, settings: Settings) -> "TokenVerifier":
@@ -274,7 +278,23 @@ class TokenVerifier:
         return self._keys.get(kid)
 
     async def claims(self, token: str) -> dict[str, Any]:
-        """The claims of a valid token; TokenError says why one is not."""
+        """The claims of a valid token; TokenError says why one is not.
+
+        A token verified before is taken from memory while it has not expired and its key is
+        still published (a retired key's tokens are refused once the keys are reloaded)."""
+        known = self._verified.get(token)
+        if known is not None:
+            claims, kid = known
+            if claims["exp"] > time.time() and await self.key(kid) is not None:
+                return claims
+            del self._verified[token]
+        claims, kid = await self._verify(token)
+        if len(self._verified) >= VERIFIED_TOKENS_KEPT:
+            self._verified.pop(next(iter(self._verified)))  # the oldest
+        self._verified[token] = (claims, kid)
+        return claims
+
+    async def _verify(self, token: str) -> tuple[dict[str, Any], str]:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:
@@ -288,7 +308,7 @@ class TokenVerifier:
         if key is None:
             raise TokenError(f"令牌无效 / invalid token: signed with an unknown key {kid!r}")
         try:
-            return jwt.decode(
+            claims = jwt.decode(
                 token,
                 key,
                 algorithms=[ALGORITHM],
@@ -299,6 +319,7 @@ class TokenVerifier:
             raise TokenError("令牌已过期 / token expired") from None
         except jwt.PyJWTError as exc:
             raise TokenError(f"令牌无效 / invalid token: {exc}") from None
+        return claims, kid
 
 
 # --- key file commands ---------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute, RouteContext, iter_route_contexts
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy.exc import DBAPIError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -73,6 +74,14 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected(_: Request, exc: Exception) -> JSONResponse:
+        if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+            # the database dropped a pooled connection (a restart): the pool has started afresh
+            log.warning("http.database_connection_lost", error=repr(exc.orig))
+            return _problem(
+                503,
+                "数据库连接中断,请重试 / the database connection was lost; retry",
+                headers={"Retry-After": "1"},
+            )
         log.exception("http.unhandled", error=repr(exc))
         return _problem(500, "服务器内部错误 / internal error; quote the correlation id when reporting it")
 

@@ -9,6 +9,7 @@ name is `<service>.<function name>`.
 
 import importlib
 import importlib.util
+import logging
 import pkgutil
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from typing import Any, TypeAlias, TypeVar
 
 import structlog
 from celery import Celery
+from celery.app.trace import LOG_SUCCESS
 from celery.schedules import crontab
 from celery.signals import worker_init, worker_process_init
 from sqlalchemy import delete
@@ -141,6 +143,10 @@ def create_worker(
 
     @worker_init.connect(weak=False)
     def wait_for_database(**_: object) -> None:
+        # Celery's line per task received and succeeded is noise at a hundred events a second;
+        # retries, failures and dead letters still log
+        logging.getLogger("celery.worker.strategy").setLevel(logging.WARNING)
+        logging.getLogger("celery.app.trace").addFilter(lambda record: record.msg != LOG_SUCCESS)
         wait_until_reachable(
             {"database": lambda: database_problem(runtime.engine)}, settings.startup_wait_seconds
         )

@@ -50,7 +50,7 @@ def test_a_worker_child_killed(whole):
 
 def test_a_relay_killed(whole):
     whole.survive(FAULTS["relay"])
-    assert "inspections-relay restarted" in whole.log_text()
+    assert "relays restarted" in whole.log_text()
 
 
 def test_the_scheduler_killed(whole):

@@ -40,7 +40,7 @@ def test_a_service_role_cannot_select_from_another_services_schema(service):
 
 @pytest.mark.parametrize("service", SERVICE_NAMES)
 def test_a_service_role_does_its_own_work_in_its_own_schema(service):
-    """Its outbox (with the trigger that wakes the relay), processed events and dead letters."""
+    """Its outbox, processed events and dead letters."""
     conn = _connect(service_role_urls()[service])
     try:
         with conn.cursor() as cur:

@@ -10,7 +10,7 @@ import psutil
 import pytest
 
 from shared.local_servers import free_port
-from shared.processes import PROCESSES, ProcessKind
+from shared.processes import PROCESSES, RUN_PROCESSES, ProcessKind
 from shared.tokens import JWKS_PATH
 from tests.factories import create_zone_and_grid, enterprise_payload
 from tests.support.processes import ManagedProcess, launched, wait_until
@@ -62,21 +62,21 @@ def test_run_command_starts_everything_and_stops_everything(tmp_path, make_token
         unit = f"{urls['inspections']}/units/{created.json()['id']}"
         wait_until(lambda: httpx.get(unit, headers=headers).status_code == 200, timeout=30)
         descendants = launcher.children()
-        assert len(descendants) >= len(PROCESSES)
+        assert len(descendants) >= len(RUN_PROCESSES)
 
-        # a killed relay is started again; nothing else is touched
+        # the killed relays' process is started again; nothing else is touched
         def pids() -> dict[int, str]:
-            return {main_process(launcher, p.name, base, tmp_path).pid: p.name for p in PROCESSES}
+            return {main_process(launcher, p.name, base, tmp_path).pid: p.name for p in RUN_PROCESSES}
 
         before = pids()
-        main_process(launcher, "inspections-relay", base, tmp_path).kill()
-        launcher.wait_for_log("inspections-relay restarted", timeout=30)
+        main_process(launcher, "relays", base, tmp_path).kill()
+        launcher.wait_for_log("relays restarted", timeout=30)
         after = pids()
-        assert [name for pid, name in after.items() if pid not in before] == ["inspections-relay"]
+        assert [name for pid, name in after.items() if pid not in before] == ["relays"]
         descendants += launcher.children()
         # past the limit it stays down, loudly, and the APIs keep answering
-        main_process(launcher, "inspections-relay", base, tmp_path).kill()
-        launcher.wait_for_log("inspections-relay exited with code -9 after 1 restarts", timeout=30)
+        main_process(launcher, "relays", base, tmp_path).kill()
+        launcher.wait_for_log("relays exited with code -9 after 1 restarts", timeout=30)
         assert "LEFT STOPPED" in launcher.log_text()
         assert all(httpx.get(f"{url}/healthz").status_code == 200 for url in urls.values())
         assert launcher.process.poll() is None

@@ -148,7 +148,7 @@ class EventConsumer:
                 handler(session, data, event)
             for observer in self.observers:
                 observer(session, event)
-        log.info("event.applied", consumer=self.name, event_id=str(event.id), type=event.type)
+        log.debug("event.applied", consumer=self.name, event_id=str(event.id), type=event.type)
         return "applied"
 
     def dead_letter(self, envelope: dict[str, Any], *, reason: str, attempts: int) -> None:

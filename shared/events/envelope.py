@@ -28,7 +28,9 @@ class CloudEvent(BaseModel):
     def wrap(
         cls, contract: EventContract, *, source: str, subject: str | None, correlation_id: str | None
     ) -> "CloudEvent":
-        return cls(
+        # constructed, not validated: the contract was validated when it was made, and the
+        # envelope's own fields come from here
+        return cls.model_construct(
             source=source,
             type=contract.event_type,
             subject=subject,
@@ -37,3 +39,7 @@ class CloudEvent(BaseModel):
             correlationid=correlation_id,
             data=contract.model_dump(mode="json"),
         )
+
+    def as_json(self) -> dict[str, Any]:
+        """The envelope as JSON values; `data` is JSON already, so it is not walked again."""
+        return {**self.model_dump(mode="json", exclude={"data"}), "data": self.data}

@@ -5,18 +5,18 @@ side by side), sends one Celery task per subscriber with the event id as task id
 rows published in the same transaction. If the broker is unreachable the transaction rolls back
 and the rows wait; nothing is lost, and a consumer that sees an event twice ignores the second.
 
-It wakes on the NOTIFY that `ServiceRuntime.publish` issues at commit, and polls every
-`relay_poll_seconds` as a safety net. When the database or the broker fails it reconnects at
+It waits on its Redis wake list, which a writer pushes to after its commit (shared.events.wake),
+and reads the outbox every `relay_poll_seconds` anyway as a safety net. When the database or the broker fails it reconnects at
 once, then with exponential backoff (tenacity) up to `relay_max_backoff_seconds`. Its loop touches
 the heartbeat `relay-<service>` (shared.heartbeat) on every turn and before every reconnection.
 """
 
-import select as select_module
 import signal
+import time
 from contextlib import closing
 from typing import Any
 
-import psycopg2
+import redis
 import structlog
 from celery import Celery
 from kombu.utils.json import dumps
@@ -25,10 +25,12 @@ from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_exp
 
 from shared.events.consumer import handle_event_task_name
 from shared.events.subscriptions import subscribers
+from shared.events.wake import wake_key
 from shared.heartbeat import beat
-from shared.runtime import ServiceRuntime, outbox_channel
+from shared.runtime import ServiceRuntime
 
 log = structlog.get_logger(__name__)
+PUBLISHED_LOG_SECONDS = 60.0
 
 
 class OutboxRelay:
@@ -38,6 +40,8 @@ class OutboxRelay:
         self.settings = runtime.settings
         self._stopping = False
         self.heartbeat = f"relay-{runtime.name}"
+        self._published = 0  # since the last relay.published line
+        self._logged_at = -float("inf")
 
     def relay_batch(self) -> int:
         """Publish up to one batch of events. Returns how many were published."""
@@ -103,8 +107,6 @@ class OutboxRelay:
         self._stopping = True
 
     def run_forever(self) -> None:
-        signal.signal(signal.SIGTERM, self.stop)
-        signal.signal(signal.SIGINT, self.stop)
         log.info("relay.started", service=self.runtime.name)
         reconnect = Retrying(
             retry=retry_if_exception_type(Exception),
@@ -119,14 +121,14 @@ class OutboxRelay:
                 with closing(reconnect(self._connect)) as listener:
                     while not self._stopping:
                         beat(self.heartbeat)
-                        self._wait_for_notify(listener)
+                        self._wait_for_wake(listener)
                         self._drain_and_log()
             except Exception as exc:  # database or broker down: the events wait in the outbox
                 log.warning("relay.error", service=self.runtime.name, error=repr(exc))
         log.info("relay.stopped", service=self.runtime.name)
 
     def _connect(self) -> Any:
-        """Listen on the outbox channel and publish what is waiting; the listener, if both work."""
+        """Connect to the wake list and publish what is waiting; the Redis client, if both work."""
         listener = self._listen()
         try:
             self._drain_and_log()
@@ -136,9 +138,12 @@ class OutboxRelay:
         return listener
 
     def _drain_and_log(self) -> None:
-        published = self.drain()
-        if published:
-            log.info("relay.published", service=self.runtime.name, events=published)
+        """Publish what is waiting; say how much at most once a minute (a line per wake is noise)."""
+        self._published += self.drain()
+        now = time.monotonic()
+        if self._published and now - self._logged_at >= PUBLISHED_LOG_SECONDS:
+            log.info("relay.published", service=self.runtime.name, events=self._published)
+            self._published, self._logged_at = 0, now
 
     def _log_error(self, state: RetryCallState) -> None:
         beat(self.heartbeat)  # waiting for a server is alive, not stuck
@@ -146,39 +151,65 @@ class OutboxRelay:
         retry_in = state.next_action.sleep if state.next_action else None
         log.warning("relay.error", service=self.runtime.name, error=repr(error), retry_in_s=retry_in)
 
-    def _listen(self) -> Any:
-        """A dedicated connection (outside the pool) listening on this service's channel."""
-        dsn = self.runtime.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-        listener = psycopg2.connect(dsn)
-        listener.set_session(autocommit=True)
-        listener.cursor().execute(f"LISTEN {outbox_channel(self.runtime.schema)}")
+    def _listen(self) -> redis.Redis:
+        """A Redis client of its own for the blocking wait on this service's wake list."""
+        poll = self.settings.relay_poll_seconds
+        listener = redis.Redis.from_url(
+            self.settings.redis_url, socket_connect_timeout=5, socket_timeout=poll + 5
+        )
+        listener.ping()
         return listener
 
-    def _wait_for_notify(self, raw: Any) -> None:
-        """Sleep until a NOTIFY on the outbox channel arrives, or the poll interval passes."""
-        ready, _, _ = select_module.select([raw], [], [], self.settings.relay_poll_seconds)
-        if ready:
-            raw.poll()
-            raw.notifies.clear()
+    def _wait_for_wake(self, listener: redis.Redis) -> None:
+        """Sleep until a writer's wake arrives, or the poll interval passes.
+
+        Wakes pushed while the relay drains leave a token behind, so the next wait returns at once:
+        a commit after the drain's read is never missed. Taking the token before the drain reads is
+        what makes that hold (a token pushed before the read is consumed here, and its rows read).
+        """
+        listener.blpop([wake_key(self.runtime.name)], timeout=self.settings.relay_poll_seconds)
 
 
 def main() -> None:
-    """`python -m shared.events.relay SERVICE`: run the relay of one service."""
-    import argparse
-    import importlib
+    """`python -m shared.events.relay SERVICE...`: the relays of these services, one thread each.
 
+    The run command starts one process for all four (a relay mostly waits); compose runs one per
+    service, each with its own database role."""
+    import argparse
+    import threading
+    from functools import partial
+
+    from shared.celery_app import make_celery
     from shared.health import database_problem, wait_until_reachable
-    from shared.settings import SERVICE_NAMES
+    from shared.logs import configure_logging
+    from shared.settings import SERVICE_NAMES, get_settings
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("service", choices=SERVICE_NAMES)
+    parser.add_argument("services", nargs="+", choices=SERVICE_NAMES, metavar="SERVICE")
     args = parser.parse_args()
-    worker = importlib.import_module(f"services.{args.service}.worker")
-    runtime: ServiceRuntime = worker.runtime
-    wait_until_reachable(
-        {"database": lambda: database_problem(runtime.engine)}, runtime.settings.startup_wait_seconds
-    )
-    OutboxRelay(runtime, worker.celery_app).run_forever()
+    settings = get_settings()
+    configure_logging(" ".join(args.services) + " relay", settings)
+    relays = []
+    for service in dict.fromkeys(args.services):
+        runtime = ServiceRuntime(service)
+        wait_until_reachable(
+            {"database": partial(database_problem, runtime.engine)}, settings.startup_wait_seconds
+        )
+        relays.append(OutboxRelay(runtime, make_celery(service, settings)))
+
+    def stop(*_: object) -> None:
+        for relay in relays:
+            relay.stop()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    threads = [
+        threading.Thread(target=relay.run_forever, name=f"relay-{relay.runtime.name}") for relay in relays
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 
 
 if __name__ == "__main__":

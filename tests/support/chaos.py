@@ -29,7 +29,7 @@ from sqlalchemy.pool import NullPool
 from shared.auth import Principal, Role, issue_token
 from shared.events.subscriptions import subscribers
 from shared.local_servers import free_port
-from shared.processes import PROCESSES, ProcessKind
+from shared.processes import PROCESSES, RUN_PROCESSES, ProcessKind
 from shared.settings import SERVICE_NAMES
 from tests.factories import create_zone_and_grid, enterprise_payload, grid_staff
 from tests.support.processes import ROOT, launched, wait_until
@@ -333,7 +333,7 @@ class ChaosSystem:
 
         def up() -> bool:
             try:
-                for process in PROCESSES:
+                for process in RUN_PROCESSES:
                     self.process(process.name)
                 return self.all_ready()
             except ValueError:  # one is missing, or two (a restart under way)
@@ -380,7 +380,7 @@ FAULTS = {
         "notifications worker main process killed", lambda s: s.process("notifications-worker").kill()
     ),
     "worker-child": Fault("reporting worker pool process killed", kill_pool_process),
-    "relay": Fault("inspections relay killed", lambda s: s.process("inspections-relay").kill()),
+    "relay": Fault("the relays' process killed", lambda s: s.process("relays").kill()),
     "scheduler": Fault("scheduler killed", lambda s: s.process("scheduler").kill()),
     "postgres": Fault("PostgreSQL restarted (immediate)", lambda s: s.restart_postgres()),
     # the run command starts it again on its append-only file

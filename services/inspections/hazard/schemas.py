@@ -239,9 +239,9 @@ class HazardOut(BaseModel):
     @classmethod
     def of(cls, hazard: Any) -> "HazardOut":
         """The hazard with the actions its state allows."""
-        return cls.model_validate(hazard).model_copy(
-            update={"allowed_actions": allowed_actions(hazard.state)}
-        )
+        out = cls.model_validate(hazard)
+        out.allowed_actions = allowed_actions(hazard.state)  # set in place: no copy of the model
+        return out
 
 
 class EvidenceOut(StoredFileOut):

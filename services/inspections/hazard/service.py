@@ -2,9 +2,10 @@
 
 import uuid
 from datetime import date, datetime, time, timedelta
-from typing import Any, NoReturn, assert_never
+from functools import lru_cache
+from typing import Any, NoReturn, assert_never, cast
 
-from sqlalchemy import select
+from sqlalchemy import BindParameter, Insert, Table, bindparam, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -82,8 +83,7 @@ ORDERS = {
 STEPS_IN_ORDER = Keyset("hazard-history", HazardTransition.id)
 
 
-def _record(
-    session: Session,
+def _step(
     hazard: Hazard,
     action: str,
     previous: HazardState | None,
@@ -94,63 +94,78 @@ def _record(
     details: dict | None = None,
     evidence_ids: list[uuid.UUID] | None = None,
     extra: dict[str, Any] | None = None,
-) -> HazardTransition:
-    """Append the step to the history and announce it through the outbox, in one transaction.
+) -> tuple[dict[str, Any], HazardEventV1]:
+    """A step's history row (the columns of `HazardTransition`) and the event announcing it.
 
     `extra`: the fields the event's contract adds to the common hazard shape."""
     at = utc_now()
-    transition = HazardTransition(
+    transition = {
+        "hazard_id": hazard.id,
+        "action": action,
+        "from_state": previous,
+        "to_state": hazard.state,
+        "actor_id": user.user_id,
+        "actor_name": user.name or str(user.user_id),
+        "at": at,
+        "reason": reason,
+        "details": details or {},
+        "evidence_ids": evidence_ids or [],
+    }
+    announced = event(
         hazard_id=hazard.id,
+        unit_id=hazard.unit_id,
+        grid_id=hazard.grid_id,
+        grade=hazard.grade,
+        source=hazard.source,
+        category=hazard.category,
+        state=hazard.state,
+        previous_state=previous,
         action=action,
-        from_state=previous,
-        to_state=hazard.state,
+        deadline=hazard.deadline,
+        overdue=hazard.overdue_since is not None,
         actor_id=user.user_id,
-        actor_name=user.name or str(user.user_id),
-        at=at,
         reason=reason,
-        details=details or {},
-        evidence_ids=evidence_ids or [],
+        at=at,
+        location=hazard.location,
+        description=hazard.description,
+        reporter_name=hazard.reporter_name,
+        measures=hazard.measures,
+        responsible_person=hazard.responsible_person,
+        actor_name=transition["actor_name"],
+        **(extra or {}),
     )
-    session.add(transition)
-    runtime.publish(
-        session,
-        event(
-            hazard_id=hazard.id,
-            unit_id=hazard.unit_id,
-            grid_id=hazard.grid_id,
-            grade=hazard.grade,
-            source=hazard.source,
-            category=hazard.category,
-            state=hazard.state,
-            previous_state=previous,
-            action=action,
-            deadline=hazard.deadline,
-            overdue=hazard.overdue_since is not None,
-            actor_id=user.user_id,
-            reason=reason,
-            at=at,
-            location=hazard.location,
-            description=hazard.description,
-            reporter_name=hazard.reporter_name,
-            measures=hazard.measures,
-            responsible_person=hazard.responsible_person,
-            actor_name=transition.actor_name,
-            **(extra or {}),
-        ),
-        subject=str(hazard.id),
-    )
-    return transition
+    return transition, announced
+
+
+def _record(
+    session: Session,
+    hazard: Hazard,
+    action: str,
+    previous: HazardState | None,
+    user: Principal,
+    event: type[HazardEventV1],
+    **step: Any,
+) -> HazardTransition:
+    """Append the step to the history and announce it through the outbox, in one transaction."""
+    transition, announced = _step(hazard, action, previous, user, event, **step)
+    row = HazardTransition(**transition)
+    session.add(row)
+    runtime.publish(session, announced, subject=str(hazard.id))
+    return row
 
 
 def report_hazard(
     session: Session, data: HazardReport, user: Access, idempotency_key: str | None
 ) -> tuple[Hazard, bool]:
-    """Register a hazard (隐患登记). Returns it and whether it is new (a retried submission is not)."""
+    """Register a hazard (隐患登记). Returns it and whether it is new (a retried submission is not).
+
+    The hazard, its history and its events are written in one statement."""
     # fields left at their defaults stay out, so a body hashes as it did before they were added
     body = request_keys.fingerprint(data.model_dump(mode="json", exclude_defaults=True))
     previous = request_keys.earlier(session, user, idempotency_key, "hazard.report", body)
     if previous is not None:
         return session.get_one(Hazard, previous), False
+    hazard_id = uuid.uuid4()
     unit = unit_for(session, data.unit_id, user)
     if unit.production_status == ProductionStatus.closed:
         raise InvalidInput("单位已关闭 / the unit is closed", field="unit_id")
@@ -161,31 +176,71 @@ def report_hazard(
             field="source",
         )
     now = utc_now()  # set here rather than by the database, so answering needs no second read
-    hazard = Hazard(
-        id=uuid.uuid4(),
-        unit_id=unit.id,
-        grid_id=unit.grid_id,
-        state=HazardState.reported,
-        reporter_id=user.user_id,
-        reporter_name=user.name or str(user.user_id),
-        reported_at=now,
-        updated_at=now,
+    values = {
+        "id": hazard_id,
+        "unit_id": unit.id,
+        "grid_id": unit.grid_id,
+        "state": HazardState.reported,
+        "reporter_id": user.user_id,
+        "reporter_name": user.name or str(user.user_id),
+        "reported_at": now,
+        "updated_at": now,
+        "rectified_by_organisations": [],
+        "stop_ordered": False,
+        "review_late": False,
         **data.model_dump(exclude={"unit_id"}),
-    )
-    session.add(hazard)
-    request_keys.remember(session, user, idempotency_key, "hazard.report", body, hazard.id)
-    _record(session, hazard, "report", None, user, HazardReportedV1, reason=data.description)
+    }
+    hazard = Hazard(**values)  # the answer; written below, outside the session's unit of work
+    steps = [_step(hazard, "report", None, user, HazardReportedV1, reason=data.description)]
     if data.grade == HazardGrade.major:  # reported to the supervising authority at once
-        _record(
-            session,
-            hazard,
-            "escalate",
-            HazardState.reported,
-            user,
-            HazardEscalatedV1,
-            reason="重大隐患即时上报",
+        steps.append(
+            _step(
+                hazard, "escalate", HazardState.reported, user, HazardEscalatedV1, reason="重大隐患即时上报"
+            )
         )
+    outbox_rows, _ = runtime.outbox_rows(session, [(event, str(hazard_id)) for _, event in steps])
+    transitions = [transition for transition, _ in steps]
+    statement = _report_statement(tuple(values), tuple(transitions[0]), tuple(outbox_rows[0]), len(steps))
+    parameters = {f"h_{name}": value for name, value in values.items()}
+    for i, (transition, outbox_row) in enumerate(zip(transitions, outbox_rows, strict=True)):
+        parameters |= {f"t{i}_{name}": value for name, value in transition.items()}
+        parameters |= {f"o{i}_{name}": value for name, value in outbox_row.items()}
+    session.execute(statement, parameters)
+    request_keys.remember(session, user, idempotency_key, "hazard.report", body, hazard_id)
     return hazard, True
+
+
+@lru_cache(maxsize=16)
+def _report_statement(
+    hazard_columns: tuple[str, ...],
+    step_columns: tuple[str, ...],
+    outbox_columns: tuple[str, ...],
+    steps: int,
+) -> Insert:
+    """A new hazard, its history rows and their outbox rows in one INSERT (one round trip): the
+    hazard and its history as CTEs of the outbox insert; their foreign keys are checked at the end
+    of the statement, when all are written. Built once per shape with named parameters, so
+    SQLAlchemy compiles it once (values written into a statement would compile it every time)."""
+
+    def row(table: Table, columns: tuple[str, ...], prefix: str) -> dict[str, BindParameter[Any]]:
+        return {name: bindparam(f"{prefix}{name}", type_=table.c[name].type) for name in columns}
+
+    def rows(table: Table, columns: tuple[str, ...], prefix: str) -> Any:
+        # a single row as such: SQLAlchemy caches no multi-row VALUES (a major hazard's two steps)
+        each = [row(table, columns, f"{prefix}{i}_") for i in range(steps)]
+        return each[0] if steps == 1 else each
+
+    hazards, history, outbox = (
+        cast(Table, Hazard.__table__),
+        cast(Table, HazardTransition.__table__),
+        runtime.tables.outbox,
+    )
+    return (
+        outbox.insert()
+        .values(rows(outbox, outbox_columns, "o"))
+        .add_cte(insert(hazards).values(row(hazards, hazard_columns, "h_")).cte("new_hazard"))
+        .add_cte(insert(history).values(rows(history, step_columns, "t")).cte("new_steps"))
+    )
 
 
 def get_hazard(session: Session, hazard_id: uuid.UUID, user: Access, *, for_update: bool = False) -> Hazard:

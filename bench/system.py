@@ -1,0 +1,392 @@
+"""The whole system under load, in one run: `python -m bench.system`.
+
+Starts the run command on a PostgreSQL and a Redis of its own (in a temporary folder, production
+settings), seeds a grid with a grid member and an enterprise through the APIs, and prints:
+
+- the processes and resident memory of the system at idle (and after the load);
+- the statements and round trips of one hazard report (counted in this process on the same
+  database, with and without an Idempotency-Key);
+- the ratio of POST /hazards (the run command's inspections API, one process) to a bare FastAPI +
+  SQLAlchemy endpoint inserting one row (bench/bare_insert_app.py, one uvicorn process, started
+  here on the same database), each driven for `--ratio-seconds` by `--connections` keep-alive
+  connections, alternately, twice;
+- report → inbox latency (the hazard's report time to the grid member's inbox message) at steady
+  rates (default 20/s and 100/s) through the API, with the rest of the system running;
+- events lost or applied twice: for every report accepted, its hazard.reported in the outbox, the
+  grid member's message, reporting's fact and notifications' copy, each counted;
+- CPU per event of each consumer (its worker's processes' CPU time during a rate's run, divided
+  by the events it handled) and of the inspections API per report.
+
+Prints figures; asserts nothing. The load generator runs in this process and takes CPU from the
+same machine.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+import psutil
+
+from bench.scratch import p50_p95
+from shared.local_servers import free_port
+from shared.tokens import keys_on_one_host
+from tests.support import chaos
+
+REPORT = {
+    "source": "grid_patrol",
+    "category": "消防",
+    "grade": "general",
+    "location": "仓库",
+    "description": "灭火器过期",
+}
+CONSUMERS = ("notifications", "reporting")
+
+
+# --- a small HTTP/1.1 load generator (keep-alive, one request at a time per connection) -------------
+
+
+class Connection:
+    def __init__(self, url: str) -> None:
+        parts = urlsplit(url)
+        self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def post(self, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+        """Send one request; a kept-alive connection the server closed meanwhile (its keep-alive
+        timeout) is opened again once, as a browser does."""
+        for attempt in range(2):
+            if self.writer is None:
+                self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+            assert self.reader is not None
+            head = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+            self.writer.write(
+                f"POST {path} HTTP/1.1\r\nHost: {self.host}\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\n{head}\r\n".encode()
+                + body
+            )
+            status_line = await self.reader.readline()
+            if status_line:
+                break
+            self.close()
+            if attempt:
+                raise ConnectionError("the server closed the connection without answering")
+        length = 0
+        while (line := await self.reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode().partition(":")
+            if name.lower() == "content-length":
+                length = int(value)
+        return int(status_line.split()[1]), await self.reader.readexactly(length)
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+async def closed_loop(
+    url: str, path: str, body: bytes, headers: dict[str, str], connections: int, seconds: float
+) -> float:
+    """Requests per second answered 2xx by `connections` clients sending back to back."""
+    done = failed = 0
+    end = time.perf_counter() + seconds
+
+    async def client() -> None:
+        nonlocal done, failed
+        connection = Connection(url)
+        try:
+            while time.perf_counter() < end:
+                status, _ = await connection.post(path, body, headers)
+                if 200 <= status < 300:
+                    done += 1
+                else:
+                    failed += 1
+        finally:
+            connection.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(connections)))
+    if failed:
+        print(f"  ({failed} requests to {url}{path} failed)")
+    return done / (time.perf_counter() - started)
+
+
+async def open_loop(
+    url: str, headers: dict[str, str], unit_id: str, rate: float, seconds: float
+) -> tuple[list[str], list[float], float]:
+    """Reports sent on a fixed schedule (`rate` per second), whatever the answers' pace: the ids
+    accepted, the answers' latencies (ms) and how far the sender fell behind its schedule (s)."""
+    body = json.dumps({**REPORT, "unit_id": unit_id}).encode()
+    free: list[Connection] = []
+    accepted: list[str] = []
+    answered: list[float] = []
+    behind = 0.0
+
+    async def send() -> None:
+        connection = free.pop() if free else Connection(url)
+        started = time.perf_counter()
+        try:
+            status, answer = await connection.post("/hazards", body, headers)
+        except (OSError, asyncio.IncompleteReadError):
+            connection.close()  # a failed request: not accepted
+            return
+        answered.append((time.perf_counter() - started) * 1000)
+        free.append(connection)
+        if status == 201:
+            accepted.append(json.loads(answer)["id"])
+
+    tasks = []
+    start = time.perf_counter()
+    for serial in range(int(rate * seconds)):
+        due = start + serial / rate
+        await asyncio.sleep(max(0.0, due - time.perf_counter()))
+        behind = max(behind, time.perf_counter() - due)
+        tasks.append(asyncio.create_task(send()))
+    await asyncio.gather(*tasks)
+    for connection in free:
+        connection.close()
+    return accepted, answered, behind
+
+
+# --- the system ------------------------------------------------------------------------------------
+
+
+def system_processes(system: chaos.ChaosSystem) -> list[psutil.Process]:
+    return [system_process for system_process in psutil.Process(system.launcher.pid).children(recursive=True)]
+
+
+def memory(system: chaos.ChaosSystem) -> str:
+    """Resident memory of the run command's processes: the application's and the servers'."""
+    app_rss = app_pss = servers_rss = 0
+    count = 0
+    for process in system_processes(system):
+        try:
+            rss = process.memory_info().rss
+            server = process.name() in ("redis-server", "postgres")
+        except psutil.Error:
+            continue
+        if server:
+            servers_rss += rss
+            continue
+        count += 1
+        app_rss += rss
+        try:
+            app_pss += process.memory_full_info().pss
+        except psutil.Error:
+            app_pss += rss
+    mb = 1024 * 1024
+    return (
+        f"{count} application processes, {app_rss / mb:,.0f} MB resident ({app_pss / mb:,.0f} MB counting "
+        f"shared pages once); PostgreSQL and Redis {servers_rss / mb:,.0f} MB more"
+    )
+
+
+def cpu_seconds(processes: list[psutil.Process]) -> float:
+    total = 0.0
+    for process in processes:
+        try:
+            times = process.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system
+    return total
+
+
+def worker_processes(system: chaos.ChaosSystem, service: str) -> list[psutil.Process]:
+    main = system.process(f"{service}-worker")
+    return [main, *main.children(recursive=True)]
+
+
+def applied(system: chaos.ChaosSystem, consumer: str) -> int:
+    return system.query(f"SELECT count(*) FROM {consumer}.processed_event")[0][0]
+
+
+def count_statements(database_url: str, redis_url: str, unit_id: str, token: str) -> None:
+    """Statements and round trips of one report, counted on the inspections app in this process."""
+    from shared.settings import get_settings
+
+    os.environ.update(DATABASE_URL=database_url, REDIS_URL=redis_url)
+    get_settings.cache_clear()  # read before, when the system's servers were not known yet
+    from fastapi.testclient import TestClient
+    from sqlalchemy import event
+
+    from services.inspections.app import app
+    from services.inspections.runtime import runtime
+
+    counted: list[str] = []
+    engine = runtime.engine
+    event.listen(engine, "before_cursor_execute", lambda *args: counted.append(args[2].split()[0]))
+    event.listen(engine, "begin", lambda _: counted.append("BEGIN"))
+    event.listen(engine, "commit", lambda _: counted.append("COMMIT"))
+    headers = {"Authorization": f"Bearer {token}"}
+    with TestClient(app) as client:
+        for key in (None, str(uuid.uuid4())):
+            answer = client.post(
+                "/hazards",
+                json={**REPORT, "unit_id": unit_id},
+                headers={**headers, **({"Idempotency-Key": key} if key else {})},
+            )
+            assert answer.status_code == 201, answer.text
+            counted.clear()
+            client.post(
+                "/hazards",
+                json={**REPORT, "unit_id": unit_id},
+                headers={**headers, **({"Idempotency-Key": str(uuid.uuid4())} if key else {})},
+            )
+            statements = [s for s in counted if s not in ("BEGIN", "COMMIT")]
+            label = "with an Idempotency-Key" if key else "without a key"
+            print(f"  one report {label}: {len(statements)} statements ({', '.join(statements)}), "
+                  f"{len(counted)} round trips with BEGIN and COMMIT")  # fmt: skip
+    engine.dispose()
+
+
+def start_bare(database_url: str) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "bench.bare_insert_app:app", "--port", str(port), "--workers", "1",
+         "--no-access-log", "--log-level", "warning"],
+        env={**os.environ, "DATABASE_URL": database_url},
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/openapi.json").status_code == 200:
+                return process, url
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    process.kill()
+    raise RuntimeError("the bare endpoint did not start")
+
+
+def settle(system: chaos.ChaosSystem, timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while system.unapplied() and time.monotonic() < deadline:
+        time.sleep(0.5)
+
+
+def latency_run(
+    system: chaos.ChaosSystem, headers: dict[str, str], unit_id: str, rate: float, seconds: float
+) -> list[str]:
+    url = system.urls["inspections"]
+    processes = {service: worker_processes(system, service) for service in CONSUMERS}
+    api = [system.process("inspections-api")]
+    cpu_before = {service: cpu_seconds(found) for service, found in processes.items()}
+    api_before = cpu_seconds(api)
+    applied_before = {service: applied(system, service) for service in CONSUMERS}
+    accepted, answered, behind = asyncio.run(open_loop(url, headers, unit_id, rate, seconds))
+    deadline = time.monotonic() + 300
+    rows: list[tuple] = []
+    while time.monotonic() < deadline:
+        rows = system.query(
+            """
+            SELECT extract(epoch FROM m.created_at - h.reported_at) * 1000
+            FROM unnest(CAST(:ids AS uuid[])) AS r(id)
+            JOIN inspections.hazard h ON h.id = r.id
+            JOIN notifications.inbox_message m
+              ON m.subject_id = h.id AND m.person_id = :person AND m.event_type = 'hazard.reported'
+            """,
+            ids=accepted,
+            person=system.grid_member,
+        )
+        if len(rows) >= len(accepted):
+            break
+        time.sleep(0.5)
+    settle(system)
+    latencies = sorted(float(row[0]) for row in rows)
+    p50, p95 = p50_p95(latencies) if latencies else (float("nan"), float("nan"))
+    p99 = latencies[int(0.99 * (len(latencies) - 1))] if latencies else float("nan")
+    answer_p50, answer_p95 = p50_p95(answered)
+    print(f"  {rate:.0f}/s for {seconds:.0f} s: {len(accepted)}/{int(rate * seconds)} accepted; report → inbox "
+          f"p50 {p50:.0f} ms, p95 {p95:.0f} ms, p99 {p99:.0f} ms, max {latencies[-1] if latencies else float('nan'):.0f} ms "
+          f"({len(latencies)} messages); answers p50 {answer_p50:.0f} ms, p95 {answer_p95:.0f} ms; "
+          f"the sender fell at most {behind * 1000:.0f} ms behind")  # fmt: skip
+    for service in CONSUMERS:
+        events = applied(system, service) - applied_before[service]
+        used = cpu_seconds(processes[service]) - cpu_before[service]
+        print(f"    {service} worker: {used * 1000 / max(events, 1):.1f} ms CPU per event ({events} events)")
+    print(
+        f"    inspections API: {(cpu_seconds(api) - api_before) * 1000 / max(len(accepted), 1):.1f} ms CPU per report"
+    )
+    return accepted
+
+
+def exactly_once(system: chaos.ChaosSystem, accepted: list[str]) -> None:
+    effects = system.effects_per_report(accepted)
+    lost = sum(1 for counts in effects.values() if 0 in counts) + len(set(accepted) - set(effects))
+    twice = sum(1 for counts in effects.values() if any(count > 1 for count in counts))
+    print(f"  {len(accepted)} reports accepted: {lost} with an effect lost, {twice} with an effect applied twice "
+          f"(outbox event, inbox message, reporting's fact, notifications' copy); "
+          f"{system.dead_letters()} dead letters")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--rates", type=float, nargs="+", default=[20, 100], help="reports per second")
+    parser.add_argument("--seconds", type=float, default=20, help="length of each rate's run")
+    parser.add_argument("--ratio-seconds", type=float, default=10, help="length of each throughput run")
+    parser.add_argument("--connections", type=int, default=16, help="connections of each throughput run")
+    args = parser.parse_args()
+    chaos.SYSTEM_SETTINGS.clear()  # production settings, but JSON logs
+    chaos.SYSTEM_SETTINGS["LOG_JSON"] = "true"
+    os.environ.update(keys_on_one_host(Path(tempfile.mkdtemp(prefix="gridsafe-bench-keys-"))))
+    system = chaos.ChaosSystem()
+    bare = None
+    try:
+        system.start()
+        assert system.stream is not None and system.database is not None
+        system.stream.stop()
+        headers = dict(system.stream.headers)
+        unit_id = system.stream.unit_id
+        settle(system)
+        time.sleep(10)
+        print(f"at idle: {memory(system)}")
+        database_url = system.database.url.render_as_string(hide_password=False)
+        print("statements per report (inspections, in this process on the same database):")
+        count_statements(
+            database_url, system.redis_url, unit_id, headers["Authorization"].removeprefix("Bearer ")
+        )
+        settle(system)
+        bare, bare_url = start_bare(database_url)
+        body = json.dumps({**REPORT, "unit_id": unit_id}).encode()
+        bare_body = json.dumps({"category": "消防", "description": "灭火器过期"}).encode()
+        bare_rps, hazard_rps = [], []
+        for _ in range(2):
+            bare_rps.append(
+                asyncio.run(
+                    closed_loop(bare_url, "/rows", bare_body, {}, args.connections, args.ratio_seconds)
+                )
+            )
+            hazard_rps.append(asyncio.run(closed_loop(system.urls["inspections"], "/hazards", body, headers,
+                                                      args.connections, args.ratio_seconds)))  # fmt: skip
+            settle(system)
+        bare.terminate()
+        bare.wait(30)
+        bare = None
+        ratio = sum(hazard_rps) / sum(bare_rps)
+        print(f"POST /hazards {', '.join(f'{r:.0f}' for r in hazard_rps)} req/s vs bare insert "
+              f"{', '.join(f'{r:.0f}' for r in bare_rps)} req/s: ratio {ratio:.2f} (one uvicorn process each, "
+              f"{args.connections} connections, {args.ratio_seconds:.0f} s per run, alternately)")  # fmt: skip
+        accepted: list[str] = []
+        print("report → inbox through the API, the whole system running:")
+        for rate in args.rates:
+            accepted += latency_run(system, headers, unit_id, rate, args.seconds)
+        exactly_once(system, accepted)
+        print(f"after the load: {memory(system)}")
+    finally:
+        if bare is not None:
+            bare.kill()
+        system.stop()
+
+
+if __name__ == "__main__":
+    main()
