@@ -178,6 +178,12 @@ def test_the_main_loop_from_a_new_grid_to_the_monthly_report(system, make_token)
         _screen(page, "people")
 
         page.goto(f"{system}/office/registry/grids")
+        with page.expect_download() as labels:  # 一企一码: the grid's QR labels to print
+            page.get_by_role("row", name=re.compile("城东网格")).get_by_role(
+                "button", name="二维码标签"
+            ).click()
+        assert Path(labels.value.path()).read_bytes().startswith(b"%PDF")
+        assert labels.value.suggested_filename.endswith(".pdf")
         page.get_by_role("row", name=re.compile("城东网格")).get_by_role("link", name="责任台帐").click()
         _assign(page, "王网格(网格员)", "网格员", first, last)
         expect(page.locator(".el-timeline-item", has_text="王网格")).to_contain_text(f"{first} 至 {last}")
@@ -278,6 +284,14 @@ def test_the_main_loop_from_a_new_grid_to_the_monthly_report(system, make_token)
         for step in ("限期整改", "整改完成", "复查验收", "销号"):
             expect(page.locator(".el-timeline").get_by_text(step, exact=True)).to_be_visible()
         _screen(page, "hazard-closed")
+        # the notices its steps issued are with it, each downloadable as issued
+        notices = page.locator('[aria-label="隐患文书"]')
+        expect(notices).to_contain_text("隐患整改通知书")
+        expect(notices).to_contain_text("复查意见书")
+        with page.expect_download() as notice:
+            notices.get_by_role("button", name=re.compile("^下载")).first.click()
+        assert Path(notice.value.path()).read_bytes().startswith(b"%PDF")
+        assert notice.value.suggested_filename.startswith("隐患整改通知书")
 
         # 6. The dashboard counts it, once the reporting copy has the close-out.
         board = f"{system}/api/reporting/dashboard"
