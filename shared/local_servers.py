@@ -31,11 +31,11 @@ def free_port(block: int = 1) -> int:
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             base = sock.getsockname()[1]
-        if base + block <= 65535 and all(_is_free(base + offset) for offset in range(1, block)):
+        if base + block <= 65535 and all(port_is_free(base + offset) for offset in range(1, block)):
             return base
 
 
-def _is_free(port: int) -> bool:
+def port_is_free(port: int) -> bool:
     with socket.socket() as sock:
         try:
             sock.bind(("127.0.0.1", port))

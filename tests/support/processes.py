@@ -1,6 +1,7 @@
 """Real worker and relay processes for the tests, with their logs kept for failure reports."""
 
 import os
+import random
 import secrets
 import signal
 import socket
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import psutil
 
-from shared.local_servers import free_port
+from shared.local_servers import port_is_free
 from shared.processes import BY_NAME, celery_worker_args
 from shared.settings import DEFAULT_PORTS, SERVICE_NAMES
 
@@ -28,13 +29,24 @@ def service_role_urls() -> dict[str, str]:
     return {service: SERVICE_ROLE_ENV[f"{service.upper()}_DATABASE_URL"] for service in SERVICE_NAMES}
 
 
-# The ports of the API processes a test may start (`start_api`), chosen per test process.
+# The ports of the API processes a test may start (`start_api`), chosen per test process. They are
+# told to every process at the start but bound only when a test starts its APIs, so they come from
+# below the kernel's ephemeral range: a port picked meanwhile by `free_port` (the browser tests'
+# running system, the chaos test's) is an ephemeral one and never one of these.
 API_PORT_BASE: dict[str, int] = {}
+RESERVED_PORTS = range(20000, 32000)
+
+
+def _reserved_port_block(block: int) -> int:
+    while True:
+        base = random.randrange(RESERVED_PORTS.start, RESERVED_PORTS.stop - block)
+        if all(port_is_free(base + offset) for offset in range(block)):
+            return base
 
 
 def service_settings_for_tests() -> dict[str, str]:
     """Each service's secret and where its API listens when a test starts it (`start_api`)."""
-    base = API_PORT_BASE.setdefault("registry", free_port(block=len(SERVICE_NAMES)))
+    base = API_PORT_BASE.setdefault("registry", _reserved_port_block(len(SERVICE_NAMES)))
     settings = {}
     for service in SERVICE_NAMES:
         settings[f"{service.upper()}_SERVICE_SECRET"] = secrets.token_urlsafe(32)
