@@ -17,7 +17,7 @@ from shared.processes import BY_NAME
 
 DEFAULT_DATABASE = "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
-NAME = "gridsafe_bench"
+NAME = os.environ.get("BENCH_DATABASE", "gridsafe_bench")  # another name: benchmarks side by side
 
 
 def _admin(dsn: str, statement: str) -> None:

@@ -29,7 +29,6 @@ from itertools import chain, islice
 from math import isfinite
 from typing import Any, Literal
 from urllib.parse import quote
-from xml.sax.saxutils import escape
 
 from fastapi import Response
 
@@ -69,8 +68,8 @@ EXCEL_EPOCH = datetime(1899, 12, 30)
 EXCEL_EPOCH_DAY = EXCEL_EPOCH.toordinal()
 CELL_TEXT_MAX = 32767  # characters Excel keeps in a cell
 PLAIN = frozenset({str, int, float, Decimal, date, datetime, bool})
-# what xlsxwriter's escape of control characters changes (it also escapes text looking like one)
-CONTROL = re.compile("[\\x00-\\x08\\x0b-\\x1f\\ufffe\\uffff]|_x[0-9a-fA-F]{4}_")
+# what xlsxwriter's escape of control characters changes (and text looking like such an escape)
+CONTROL = re.compile("[\\x00-\\x08\\x0b-\\x1f\\ufffe\\uffff]")
 
 
 def _plain(value: object) -> object:
@@ -94,7 +93,10 @@ def _row_xml(number: int, row: Sequence[Any], cells: Sequence[tuple[str, str]]) 
         if (kind := type(value)) not in PLAIN:
             kind = type(value := _plain(value))
         if kind is str:
-            text = escape(inert(value[:CELL_TEXT_MAX]))
+            text = value[:CELL_TEXT_MAX]
+            if text.startswith(FORMULA_TRIGGERS):  # inert(), written out in this innermost loop
+                text = "'" + text
+            text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             space = ' xml:space="preserve"' if text != text.strip() else ""
             xml.append(f'<c r="{letter}{number}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>')
         elif kind is int or ((kind is float or kind is Decimal) and isfinite(value)):
@@ -107,12 +109,17 @@ def _row_xml(number: int, row: Sequence[Any], cells: Sequence[tuple[str, str]]) 
             xml.append(f'<c r="{letter}{number}"{style} t="b"><v>{int(value)}</v></c>')
         else:
             raise ValueError(f"{value} in column {letter} of row {number}: Excel holds no such number")
-    text = f'<row r="{number}">{"".join(xml)}</row>'
-    if CONTROL.search(text):  # only in text: one pass over the row treats each cell as xlsxwriter does
-        from xlsxwriter.xmlwriter import XMLwriter
+    return f'<row r="{number}">{"".join(xml)}</row>'
 
-        text = XMLwriter._escape_control_characters(text)
-    return text
+
+def _escaped(rows: str) -> str:
+    """Rows' XML with control characters escaped as xlsxwriter escapes them in a cell's text (no
+    markup has any, so one pass over many rows does)."""
+    if "_x" not in rows and not CONTROL.search(rows):
+        return rows
+    from xlsxwriter.xmlwriter import XMLwriter
+
+    return XMLwriter._escape_control_characters(rows)
 
 
 class _Sheets:
@@ -157,9 +164,9 @@ class _Sheets:
         for written, row in enumerate(rows, start=1):
             chunk.append(_row_xml(written + 1, row, cells))
             if len(chunk) == 1000:
-                out.write("".join(chunk))
+                out.write(_escaped("".join(chunk)))
                 chunk.clear()
-        out.write("".join(chunk))
+        out.write(_escaped("".join(chunk)))
         sheet._check_dimensions(written, len(self.columns) - 1)  # the <dimension> readers size the sheet by
         sheet.autofilter(0, 0, max(written, 1), len(self.columns) - 1)
         return written

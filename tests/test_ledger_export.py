@@ -4,7 +4,10 @@ from the hazards' real events, set up to file and print; enterprises download th
 import io
 import uuid
 from datetime import date, datetime, timedelta
+from decimal import Decimal
+from enum import IntEnum, StrEnum
 
+import pytest
 from openpyxl import load_workbook
 
 from shared.auth import Role
@@ -171,3 +174,31 @@ def test_the_statistics_and_assessment_sheets_get_the_same_care(clients, auth):
     check_print_setup(sheet, len(header), 0)
     grid_member = auth(Role.grid_member, grid_ids=[uuid.uuid4()])
     assert clients["reporting"].get("/assessment.xlsx", params={"month": last_month}, headers=grid_member).status_code == 403  # fmt: skip
+
+
+class Grade(StrEnum):
+    major = "重大隐患"
+
+
+class Count(IntEnum):
+    three = 3
+
+
+def test_every_kind_of_cell_reads_back_as_written():
+    """The data rows are written as the sheet's XML directly: text that needs escaping, whitespace at
+    the ends, control characters, enums, booleans, fractions, dates and times all come back."""
+    kinds = {5: "int", 7: "number", 8: "number", 9: "date", 10: "date"}
+    columns = [Column(str(n), kind=kinds.get(n, "text")) for n in range(13)]  # type: ignore[arg-type]
+    row = [
+        "A&B <c> \"d\"", "  两端空格 ", "铃\x07声", "_x0041_", Grade.major, Count.three, True, 0.00001,
+        Decimal("2.50"), date(2026, 1, 2), datetime(2026, 1, 2, 12, 30), None, "末列",
+    ]  # fmt: skip
+    sheet = load_workbook(io.BytesIO(write_xlsx("各类单元格", columns, [row, row]))).active
+    assert sheet.max_row == 3 and sheet.max_column == 13 and sheet.dimensions == "A1:M3"
+    for line in (2, 3):
+        assert [cell.value for cell in sheet[line]] == [
+            "A&B <c> \"d\"", "  两端空格 ", "铃_x0007_声", "_x005F_x0041_", "重大隐患", 3, True, 0.00001,
+            2.5, datetime(2026, 1, 2), datetime(2026, 1, 2, 12, 30), None, "末列",
+        ]  # fmt: skip
+    with pytest.raises(ValueError, match="column A of row 2"):
+        write_xlsx("t", [Column("a", kind="number")], [[float("nan")]])

@@ -3,7 +3,7 @@ headers, set up to print by shared/spreadsheets.py) and .csv."""
 
 from collections.abc import Iterator
 
-from sqlalchemy import and_, select
+from sqlalchemy import String, and_, cast, select
 from sqlalchemy.orm import Session
 
 from services.reporting.facts.models import HazardFact
@@ -59,7 +59,7 @@ def hazard_ledger_rows(session: Session, user: Access, period: Period) -> Iterat
     h = HazardFact
     rows = session.execute(
         select(
-            h.hazard_id,
+            cast(h.hazard_id, String),  # as text straight away: no UUID object per row
             ReportingUnit.name,
             ReportingGrid.name,
             h.location,
@@ -87,7 +87,7 @@ def hazard_ledger_rows(session: Session, user: Access, period: Period) -> Iterat
     )
     for number, r in enumerate(rows, start=1):
         yield [
-            number, str(r[0]), r[1] or "", r[2] or "", r[3], r[4], r[5], zh("hazard_grade", r[6]),
+            number, r[0], r[1] or "", r[2] or "", r[3], r[4], r[5], zh("hazard_grade", r[6]),
             zh("hazard_source", r[7]), r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15], r[16],
             zh("hazard_state", r[17]), YES_NO[r[18]],
         ]  # fmt: skip
