@@ -13,15 +13,30 @@ import pytest
 from services.inspections.notices.models import NoticeKind
 from services.inspections.notices.service import _next_serial
 from services.inspections.runtime import runtime as inspections
+from services.inspections.worker import consumer as inspections_consumer
 from shared.auth import Role
 from shared.clock import local_today
 from shared.documents import _local_date
+from shared.events.contracts.registry import GridChangedV1
+from shared.events.envelope import CloudEvent
 from tests.support.documents import pdf_pages
+from tests.support.inspections import known_unit
 from tests.test_hazards import SIX_PARTS, evidence, report, step
 
 YEAR = local_today().year
 ORDER = {"responsible_person": "王班长", "measures": "更换过期灭火器并建立月检制度"}
 OFFICE = {"who": "office", "role": Role.safety_office}
+UNIT_NAME, GRID_NAME = "示例机械制造有限公司", "城东第三网格(G03)"
+
+
+@pytest.fixture
+def unit_in_grid() -> uuid.UUID:
+    """A unit in a grid of a zone of its own, both known to inspections (the notices show them)."""
+    grid_id = uuid.uuid4()
+    grid = GridChangedV1(grid_id=grid_id, zone_id=uuid.uuid4(), code="G03", name="城东第三网格", boundary={}, leader_person_id=None, member_person_ids=[])  # fmt: skip
+    envelope = CloudEvent.wrap(grid, source="registry", subject=str(grid_id), correlation_id=None)
+    assert inspections_consumer.process(envelope.model_dump(mode="json")) == "applied"
+    return known_unit(grid_id)
 
 
 def notices(api, hazard_id) -> list[dict]:
@@ -36,7 +51,8 @@ def pdf_text(api, hazard_id, notice: dict, name: str) -> list[str]:
     return pdf_pages(response.content, name)
 
 
-def test_an_order_and_a_failed_verification_issue_notices_kept_as_issued(api, unit):
+def test_an_order_and_a_failed_verification_issue_notices_kept_as_issued(api, unit_in_grid):
+    unit = unit_in_grid
     hazard = report(api, unit).json()
     deadline = local_today() + timedelta(days=7)
     step(api, hazard["id"], "order_rectification", deadline=str(deadline), **ORDER)
@@ -46,7 +62,7 @@ def test_an_order_and_a_failed_verification_issue_notices_kept_as_issued(api, un
     pages = pdf_text(api, hazard["id"], order, "notice-rectification-order")
     assert len(pages) == 1
     text = pages[0]
-    for field in ("隐患整改通知书", order["number"], "受检企业", "二号仓库", "灭火器过期", ORDER["measures"], "王班长", _local_date(deadline), "安全生产事故隐患排查治理暂行规定", "被检查单位负责人", "检查人员"):  # fmt: skip
+    for field in ("隐患整改通知书", order["number"], UNIT_NAME, GRID_NAME, "二号仓库", "灭火器过期", ORDER["measures"], "王班长", _local_date(deadline), "安全生产事故隐患排查治理暂行规定", "被检查单位负责人", "检查人员"):  # fmt: skip
         assert field in text, field
 
     photo = evidence(api, hazard["id"], who="unit")

@@ -46,7 +46,7 @@ def known_unit(
     )
     data = EnterpriseRegisteredV1(
         enterprise_id=unit_id,
-        name="受检企业",
+        name="示例机械制造有限公司",  # made up, as a real name reads on documents
         credit_code="x",
         kind=UnitKind.enterprise,
         industry="化工",
