@@ -93,9 +93,7 @@ def _row_xml(number: int, row: Sequence[Any], cells: Sequence[tuple[str, str]]) 
         if (kind := type(value)) not in PLAIN:
             kind = type(value := _plain(value))
         if kind is str:
-            text = value[:CELL_TEXT_MAX]
-            if text.startswith(FORMULA_TRIGGERS):  # inert(), written out in this innermost loop
-                text = "'" + text
+            text = ("'" + value if value.startswith(FORMULA_TRIGGERS) else value)[:CELL_TEXT_MAX]  # inert()
             text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             space = ' xml:space="preserve"' if text != text.strip() else ""
             xml.append(f'<c r="{letter}{number}"{style} t="inlineStr"><is><t{space}>{text}</t></is></c>')
@@ -104,7 +102,9 @@ def _row_xml(number: int, row: Sequence[Any], cells: Sequence[tuple[str, str]]) 
         elif kind is date:
             xml.append(f'<c r="{letter}{number}"{style}><v>{value.toordinal() - EXCEL_EPOCH_DAY}</v></c>')
         elif kind is datetime:
-            xml.append(f'<c r="{letter}{number}"{style}><v>{(value - EXCEL_EPOCH) / timedelta(days=1)!r}</v></c>')
+            xml.append(
+                f'<c r="{letter}{number}"{style}><v>{(value - EXCEL_EPOCH) / timedelta(days=1)!r}</v></c>'
+            )
         elif kind is bool:
             xml.append(f'<c r="{letter}{number}"{style} t="b"><v>{int(value)}</v></c>')
         else:

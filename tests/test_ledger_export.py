@@ -10,13 +10,14 @@ from enum import IntEnum, StrEnum
 import pytest
 from openpyxl import load_workbook
 
+from services.reporting.settings import get_reporting_settings
 from shared.auth import Role
 from shared.clock import local_today
 from shared.events.contracts.registry import EnterpriseRegisteredV1, GridChangedV1, ProductionStatus, UnitKind
 from shared.periods import PeriodKind, containing
 from shared.spreadsheets import Column, write_xlsx
 from tests.support.inspections import known_unit, sql_rows
-from tests.support.jobs import exported
+from tests.support.jobs import exported, run_job
 from tests.support.reporting import envelope
 from tests.test_hazards import evidence, report, step
 from tests.test_reporting import apply_in_order
@@ -113,6 +114,19 @@ def test_the_ledger_has_every_column_filled_from_the_lifecycle_and_prints_on_a4_
     assert list(load_workbook(io.BytesIO(theirs.content)).active.iter_rows(values_only=True)) == [
         LEDGER_TITLES
     ]
+
+
+def test_a_ledger_longer_than_one_file_holds_is_refused_saying_so(api, clients, auth, monkeypatch):
+    unit = a_unit_known_to_both()
+    for description in ("配电箱未接地", "消防通道堵塞"):
+        report(api, unit, description=description)
+    inspections_events_to_reporting()
+    monkeypatch.setattr(get_reporting_settings(), "hazard_ledger_max_rows", 1)
+    office = auth(Role.safety_office)
+    submitted = clients["reporting"].post("/exports/hazard-ledger", params={"period": THIS_MONTH.label}, headers=office)  # fmt: skip
+    job = run_job(clients["reporting"], "reporting", submitted, office)
+    assert job["status"] == "failed" and "超过单个台帐文件的上限1条,请按季度或月份分别导出" in job["error"]
+    assert clients["reporting"].get(f"/jobs/{job['id']}/result", headers=office).status_code != 200
 
 
 def test_an_enterprise_downloads_its_filings_and_the_office_the_filing_status(clients, auth):

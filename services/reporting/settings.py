@@ -12,6 +12,9 @@ class ReportingSettings(Settings):
     statistics_max_rows: int = Field(
         500, ge=1, le=10_000, description="most groups one statistics page returns"
     )
+    hazard_ledger_max_rows: int = Field(
+        1_000_000, ge=1, description="most hazards one ledger file holds; a longer export is refused"
+    )
 
 
 @lru_cache

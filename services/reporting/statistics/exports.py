@@ -3,14 +3,16 @@ headers, set up to print by shared/spreadsheets.py) and .csv."""
 
 from collections.abc import Iterator
 
-from sqlalchemy import String, and_, cast, select
+from sqlalchemy import String, and_, cast, func, select
 from sqlalchemy.orm import Session
 
 from services.reporting.facts.models import HazardFact
+from services.reporting.settings import get_reporting_settings
 from services.reporting.statistics.schemas import HazardStatistics
 from services.reporting.statistics.service import found_in, visible_hazards
 from services.reporting.units.models import ReportingGrid, ReportingUnit
 from shared.access import Access
+from shared.errors import InvalidInput
 from shared.labels import zh
 from shared.periods import Period
 from shared.spreadsheets import Column, write_csv, write_xlsx
@@ -94,7 +96,22 @@ def hazard_ledger_rows(session: Session, user: Access, period: Period) -> Iterat
 
 
 def hazard_ledger_xlsx(session: Session, user: Access, period: Period) -> tuple[bytes, int]:
-    """The ledger as .xlsx, and how many hazards it lists."""
+    """The ledger as .xlsx, and how many hazards it lists; refused (before writing anything) when
+    more hazards than one file may hold were found in the period."""
+    most = get_reporting_settings().hazard_ledger_max_rows
+    found = (
+        session.scalar(
+            select(func.count()).select_from(HazardFact).where(and_(found_in(period), visible_hazards(user)))
+        )
+        or 0
+    )
+    if found > most:
+        raise InvalidInput(
+            f"{period.label}共有隐患{found:,}条,超过单个台帐文件的上限{most:,}条,请按季度或月份分别导出 / "
+            f"{found:,} hazards were found in {period.label}, more than one ledger file holds "
+            f"({most:,}); export shorter periods",
+            field="period",
+        )
     counted = 0
 
     def rows() -> Iterator[list[object]]:
