@@ -61,11 +61,12 @@ def zone_statistics(samples: int) -> None:
     from services.reporting.runtime import runtime
     from services.reporting.statistics.schemas import GroupBy
     from services.reporting.statistics.service import hazard_statistics
+    from shared.access import access_for
     from shared.auth import Principal, Role
     from shared.pagination import PageRequest
     from shared.periods import parse_period
 
-    admin = Principal(user_id=uuid.uuid4(), roles={Role.zone_admin})
+    zone_admin = Principal(user_id=uuid.uuid4(), roles={Role.zone_admin})
     cases = [
         ("2025", GroupBy.zone),
         ("2025", GroupBy.grid),
@@ -77,6 +78,7 @@ def zone_statistics(samples: int) -> None:
         for _ in range(samples):
             started = time.perf_counter()
             with runtime.transaction() as session:
+                admin = access_for(zone_admin, "statistics.read", session)
                 stats = hazard_statistics(
                     session, admin, parse_period(period), group_by, PageRequest(cursor=None, limit=100)
                 )
