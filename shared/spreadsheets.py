@@ -10,8 +10,10 @@ on a second sheet with the same header, so no export is ever cut short.
 xlsxwriter (in constant-memory mode, so rows go to disk as they come) lays out the workbook: the
 formats, the header row, the print setup. The data rows, which are nearly all of a large export's
 cells, are rendered here straight to the sheet's XML, the cell markup xlsxwriter would write: its
-per-cell path costs about 5 µs a cell, 10 s of CPU for a 100,000-row ledger of 20 columns; this one
-about a tenth of that (`python -m bench.reporting --ledger-only`).
+per-cell path costs about 4 µs a cell, 9 s of CPU for a 100,000-row ledger of 20 columns; this one
+about 1.5 s (`python -m bench.reporting --ledger-only`). It writes into the worksheet's row file
+(`row_data_fh`, after `_write_single_row` flushed the header) and widens its `<dimension>` with
+`_check_dimensions`: internals of the locked xlsxwriter version, which the tests' read-backs check.
 
 Text that a spreadsheet program would take for a formula (it starts with `=`, `+`, `-`, `@`, a
 tab or a carriage return) is written with a leading `'`, as OWASP recommends against CSV/formula
