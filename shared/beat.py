@@ -12,6 +12,10 @@ after a full period (a crontab job at its next time) rather than all of them at 
 """
 
 import contextlib
+import os
+import pickle
+import subprocess
+import sys
 from typing import Any
 
 import redis
@@ -21,7 +25,7 @@ from celery.beat import PersistentScheduler
 from redis.exceptions import LockError, RedisError
 
 from shared.heartbeat import beat
-from shared.settings import get_settings
+from shared.settings import SERVICE_NAMES, get_settings
 
 log = structlog.get_logger(__name__)
 
@@ -96,3 +100,34 @@ def use_locked_scheduler(app: Celery, schedule: dict[str, dict[str, Any]]) -> No
     """Make `app`'s beat send `schedule` (celery's beat_schedule) behind the scheduler lock."""
     app.conf.beat_scheduler = f"{__name__}:{LockedScheduler.__name__}"
     app.conf.beat_schedule = schedule
+
+
+def _collect_every_scheduled_job() -> dict[str, dict[str, Any]]:
+    from shared.worker import scheduled_jobs  # every service's job modules, and all they import
+
+    return {
+        job.task: {"task": job.task, "schedule": job.schedule, "options": {"queue": job.queue}}
+        for service in SERVICE_NAMES
+        for job in scheduled_jobs(service)
+    }
+
+
+def every_scheduled_job() -> dict[str, dict[str, Any]]:
+    """Every service's jobs, as celery's beat_schedule. Finding them imports each service's job
+    modules and the service code they use (about 80 MB), which the scheduler never runs: a
+    short-lived child process (`python -m shared.beat`) collects them and hands them over through
+    a pipe, so the scheduler does not hold that memory."""
+    receiving, sending = os.pipe()
+    with subprocess.Popen([sys.executable, "-m", __name__, str(sending)], pass_fds=(sending,)) as child:
+        os.close(sending)
+        with os.fdopen(receiving, "rb") as pipe:
+            sent = pipe.read()
+    if child.returncode or not sent:
+        raise RuntimeError(f"collecting the scheduled jobs failed (exit code {child.returncode}; see above)")
+    schedule: dict[str, dict[str, Any]] = pickle.loads(sent)  # from the child started just now
+    return schedule
+
+
+if __name__ == "__main__":  # the child of every_scheduled_job: the pipe's end is the argument
+    with os.fdopen(int(sys.argv[1]), "wb") as out:
+        pickle.dump(_collect_every_scheduled_job(), out)

@@ -2,7 +2,9 @@
 
 Pictures are drawn by API threads and workers at the same time, so they use matplotlib's object
 API only: each `Figure` has its own Agg canvas, never pyplot's global figure list or current axes.
-The font settings are written once, at import, before any thread draws.
+The font settings are written once, at import, before any thread draws. Import this module
+inside the function that draws: matplotlib and numpy take about 40 MB, which a process that never
+draws a picture should not hold.
 """
 
 import base64

@@ -31,10 +31,11 @@ from shared.db_roles import role_url, service_role
 from shared.health import database_problem, redis_problem, wait_until_reachable
 from shared.local_servers import LocalServer, start_postgres, start_redis
 from shared.processes import PORT_BASE, PROCESSES, RUN_PROCESSES, Process, ProcessKind
-from shared.settings import SERVICE_NAMES
+from shared.settings import SERVICE_NAMES, Settings
 from shared.tokens import JWKS_PATH, ensure_key_file, local_key_file
 
 ROOT = Path(__file__).resolve().parent.parent
+Env = dict[str, str] | None  # a process's environment; None: the run command's own
 DEFAULT_DATA_DIR = ROOT / ".gridsafe"
 
 # Ctrl-C stops these in turn: first what sends and consumes tasks, then what serves requests;
@@ -44,6 +45,10 @@ STOP_ORDER = (
     (ProcessKind.gateway, ProcessKind.api),
 )
 STOP_GRACE_SECONDS = 30  # a worker's warm shutdown lets running tasks finish (hard limit 25 s)
+# A worker's pool processes (prefork, which enforces the tasks' time limits) are forked when tasks
+# come and ended after this many seconds without one (Celery's autoscaler), so an idle system holds
+# no pool process: each is a forked copy of its worker, about 120 MB resident (30 MB of its own).
+POOL_KEEPALIVE_SECONDS = 5
 
 
 def ensure_database(url: str) -> None:
@@ -73,6 +78,18 @@ def process_commands(
     return {
         process.name: process.command(sys.executable, host=host, port_base=port_base, data_dir=str(data_dir))
         for process in run_processes(relay_per_service)
+    }
+
+
+def worker_environment(keep_pools: bool) -> dict[str, str]:
+    """What the run command adds to its workers' environment, unless `keep_pools` (or the operator's
+    own CELERY_WORKER_AUTOSCALE and AUTOSCALE_KEEPALIVE, which win): at most WORKER_CONCURRENCY pool
+    processes, none while idle."""
+    if keep_pools:
+        return {}
+    return {
+        "CELERY_WORKER_AUTOSCALE": f"{Settings().worker_concurrency},0",  # `celery worker --autoscale=max,min`
+        "AUTOSCALE_KEEPALIVE": str(POOL_KEEPALIVE_SECONDS),
     }
 
 
@@ -218,11 +235,16 @@ class Launcher:
         commands = process_commands(
             self.args.host, self.args.port_base, self.data_dir, self.args.relay_per_service
         )
+        kinds = {process.name: process.kind for process in run_processes(self.args.relay_per_service)}
+        workers = {**worker_environment(self.args.keep_worker_pools), **os.environ}
         for name, command in commands.items():
             log_path = log_dir / f"{name}.log"
+            env = workers if kinds[name] == ProcessKind.worker else None
 
-            def start(name: str = name, command: list[str] = command, log_path: Path = log_path) -> None:
-                self.spawn(name, command, log_path)
+            def start(
+                name: str = name, command: list[str] = command, log_path: Path = log_path, env: Env = env
+            ) -> None:
+                self.spawn(name, command, log_path, env)
 
             def exit_code(name: str = name) -> int | None:
                 return self.processes[name].poll()
@@ -238,10 +260,10 @@ class Launcher:
                 self.say(f"web app        http://{self.args.host}:{process.port(self.args.port_base)}/")
         self.say("press Ctrl-C to stop everything")
 
-    def spawn(self, name: str, command: list[str], log_path: Path) -> None:
+    def spawn(self, name: str, command: list[str], log_path: Path, env: Env = None) -> None:
         with log_path.open("ab") as log:  # the child has its own copy of the file
             self.processes[name] = subprocess.Popen(
-                command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+                command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
             )
 
     def watch(self) -> int:
@@ -355,6 +377,12 @@ def argument_parser() -> argparse.ArgumentParser:
         "--relay-per-service",
         action="store_true",
         help="a process for each service's outbox relay (default: the four as threads of one)",
+    )
+    parser.add_argument(
+        "--keep-worker-pools",
+        action="store_true",
+        help="keep each worker's WORKER_CONCURRENCY pool processes while idle (default: forked when tasks "
+        f"come, ended after {POOL_KEEPALIVE_SECONDS} s without one)",
     )
     return parser
 

@@ -10,7 +10,6 @@ from datetime import datetime, timedelta, timezone
 from typing import Annotated, Any, TypeVar
 from urllib.parse import quote
 
-import pypdf
 from fastapi import Form, Response
 from PIL import ExifTags, Image, UnidentifiedImageError
 from pydantic import BaseModel, ConfigDict, Field
@@ -99,6 +98,8 @@ def _exif(image: Image.Image) -> tuple[datetime | None, float | None, float | No
 
 
 def _decode_pdf(content: bytes) -> Decoded:
+    import pypdf  # about 8 MB, loaded by the first PDF uploaded rather than by every process
+
     if len(pypdf.PdfReader(io.BytesIO(content)).pages) == 0:
         raise ValueError("a PDF without pages")
     return Decoded("application/pdf")

@@ -64,6 +64,18 @@ def test_run_command_starts_everything_and_stops_everything(tmp_path, make_token
         descendants = launcher.children()
         assert len(descendants) >= len(RUN_PROCESSES)
 
+        # the workers forked pool processes for the events above, and end them once idle
+        def pool_processes() -> list[psutil.Process]:
+            workers = [p for p in RUN_PROCESSES if p.kind == ProcessKind.worker]
+            return [
+                child
+                for worker in workers
+                for child in main_process(launcher, worker.name, base, tmp_path).children()
+                if child.status() != psutil.STATUS_ZOMBIE  # ended, until the worker's next fork
+            ]
+
+        wait_until(lambda: not pool_processes(), timeout=60, interval=0.5)
+
         # the killed relays' process is started again; nothing else is touched
         def pids() -> dict[int, str]:
             return {main_process(launcher, p.name, base, tmp_path).pid: p.name for p in RUN_PROCESSES}

@@ -14,7 +14,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import segno
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
@@ -39,6 +38,8 @@ def _local_date(value: date | datetime | str | None) -> str:
 
 def qr_svg(url: str, *, scale: int = 3) -> Markup:
     """A QR code of `url` as inline SVG, ready to place in a template."""
+    import segno  # imported with the first document drawn, like WeasyPrint below
+
     return Markup(segno.make(url, error="m").svg_inline(scale=scale, border=2))
 
 

@@ -1,19 +1,24 @@
-"""Grid boundaries: GeoJSON (WGS84) validated and compared with shapely."""
+"""Grid boundaries: GeoJSON (WGS84) validated and compared with shapely.
 
-from typing import Any
+Shapely (and numpy under it) is imported on first use, so that only a process that handles a
+boundary or a unit's position loads it.
+"""
 
-from shapely import Point
-from shapely.geometry import shape
-from shapely.geometry.base import BaseGeometry
-from shapely.validation import explain_validity
+from typing import TYPE_CHECKING, Any
 
 from shared.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from shapely.geometry.base import BaseGeometry
 
 # Shared borders are fine; an overlap larger than this (in square degrees, ~1 m²) is not.
 OVERLAP_TOLERANCE = 1e-10
 
 
-def parse_boundary(geojson: dict[str, Any], field: str = "boundary") -> BaseGeometry:
+def parse_boundary(geojson: dict[str, Any], field: str = "boundary") -> "BaseGeometry":
+    from shapely.geometry import shape
+    from shapely.validation import explain_validity
+
     if geojson.get("type") not in ("Polygon", "MultiPolygon"):
         raise InvalidInput(
             f"边界须为 GeoJSON Polygon 或 MultiPolygon / boundary must be a GeoJSON Polygon or "
@@ -34,9 +39,11 @@ def parse_boundary(geojson: dict[str, Any], field: str = "boundary") -> BaseGeom
     return geometry
 
 
-def overlaps(a: BaseGeometry, b: BaseGeometry) -> bool:
+def overlaps(a: "BaseGeometry", b: "BaseGeometry") -> bool:
     return a.intersection(b).area > OVERLAP_TOLERANCE
 
 
-def covers_point(geometry: BaseGeometry, longitude: float, latitude: float) -> bool:
+def covers_point(geometry: "BaseGeometry", longitude: float, latitude: float) -> bool:
+    from shapely import Point
+
     return geometry.covers(Point(longitude, latitude))

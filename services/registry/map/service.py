@@ -2,22 +2,20 @@
 
 import io
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from matplotlib.artist import Artist
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
-from matplotlib.patches import Polygon as PolygonPatch
 from sqlalchemy.orm import Session
 
 from services.registry.enterprise.service import list_enterprises
 from services.registry.grid.models import Grid
 from services.registry.grid.service import visible_grids
 from shared.access import Access
-from shared.charts import new_figure
 from shared.events.contracts.registry import ProductionStatus, RiskColour, UnitKind
 from shared.labels import LABELS, zh
 from shared.pagination import PageRequest
+
+if TYPE_CHECKING:
+    from matplotlib.artist import Artist
 
 RISK_COLOURS = {  # 四色: the colour drawn
     RiskColour.red: "#d62728",
@@ -91,6 +89,13 @@ def feature_collection(
 
 def render(collection: dict[str, Any], image_format: str, title: str) -> bytes:
     """Grid boundaries, units coloured by risk, key units ringed, a legend in Chinese."""
+    # matplotlib is imported on first use: a process that never draws a map never loads it
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+    from matplotlib.patches import Polygon as PolygonPatch
+
+    from shared.charts import new_figure
+
     figure, axes = new_figure(10, 8)
     for feature in collection["features"]:
         if feature["properties"]["layer"] != "grid":

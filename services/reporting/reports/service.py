@@ -24,7 +24,6 @@ from services.reporting.statistics.service import (
 )
 from services.reporting.units.models import ReportingGrid, ReportingUnit
 from shared.access import Access
-from shared.charts import new_figure, svg_data_uri
 from shared.clock import local_today
 from shared.documents import render_pdf
 from shared.errors import InvalidInput
@@ -68,6 +67,8 @@ def ensure_started(period: Period, field: str) -> None:
 
 
 def _trend_chart(trend: list[TrendMonth]) -> str:
+    from shared.charts import new_figure, svg_data_uri  # matplotlib, loaded by the first report drawn
+
     figure, axes = new_figure(7.0, 2.8)
     labels = [m.month[2:] for m in trend]  # 26-01 ...
     axes.plot(labels, [m.found for m in trend], marker="o", label="发现")
@@ -79,6 +80,8 @@ def _trend_chart(trend: list[TrendMonth]) -> str:
 
 
 def _bars(labels: list[str], values: list[int], colours: list[str]) -> str:
+    from shared.charts import new_figure, svg_data_uri
+
     figure, axes = new_figure(3.4, 2.6)
     bars = axes.bar(labels or ["(无)"], values or [0], color=colours or ["#888888"])
     axes.bar_label(bars)
