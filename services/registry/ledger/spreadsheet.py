@@ -5,8 +5,6 @@ import io
 import zipfile
 from collections.abc import Iterator
 
-from openpyxl import load_workbook
-
 from services.registry.settings import get_registry_settings
 from shared.errors import InvalidInput
 
@@ -36,6 +34,8 @@ def read_rows(content: bytes, filename: str | None) -> tuple[list[str], Iterator
 
 
 def _xlsx_rows(content: bytes) -> Iterator[tuple[object, ...]]:
+    from openpyxl import load_workbook  # here, not at import: it loads numpy and PIL (~16 MB per process)
+
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
