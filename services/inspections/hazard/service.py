@@ -49,7 +49,7 @@ from services.inspections.request_keys import service as request_keys
 from services.inspections.runtime import runtime
 from services.inspections.settings import get_inspections_settings
 from services.inspections.units.models import SupervisedUnit
-from services.inspections.units.service import ensure_may_act_on_unit, unit_for
+from services.inspections.units.service import ensure_may_act_on_unit, unit_standing
 from shared import uploads
 from shared.access import Access, access_for
 from shared.auth import Principal, Role
@@ -160,13 +160,14 @@ def report_hazard(
     """Register a hazard (隐患登记). Returns it and whether it is new (a retried submission is not).
 
     The hazard, its history and its events are written in one statement."""
-    # fields left at their defaults stay out, so a body hashes as it did before they were added
-    body = request_keys.fingerprint(data.model_dump(mode="json", exclude_defaults=True))
-    previous = request_keys.earlier(session, user, idempotency_key, "hazard.report", body)
-    if previous is not None:
-        return session.get_one(Hazard, previous), False
     hazard_id = uuid.uuid4()
-    unit = unit_for(session, data.unit_id, user)
+    if idempotency_key is not None:  # the body is hashed only to be kept with a key
+        # fields left at their defaults stay out, so a body hashes as it did before they were added
+        body = request_keys.fingerprint(data.model_dump(mode="json", exclude_defaults=True))
+        previous = request_keys.claim(session, user, idempotency_key, "hazard.report", body, hazard_id)
+        if previous is not None:
+            return session.get_one(Hazard, previous), False
+    unit = unit_standing(session, data.unit_id, user)
     if unit.production_status == ProductionStatus.closed:
         raise InvalidInput("单位已关闭 / the unit is closed", field="unit_id")
     reporters = SOURCE_REPORTERS[data.source]
@@ -206,7 +207,6 @@ def report_hazard(
         parameters |= {f"t{i}_{name}": value for name, value in transition.items()}
         parameters |= {f"o{i}_{name}": value for name, value in outbox_row.items()}
     session.execute(statement, parameters)
-    request_keys.remember(session, user, idempotency_key, "hazard.report", body, hazard_id)
     return hazard, True
 
 
@@ -288,9 +288,8 @@ def apply_action(
     """Take one step of the lifecycle: who may, from which state, then the step's own rules. A resend
     with the same Idempotency-Key takes no step again and returns the hazard as it stands."""
     body = request_keys.fingerprint(hazard_id, step.model_dump(mode="json"))
-    if request_keys.earlier(session, user, idempotency_key, "hazard.step", body) is not None:
+    if request_keys.claim(session, user, idempotency_key, "hazard.step", body, hazard_id) is not None:
         return get_hazard(session, hazard_id, user)
-    request_keys.remember(session, user, idempotency_key, "hazard.step", body, hazard_id)
     action = step.action
     transition = TRANSITIONS[action]
     hazard = get_hazard(session, hazard_id, user, for_update=True)
@@ -564,7 +563,8 @@ def add_evidence(
 ) -> tuple[EvidenceFile, bool]:
     """Attach a photo or PDF; a resend with the same Idempotency-Key returns the first file."""
     body = request_keys.fingerprint(hazard_id, upload.content, tag, upload.told)
-    previous = request_keys.earlier(session, user, idempotency_key, "hazard.evidence", body)
+    file_id = uuid.uuid4()
+    previous = request_keys.claim(session, user, idempotency_key, "hazard.evidence", body, file_id)
     if previous is not None:
         return session.get_one(EvidenceFile, previous), False
     hazard = get_hazard(session, hazard_id, user)
@@ -573,9 +573,8 @@ def add_evidence(
     max_bytes = get_inspections_settings().evidence_max_bytes
     record = uploads.attach(
         session, EvidenceFile, EvidenceFile.hazard_id, hazard.id, upload.filename, upload.content, max_bytes,
-        user.user_id, user.name, upload.told, tag=tag,
+        user.user_id, user.name, upload.told, id=file_id, tag=tag,
     )  # fmt: skip
-    request_keys.remember(session, user, idempotency_key, "hazard.evidence", body, record.id)
     return record, True
 
 
