@@ -6,10 +6,10 @@ recorded twice."""
 import hashlib
 import json
 import uuid
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import Header
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -38,6 +38,18 @@ def fingerprint(*parts: Any) -> str:
     return digest.hexdigest()
 
 
+_keys = cast(Table, RequestKey.__table__)
+# built once, their values parameters: SQLAlchemy neither builds nor keys them again
+_CLAIM = (
+    insert(_keys)
+    .on_conflict_do_nothing(index_elements=[_keys.c.user_id, _keys.c.key])
+    .returning(_keys.c.result_id)
+)
+_EARLIER = select(_keys.c.operation, _keys.c.body_sha256, _keys.c.result_id).where(
+    _keys.c.user_id == bindparam("user_id"), _keys.c.key == bindparam("key")
+)
+
+
 def claim(
     session: Session, user: Access, key: str | None, operation: str, body: str, result_id: uuid.UUID
 ) -> uuid.UUID | None:
@@ -51,18 +63,18 @@ def claim(
     if key is None:
         return None
     kept = session.scalar(
-        insert(RequestKey)
-        .values(user_id=user.user_id, key=key, operation=operation, body_sha256=body, result_id=result_id)
-        .on_conflict_do_nothing(index_elements=[RequestKey.user_id, RequestKey.key])
-        .returning(RequestKey.result_id)
+        _CLAIM,
+        {
+            "user_id": user.user_id,
+            "key": key,
+            "operation": operation,
+            "body_sha256": body,
+            "result_id": result_id,
+        },
     )
     if kept is not None:
         return None
-    previous = session.execute(
-        select(RequestKey.operation, RequestKey.body_sha256, RequestKey.result_id).where(
-            RequestKey.user_id == user.user_id, RequestKey.key == key
-        )
-    ).one()
+    previous = session.execute(_EARLIER, {"user_id": user.user_id, "key": key}).one()
     if previous.operation != operation or previous.body_sha256 != body:
         raise Conflict(
             f"幂等键已用于另一份不同的请求 / this Idempotency-Key was used for a different request ({previous.operation})",
