@@ -10,7 +10,8 @@ settings), seeds a grid with a grid member and an enterprise through the APIs, a
   SQLAlchemy endpoint inserting one row (bench/bare_insert_app.py, one uvicorn process, started
   here on the same database), each driven for `--ratio-seconds` by `--connections` keep-alive
   connections, alternately, `--ratio-rounds` times (2), and the CPU time each process spent per
-  request;
+  request (`--pause-consumers`: the relay and the consumers stopped while POST /hazards is driven,
+  so they do not take the cores from it; its events are handled after each run);
 - report → inbox latency (the hazard's report time to the grid member's inbox message) at steady
   rates (default 20/s and 100/s; `--rates` with none: no such runs) through the API, sent over
   `--sender-connections` keep-alive connections, with the rest of the system running;
@@ -32,6 +33,8 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -214,6 +217,20 @@ def worker_processes(system: chaos.ChaosSystem, service: str) -> list[psutil.Pro
     return [main, *main.children(recursive=True)]
 
 
+@contextmanager
+def consumers_paused(system: chaos.ChaosSystem, paused: bool) -> Iterator[None]:
+    """While open, if `paused`: the relays and the consumers' workers stopped (SIGSTOP), so the
+    reports' events wait in the outbox instead of taking the cores from the API under measure."""
+    stopped = [system.process("relays"), *(p for s in CONSUMERS for p in worker_processes(system, s))]
+    for process in stopped if paused else []:
+        process.suspend()
+    try:
+        yield
+    finally:
+        for process in stopped if paused else []:
+            process.resume()
+
+
 def applied(system: chaos.ChaosSystem, consumer: str) -> int:
     return system.query(f"SELECT count(*) FROM {consumer}.processed_event")[0][0]
 
@@ -354,6 +371,11 @@ def main() -> None:
     parser.add_argument("--ratio-seconds", type=float, default=10, help="length of each throughput run")
     parser.add_argument("--ratio-rounds", type=int, default=2, help="throughput runs of each endpoint")
     parser.add_argument("--connections", type=int, default=16, help="connections of each throughput run")
+    parser.add_argument(
+        "--pause-consumers",
+        action="store_true",
+        help="stop the relay and the consumers during the POST /hazards throughput runs (they catch up after)",
+    )
     args = parser.parse_args()
     chaos.SYSTEM_SETTINGS.clear()  # production settings, but JSON logs
     chaos.SYSTEM_SETTINGS["LOG_JSON"] = "true"
@@ -390,8 +412,9 @@ def main() -> None:
             )
             bare_cpu += cpu_seconds([psutil.Process(bare.pid)]) - before
             before = cpu_seconds(api)
-            hazard_rps.append(asyncio.run(closed_loop(system.urls["inspections"], "/hazards", body, headers,
-                                                      args.connections, args.ratio_seconds)))  # fmt: skip
+            with consumers_paused(system, args.pause_consumers):
+                hazard_rps.append(asyncio.run(closed_loop(system.urls["inspections"], "/hazards", body, headers,
+                                                          args.connections, args.ratio_seconds)))  # fmt: skip
             hazard_cpu += cpu_seconds(api) - before
             settle(system)
         bare.terminate()
@@ -400,7 +423,8 @@ def main() -> None:
         ratio = sum(hazard_rps) / sum(bare_rps)
         print(f"POST /hazards {', '.join(f'{r:.0f}' for r in hazard_rps)} req/s vs bare insert "
               f"{', '.join(f'{r:.0f}' for r in bare_rps)} req/s: ratio {ratio:.2f} (one uvicorn process each, "
-              f"{args.connections} connections, {args.ratio_seconds:.0f} s per run, alternately); CPU per "
+              f"{args.connections} connections, {args.ratio_seconds:.0f} s per run, alternately"
+              f"{'; relay and consumers paused during the runs' if args.pause_consumers else ''}); CPU per "
               f"request: {hazard_cpu * 1000 / (sum(hazard_rps) * args.ratio_seconds):.2f} ms in the inspections API, "
               f"{bare_cpu * 1000 / (sum(bare_rps) * args.ratio_seconds):.2f} ms in the bare endpoint")  # fmt: skip
         if args.rates:
