@@ -23,7 +23,7 @@ def transactional_session(runtime: ServiceRuntime) -> Callable[[], AsyncIterator
     runs in the thread pool.
     """
 
-    async def dependency() -> AsyncIterator[Session]:
+    async def session_in_transaction() -> AsyncIterator[Session]:
         session = runtime.session_factory()
         session.begin()
         try:
@@ -33,7 +33,7 @@ def transactional_session(runtime: ServiceRuntime) -> Callable[[], AsyncIterator
             raise
         await run_in_threadpool(_commit, session)
 
-    return dependency
+    return session_in_transaction
 
 
 def session_parameter(runtime: ServiceRuntime) -> Any:

@@ -57,7 +57,7 @@ def report_hazard(
     # the busiest write: its transaction and its answer made in this one call in the thread pool
     with runtime.transaction() as session:
         hazard, created = service.report_hazard(session, data, user.within(session), idempotency_key)
-    return answer(_out(hazard), status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+    return answer(hazard, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
 @router.get("", summary="隐患台帐 / the ledger, newest first")

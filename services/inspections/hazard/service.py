@@ -21,6 +21,7 @@ from services.inspections.hazard.schemas import (
     ExplainOverdue,
     FixOnSpot,
     HazardOrder,
+    HazardOut,
     HazardReport,
     HazardStep,
     HazardStepBase,
@@ -84,7 +85,7 @@ STEPS_IN_ORDER = Keyset("hazard-history", HazardTransition.id)
 
 
 def _step(
-    hazard: Hazard,
+    hazard: Hazard | HazardOut,
     action: str,
     previous: HazardState | None,
     user: Principal,
@@ -154,10 +155,16 @@ def _record(
     return row
 
 
+# what a hazard just reported has not got yet, and what can be done with it
+_NOT_YET = dict.fromkeys(HazardOut.model_fields, None)
+_FIRST_ACTIONS = allowed_actions(HazardState.reported)
+
+
 def report_hazard(
     session: Session, data: HazardReport, user: Access, idempotency_key: str | None
-) -> tuple[Hazard, bool]:
-    """Register a hazard (隐患登记). Returns it and whether it is new (a retried submission is not).
+) -> tuple[HazardOut, bool]:
+    """Register a hazard (隐患登记). Returns it as answered and whether it is new (a retried
+    submission is not).
 
     The hazard, its history and its events are written in one statement."""
     hazard_id = uuid.uuid4()
@@ -166,7 +173,7 @@ def report_hazard(
         body = request_keys.fingerprint(data.model_dump(mode="json", exclude_defaults=True))
         previous = request_keys.claim(session, user, idempotency_key, "hazard.report", body, hazard_id)
         if previous is not None:
-            return session.get_one(Hazard, previous), False
+            return HazardOut.of(session.get_one(Hazard, previous)), False
     unit = unit_standing(session, data.unit_id, user)
     if unit.production_status == ProductionStatus.closed:
         raise InvalidInput("单位已关闭 / the unit is closed", field="unit_id")
@@ -191,7 +198,8 @@ def report_hazard(
         "review_late": False,
         **data.model_dump(exclude={"unit_id"}),
     }
-    hazard = Hazard(**values)  # the answer; written below, outside the session's unit of work
+    # the answer, from the values written below (outside the session's unit of work): no ORM object
+    hazard = HazardOut.model_validate({**_NOT_YET, **values, "allowed_actions": _FIRST_ACTIONS})
     steps = [_step(hazard, "report", None, user, HazardReportedV1, reason=data.description)]
     if data.grade == HazardGrade.major:  # reported to the supervising authority at once
         steps.append(
