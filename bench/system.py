@@ -9,9 +9,12 @@ settings), seeds a grid with a grid member and an enterprise through the APIs, a
 - the ratio of POST /hazards (the run command's inspections API, one process) to a bare FastAPI +
   SQLAlchemy endpoint inserting one row (bench/bare_insert_app.py, one uvicorn process, started
   here on the same database), each driven for `--ratio-seconds` by `--connections` keep-alive
-  connections, alternately, twice;
+  connections, alternately, `--ratio-rounds` times (2), and the CPU time each process spent per
+  request (`--pause-consumers`: the relay and the consumers stopped while POST /hazards is driven,
+  so they do not take the cores from it; its events are handled after each run);
 - report → inbox latency (the hazard's report time to the grid member's inbox message) at steady
-  rates (default 20/s and 100/s) through the API, with the rest of the system running;
+  rates (default 20/s and 100/s; `--rates` with none: no such runs) through the API, sent over
+  `--sender-connections` keep-alive connections, with the rest of the system running;
 - events lost or applied twice: for every report accepted, its hazard.reported in the outbox, the
   grid member's message, reporting's fact and notifications' copy, each counted;
 - CPU per event of each consumer (its worker's processes' CPU time during a rate's run, divided
@@ -30,6 +33,8 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -121,26 +126,33 @@ async def closed_loop(
 
 
 async def open_loop(
-    url: str, headers: dict[str, str], unit_id: str, rate: float, seconds: float
+    url: str, headers: dict[str, str], unit_id: str, rate: float, seconds: float, connections: int
 ) -> tuple[list[str], list[float], float]:
-    """Reports sent on a fixed schedule (`rate` per second), whatever the answers' pace: the ids
-    accepted, the answers' latencies (ms) and how far the sender fell behind its schedule (s)."""
+    """Reports due on a fixed schedule (`rate` per second), sent over a fixed pool of `connections`
+    keep-alive connections whatever the answers' pace: a report due while every connection waits
+    for an answer is sent when one is free, so an API falling behind gets no more connections.
+    Returns the ids accepted, the answers' latencies (ms, from when each report was due, the wait
+    for a connection included) and how far the sending fell behind the schedule at most (s)."""
     body = json.dumps({**REPORT, "unit_id": unit_id}).encode()
-    free: list[Connection] = []
+    free: asyncio.Queue[Connection] = asyncio.Queue()
+    for _ in range(connections):
+        free.put_nowait(Connection(url))
     accepted: list[str] = []
     answered: list[float] = []
     behind = 0.0
 
-    async def send() -> None:
-        connection = free.pop() if free else Connection(url)
-        started = time.perf_counter()
+    async def send(due: float) -> None:
+        nonlocal behind
+        connection = await free.get()
+        behind = max(behind, time.perf_counter() - due)
         try:
             status, answer = await connection.post("/hazards", body, headers)
         except (OSError, asyncio.IncompleteReadError):
-            connection.close()  # a failed request: not accepted
+            connection.close()  # a failed request: not accepted; the connection opens again when next used
             return
-        answered.append((time.perf_counter() - started) * 1000)
-        free.append(connection)
+        finally:
+            free.put_nowait(connection)
+        answered.append((time.perf_counter() - due) * 1000)
         if status == 201:
             accepted.append(json.loads(answer)["id"])
 
@@ -149,11 +161,10 @@ async def open_loop(
     for serial in range(int(rate * seconds)):
         due = start + serial / rate
         await asyncio.sleep(max(0.0, due - time.perf_counter()))
-        behind = max(behind, time.perf_counter() - due)
-        tasks.append(asyncio.create_task(send()))
+        tasks.append(asyncio.create_task(send(due)))
     await asyncio.gather(*tasks)
-    for connection in free:
-        connection.close()
+    while not free.empty():
+        free.get_nowait().close()
     return accepted, answered, behind
 
 
@@ -204,6 +215,20 @@ def cpu_seconds(processes: list[psutil.Process]) -> float:
 def worker_processes(system: chaos.ChaosSystem, service: str) -> list[psutil.Process]:
     main = system.process(f"{service}-worker")
     return [main, *main.children(recursive=True)]
+
+
+@contextmanager
+def consumers_paused(system: chaos.ChaosSystem, paused: bool) -> Iterator[None]:
+    """While open, if `paused`: the relays and the consumers' workers stopped (SIGSTOP), so the
+    reports' events wait in the outbox instead of taking the cores from the API under measure."""
+    stopped = [system.process("relays"), *(p for s in CONSUMERS for p in worker_processes(system, s))]
+    for process in stopped if paused else []:
+        process.suspend()
+    try:
+        yield
+    finally:
+        for process in stopped if paused else []:
+            process.resume()
 
 
 def applied(system: chaos.ChaosSystem, consumer: str) -> int:
@@ -275,7 +300,12 @@ def settle(system: chaos.ChaosSystem, timeout: float = 300) -> None:
 
 
 def latency_run(
-    system: chaos.ChaosSystem, headers: dict[str, str], unit_id: str, rate: float, seconds: float
+    system: chaos.ChaosSystem,
+    headers: dict[str, str],
+    unit_id: str,
+    rate: float,
+    seconds: float,
+    connections: int,
 ) -> list[str]:
     url = system.urls["inspections"]
     processes = {service: worker_processes(system, service) for service in CONSUMERS}
@@ -283,7 +313,7 @@ def latency_run(
     cpu_before = {service: cpu_seconds(found) for service, found in processes.items()}
     api_before = cpu_seconds(api)
     applied_before = {service: applied(system, service) for service in CONSUMERS}
-    accepted, answered, behind = asyncio.run(open_loop(url, headers, unit_id, rate, seconds))
+    accepted, answered, behind = asyncio.run(open_loop(url, headers, unit_id, rate, seconds, connections))
     deadline = time.monotonic() + 300
     rows: list[tuple] = []
     while time.monotonic() < deadline:
@@ -331,10 +361,21 @@ def exactly_once(system: chaos.ChaosSystem, accepted: list[str]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--rates", type=float, nargs="+", default=[20, 100], help="reports per second")
+    parser.add_argument(
+        "--rates", type=float, nargs="*", default=[20, 100], help="reports per second (none: no latency runs)"
+    )
     parser.add_argument("--seconds", type=float, default=20, help="length of each rate's run")
+    parser.add_argument(
+        "--sender-connections", type=int, default=16, help="keep-alive connections of the rates' sender"
+    )
     parser.add_argument("--ratio-seconds", type=float, default=10, help="length of each throughput run")
+    parser.add_argument("--ratio-rounds", type=int, default=2, help="throughput runs of each endpoint")
     parser.add_argument("--connections", type=int, default=16, help="connections of each throughput run")
+    parser.add_argument(
+        "--pause-consumers",
+        action="store_true",
+        help="stop the relay and the consumers during the POST /hazards throughput runs (they catch up after)",
+    )
     args = parser.parse_args()
     chaos.SYSTEM_SETTINGS.clear()  # production settings, but JSON logs
     chaos.SYSTEM_SETTINGS["LOG_JSON"] = "true"
@@ -360,14 +401,21 @@ def main() -> None:
         body = json.dumps({**REPORT, "unit_id": unit_id}).encode()
         bare_body = json.dumps({"category": "消防", "description": "灭火器过期"}).encode()
         bare_rps, hazard_rps = [], []
-        for _ in range(2):
+        bare_cpu = hazard_cpu = 0.0
+        api = [system.process("inspections-api")]
+        for _ in range(args.ratio_rounds):
+            before = cpu_seconds([psutil.Process(bare.pid)])
             bare_rps.append(
                 asyncio.run(
                     closed_loop(bare_url, "/rows", bare_body, {}, args.connections, args.ratio_seconds)
                 )
             )
-            hazard_rps.append(asyncio.run(closed_loop(system.urls["inspections"], "/hazards", body, headers,
-                                                      args.connections, args.ratio_seconds)))  # fmt: skip
+            bare_cpu += cpu_seconds([psutil.Process(bare.pid)]) - before
+            before = cpu_seconds(api)
+            with consumers_paused(system, args.pause_consumers):
+                hazard_rps.append(asyncio.run(closed_loop(system.urls["inspections"], "/hazards", body, headers,
+                                                          args.connections, args.ratio_seconds)))  # fmt: skip
+            hazard_cpu += cpu_seconds(api) - before
             settle(system)
         bare.terminate()
         bare.wait(30)
@@ -375,12 +423,16 @@ def main() -> None:
         ratio = sum(hazard_rps) / sum(bare_rps)
         print(f"POST /hazards {', '.join(f'{r:.0f}' for r in hazard_rps)} req/s vs bare insert "
               f"{', '.join(f'{r:.0f}' for r in bare_rps)} req/s: ratio {ratio:.2f} (one uvicorn process each, "
-              f"{args.connections} connections, {args.ratio_seconds:.0f} s per run, alternately)")  # fmt: skip
-        accepted: list[str] = []
-        print("report → inbox through the API, the whole system running:")
-        for rate in args.rates:
-            accepted += latency_run(system, headers, unit_id, rate, args.seconds)
-        exactly_once(system, accepted)
+              f"{args.connections} connections, {args.ratio_seconds:.0f} s per run, alternately"
+              f"{'; relay and consumers paused during the runs' if args.pause_consumers else ''}); CPU per "
+              f"request: {hazard_cpu * 1000 / (sum(hazard_rps) * args.ratio_seconds):.2f} ms in the inspections API, "
+              f"{bare_cpu * 1000 / (sum(bare_rps) * args.ratio_seconds):.2f} ms in the bare endpoint")  # fmt: skip
+        if args.rates:
+            accepted: list[str] = []
+            print("report → inbox through the API, the whole system running:")
+            for rate in args.rates:
+                accepted += latency_run(system, headers, unit_id, rate, args.seconds, args.sender_connections)
+            exactly_once(system, accepted)
         print(f"after the load: {memory(system)}")
     finally:
         if bare is not None:

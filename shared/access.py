@@ -367,6 +367,10 @@ class Access(Principal):
     session: Session | None = Field(None, exclude=True)
     tenancy: Tenancy | None = Field(None, exclude=True)
 
+    def within(self, session: Session) -> "Access":
+        """This access, its scope's lookups done in `session` (see `Gate.permit`)."""
+        return self.model_copy(update={"session": session})
+
     @property
     def principal(self) -> Principal:
         return Principal.model_validate(self.model_dump(include=set(Principal.model_fields)))
@@ -509,9 +513,18 @@ class Gate:
     session_parameter: Any = None  # the service's DbSession (Annotated[Session, Depends(...)])
     tenancy: Tenancy | None = None
 
-    def permit(self, action: str) -> Any:
+    def permit(self, action: str, *, own_transaction: bool = False) -> Any:
+        """`own_transaction`: the access comes without the request's session, for an endpoint that
+        runs its own transaction and hands it over (`Access.within`): no session dependency to
+        set up and tear down around it."""
         chosen = POLICY[action]  # a KeyError at import: an endpoint naming an action not in the table
-        if self.session_parameter is None:
+        if self.session_parameter is not None and own_transaction:
+
+            async def check_unbound(user: CurrentUser) -> Access:
+                return access_for(user, chosen.action, None, self.tenancy)
+
+            check: Callable[..., Any] = check_unbound
+        elif self.session_parameter is None:
 
             async def check_zone(user: CurrentUser) -> Access:
                 found = access_for(user, chosen.action)
@@ -519,11 +532,14 @@ class Gate:
                     raise forbidden(chosen, "仅限全区范围 / zone-wide roles only")
                 return found
 
-            check: Callable[..., Any] = check_zone
+            check = check_zone
         else:
             session_dependency = self.session_parameter.__metadata__[0]
 
-            def check_scoped(user: CurrentUser, session: Annotated[Session, session_dependency]) -> Access:
+            # no I/O: the session is only kept for the scope's lookups, which run in the endpoint
+            async def check_scoped(
+                user: CurrentUser, session: Annotated[Session, session_dependency]
+            ) -> Access:
                 return access_for(user, chosen.action, session, self.tenancy)
 
             check = check_scoped

@@ -26,8 +26,11 @@ ASYNC_ALLOWED = {
     refuse_unstorable_text: "scans the already-read body, which BodyLimit bounds (1 MB for JSON)",
 }
 ASYNC_ALLOWED_NAMES = {
-    # Gate().permit for zone-wide rules: a lookup in the POLICY table, no I/O
+    # Gate().permit: a lookup in the POLICY table, no I/O (a scope's lookups run in the endpoint)
     "permit_": "a POLICY lookup on the token's roles",
+    # shared.deps: the session is made on the loop (no I/O before its first statement); its commit
+    # or rollback runs in the thread pool
+    "session_in_transaction": "makes a session; awaits its commit in the thread pool",
 }
 
 
@@ -57,7 +60,8 @@ def test_no_endpoint_or_dependency_of_any_service_is_a_blocking_coroutine(migrat
                 continue
             calls = [route.dependant.call, *_calls(route.dependant)]
             for call in calls:
-                if inspect.iscoroutinefunction(call) and not _allowed(call):
+                asynchronous = inspect.iscoroutinefunction(call) or inspect.isasyncgenfunction(call)
+                if asynchronous and not _allowed(call):
                     offenders.append(f"{service} {route.path_format}: {call.__module__}.{call.__qualname__}")
     assert not offenders, "async def doing work on the event loop (make it def):\n" + "\n".join(offenders)
 

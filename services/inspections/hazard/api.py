@@ -21,6 +21,7 @@ from services.inspections.hazard.state_machine import (
     label,
 )
 from services.inspections.request_keys.service import IdempotencyKey
+from services.inspections.runtime import runtime
 from services.inspections.settings import get_inspections_settings
 from shared import audit, uploads
 from shared.access import Access
@@ -30,10 +31,9 @@ from shared.errors import InvalidInput
 from shared.events.contracts.inspections import HazardGrade, HazardSource, HazardState
 from shared.inputs import Day, Instant
 from shared.pagination import Page, PageQuery
-from shared.web import body_limit, file_responses
+from shared.web import answer, body_limit, file_responses
 
 router = APIRouter(prefix="/hazards", tags=["hazards 事故隐患台帐"])
-Reporter = Annotated[Access, permit("hazard.report")]
 Reader = Annotated[Access, permit("hazard.read")]
 # Taking a step: which step and by whom is the state machine's (the hazard rules of the policy).
 Actor = Annotated[Access, permit("hazard.step")]
@@ -43,18 +43,21 @@ def _out(hazard) -> HazardOut:
     return HazardOut.of(hazard)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, summary="登记隐患 / report a hazard")
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=HazardOut,
+    summary="登记隐患 / report a hazard",
+)
 def report_hazard(
     data: HazardReport,
-    session: DbSession,
-    user: Reporter,
-    response: Response,
+    user: Annotated[Access, permit("hazard.report", own_transaction=True)],
     idempotency_key: IdempotencyKey = None,
-) -> HazardOut:
-    hazard, created = service.report_hazard(session, data, user, idempotency_key)
-    if not created:
-        response.status_code = status.HTTP_200_OK
-    return _out(hazard)
+) -> Response:
+    # the busiest write: its transaction and its answer made in this one call in the thread pool
+    with runtime.transaction() as session:
+        hazard, created = service.report_hazard(session, data, user.within(session), idempotency_key)
+    return answer(hazard, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
 @router.get("", summary="隐患台帐 / the ledger, newest first")

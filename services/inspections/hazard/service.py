@@ -21,6 +21,7 @@ from services.inspections.hazard.schemas import (
     ExplainOverdue,
     FixOnSpot,
     HazardOrder,
+    HazardOut,
     HazardReport,
     HazardStep,
     HazardStepBase,
@@ -49,7 +50,7 @@ from services.inspections.request_keys import service as request_keys
 from services.inspections.runtime import runtime
 from services.inspections.settings import get_inspections_settings
 from services.inspections.units.models import SupervisedUnit
-from services.inspections.units.service import ensure_may_act_on_unit, unit_for
+from services.inspections.units.service import ensure_may_act_on_unit, unit_standing
 from shared import uploads
 from shared.access import Access, access_for
 from shared.auth import Principal, Role
@@ -84,7 +85,7 @@ STEPS_IN_ORDER = Keyset("hazard-history", HazardTransition.id)
 
 
 def _step(
-    hazard: Hazard,
+    hazard: Hazard | HazardOut,
     action: str,
     previous: HazardState | None,
     user: Principal,
@@ -154,19 +155,26 @@ def _record(
     return row
 
 
+# what a hazard just reported has not got yet, and what can be done with it
+_NOT_YET = dict.fromkeys(HazardOut.model_fields, None)
+_FIRST_ACTIONS = allowed_actions(HazardState.reported)
+
+
 def report_hazard(
     session: Session, data: HazardReport, user: Access, idempotency_key: str | None
-) -> tuple[Hazard, bool]:
-    """Register a hazard (隐患登记). Returns it and whether it is new (a retried submission is not).
+) -> tuple[HazardOut, bool]:
+    """Register a hazard (隐患登记). Returns it as answered and whether it is new (a retried
+    submission is not).
 
     The hazard, its history and its events are written in one statement."""
-    # fields left at their defaults stay out, so a body hashes as it did before they were added
-    body = request_keys.fingerprint(data.model_dump(mode="json", exclude_defaults=True))
-    previous = request_keys.earlier(session, user, idempotency_key, "hazard.report", body)
-    if previous is not None:
-        return session.get_one(Hazard, previous), False
     hazard_id = uuid.uuid4()
-    unit = unit_for(session, data.unit_id, user)
+    if idempotency_key is not None:  # the body is hashed only to be kept with a key
+        # fields left at their defaults stay out, so a body hashes as it did before they were added
+        body = request_keys.fingerprint(data.model_dump(mode="json", exclude_defaults=True))
+        previous = request_keys.claim(session, user, idempotency_key, "hazard.report", body, hazard_id)
+        if previous is not None:
+            return HazardOut.of(session.get_one(Hazard, previous)), False
+    unit = unit_standing(session, data.unit_id, user)
     if unit.production_status == ProductionStatus.closed:
         raise InvalidInput("单位已关闭 / the unit is closed", field="unit_id")
     reporters = SOURCE_REPORTERS[data.source]
@@ -190,7 +198,8 @@ def report_hazard(
         "review_late": False,
         **data.model_dump(exclude={"unit_id"}),
     }
-    hazard = Hazard(**values)  # the answer; written below, outside the session's unit of work
+    # the answer, from the values written below (outside the session's unit of work): no ORM object
+    hazard = HazardOut.model_validate({**_NOT_YET, **values, "allowed_actions": _FIRST_ACTIONS})
     steps = [_step(hazard, "report", None, user, HazardReportedV1, reason=data.description)]
     if data.grade == HazardGrade.major:  # reported to the supervising authority at once
         steps.append(
@@ -206,7 +215,6 @@ def report_hazard(
         parameters |= {f"t{i}_{name}": value for name, value in transition.items()}
         parameters |= {f"o{i}_{name}": value for name, value in outbox_row.items()}
     session.execute(statement, parameters)
-    request_keys.remember(session, user, idempotency_key, "hazard.report", body, hazard_id)
     return hazard, True
 
 
@@ -288,9 +296,8 @@ def apply_action(
     """Take one step of the lifecycle: who may, from which state, then the step's own rules. A resend
     with the same Idempotency-Key takes no step again and returns the hazard as it stands."""
     body = request_keys.fingerprint(hazard_id, step.model_dump(mode="json"))
-    if request_keys.earlier(session, user, idempotency_key, "hazard.step", body) is not None:
+    if request_keys.claim(session, user, idempotency_key, "hazard.step", body, hazard_id) is not None:
         return get_hazard(session, hazard_id, user)
-    request_keys.remember(session, user, idempotency_key, "hazard.step", body, hazard_id)
     action = step.action
     transition = TRANSITIONS[action]
     hazard = get_hazard(session, hazard_id, user, for_update=True)
@@ -564,7 +571,8 @@ def add_evidence(
 ) -> tuple[EvidenceFile, bool]:
     """Attach a photo or PDF; a resend with the same Idempotency-Key returns the first file."""
     body = request_keys.fingerprint(hazard_id, upload.content, tag, upload.told)
-    previous = request_keys.earlier(session, user, idempotency_key, "hazard.evidence", body)
+    file_id = uuid.uuid4()
+    previous = request_keys.claim(session, user, idempotency_key, "hazard.evidence", body, file_id)
     if previous is not None:
         return session.get_one(EvidenceFile, previous), False
     hazard = get_hazard(session, hazard_id, user)
@@ -573,9 +581,8 @@ def add_evidence(
     max_bytes = get_inspections_settings().evidence_max_bytes
     record = uploads.attach(
         session, EvidenceFile, EvidenceFile.hazard_id, hazard.id, upload.filename, upload.content, max_bytes,
-        user.user_id, user.name, upload.told, tag=tag,
+        user.user_id, user.name, upload.told, id=file_id, tag=tag,
     )  # fmt: skip
-    request_keys.remember(session, user, idempotency_key, "hazard.evidence", body, record.id)
     return record, True
 
 

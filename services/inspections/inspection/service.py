@@ -87,7 +87,8 @@ def record_inspection(
     (a resend with the same Idempotency-Key returns the first one and records nothing)."""
     user = user.require(f"inspection.{data.kind}")  # who performs this kind, and where
     body = request_keys.fingerprint(data.model_dump(mode="json"))
-    previous = request_keys.earlier(session, user, idempotency_key, "inspection.record", body)
+    inspection_id = uuid.uuid4()
+    previous = request_keys.claim(session, user, idempotency_key, "inspection.record", body, inspection_id)
     if previous is not None:
         return session.get_one(Inspection, previous), False
     unit = unit_for(session, data.unit_id, user)
@@ -122,7 +123,7 @@ def record_inspection(
                 field=f"answers.{index}.finding.grade",
             )
     inspection = Inspection(
-        id=uuid.uuid4(),
+        id=inspection_id,
         unit_id=unit.id,
         grid_id=unit.grid_id,
         kind=data.kind,
@@ -136,7 +137,6 @@ def record_inspection(
     )
     session.add(inspection)
     session.flush()
-    request_keys.remember(session, user, idempotency_key, "inspection.record", body, inspection.id)
     source = (
         HazardSource.self_report
         if data.kind in (InspectionKind.self_check, InspectionKind.monthly_patrol)
@@ -252,7 +252,8 @@ def add_file(
     """Keep a signature or photo with an inspection: its inspector's, or anyone's who may inspect the
     unit. A resend with the same Idempotency-Key returns the first file."""
     body = request_keys.fingerprint(inspection_id, upload.content, tag, signer, upload.told)
-    previous = request_keys.earlier(session, user, idempotency_key, "inspection.file", body)
+    file_id = uuid.uuid4()
+    previous = request_keys.claim(session, user, idempotency_key, "inspection.file", body, file_id)
     if previous is not None:
         return session.get_one(InspectionFile, previous), False
     inspection = get_inspection(session, inspection_id, user)
@@ -261,9 +262,8 @@ def add_file(
     record = uploads.attach(
         session, InspectionFile, InspectionFile.inspection_id, inspection.id, upload.filename, upload.content,
         get_inspections_settings().evidence_max_bytes, user.user_id, user.name, upload.told,
-        tag=tag, signer=signer,
+        id=file_id, tag=tag, signer=signer,
     )  # fmt: skip
-    request_keys.remember(session, user, idempotency_key, "inspection.file", body, record.id)
     return record, True
 
 

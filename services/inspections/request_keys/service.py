@@ -1,14 +1,16 @@
 """Idempotency keys (幂等键): a phone that sends a write again (offline queue, lost answer) sends the
-same `Idempotency-Key`; the write's own transaction looks the key up first and records it with the
-result, so a resend returns the first result and nothing is recorded twice."""
+same `Idempotency-Key`; the write's own transaction first records the key with the id of what it
+will make, or finds the key recorded already, so a resend returns the first result and nothing is
+recorded twice."""
 
 import hashlib
 import json
 import uuid
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import Header
-from sqlalchemy import func, select
+from sqlalchemy import Table, bindparam, select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from services.inspections.request_keys.models import RequestKey
@@ -36,32 +38,46 @@ def fingerprint(*parts: Any) -> str:
     return digest.hexdigest()
 
 
-def earlier(session: Session, user: Access, key: str | None, operation: str, body: str) -> uuid.UUID | None:
-    """What an earlier request with this key made, or None (first time, or no key).
+_keys = cast(Table, RequestKey.__table__)
+# built once, their values parameters: SQLAlchemy neither builds nor keys them again
+_CLAIM = (
+    insert(_keys)
+    .on_conflict_do_nothing(index_elements=[_keys.c.user_id, _keys.c.key])
+    .returning(_keys.c.result_id)
+)
+_EARLIER = select(_keys.c.operation, _keys.c.body_sha256, _keys.c.result_id).where(
+    _keys.c.user_id == bindparam("user_id"), _keys.c.key == bindparam("key")
+)
 
-    A concurrent resend with the same key waits on the lock until the first one's transaction ends,
-    then finds its result."""
+
+def claim(
+    session: Session, user: Access, key: str | None, operation: str, body: str, result_id: uuid.UUID
+) -> uuid.UUID | None:
+    """Keep the key with what this request is about to make (`result_id`), in the request's
+    transaction; or, if an earlier request with this key made something, its id (and nothing kept).
+
+    One statement the first time: the key's insert. A concurrent resend with the same key waits on
+    that insert until the first request's transaction ends: committed, it finds the first result;
+    rolled back (a refused request), it goes ahead itself. The lookup after a conflict is a
+    statement of its own, so it sees a row committed while the insert waited."""
     if key is None:
         return None
-    session.execute(select(func.pg_advisory_xact_lock(func.hashtext(f"request-key:{user.user_id}:{key}"))))
-    previous = session.get(RequestKey, (user.user_id, key))
-    if previous is None:
+    kept = session.scalar(
+        _CLAIM,
+        {
+            "user_id": user.user_id,
+            "key": key,
+            "operation": operation,
+            "body_sha256": body,
+            "result_id": result_id,
+        },
+    )
+    if kept is not None:
         return None
+    previous = session.execute(_EARLIER, {"user_id": user.user_id, "key": key}).one()
     if previous.operation != operation or previous.body_sha256 != body:
         raise Conflict(
             f"幂等键已用于另一份不同的请求 / this Idempotency-Key was used for a different request ({previous.operation})",
             field="Idempotency-Key",
         )
     return previous.result_id
-
-
-def remember(
-    session: Session, user: Access, key: str | None, operation: str, body: str, result_id: uuid.UUID
-) -> None:
-    """Keep the key with what this request made, in the request's transaction."""
-    if key is not None:
-        session.add(
-            RequestKey(
-                user_id=user.user_id, key=key, operation=operation, body_sha256=body, result_id=result_id
-            )
-        )
