@@ -79,6 +79,19 @@ def test_enterprise_registered_reaches_every_service(clients, workers, relay, au
     assert scalar("SELECT count(*) FROM registry.outbox WHERE published_at IS NULL") == 0
 
 
+def test_commits_wake_the_relay_without_waiting_for_its_poll(clients, workers, relay, auth, grid):
+    registry_relay = relay("registry", RELAY_POLL_SECONDS="300")  # its poll alone would take minutes
+    registry_relay.wait_for_log("relay.started")
+    wait_until(lambda: scalar("SELECT count(*) FROM registry.outbox WHERE published_at IS NULL") == 0)
+    for _ in range(5):  # a burst: the commits' wakes are pushed by one thread, the last never lost
+        response = clients["registry"].post(
+            "/enterprises", json=enterprise_payload(grid["id"]), headers=auth()
+        )
+        assert response.status_code == 201, response.text
+    wait_until(lambda: copies() == dict.fromkeys(COPIES, 5), timeout=60)
+    assert scalar("SELECT count(*) FROM registry.outbox WHERE published_at IS NULL") == 0
+
+
 def test_events_wait_in_outbox_while_redis_is_unreachable(clients, workers, relay, auth, grid):
     host_port = os.environ["REDIS_URL"].split("://", 1)[1].split("/", 1)[0]
     host, port = host_port.rsplit(":", 1)
