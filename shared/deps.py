@@ -18,20 +18,22 @@ def _commit(session: Session) -> None:
 def transactional_session(runtime: ServiceRuntime) -> Callable[[], AsyncIterator[Session]]:
     """A dependency yielding a session in one transaction, committed when the endpoint returns.
 
+    It first waits for one of the process's database slots (`ServiceRuntime.database_slots`).
     Making the session and beginning its transaction touch no database (it connects at its first
     statement), so they happen on the event loop; only the commit, or the rollback after an error,
     runs in the thread pool.
     """
 
     async def session_in_transaction() -> AsyncIterator[Session]:
-        session = runtime.session_factory()
-        session.begin()
-        try:
-            yield session
-        except BaseException:
-            await run_in_threadpool(session.close)  # rolls back
-            raise
-        await run_in_threadpool(_commit, session)
+        async with runtime.database_slots():
+            session = runtime.session_factory()
+            session.begin()
+            try:
+                yield session
+            except BaseException:
+                await run_in_threadpool(session.close)  # rolls back
+                raise
+            await run_in_threadpool(_commit, session)
 
     return session_in_transaction
 

@@ -1,5 +1,7 @@
 """What a service is at run time: its name, schema, settings, database and event tables."""
 
+import asyncio
+import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,6 +19,30 @@ from shared.events.envelope import CloudEvent
 from shared.events.tables import EventTables, event_tables
 from shared.events.wake import wake_after_commit
 from shared.settings import Settings, get_settings
+
+
+class DatabaseSlots:
+    """As many of an API process's requests hold a database session at once as its pool has
+    connections; the others wait for a slot on the event loop, holding no thread.
+
+    Without it, requests beyond the pool take every thread of the pool of threads and wait there
+    for a connection, while the requests holding the connections wait for a thread to commit or
+    serialise their answer: nothing moves until the pool's timeout fails requests with 500.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def __call__(self) -> asyncio.Semaphore:
+        """The slots of the running event loop (one in a server; a test client may run several)."""
+        loop = asyncio.get_running_loop()
+        slots = self._by_loop.get(loop)
+        if slots is None:
+            slots = self._by_loop[loop] = asyncio.Semaphore(self.size)
+        return slots
 
 
 @dataclass
@@ -51,6 +77,10 @@ class ServiceRuntime:
     @cached_property
     def session_factory(self) -> sessionmaker[Session]:
         return get_session_factory(self.database_url)
+
+    @cached_property
+    def database_slots(self) -> "DatabaseSlots":
+        return DatabaseSlots(self.settings.db_pool_size + self.settings.db_max_overflow)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

@@ -30,7 +30,8 @@ ASYNC_ALLOWED_NAMES = {
     "permit_": "a POLICY lookup on the token's roles",
     # shared.deps: the session is made on the loop (no I/O before its first statement); its commit
     # or rollback runs in the thread pool
-    "session_in_transaction": "makes a session; awaits its commit in the thread pool",
+    "session_in_transaction": "waits for a database slot, makes a session; awaits its commit in the thread pool",
+    "report_hazard": "waits for a database slot; its transaction runs in the thread pool",
 }
 
 
