@@ -92,11 +92,17 @@ def _audience(audience: str, has_unit: bool, has_grid: bool) -> Select | None:
             return _holders("principal_person", scoped=True) if has_unit else None
         case "grid_members":
             return (
-                select(func.unnest(GridStaff.member_person_ids)).where(grid, standing) if has_grid else None
+                select(func.unnest(GridStaff.member_person_ids).label("person_id")).where(grid, standing)
+                if has_grid
+                else None
             )
         case "grid_leader":
             leader = GridStaff.leader_person_id
-            return select(leader).where(grid, leader.is_not(None), standing) if has_grid else None
+            return (
+                select(leader.label("person_id")).where(grid, leader.is_not(None), standing)
+                if has_grid
+                else None
+            )
         case "safety_office":
             return _holders("safety_office", scoped=False)
         case "enforcement_officers":
