@@ -11,7 +11,19 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import CompoundSelect, Select, bindparam, func, literal, or_, select, text, true, union_all
+from sqlalchemy import (
+    BindParameter,
+    CompoundSelect,
+    Select,
+    bindparam,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from services.notifications.directory.models import DutyHolder, GridStaff, UnitContact
@@ -72,7 +84,7 @@ TRAINING_ROUTE = ("unit_principal",)
 # The queries below are built once per route and shape, with the unit, grid and day as parameters:
 # a consumer resolves recipients for every event, and building the query cost more than running it.
 def _holders(duty: str, scoped: bool) -> Select:
-    today = bindparam("today")
+    today: BindParameter[date] = bindparam("today")
     query = select(DutyHolder.person_id).where(
         DutyHolder.duty == duty,
         DutyHolder.valid_from <= today,

@@ -1,6 +1,8 @@
 """Events folded into reporting's read models: hazards, inspections, people and grid staff, risk."""
 
-from sqlalchemy import and_, case, func, not_, or_, update
+from typing import cast
+
+from sqlalchemy import Table, and_, case, func, not_, or_, update
 from sqlalchemy.dialects.postgresql import Insert, insert
 from sqlalchemy.orm import Session
 
@@ -36,8 +38,9 @@ FIX_DONE = {"hazard.rectified", "hazard.fixed_on_spot"}
 def _hazard_fact_upsert() -> Insert:
     """How one hazard event folds into its fact row: built once, at import (building this statement
     for every event was a large part of the handler's CPU)."""
-    statement = insert(HazardFact.__table__)
-    new, old = statement.excluded, HazardFact.__table__.c
+    table = cast(Table, HazardFact.__table__)
+    statement = insert(table)
+    new, old = statement.excluded, table.c
     newer = new.source_time > old.source_time
     return statement.on_conflict_do_update(
         index_elements=[HazardFact.hazard_id],
