@@ -4,8 +4,10 @@
 a steady rate, one transaction each, as the report endpoint writes them (its own cost is
 bench.hazards' business; on a two-core machine it would take the CPU this run measures); the real
 inspections relay and a notifications worker (2 prefork processes; BENCH_POOL=threads to try threads) carry them to the recipients' inboxes
-(email and SMS off: the inbox only). Latency is from the outbox row to the inbox row. Prints
-figures; asserts nothing.
+(email and SMS off: the inbox only). Latency is from the outbox row to the inbox row; CPU per event
+is the worker's processes' CPU time from the first event until the last message arrived, over the
+events (robust where latency is not: on a busy machine the queue, not the worker, sets the
+latency). Prints figures; asserts nothing.
 """
 
 import argparse
@@ -13,6 +15,8 @@ import os
 import time
 import uuid
 from datetime import UTC, date, datetime
+
+import psutil
 
 from bench.scratch import p50_p95, relay_and_worker, scratch_database
 
@@ -73,6 +77,12 @@ def reported_to_inbox_latency(rate: float, seconds: float, concurrency: int) -> 
     with relay_and_worker(
         "inspections", "notifications", concurrency, os.environ.get("BENCH_POOL", "prefork")
     ):
+        worker = [
+            p
+            for p in psutil.Process().children(recursive=True)
+            if "notifications.worker" in " ".join(p.cmdline())
+        ]
+        cpu_before = sum(sum(p.cpu_times()[:2]) for p in worker)
         total = int(rate * seconds)
         next_at = time.perf_counter()
         behind = 0.0
@@ -97,6 +107,7 @@ def reported_to_inbox_latency(rate: float, seconds: float, concurrency: int) -> 
                 ):
                     break
                 time.sleep(0.2)
+            cpu = sum(sum(p.cpu_times()[:2]) for p in worker) - cpu_before
             rows = conn.execute(
                 text(
                     "SELECT extract(epoch FROM m.created_at - o.created_at) * 1000, "
@@ -112,7 +123,8 @@ def reported_to_inbox_latency(rate: float, seconds: float, concurrency: int) -> 
     print(f"hazard.reported -> inbox at {rate:.0f} hazards/s for {seconds:.0f} s, {concurrency} workers ({os.environ.get('BENCH_POOL', 'prefork')}): {len(latencies)}/{expected} "
           f"messages, p50 {p50:.0f} ms, p95 {p95:.0f} ms, max {latencies[-1]:.0f} ms "
           f"(of which the relay: p50 {relay_p50:.0f} ms, p95 {relay_p95:.0f} ms; "
-          f"the sender fell at most {behind * 1000:.0f} ms behind its schedule)")  # fmt: skip
+          f"the sender fell at most {behind * 1000:.0f} ms behind its schedule); "
+          f"the worker's CPU {cpu * 1000 / total:.1f} ms per event")  # fmt: skip
 
 
 def main() -> None:

@@ -12,11 +12,12 @@ from sqlalchemy import (
     Engine,
     MetaData,
     Select,
+    Table,
     Update,
     create_engine,
     tuple_,
 )
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects.postgresql import Insert, insert
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared.settings import get_settings
@@ -101,20 +102,24 @@ def upsert_snapshot(
 
     An older snapshot arriving late (a retry, a slower worker) never overwrites a newer one.
     """
-    statement = insert(model)  # values as parameters, so the compiled statement is cached
+    session.execute(snapshot_upsert(model, values, key=key, order_by=order_by))
+
+
+def snapshot_upsert(
+    model: Any, values: dict[str, Any], *, key: str = "id", order_by: str = "source_time"
+) -> Insert:
+    """`upsert_snapshot`'s statement, for a caller that runs it within a statement of its own (a CTE)."""
+    statement = insert(model).values(values)
     if order_by == "version":
         newer = tuple_(model.version, model.source_time) < tuple_(
             statement.excluded.version, statement.excluded.source_time
         )
     else:
         newer = getattr(model, order_by) < statement.excluded[order_by]
-    session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[key],
-            set_={name: statement.excluded[name] for name in values if name != key},
-            where=newer,
-        ),
-        [values],
+    return statement.on_conflict_do_update(
+        index_elements=[key],
+        set_={name: statement.excluded[name] for name in values if name != key},
+        where=newer,
     )
 
 
@@ -132,7 +137,13 @@ def upsert_row(session: Session, model: Any, values: dict[str, Any], *, keys: tu
 
 def insert_once(session: Session, model: Any, values: dict[str, Any]) -> None:
     """Insert a row unless one with the same key is there (a fact recorded once, however often told)."""
-    session.execute(insert(model).on_conflict_do_nothing(), [values])
+    session.execute(_insert_once_statement(model.__table__), values)
+
+
+@lru_cache(maxsize=64)
+def _insert_once_statement(table: Table) -> Insert:
+    # one statement per table, built once: consumers insert a fact for every event
+    return insert(table).on_conflict_do_nothing()
 
 
 def rows_affected(session: Session, statement: Update | Delete) -> int:

@@ -124,6 +124,13 @@ def test_a_row_committed_late_with_a_lower_position_is_never_skipped():
         return types if len(types) == 2 else []
 
     assert wait_until(both) == ["slow", "fast"]
+    # the same page without envelopes (what the reconciler reads first): the same events, by id
+    whole, ids_only = read_feed(runtime, (0, 0), 100), read_feed(runtime, (0, 0), 100, envelopes=False)
+    assert [(item.cursor, item.id) for item in ids_only.items] == [
+        (item.cursor, item.id) for item in whole.items
+    ]
+    assert [item.envelope for item in ids_only.items] == [None, None]
+    assert [(item.envelope or {})["id"] for item in whole.items] == [str(item.id) for item in whole.items]
 
 
 # --- recovery with real APIs and workers ----------------------------------------------------------

@@ -58,6 +58,9 @@ class EventConsumer:
         self.name = runtime.name
         self.handlers = handlers.by_contract
         self.observers = handlers.observers
+        processed = runtime.tables.processed
+        # built once: every event runs it
+        self._claim = insert(processed).on_conflict_do_nothing().returning(processed.c.event_id)
         self._register_task()
 
     @property
@@ -132,14 +135,10 @@ class EventConsumer:
         """Apply one event once. Returns 'applied' or 'duplicate'."""
         event, data, handler = self.parse(envelope)
         bind_correlation_id(event.correlationid)
-        processed = self.runtime.tables.processed
         with self.runtime.transaction() as session:
             # Concurrent deliveries of one event serialise on this key; the loser sees a conflict.
             claimed = session.execute(
-                insert(processed)
-                .values(consumer=self.name, event_id=event.id, event_type=event.type)
-                .on_conflict_do_nothing()
-                .returning(processed.c.event_id)
+                self._claim, {"consumer": self.name, "event_id": event.id, "event_type": event.type}
             ).first()
             if claimed is None:
                 log.info("event.duplicate", consumer=self.name, event_id=str(event.id), type=event.type)

@@ -12,9 +12,14 @@ from shared.events.consumer import RetryLater
 
 def known_unit(session: Session, unit_id: uuid.UUID) -> UnitContact:
     unit = session.get(UnitContact, unit_id)
-    if unit is None:  # the registry's event has not arrived yet: try again later, never drop
-        raise RetryLater(f"unit {unit_id} not yet known to notifications")
+    if unit is None:
+        raise unit_not_known(unit_id)
     return unit
+
+
+def unit_not_known(unit_id: uuid.UUID) -> RetryLater:
+    """The registry's event of the unit has not arrived yet: try again later, never drop."""
+    return RetryLater(f"unit {unit_id} not yet known to notifications")
 
 
 def person_of(session: Session, user: Principal) -> uuid.UUID | None:

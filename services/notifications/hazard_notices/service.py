@@ -25,10 +25,11 @@ from services.notifications.inbox.routing import (
     REPEAT_OFFENDER_ROUTE,
     URGENT_TYPES,
     recipients,
+    unit_and_recipients,
 )
 from services.notifications.inbox.service import Notice, notify
 from services.notifications.settings import get_notifications_settings
-from shared.db import upsert_snapshot
+from shared.db import snapshot_upsert
 from shared.events.contracts.inspections import (
     AWAITING_RECTIFICATION,
     HazardEventV1,
@@ -61,10 +62,15 @@ TITLES = {
 
 
 def on_hazard_event(session: Session, data: HazardEventV1, event: CloudEvent, today: date) -> None:
-    """Keep the hazard's copy, tell whoever this step concerns, and run its reminders."""
-    unit = known_unit(session, data.unit_id)
-    upsert_snapshot(
-        session,
+    """Keep the hazard's copy, tell whoever this step concerns, and run its reminders.
+
+    Two statements: the unit and the step's recipients read together, then the copy's upsert and
+    the inbox messages written together."""
+    audiences = HAZARD_ROUTES.get(event.type, ())
+    if audiences and data.grade == HazardGrade.major:
+        audiences = MAJOR_ROUTES.get(event.type, (*audiences, *MAJOR_EXTRA))
+    unit, chosen = unit_and_recipients(session, audiences, data.unit_id, data.grid_id, today)
+    keep_copy = snapshot_upsert(
         HazardWatch,
         {
             "hazard_id": data.hazard_id,
@@ -79,10 +85,7 @@ def on_hazard_event(session: Session, data: HazardEventV1, event: CloudEvent, to
         },
         key="hazard_id",
     )
-    if event.type in HAZARD_ROUTES:
-        audiences = HAZARD_ROUTES[event.type]
-        if data.grade == HazardGrade.major:
-            audiences = MAJOR_ROUTES.get(event.type, (*audiences, *MAJOR_EXTRA))
+    if audiences:
         deadline = f",整改期限 {data.deadline}" if data.deadline else ""
         grade = zh("hazard_grade", data.grade)
         notice = Notice.of_event(
@@ -93,7 +96,9 @@ def on_hazard_event(session: Session, data: HazardEventV1, event: CloudEvent, to
             urgent=event.type in URGENT_TYPES or data.grade == HazardGrade.major,
             subject_id=data.hazard_id,
         )
-        notify(session, notice, recipients(session, audiences, data.unit_id, data.grid_id, today))
+        notify(session, notice, chosen, along=keep_copy)
+    else:
+        session.execute(keep_copy)
     if data.deadline is not None and data.state in AWAITING_RECTIFICATION:
         watch = session.get_one(HazardWatch, data.hazard_id)  # upserted just above
         if watch.source_time == event.time:  # this event is the latest word on the hazard

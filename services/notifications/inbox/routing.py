@@ -6,12 +6,28 @@ enforcement officers.
 """
 
 import uuid
+from collections.abc import Iterable, Sequence
 from datetime import date
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import Select, func, literal, or_, select, text, union_all
+from sqlalchemy import (
+    BindParameter,
+    CompoundSelect,
+    Select,
+    bindparam,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
-from services.notifications.directory.models import DutyHolder, GridStaff
+from services.notifications.directory.models import DutyHolder, GridStaff, UnitContact
+from services.notifications.directory.service import unit_not_known
 
 # Who may take the next step: verify a fix (independent of the unit that fixed it), close out.
 VERIFIERS = ("grid_members", "grid_leader", "safety_office")
@@ -65,42 +81,83 @@ REPORT_ROUTE = ("unit_principal", "grid_members")
 TRAINING_ROUTE = ("unit_principal",)
 
 
-def _holders(duty: str, scope_id: uuid.UUID | None, today: date) -> Select:
+# The queries below are built once per route and shape, with the unit, grid and day as parameters:
+# a consumer resolves recipients for every event, and building the query cost more than running it.
+def _holders(duty: str, scoped: bool) -> Select:
+    today: BindParameter[date] = bindparam("today")
     query = select(DutyHolder.person_id).where(
         DutyHolder.duty == duty,
         DutyHolder.valid_from <= today,
         or_(DutyHolder.valid_to.is_(None), DutyHolder.valid_to >= today),
     )
-    if scope_id is not None:
-        query = query.where(DutyHolder.scope_id == scope_id)
+    if scoped:
+        query = query.where(DutyHolder.scope_id == bindparam("unit_id"))
     return query
 
 
-def _audience(
-    audience: str, unit_id: uuid.UUID | None, grid_id: uuid.UUID | None, today: date
-) -> Select | None:
+def _audience(audience: str, has_unit: bool, has_grid: bool) -> Select | None:
     """The people of one audience, as a query (None when the event names no unit or grid for it)."""
+    grid = GridStaff.grid_id == bindparam("grid_id")
+    standing = GridStaff.valid_to.is_(None)  # an abolished grid has no one to tell
     match audience:
         case "unit_principal":
-            return _holders("principal_person", unit_id, today) if unit_id else None
+            return _holders("principal_person", scoped=True) if has_unit else None
         case "grid_members":
-            members = func.unnest(GridStaff.member_person_ids)
-            standing = GridStaff.valid_to.is_(None)  # an abolished grid has no one to tell
-            return select(members).where(GridStaff.grid_id == grid_id, standing) if grid_id else None
+            return (
+                select(func.unnest(GridStaff.member_person_ids).label("person_id")).where(grid, standing)
+                if has_grid
+                else None
+            )
         case "grid_leader":
             leader = GridStaff.leader_person_id
             return (
-                select(leader).where(
-                    GridStaff.grid_id == grid_id, leader.is_not(None), GridStaff.valid_to.is_(None)
-                )
-                if grid_id
+                select(leader.label("person_id")).where(grid, leader.is_not(None), standing)
+                if has_grid
                 else None
             )
         case "safety_office":
-            return _holders("safety_office", None, today)
+            return _holders("safety_office", scoped=False)
         case "enforcement_officers":
-            return _holders("enforcement_officer", None, today)
+            return _holders("enforcement_officer", scoped=False)
     raise ValueError(f"unknown audience {audience}")
+
+
+@lru_cache(maxsize=256)
+def _chosen(audiences: tuple[str, ...], has_unit: bool, has_grid: bool) -> CompoundSelect | None:
+    """(person_id, rank) of every audience's people, rank being the audience's place in `audiences`."""
+    parts = [
+        query.add_columns(literal(rank).label("rank"))
+        for rank, audience in enumerate(audiences)
+        if (query := _audience(audience, has_unit, has_grid)) is not None
+    ]
+    return union_all(*parts) if parts else None
+
+
+@lru_cache(maxsize=256)
+def _recipients_query(audiences: tuple[str, ...], has_unit: bool, has_grid: bool) -> CompoundSelect | None:
+    chosen = _chosen(audiences, has_unit, has_grid)
+    return chosen.order_by(text("rank")) if chosen is not None else None
+
+
+@lru_cache(maxsize=256)
+def _unit_and_recipients_query(audiences: tuple[str, ...], has_grid: bool) -> Select:
+    query = select(UnitContact).where(UnitContact.unit_id == bindparam("unit_id"))
+    chosen = _chosen(audiences, True, has_grid)
+    if chosen is None:
+        return query
+    people = chosen.subquery("chosen")
+    return (
+        query.add_columns(people.c.person_id, people.c.rank).outerjoin(people, true()).order_by(people.c.rank)
+    )
+
+
+def _first_audience(audiences: tuple[str, ...], rows: Iterable[Sequence[Any]]) -> dict[uuid.UUID, str]:
+    """person id -> the audience that chose them (the first one wins), from (person_id, rank) rows."""
+    found: dict[uuid.UUID, str] = {}
+    for person_id, rank in rows:
+        if person_id is not None:
+            found.setdefault(person_id, audiences[rank])
+    return found
 
 
 def recipients(
@@ -111,14 +168,22 @@ def recipients(
     today: date,
 ) -> dict[uuid.UUID, str]:
     """person id -> the audience that chose them (the first one wins), in one query."""
-    parts = [
-        query.add_columns(literal(rank).label("rank"))
-        for rank, audience in enumerate(audiences)
-        if (query := _audience(audience, unit_id, grid_id, today)) is not None
-    ]
-    if not parts:
+    query = _recipients_query(audiences, unit_id is not None, grid_id is not None)
+    if query is None:
         return {}
-    found: dict[uuid.UUID, str] = {}
-    for person_id, rank in session.execute(union_all(*parts).order_by(text("rank"))):
-        found.setdefault(person_id, audiences[rank])
-    return found
+    rows = session.execute(query, {"unit_id": unit_id, "grid_id": grid_id, "today": today})
+    return _first_audience(audiences, rows)
+
+
+def unit_and_recipients(
+    session: Session, audiences: tuple[str, ...], unit_id: uuid.UUID, grid_id: uuid.UUID | None, today: date
+) -> tuple[UnitContact, dict[uuid.UUID, str]]:
+    """The unit's contact and its recipients (as `recipients`) in one query; RetryLater while the
+    registry's event of the unit has not arrived."""
+    query = _unit_and_recipients_query(audiences, grid_id is not None)
+    rows = session.execute(query, {"unit_id": unit_id, "grid_id": grid_id, "today": today}).all()
+    if not rows:
+        raise unit_not_known(unit_id)
+    if len(rows[0]) == 1:  # the route names no one the event can reach
+        return rows[0][0], {}
+    return rows[0][0], _first_audience(audiences, (row[1:] for row in rows))

@@ -3,8 +3,8 @@
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import ARRAY, Text, Uuid, cast, func, literal, select, update
+from sqlalchemy.dialects.postgresql import Insert, insert
 from sqlalchemy.orm import Session
 
 from services.notifications.delivery.planning import plan_deliveries, send_after_commit
@@ -37,28 +37,49 @@ class Notice:
         return cls(f"event:{event.id}", event.type, title, body, urgent, subject_id, event.id)
 
 
-def notify(session: Session, notice: Notice, recipients: dict[uuid.UUID, str]) -> list[InboxMessage]:
+def notify(
+    session: Session, notice: Notice, recipients: dict[uuid.UUID, str], *, along: Insert | None = None
+) -> list[InboxMessage]:
     """Write the notice to each recipient's inbox (person id -> why they are told) and plan its
-    deliveries; recipients already told on this occasion are skipped. Returns the new messages."""
+    deliveries; recipients already told on this occasion are skipped. Returns the new messages.
+
+    `along` is a write of the same change (a copy's upsert), made in the same statement (a CTE):
+    one round trip for both."""
     if not recipients:
+        if along is not None:
+            session.execute(along)
         return []
-    rows = [
-        {
-            "person_id": person_id,
-            "occasion": notice.occasion,
-            "event_id": notice.event_id,
-            "event_type": notice.event_type,
-            "subject_id": notice.subject_id,
-            "title": notice.title[:200],
-            "body": notice.body,
-            "urgent": notice.urgent,
-            "why": why,
-        }
-        for person_id, why in recipients.items()
-    ]
-    messages = list(
-        session.scalars(insert(InboxMessage).on_conflict_do_nothing().returning(InboxMessage), rows)
+    columns = InboxMessage.__table__.c
+    fields = {
+        "occasion": notice.occasion,
+        "event_id": notice.event_id,
+        "event_type": notice.event_type,
+        "subject_id": notice.subject_id,
+        "title": notice.title[:200],
+        "body": notice.body,
+        "urgent": notice.urgent,
+    }
+    # the recipients as two arrays: one statement (and one cached compilation) however many they are
+    people = (
+        func.unnest(cast(list(recipients), ARRAY(Uuid)), cast(list(recipients.values()), ARRAY(Text)))
+        .table_valued("person_id", "why")
+        .render_derived(name="people")
     )
+    rows = select(
+        func.gen_random_uuid(),
+        people.c.person_id,
+        people.c.why,
+        *(literal(value, columns[name].type) for name, value in fields.items()),
+    )
+    statement = (
+        insert(InboxMessage)
+        .from_select(["id", "person_id", "why", *fields], rows)
+        .on_conflict_do_nothing()
+        .returning(InboxMessage)
+    )
+    if along is not None:
+        statement = statement.add_cte(along.cte("along"))
+    messages = list(session.scalars(statement))
     send_after_commit(session, plan_deliveries(session, messages))
     return messages
 

@@ -522,17 +522,23 @@ export interface components {
             /** Type */
             type: string;
             /**
+             * Id
+             * Format: uuid
+             * @description 事件编号 / the event's id
+             */
+            id: string;
+            /**
              * Age Seconds
              * @description 写入至今的秒数 / seconds since it was written
              */
             age_seconds: number;
             /**
              * Envelope
-             * @description CloudEvents 信封 / the event as the relay sends it
+             * @description CloudEvents 信封 / the event as the relay sends it (null when asked without envelopes)
              */
             envelope: {
                 [key: string]: unknown;
-            };
+            } | null;
         };
         /** FeedPage */
         FeedPage: {
@@ -2041,6 +2047,8 @@ export interface operations {
                 /** @description 上一页的 `next` / a page's `next`; 0-0 first */
                 after?: string;
                 limit?: number;
+                /** @description false: 只给编号 / ids only, each envelope null (a cheap page to check) */
+                envelopes?: boolean;
             };
             header?: never;
             path?: never;
