@@ -217,6 +217,14 @@ def worker_processes(system: chaos.ChaosSystem, service: str) -> list[psutil.Pro
     return [main, *main.children(recursive=True)]
 
 
+def worker_cpu_seconds(system: chaos.ChaosSystem, service: str) -> float:
+    """A worker's CPU time so far: its main process, its pool processes now, and those that ended
+    (the run command forks pool processes as tasks come and ends them when idle)."""
+    main = system.process(f"{service}-worker")
+    ended = main.cpu_times()
+    return cpu_seconds(worker_processes(system, service)) + ended.children_user + ended.children_system
+
+
 @contextmanager
 def consumers_paused(system: chaos.ChaosSystem, paused: bool) -> Iterator[None]:
     """While open, if `paused`: the relays and the consumers' workers stopped (SIGSTOP), so the
@@ -308,9 +316,8 @@ def latency_run(
     connections: int,
 ) -> list[str]:
     url = system.urls["inspections"]
-    processes = {service: worker_processes(system, service) for service in CONSUMERS}
     api = [system.process("inspections-api")]
-    cpu_before = {service: cpu_seconds(found) for service, found in processes.items()}
+    cpu_before = {service: worker_cpu_seconds(system, service) for service in CONSUMERS}
     api_before = cpu_seconds(api)
     applied_before = {service: applied(system, service) for service in CONSUMERS}
     accepted, answered, behind = asyncio.run(open_loop(url, headers, unit_id, rate, seconds, connections))
@@ -342,7 +349,7 @@ def latency_run(
           f"the sender fell at most {behind * 1000:.0f} ms behind")  # fmt: skip
     for service in CONSUMERS:
         events = applied(system, service) - applied_before[service]
-        used = cpu_seconds(processes[service]) - cpu_before[service]
+        used = worker_cpu_seconds(system, service) - cpu_before[service]
         print(f"    {service} worker: {used * 1000 / max(events, 1):.1f} ms CPU per event ({events} events)")
     print(
         f"    inspections API: {(cpu_seconds(api) - api_before) * 1000 / max(len(accepted), 1):.1f} ms CPU per report"
