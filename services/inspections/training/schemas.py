@@ -5,6 +5,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from services.inspections.training.models import EvidenceKind
 from shared.events.contracts.inspections import TrainingKind
+from shared.uploads import StoredFileOut
 
 
 class TeamIn(BaseModel):
@@ -82,18 +83,5 @@ class TrainingHours(BaseModel):
     enough: bool
 
 
-class TrainingEvidenceOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: uuid.UUID
+class TrainingEvidenceOut(StoredFileOut):
     session_id: uuid.UUID
-    filename: str
-    content_type: str
-    size: int
-    sha256: str
-    uploaded_by: uuid.UUID
-    uploaded_by_name: str | None
-    uploaded_at: datetime
-    taken_at: datetime | None  # a photo's EXIF time taken and GPS position, where present
-    latitude: float | None
-    longitude: float | None

@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from shared.events.contracts.reporting import ReportKind
 from shared.periods import REPORTING_PERIOD_PATTERN
+from shared.uploads import StoredFileOut
 
 
 class RiskAndMeasures(BaseModel):
@@ -96,18 +97,5 @@ class FilingStatus(BaseModel):
     )
 
 
-class AttachmentOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: uuid.UUID
+class AttachmentOut(StoredFileOut):
     filing_id: uuid.UUID
-    filename: str
-    content_type: str
-    size: int
-    sha256: str
-    uploaded_by: uuid.UUID
-    uploaded_by_name: str | None
-    uploaded_at: datetime
-    taken_at: datetime | None  # a photo's EXIF time taken and GPS position, where present
-    latitude: float | None
-    longitude: float | None

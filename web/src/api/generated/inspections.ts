@@ -2254,11 +2254,6 @@ export interface components {
              * Format: uuid
              */
             id: string;
-            /**
-             * Session Id
-             * Format: uuid
-             */
-            session_id: string;
             /** Filename */
             filename: string;
             /** Content Type */
@@ -2279,12 +2274,17 @@ export interface components {
              * Format: date-time
              */
             uploaded_at: string;
-            /** Taken At */
+            /** 拍摄时间 / EXIF time taken, else the uploader's */
             taken_at: string | null;
-            /** Latitude */
+            /** 拍摄位置纬度 / EXIF GPS, else the uploader's, WGS-84 */
             latitude: number | null;
-            /** Longitude */
+            /** 拍摄位置经度 / EXIF GPS, else the uploader's, WGS-84 */
             longitude: number | null;
+            /**
+             * Session Id
+             * Format: uuid
+             */
+            session_id: string;
         };
         /**
          * TrainingHours

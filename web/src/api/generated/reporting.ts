@@ -628,11 +628,6 @@ export interface components {
              * Format: uuid
              */
             id: string;
-            /**
-             * Filing Id
-             * Format: uuid
-             */
-            filing_id: string;
             /** Filename */
             filename: string;
             /** Content Type */
@@ -653,12 +648,17 @@ export interface components {
              * Format: date-time
              */
             uploaded_at: string;
-            /** Taken At */
+            /** 拍摄时间 / EXIF time taken, else the uploader's */
             taken_at: string | null;
-            /** Latitude */
+            /** 拍摄位置纬度 / EXIF GPS, else the uploader's, WGS-84 */
             latitude: number | null;
-            /** Longitude */
+            /** 拍摄位置经度 / EXIF GPS, else the uploader's, WGS-84 */
             longitude: number | null;
+            /**
+             * Filing Id
+             * Format: uuid
+             */
+            filing_id: string;
         };
         /**
          * AuditAction
