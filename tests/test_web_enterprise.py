@@ -21,6 +21,7 @@ from tests.support.browser import (
     BROWSER_TEST,
     PASSWORD,
     accessible,
+    account,
     browser_page,
     headers_of,
     ok,
@@ -44,17 +45,9 @@ def _enterprise_with_a_safety_manager(gateway: str, admin: dict[str, str]) -> di
     unit = ok(
         registry.post("/enterprises", json=enterprise_payload(grid["id"], name="恒通机械有限公司")), 201
     )
-    manager = ok(registry.post("/people", json={"name": "周安全", "enterprise_id": unit["id"]}), 201)
-    username = f"safety{manager['id'][:8]}"
-    account = {
-        "person_id": manager["id"],
-        "username": username,
-        "password": PASSWORD,
-        "roles": ["enterprise_user"],
-    }
-    ok(registry.post("/accounts", json=account), 201)
+    username, manager_id = account(registry, "周安全", "enterprise_user", enterprise_id=unit["id"])
     duty = {
-        "person_id": manager["id"],
+        "person_id": manager_id,
         "duty": "safety_manager",
         "scope_id": unit["id"],
         "valid_from": "2020-01-01",
@@ -62,12 +55,12 @@ def _enterprise_with_a_safety_manager(gateway: str, admin: dict[str, str]) -> di
     ok(registry.post("/responsibilities", json=duty), 201)
     certificate = {
         "kind": "safety_manager",
-        "number": f"AQ-{manager['id'][:8]}",
+        "number": f"AQ-{manager_id[:8]}",
         "issuing_authority": "市应急管理局",
         "issued_on": str(local_today() - timedelta(days=3 * 365)),
         "expires_on": str(local_today() + timedelta(days=10)),
     }
-    ok(registry.post(f"/people/{manager['id']}/certificates", json=certificate), 201)
+    ok(registry.post(f"/people/{manager_id}/certificates", json=certificate), 201)
     workers = [
         ok(registry.post("/people", json={"name": name, "enterprise_id": unit["id"]}), 201)
         for name in WORKERS

@@ -21,8 +21,8 @@ from tests.factories import create_zone_and_grid, enterprise_payload
 from tests.support.browser import (
     BROWSER_TEST,
     DESKTOP,
-    PASSWORD,
     accessible,
+    account,
     browser_page,
     headers_of,
     log_in,
@@ -35,15 +35,6 @@ from tests.support.processes import wait_until
 
 pytestmark = BROWSER_TEST
 DASHBOARD = "/office/dashboard"
-
-
-def _account(registry: httpx.Client, name: str, role: str, **person: Any) -> str:
-    """A person with an account of `role` and no duty (auditors, enterprise users); its name."""
-    made = ok(registry.post("/people", json={"name": name, **person}), 201)
-    username = f"{role}{made['id'][:8]}"
-    body = {"person_id": made["id"], "username": username, "password": PASSWORD, "roles": [role]}
-    ok(registry.post("/accounts", json=body), 201)
-    return username
 
 
 def _zone(gateway: str, admin: dict[str, str]) -> dict[str, Any]:
@@ -65,9 +56,9 @@ def _zone(gateway: str, admin: dict[str, str]) -> dict[str, Any]:
         "grid": grid,
         "unit": unit,
         "office": office,
-        "auditor": _account(registry, "钱审计", "auditor"),
-        "enterprise": _account(registry, "孙企业", "enterprise_user", enterprise_id=unit["id"]),
-        "admin": _account(registry, "李管理", "zone_admin"),
+        "auditor": account(registry, "钱审计", "auditor")[0],
+        "enterprise": account(registry, "孙企业", "enterprise_user", enterprise_id=unit["id"])[0],
+        "admin": account(registry, "李管理", "zone_admin")[0],
     }
 
 

@@ -18,19 +18,10 @@ from services.registry.ledger.service import ENTERPRISE_COLUMNS
 from shared.auth import Role
 from shared.clock import local_today
 from tests.factories import ORIGIN, create_zone_and_grid, credit_code, enterprise_payload
-from tests.support.browser import BROWSER_TEST, DESKTOP, PASSWORD, accessible, browser_page, ok, shot
+from tests.support.browser import BROWSER_TEST, DESKTOP, PASSWORD, accessible, account, browser_page, ok, shot
 from tests.support.processes import wait_until
 
 pytestmark = BROWSER_TEST
-
-
-def _account(registry: httpx.Client, name: str, role: str) -> str:
-    """A person with a login of `role`; the user name."""
-    person = ok(registry.post("/people", json={"name": name}), 201)
-    username = f"{role}{person['id'][:8]}"
-    account = {"person_id": person["id"], "username": username, "password": PASSWORD, "roles": [role]}
-    ok(registry.post("/accounts", json=account), 201)
-    return username
 
 
 def _at_the_desk(page: Any, gateway: str, username: str) -> None:
@@ -65,7 +56,7 @@ def test_zone_admin_draws_a_grid_registers_a_unit_assigns_staff_and_opens_the_do
     admin = {"Authorization": f"Bearer {make_token(Role.zone_admin)}"}
     registry = httpx.Client(base_url=f"{system}/api/registry", headers=admin, timeout=30)
     ok(registry.post("/zones", json={"code": "Z-DESK", "name": "测试经开区"}), 201)
-    username = _account(registry, "赵管理", "zone_admin")
+    username = account(registry, "赵管理", "zone_admin")[0]
     ok(registry.post("/people", json={"name": "王网格", "title": "网格员"}), 201)
 
     with browser_page(DESKTOP) as page:
@@ -251,7 +242,7 @@ def test_the_safety_office_reads_the_registry_without_edit_buttons(system, make_
         at = {"longitude": ORIGIN[0] + offset * 0.002, "latitude": ORIGIN[1] + 0.005}
         unit = enterprise_payload(grid["id"], production_status=status, key_supervision=False, **at)
         placed[status] = ok(registry.post("/enterprises", json=unit), 201)["id"]
-    username = _account(registry, "钱安办", "safety_office")
+    username = account(registry, "钱安办", "safety_office")[0]
 
     with browser_page(DESKTOP) as page:
         _at_the_desk(page, system, username)

@@ -90,9 +90,10 @@ def ok(response: httpx.Response, status: int = 200) -> Any:
     return response.json() if response.content else None
 
 
-def account(registry: httpx.Client, name: str, role: str) -> tuple[str, str]:
-    """A person with an account of `role`: the account's name and the person's id."""
-    person = ok(registry.post("/people", json={"name": name}), 201)
+def account(registry: httpx.Client, name: str, role: str, **person_fields: Any) -> tuple[str, str]:
+    """A person (with `person_fields`, e.g. enterprise_id) with an account of `role`: the account's
+    name and the person's id."""
+    person = ok(registry.post("/people", json={"name": name, **person_fields}), 201)
     username = f"{role}{person['id'][:8]}"
     login = {"person_id": person["id"], "username": username, "password": PASSWORD, "roles": [role]}
     ok(registry.post("/accounts", json=login), 201)
