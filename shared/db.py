@@ -14,6 +14,7 @@ from sqlalchemy import (
     Select,
     Table,
     Update,
+    bindparam,
     create_engine,
     tuple_,
 )
@@ -102,24 +103,25 @@ def upsert_snapshot(
 
     An older snapshot arriving late (a retry, a slower worker) never overwrites a newer one.
     """
-    session.execute(snapshot_upsert(model, values, key=key, order_by=order_by))
+    session.execute(snapshot_upsert(model, tuple(values), key=key, order_by=order_by), values)
 
 
+@lru_cache(maxsize=128)
 def snapshot_upsert(
-    model: Any, values: dict[str, Any], *, key: str = "id", order_by: str = "source_time"
+    model: Any, columns: tuple[str, ...], *, key: str = "id", order_by: str = "source_time"
 ) -> Insert:
-    """`upsert_snapshot`'s statement, for a caller that runs it within a statement of its own (a CTE)."""
-    statement = insert(model).values(values)
+    """`upsert_snapshot`'s statement for these columns, built once (consumers run it for every
+    event), each value bound by its column's name: executed with the values, or within a statement
+    of the caller's own (a CTE) whose parameters include them."""
+    table = model.__table__
+    statement = insert(table).values({name: bindparam(name, type_=table.c[name].type) for name in columns})
+    new = statement.excluded
     if order_by == "version":
-        newer = tuple_(model.version, model.source_time) < tuple_(
-            statement.excluded.version, statement.excluded.source_time
-        )
+        newer = tuple_(table.c.version, table.c.source_time) < tuple_(new.version, new.source_time)
     else:
-        newer = getattr(model, order_by) < statement.excluded[order_by]
+        newer = table.c[order_by] < new[order_by]
     return statement.on_conflict_do_update(
-        index_elements=[key],
-        set_={name: statement.excluded[name] for name in values if name != key},
-        where=newer,
+        index_elements=[key], set_={name: new[name] for name in columns if name != key}, where=newer
     )
 
 

@@ -155,6 +155,13 @@ class Settings(BaseSettings):
         ge=1,
         description="pool processes of each Celery worker (raise it where the machine has cores to spare)",
     )
+    worker_nice: int = Field(
+        10,
+        ge=0,
+        le=19,
+        description="how much lower the Celery workers' CPU priority is than the APIs' (a nice "
+        "increment): on busy cores people's requests are served first and the events catch up after",
+    )
     db_pool_size: int = Field(5, ge=1, description="database connections each process keeps open")
     db_max_overflow: int = Field(5, ge=0, description="extra connections a busy process may open")
     db_pool_recycle_seconds: int = Field(

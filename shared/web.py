@@ -329,6 +329,9 @@ def create_app(
         lifespan=lifespan,
         openapi_url="/openapi.json" if docs_open else None,  # /docs and /redoc go with it
         dependencies=[Depends(refuse_unstorable_text)],
+        # GridSafe exports Prometheus metrics (/metrics), not OpenTelemetry: off, FastAPI would ask
+        # OpenTelemetry for its providers on every request
+        telemetry={"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
     app.state.runtime = runtime  # the audit log's table (shared/audit.py)
     # The keys this service verifies tokens with; a production start without them stops here.

@@ -10,6 +10,7 @@ name is `<service>.<function name>`.
 import importlib
 import importlib.util
 import logging
+import os
 import pkgutil
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -142,7 +143,8 @@ def create_worker(
                 app.task(name=task_name(runtime.name, function), shared=False, **options)(function)
 
     @worker_init.connect(weak=False)
-    def wait_for_database(**_: object) -> None:
+    def start_worker(**_: object) -> None:
+        os.nice(settings.worker_nice)  # its pool processes, forked later, inherit it
         # Celery's line per task received and succeeded is noise at a hundred events a second;
         # retries, failures and dead letters still log
         logging.getLogger("celery.worker.strategy").setLevel(logging.WARNING)

@@ -70,21 +70,18 @@ def on_hazard_event(session: Session, data: HazardEventV1, event: CloudEvent, to
     if audiences and data.grade == HazardGrade.major:
         audiences = MAJOR_ROUTES.get(event.type, (*audiences, *MAJOR_EXTRA))
     unit, chosen = unit_and_recipients(session, audiences, data.unit_id, data.grid_id, today)
-    keep_copy = snapshot_upsert(
-        HazardWatch,
-        {
-            "hazard_id": data.hazard_id,
-            "unit_id": data.unit_id,
-            "grid_id": data.grid_id,
-            "grade": data.grade.value,
-            "category": data.category,
-            "state": data.state.value,
-            "open": data.state in AWAITING_RECTIFICATION,
-            "deadline": data.deadline,
-            "source_time": event.time,
-        },
-        key="hazard_id",
-    )
+    copy = {
+        "hazard_id": data.hazard_id,
+        "unit_id": data.unit_id,
+        "grid_id": data.grid_id,
+        "grade": data.grade.value,
+        "category": data.category,
+        "state": data.state.value,
+        "open": data.state in AWAITING_RECTIFICATION,
+        "deadline": data.deadline,
+        "source_time": event.time,
+    }
+    keep_copy = (snapshot_upsert(HazardWatch, tuple(copy), key="hazard_id"), copy)
     if audiences:
         deadline = f",整改期限 {data.deadline}" if data.deadline else ""
         grade = zh("hazard_grade", data.grade)
@@ -98,7 +95,7 @@ def on_hazard_event(session: Session, data: HazardEventV1, event: CloudEvent, to
         )
         notify(session, notice, chosen, along=keep_copy)
     else:
-        session.execute(keep_copy)
+        session.execute(*keep_copy)
     if data.deadline is not None and data.state in AWAITING_RECTIFICATION:
         watch = session.get_one(HazardWatch, data.hazard_id)  # upserted just above
         if watch.source_time == event.time:  # this event is the latest word on the hazard

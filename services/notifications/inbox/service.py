@@ -2,10 +2,13 @@
 
 import uuid
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import ARRAY, Text, Uuid, cast, func, literal, select, update
+from sqlalchemy import ARRAY, Text, Uuid, bindparam, cast, func, select, update
 from sqlalchemy.dialects.postgresql import Insert, insert
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.query import FromStatement
 
 from services.notifications.delivery.planning import plan_deliveries, send_after_commit
 from services.notifications.inbox.models import InboxMessage
@@ -38,30 +41,43 @@ class Notice:
 
 
 def notify(
-    session: Session, notice: Notice, recipients: dict[uuid.UUID, str], *, along: Insert | None = None
+    session: Session,
+    notice: Notice,
+    recipients: dict[uuid.UUID, str],
+    *,
+    along: tuple[Insert, dict[str, Any]] | None = None,
 ) -> list[InboxMessage]:
     """Write the notice to each recipient's inbox (person id -> why they are told) and plan its
     deliveries; recipients already told on this occasion are skipped. Returns the new messages.
 
-    `along` is a write of the same change (a copy's upsert), made in the same statement (a CTE):
-    one round trip for both."""
+    `along` is a write of the same change (a copy's upsert, `shared.db.snapshot_upsert`) and its
+    values, made in the same statement (a CTE): one round trip for both."""
     if not recipients:
         if along is not None:
-            session.execute(along)
+            session.execute(*along)
         return []
+    parameters = {f"notice_{name}": getattr(notice, name) for name in _NOTICE_FIELDS}
+    parameters["notice_title"] = notice.title[:200]
+    parameters |= {"notice_people": list(recipients), "notice_whys": list(recipients.values())}
+    statement = _notice_statement(None if along is None else along[0])
+    messages = list(session.scalars(statement, {**(along[1] if along else {}), **parameters}))
+    send_after_commit(session, plan_deliveries(session, messages))
+    return messages
+
+
+_NOTICE_FIELDS = ("occasion", "event_id", "event_type", "subject_id", "title", "body", "urgent")
+
+
+@lru_cache(maxsize=16)
+def _notice_statement(along: Insert | None) -> FromStatement[tuple[InboxMessage]]:
+    """The inbox rows of one notice, built once per `along` statement: the recipients as two arrays,
+    so one statement (and one compilation) serves however many they are."""
     columns = InboxMessage.__table__.c
-    fields = {
-        "occasion": notice.occasion,
-        "event_id": notice.event_id,
-        "event_type": notice.event_type,
-        "subject_id": notice.subject_id,
-        "title": notice.title[:200],
-        "body": notice.body,
-        "urgent": notice.urgent,
-    }
-    # the recipients as two arrays: one statement (and one cached compilation) however many they are
     people = (
-        func.unnest(cast(list(recipients), ARRAY(Uuid)), cast(list(recipients.values()), ARRAY(Text)))
+        func.unnest(
+            cast(bindparam("notice_people", type_=ARRAY(Uuid)), ARRAY(Uuid)),
+            cast(bindparam("notice_whys", type_=ARRAY(Text)), ARRAY(Text)),
+        )
         .table_valued("person_id", "why")
         .render_derived(name="people")
     )
@@ -69,19 +85,18 @@ def notify(
         func.gen_random_uuid(),
         people.c.person_id,
         people.c.why,
-        *(literal(value, columns[name].type) for name, value in fields.items()),
+        *(bindparam(f"notice_{name}", type_=columns[name].type) for name in _NOTICE_FIELDS),
     )
     statement = (
-        insert(InboxMessage)
-        .from_select(["id", "person_id", "why", *fields], rows)
+        insert(InboxMessage.__table__)
+        .from_select(["id", "person_id", "why", *_NOTICE_FIELDS], rows)
         .on_conflict_do_nothing()
-        .returning(InboxMessage)
+        .returning(*InboxMessage.__table__.c)
     )
     if along is not None:
         statement = statement.add_cte(along.cte("along"))
-    messages = list(session.scalars(statement))
-    send_after_commit(session, plan_deliveries(session, messages))
-    return messages
+    # the new rows as messages, from a statement executed as written with its parameters
+    return select(InboxMessage).from_statement(statement)
 
 
 def messages(

@@ -8,7 +8,7 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -114,13 +114,18 @@ def update(
     return subscription
 
 
+# built once: every event asks it (Core columns, no ORM objects: most events find none)
+_SUBSCRIBED = select(WebhookSubscription.id, WebhookSubscription.url).where(
+    WebhookSubscription.enabled,
+    WebhookSubscription.event_types.contains(
+        bindparam("event_types", type_=WebhookSubscription.__table__.c.event_types.type)
+    ),
+)
+
+
 def fan_out(session: Session, event: CloudEvent) -> None:
     """A delivery of this event to every enabled endpoint subscribed to its type, once each."""
-    subscriptions = session.scalars(
-        select(WebhookSubscription).where(
-            WebhookSubscription.enabled, WebhookSubscription.event_types.contains([event.type])
-        )
-    ).all()
+    subscriptions = session.execute(_SUBSCRIBED, {"event_types": [event.type]}).all()
     if not subscriptions:
         return
     # The Standard Webhooks payload shape: type, timestamp, data (here the whole CloudEvent).
