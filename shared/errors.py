@@ -36,6 +36,66 @@ TITLES = {
 }
 
 
+# Chinese for the kinds of input error FastAPI's validation reports (pydantic's error `type`), with
+# the values of their `ctx`; a kind not named here keeps pydantic's English message alone.
+VALIDATION_MESSAGES = {
+    "missing": "必填",
+    "extra_forbidden": "不接受此字段",
+    "too_short": "至少 {min_length} 项",
+    "too_long": "最多 {max_length} 项",
+    "string_too_short": "至少 {min_length} 个字符",
+    "string_too_long": "最多 {max_length} 个字符",
+    "string_pattern_mismatch": "格式不符",
+    "string_type": "须为文本",
+    "greater_than": "须大于 {gt}",
+    "greater_than_equal": "须不小于 {ge}",
+    "less_than": "须小于 {lt}",
+    "less_than_equal": "须不大于 {le}",
+    "int_parsing": "须为整数",
+    "int_type": "须为整数",
+    "int_from_float": "须为整数",
+    "float_parsing": "须为数字",
+    "float_type": "须为数字",
+    "decimal_parsing": "须为数字",
+    "bool_parsing": "须为是或否(true/false)",
+    "bool_type": "须为是或否(true/false)",
+    "uuid_parsing": "须为有效编号(UUID)",
+    "uuid_type": "须为有效编号(UUID)",
+    "date_parsing": "须为日期(YYYY-MM-DD)",
+    "date_from_datetime_parsing": "须为日期(YYYY-MM-DD)",
+    "date_type": "须为日期(YYYY-MM-DD)",
+    "datetime_parsing": "须为带时区的时间(ISO 8601)",
+    "datetime_from_date_parsing": "须为带时区的时间(ISO 8601)",
+    "datetime_type": "须为带时区的时间(ISO 8601)",
+    "timezone_aware": "须带时区",
+    "enum": "须为以下之一:{expected}",
+    "literal_error": "须为以下之一:{expected}",
+    "list_type": "须为列表",
+    "dict_type": "须为对象",
+    "model_type": "须为对象",
+    "model_attributes_type": "须为对象",
+    "json_invalid": "不是有效的 JSON",
+    "url_parsing": "须为有效网址",
+    "url_scheme": "网址协议不符",
+}
+
+
+def validation_message(kind: str, message: str, context: dict[str, Any] | None = None) -> str:
+    """An input error's message in Chinese, then pydantic's own: "至少 1 项 / List should have…"."""
+    if kind == "value_error":  # a validator's own words (the project's are in Chinese already)
+        return message.removeprefix("Value error, ")
+    template = VALIDATION_MESSAGES.get(kind)
+    if template is None:
+        return message
+    # 180, not 180.0, for a bound given as a float
+    values = {k: int(v) if isinstance(v, float) and v.is_integer() else v for k, v in (context or {}).items()}
+    try:
+        chinese = template.format(**values)
+    except (KeyError, IndexError):  # a context without the value the template names
+        chinese = template.split(" {")[0].split("{")[0]
+    return f"{chinese} / {message}"
+
+
 class FieldProblem(BaseModel):
     """What is wrong with one field (or one spreadsheet cell: `row` and `column` then say where)."""
 

@@ -21,7 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.auth import authenticate
 from shared.context import bind_correlation_id, clear_context
-from shared.errors import PROBLEM_JSON, DomainError, Problem, dotted, problem, title_of
+from shared.errors import PROBLEM_JSON, DomainError, Problem, dotted, problem, title_of, validation_message
 from shared.health import database_problem, redis_problem, wait_until_reachable
 from shared.inputs import refuse_unstorable_text
 from shared.logs import configure_logging
@@ -57,8 +57,18 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [{"loc": e["loc"], "message": e["msg"], "type": e["type"]} for e in exc.errors()]
-        summary = "; ".join(f"{dotted(e['loc'])}: {e['message']}" for e in errors[:SUMMARISED])
+        errors = [
+            {
+                "loc": e["loc"],
+                "message": validation_message(e["type"], e["msg"], e.get("ctx")),
+                "type": e["type"],
+            }
+            for e in exc.errors()
+        ]
+        # a field of the body by its name alone: "attendee_ids: 至少 1 项 / …"
+        summary = "; ".join(
+            f"{dotted(e['loc']).removeprefix('body.')}: {e['message']}" for e in errors[:SUMMARISED]
+        )
         return _problem(422, f"请求数据无效 / invalid request: {summary}", errors)
 
     @app.exception_handler(DomainError)

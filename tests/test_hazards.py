@@ -244,7 +244,7 @@ def test_each_action_names_the_fields_it_is_missing(api, unit):
     refused = step(api, hazard["id"], "refuse", reason="企业拒不整改")
     assert refused.status_code == 422
     assert [e["loc"] for e in refused.json()["errors"]] == ["body.enforcement_owner"]
-    assert "body.enforcement_owner: Field required" in refused.json()["detail"]
+    assert "enforcement_owner: 必填 / Field required" in refused.json()["detail"]
     blank = step(api, hazard["id"], "suspend", reason="   ", evidence_ids=[str(uuid.uuid4())])
     assert blank.status_code == 422 and [e["loc"] for e in blank.json()["errors"]] == ["body.reason"]
     foreign = step(api, hazard["id"], "suspend", reason="x", evidence_ids=["x"], measures="y")

@@ -153,6 +153,19 @@ def test_every_error_answer_is_a_problem(clients, auth, service):
     problem_of(not_json, not_json.status_code)
 
 
+def test_input_errors_are_said_in_chinese_first_naming_the_field(clients, auth, grid):
+    payload = enterprise_payload(grid["id"])
+    del payload["name"]
+    payload |= {"grid_id": "not-a-uuid", "longitude": 200}
+    refused = problem_of(clients["registry"].post("/enterprises", json=payload, headers=auth()), 422)
+    said = {e["loc"]: e["message"] for e in refused["errors"]}
+    assert said["body.name"] == "必填 / Field required"
+    assert said["body.grid_id"].startswith("须为有效编号(UUID) / Input should be a valid UUID")
+    assert said["body.longitude"].startswith("须不大于 180 / ")
+    assert refused["detail"].startswith("请求数据无效 / invalid request: ")
+    assert "name: 必填 / Field required" in refused["detail"] and "body." not in refused["detail"]
+
+
 def test_a_domain_error_names_its_field(clients, auth, grid):
     registry = clients["registry"]
     payload = enterprise_payload(grid["id"])
