@@ -47,6 +47,18 @@ def test_compose_runs_exactly_the_declared_processes_with_their_commands():
         assert SERVICES[process.name]["command"] == process.command(), process.name
 
 
+def test_workers_yield_the_cpu_to_the_apis():
+    """People's requests first on busy cores: each worker's container has a smaller CPU share than
+    the APIs' (Docker's default, 1024), and the worker lowers its own priority within it."""
+    for process in PROCESSES:
+        shares = SERVICES[process.name].get("cpu_shares", 1024) if process.name in SERVICES else None
+        if process.kind == ProcessKind.worker:
+            assert shares is not None and shares < 1024, process.name
+        elif process.kind == ProcessKind.api:
+            assert shares == 1024, process.name
+    assert Settings.model_fields["worker_nice"].default > 0
+
+
 @pytest.mark.parametrize("name", sorted(APP_SERVICES))
 def test_each_command_names_code_that_exists(name):
     module, attribute = _module_of(APP_SERVICES[name]["command"])
