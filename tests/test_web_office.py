@@ -26,6 +26,8 @@ from tests.support.browser import (
     browser_page,
     headers_of,
     log_in,
+    menu_item,
+    menu_titles,
     ok,
     shot,
     staff,
@@ -87,17 +89,6 @@ def _rectified_by_the_enterprise(gateway: str, username: str, hazard_id: str) ->
     ok(own.post(f"/hazards/{hazard_id}/actions/mark_rectified", json={"evidence_ids": [evidence_id]}))
 
 
-def _menu(page: Any) -> list[str]:
-    return [
-        item.strip()
-        for item in page.get_by_role("navigation", name="管理端菜单").get_by_role("link").all_inner_texts()
-    ]
-
-
-def _menu_item(page: Any, title: str) -> Any:
-    return page.get_by_role("navigation", name="管理端菜单").get_by_role("link", name=title, exact=True)
-
-
 def test_the_safety_office_works_a_hazard_from_the_dashboard_to_its_close_out(system, make_token):
     from playwright.sync_api import expect
 
@@ -121,7 +112,7 @@ def test_the_safety_office_works_a_hazard_from_the_dashboard_to_its_close_out(sy
         expect(page.get_by_role("link", name=re.compile(r"逾期未整改\s*0"))).to_be_visible()
         expect(page.get_by_role("img", name="本月各网格发现隐患:第G1网格 2")).to_be_visible()
         expect(page.get_by_role("link", name="消息,2 条未读")).to_be_visible()
-        assert _menu(page)[:4] == ["驾驶舱", "我的消息", "隐患台帐", "待办队列"]
+        assert menu_titles(page)[:4] == ["驾驶舱", "我的消息", "隐患台帐", "待办队列"]
         page.wait_for_timeout(800)  # the charts' first animation
         shot(page, "office-dashboard")
         accessible(page, "office-dashboard")
@@ -172,7 +163,7 @@ def test_the_safety_office_works_a_hazard_from_the_dashboard_to_its_close_out(sy
 
         # The enterprise fixes it; the work queue shows it awaiting verification.
         _rectified_by_the_enterprise(system, zone["enterprise"], general["id"])
-        _menu_item(page, "待办队列").click()
+        menu_item(page, "待办队列").click()
         expect(page.get_by_role("tab", name="待复查验收")).to_be_visible()
         expect(page.get_by_role("link", name=general["description"])).to_be_visible()
         shot(page, "office-queues")
@@ -223,11 +214,11 @@ def test_an_auditor_reads_without_acting_and_an_enterprise_user_is_kept_out(syst
     # What the zone admin's menu holds and the auditor's does not, with each page's URL.
     with browser_page(DESKTOP) as page:
         log_in(page, system, zone["admin"], lands=DASHBOARD)
-        expect(_menu_item(page, "驾驶舱")).to_be_visible()
-        admin_menu = _menu(page)
+        expect(menu_item(page, "驾驶舱")).to_be_visible()
+        admin_menu = menu_titles(page)
         urls = {}
         for title in admin_menu:
-            link = _menu_item(page, title)
+            link = menu_item(page, title)
             path = link.get_attribute("href")
             link.click()
             page.wait_for_url(lambda url, path=path: urlsplit(url).path == path)  # the route, not the network
@@ -235,8 +226,8 @@ def test_an_auditor_reads_without_acting_and_an_enterprise_user_is_kept_out(syst
 
     with browser_page(DESKTOP) as page:
         log_in(page, system, zone["auditor"], lands=DASHBOARD)
-        expect(_menu_item(page, "驾驶舱")).to_be_visible()
-        menu = _menu(page)
+        expect(menu_item(page, "驾驶舱")).to_be_visible()
+        menu = menu_titles(page)
         assert {"驾驶舱", "隐患台帐", "待办队列", "我的消息"} <= set(menu) <= set(admin_menu)
         page.goto(hazard_page)
         expect(page.get_by_role("heading", name=hazard["description"])).to_be_visible()

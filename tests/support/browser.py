@@ -142,6 +142,19 @@ def log_in(page: Any, gateway: str, username: str, lands: str = "/") -> None:
     page.wait_for_url(f"{gateway}{lands}")
 
 
+def menu_titles(page: Any) -> list[str]:
+    """The console's side menu (管理端菜单): the titles of its pages, in order."""
+    return [
+        item.strip()
+        for item in page.get_by_role("navigation", name="管理端菜单").get_by_role("link").all_inner_texts()
+    ]
+
+
+def menu_item(page: Any, title: str) -> Any:
+    """The link to the page `title` in the console's side menu."""
+    return page.get_by_role("navigation", name="管理端菜单").get_by_role("link", name=title, exact=True)
+
+
 @contextmanager
 def browser_page(viewport: ViewportSize = PHONE, **context_options: Any) -> Iterator[Any]:
     """A page of Debian's Chromium at `viewport` (a phone's, unless told), in Chinese."""
