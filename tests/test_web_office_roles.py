@@ -133,6 +133,9 @@ def test_an_enforcement_officer_takes_over_a_hazard_handed_to_enforcement(system
         assert "台账导入" not in shown and "检查表" not in shown
 
         _open(page, "待办队列")
+        # the menu marks the queues as the page shown, not the ledger whose path starts theirs
+        expect(menu_item(page, "待办队列")).to_have_attribute("aria-current", "page")
+        expect(menu_item(page, "隐患台帐")).not_to_have_attribute("aria-current", "page")
         page.get_by_role("tab", name="执法处理中").click()
         expect(page.get_by_role("link", name=hazard["description"])).to_be_visible()
         expect(page.get_by_role("link", name=other["description"])).to_have_count(0)
