@@ -1,7 +1,7 @@
 """The office console's registry pages, map and dossier in a real browser at a desk's size.
 
 A zone admin draws a grid on the map, registers a unit in it (a refused credit code is shown at
-its field), assigns a grid member with dates and sees it on the responsibility timeline, finds
+its field until corrected), assigns a grid member with dates and sees it on the responsibility timeline, finds
 grid and unit on the map and opens the unit's dossier from its marker, and imports a ledger with
 a bad cell shown in the table of refused cells. A safety office user reads the same lists without
 any edit button or the import page. Each screen is saved and checked with axe-core.
@@ -38,10 +38,15 @@ def _screen(page: Any, name: str) -> None:
 
 
 def _pick(page: Any, box: str, option: str, typed: str | None = None) -> None:
+    """Choose `option` in the select `box` (typing `typed` first), and wait until its dropdown has
+    closed, so the next click never lands on the dropdown instead of what lies behind it."""
+    from playwright.sync_api import expect
+
     page.locator(".el-select", has=page.get_by_role("combobox", name=box)).click()
     if typed:
         page.get_by_role("combobox", name=box).fill(typed)
     page.get_by_role("option", name=option, exact=True).click()
+    expect(page.locator(".el-select__popper:visible")).to_have_count(0)
 
 
 def _day(page: Any, box: str, day: str) -> None:
@@ -101,6 +106,7 @@ def test_zone_admin_draws_a_grid_registers_a_unit_assigns_staff_and_opens_the_do
         _screen(page, "office-unit-refused-field")
         code = credit_code()
         dialog.locator('input[aria-label="统一社会信用代码"]').fill(code)
+        expect(refused).to_have_count(0)  # corrected: its message goes with the change
         dialog.get_by_role("button", name="保存").click()
         expect(page.get_by_role("dialog")).to_have_count(0)
         expect(page.get_by_role("link", name="华安化工有限公司")).to_be_visible()

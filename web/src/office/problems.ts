@@ -2,6 +2,7 @@
 // field it names (Element Plus form items' `error`), the whole answer's message above the form.
 import { ref } from 'vue'
 import { problemMessage, type Problem } from '@/api/client'
+import { forgetOnChange } from '@/problems'
 
 const PLACES = ['body', 'query', 'path']
 
@@ -11,9 +12,11 @@ function fieldOf(loc: string | (string | number)[] | undefined): string {
   return (PLACES.includes(parts[0]) ? parts[1] : parts[0]) ?? ''
 }
 
-export function useProblems() {
+/** A form's problems; `fields` (the form, by field name) forgets a field's problem when it changes. */
+export function useProblems(fields: Record<string, unknown> = {}) {
   const errors = ref<Record<string, string>>({})
   const message = ref('')
+  forgetOnChange(errors, fields)
 
   function clear(): void {
     errors.value = {}

@@ -2,15 +2,18 @@
 // e.g. `body.attendee_ids.0`, shown at `attendee_ids`), and the whole refusal for the form.
 import { ref } from 'vue'
 import { problemMessage, type Problem } from '@/api/client'
+import { forgetOnChange } from '@/problems'
 
 function where(loc: string | (string | number)[] | undefined): string {
   const dotted = Array.isArray(loc) ? loc.join('.') : (loc ?? '')
   return dotted.replace(/^(body|query|path|file)\./, '')
 }
 
-export function useFormProblem() {
+/** `fields` (the form's values by the names its problems use) forgets a field's message when it changes. */
+export function useFormProblem(fields: Record<string, unknown> = {}) {
   const errors = ref<Record<string, string>>({})
   const refused = ref('')
+  forgetOnChange(errors, fields)
 
   function clear(): void {
     errors.value = {}

@@ -1,5 +1,6 @@
 // Whole lists for the registry pages' pickers and names (the zone's zones, grids, people): every
 // page of a paged list, read once per screen.
+import { ref } from 'vue'
 import { registry, type RegistrySchemas } from '@/api/client'
 import { everyPage } from '../../names'
 
@@ -40,4 +41,27 @@ export function accounts(): Promise<Account[]> {
 /** Names by id, for showing ids as names. */
 export function namesOf(rows: { id: string; name: string; code?: string }[]): Map<string, string> {
   return new Map(rows.map((row) => [row.id, row.code ? `${row.code} ${row.name}` : row.name]))
+}
+
+/**
+ * The units a picker offers as the reader types (a remote el-select): each search asks the service,
+ * and only the answer to the latest one is shown, so a slower earlier answer (the picker's opening
+ * search for everything, say) never replaces the options under the reader's click.
+ */
+export function useUnitSearch() {
+  const units = ref<Unit[]>([])
+  let asked = 0
+
+  /** Show what `ask` answers, unless a later call has been made meanwhile. */
+  async function offer(ask: () => Promise<Unit[]>): Promise<void> {
+    const mine = ++asked
+    const found = await ask()
+    if (mine === asked) units.value = found
+  }
+
+  function findUnits(text: string): Promise<void> {
+    return offer(async () => (await registry.GET('/enterprises', { params: { query: { q: text || undefined, limit: 50 } } })).data?.items ?? [])
+  }
+
+  return { units, findUnits, offer }
 }
