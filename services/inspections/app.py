@@ -21,10 +21,11 @@ app = create_app(
     runtime,
     title="GridSafe 检查与隐患 Inspections",
     description="Inspections, the hazard ledger (事故隐患台帐) and its rectification lifecycle.",
+    # matched in this order: the ledger's (POST /hazards the busiest) first
     routers=[
+        hazard_router,
         cadence_router,
         inspection_router,
-        hazard_router,
         notices_router,
         risk_router,
         training_router,
