@@ -366,6 +366,17 @@ def exactly_once(system: chaos.ChaosSystem, accepted: list[str]) -> None:
           f"{system.dead_letters()} dead letters")  # fmt: skip
 
 
+def cpu_speed() -> str:
+    """A yardstick of this machine's speed, so that runs on different machines can be compared:
+    the CPU time one core takes for a fixed loop of Python (median of three)."""
+    times = []
+    for _ in range(3):
+        started = time.process_time()
+        sum(range(20_000_000))
+        times.append(time.process_time() - started)
+    return f"sum(range(20,000,000)) takes {sorted(times)[1]:.2f} s of CPU"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument(
@@ -387,6 +398,7 @@ def main() -> None:
     chaos.SYSTEM_SETTINGS.clear()  # production settings, but JSON logs
     chaos.SYSTEM_SETTINGS["LOG_JSON"] = "true"
     os.environ.update(keys_on_one_host(Path(tempfile.mkdtemp(prefix="gridsafe-bench-keys-"))))
+    print(f"this machine's speed: {cpu_speed()}, load average {os.getloadavg()[0]:.1f} before the run")
     system = chaos.ChaosSystem()
     bare = None
     try:
@@ -441,6 +453,7 @@ def main() -> None:
                 accepted += latency_run(system, headers, unit_id, rate, args.seconds, args.sender_connections)
             exactly_once(system, accepted)
         print(f"after the load: {memory(system)}")
+        print(f"this machine's speed after the run: {cpu_speed()}")
     finally:
         if bare is not None:
             bare.kill()
