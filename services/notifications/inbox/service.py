@@ -1,14 +1,15 @@
 """Telling people (站内消息 first, then their other channels), and reading one's own inbox."""
 
+import typing
 import uuid
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ARRAY, Text, Uuid, bindparam, cast, func, select, update
+from sqlalchemy import ARRAY, Table, Text, Uuid, bindparam, cast, func, select, update
 from sqlalchemy.dialects.postgresql import Insert, insert
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.query import FromStatement
+from sqlalchemy.sql.selectable import ExecutableReturnsRows
 
 from services.notifications.delivery.planning import plan_deliveries, send_after_commit
 from services.notifications.inbox.models import InboxMessage
@@ -69,10 +70,11 @@ _NOTICE_FIELDS = ("occasion", "event_id", "event_type", "subject_id", "title", "
 
 
 @lru_cache(maxsize=16)
-def _notice_statement(along: Insert | None) -> FromStatement[tuple[InboxMessage]]:
+def _notice_statement(along: Insert | None) -> ExecutableReturnsRows:
     """The inbox rows of one notice, built once per `along` statement: the recipients as two arrays,
     so one statement (and one compilation) serves however many they are."""
-    columns = InboxMessage.__table__.c
+    inbox = typing.cast(Table, InboxMessage.__table__)
+    columns = inbox.c
     people = (
         func.unnest(
             cast(bindparam("notice_people", type_=ARRAY(Uuid)), ARRAY(Uuid)),
@@ -88,10 +90,10 @@ def _notice_statement(along: Insert | None) -> FromStatement[tuple[InboxMessage]
         *(bindparam(f"notice_{name}", type_=columns[name].type) for name in _NOTICE_FIELDS),
     )
     statement = (
-        insert(InboxMessage.__table__)
+        insert(inbox)
         .from_select(["id", "person_id", "why", *_NOTICE_FIELDS], rows)
         .on_conflict_do_nothing()
-        .returning(*InboxMessage.__table__.c)
+        .returning(*columns)
     )
     if along is not None:
         statement = statement.add_cte(along.cte("along"))
