@@ -12,10 +12,11 @@ with axe-core.
 
 import re
 from datetime import timedelta
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import httpx
+import pytest
 
 from shared.access import rule
 from shared.auth import Role
@@ -68,6 +69,25 @@ MENU = [
 CHANGES = re.compile(r"^(新建|登记|编辑|保存|分配|终止|开通|修改|删除|导入|提交)")
 
 
+class Desk(NamedTuple):
+    """What each test starts from: a zone with a grid and a unit (`_zone`), and the zone admin's
+    clients of the registry and inspections through the gateway."""
+
+    zone: dict
+    registry: httpx.Client
+    inspections: httpx.Client
+
+
+@pytest.fixture
+def desk(system, make_token) -> Desk:
+    admin = {"Authorization": f"Bearer {make_token(Role.zone_admin)}"}
+    return Desk(
+        _zone(system, admin),
+        httpx.Client(base_url=f"{system}/api/registry", headers=admin, timeout=30),
+        httpx.Client(base_url=f"{system}/api/inspections", headers=admin, timeout=30),
+    )
+
+
 def _granted(role: Role) -> tuple[list[str], list[str]]:
     """The menu's titles the policy grants `role`, and the paths of the pages it does not."""
     shown = [title for title, _, action in MENU if role in rule(action).grants]
@@ -98,13 +118,10 @@ def _kept_out(page: Any, gateway: str, paths: list[str]) -> None:
         expect(page.get_by_text("无权访问 / forbidden")).to_be_visible()
 
 
-def test_an_enforcement_officer_takes_over_a_hazard_handed_to_enforcement(system, make_token):
+def test_an_enforcement_officer_takes_over_a_hazard_handed_to_enforcement(system, desk):
     from playwright.sync_api import expect
 
-    admin = {"Authorization": f"Bearer {make_token(Role.zone_admin)}"}
-    zone = _zone(system, admin)
-    registry = httpx.Client(base_url=f"{system}/api/registry", headers=admin, timeout=30)
-    inspections = httpx.Client(base_url=f"{system}/api/inspections", headers=admin, timeout=30)
+    zone, registry, inspections = desk
     officer = account(registry, "吴执法", "enforcement_officer")[0]
     hazard = _hazard(inspections, zone["unit"], "general", "动火作业未办理审批")
     other = _hazard(inspections, zone["unit"], "general", "安全出口堵塞")  # stays with the office
@@ -177,13 +194,10 @@ def test_an_enforcement_officer_takes_over_a_hazard_handed_to_enforcement(system
     assert after["enforcement_owner"] == handoff["enforcement_owner"]
 
 
-def test_a_committee_leader_reads_the_dashboard_and_sorts_and_pages_the_ledger(system, make_token):
+def test_a_committee_leader_reads_the_dashboard_and_sorts_and_pages_the_ledger(system, desk):
     from playwright.sync_api import expect
 
-    admin = {"Authorization": f"Bearer {make_token(Role.zone_admin)}"}
-    zone = _zone(system, admin)
-    registry = httpx.Client(base_url=f"{system}/api/registry", headers=admin, timeout=30)
-    inspections = httpx.Client(base_url=f"{system}/api/inspections", headers=admin, timeout=30)
+    zone, registry, inspections = desk
     leader = account(registry, "郑主任", "committee_leader")[0]
     # One more than the smallest page (20) holds, reported one after another.
     found = [
@@ -236,13 +250,10 @@ def test_a_committee_leader_reads_the_dashboard_and_sorts_and_pages_the_ledger(s
         _screen(page, "office-forbidden-committee")
 
 
-def test_an_auditor_reads_the_registry_the_map_and_a_dossier_without_changing_anything(system, make_token):
+def test_an_auditor_reads_the_registry_the_map_and_a_dossier_without_changing_anything(system, desk):
     from playwright.sync_api import expect
 
-    admin = {"Authorization": f"Bearer {make_token(Role.zone_admin)}"}
-    zone = _zone(system, admin)
-    registry = httpx.Client(base_url=f"{system}/api/registry", headers=admin, timeout=30)
-    inspections = httpx.Client(base_url=f"{system}/api/inspections", headers=admin, timeout=30)
+    zone, registry, inspections = desk
     grid, unit = zone["grid"], zone["unit"]
     staff(registry, grid["id"], "王网格", duty="grid_member", role="grid_member")
     hazard = _hazard(inspections, unit, "general", "配电柜前堆放杂物")
@@ -319,12 +330,10 @@ def test_an_auditor_reads_the_registry_the_map_and_a_dossier_without_changing_an
     assert refused.status_code == 403
 
 
-def test_the_safety_office_fills_in_a_major_hazards_six_part_plan(system, make_token):
+def test_the_safety_office_fills_in_a_major_hazards_six_part_plan(system, desk):
     from playwright.sync_api import expect
 
-    admin = {"Authorization": f"Bearer {make_token(Role.zone_admin)}"}
-    zone = _zone(system, admin)
-    inspections = httpx.Client(base_url=f"{system}/api/inspections", headers=admin, timeout=30)
+    zone, _, inspections = desk
     hazard = _hazard(inspections, zone["unit"], "major", "液氯储罐区未设置泄漏报警")
     # each part of the plan (重大事故隐患治理方案): its title on the form, and what is written in it
     plan = {
