@@ -36,12 +36,10 @@ def whole(system: ChaosSystem) -> Iterator[ChaosSystem]:
 
 def test_an_api_killed(whole):
     whole.survive(FAULTS["api"])
-    assert "inspections-api restarted" in whole.log_text()
 
 
 def test_a_worker_main_process_killed(whole):
     whole.survive(FAULTS["worker"])
-    assert "notifications-worker restarted" in whole.log_text()
 
 
 def test_a_worker_child_killed(whole):
@@ -50,7 +48,6 @@ def test_a_worker_child_killed(whole):
 
 def test_a_relay_killed(whole):
     whole.survive(FAULTS["relay"])
-    assert "relays restarted" in whole.log_text()
 
 
 def test_the_scheduler_killed(whole):
@@ -70,7 +67,6 @@ def test_postgres_restarted(whole):
 
 def test_redis_killed_with_its_append_only_file(whole):
     whole.survive(FAULTS["redis"])
-    assert "redis restarted" in whole.log_text()
 
 
 def test_redis_without_persistence_while_a_consumer_is_stopped(whole):

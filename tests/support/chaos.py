@@ -315,11 +315,14 @@ class ChaosSystem:
         assert self.stream is not None
         wait_until(lambda: not self.unapplied(), timeout=60, interval=0.5)  # a settled start
         accepted_before = len(self.stream.accepted)
+        logged_before = len(self.log_text())
         started = time.monotonic()
         fault.inject(self)
         down = fault.down
         wait_until(lambda: self.recovered(accepted_before), timeout=150, interval=0.5)
         recovery = time.monotonic() - started
+        if fault.restarted:  # the events may all be applied before the restart's pause is over
+            self.wait_for_log(f"{fault.restarted} restarted", timeout=60, after=logged_before)
         answering = set(self.urls) - {down} if down else set(self.urls)
         assert not (self.watch.failed_since(started) & answering), self.watch.failed_since(started)
         meanwhile = len(self.stream.accepted) - accepted_before
@@ -347,6 +350,7 @@ class Fault:
     title: str
     inject: Callable[[ChaosSystem], None]
     down: str | None = None  # the API it takes down, if any
+    restarted: str | None = None  # the process the run command must start again
 
 
 def kill_pool_process(system: ChaosSystem) -> None:
@@ -374,19 +378,27 @@ def lose_redis_while_a_consumer_is_stopped(system: ChaosSystem) -> None:
 
 
 FAULTS = {
-    "api": Fault("inspections API killed", lambda s: s.process("inspections-api").kill(), down="inspections"),
+    "api": Fault(
+        "inspections API killed",
+        lambda s: s.process("inspections-api").kill(),
+        down="inspections",
+        restarted="inspections-api",
+    ),
     # its pool processes are orphans then: the run command kills them before the restart
     "worker": Fault(
-        "notifications worker main process killed", lambda s: s.process("notifications-worker").kill()
+        "notifications worker main process killed",
+        lambda s: s.process("notifications-worker").kill(),
+        restarted="notifications-worker",
     ),
     "worker-child": Fault("reporting worker pool process killed", kill_pool_process),
-    "relay": Fault("the relays' process killed", lambda s: s.process("relays").kill()),
-    "scheduler": Fault("scheduler killed", lambda s: s.process("scheduler").kill()),
+    "relay": Fault("the relays' process killed", lambda s: s.process("relays").kill(), restarted="relays"),
+    "scheduler": Fault("scheduler killed", lambda s: s.process("scheduler").kill(), restarted="scheduler"),
     "postgres": Fault("PostgreSQL restarted (immediate)", lambda s: s.restart_postgres()),
     # the run command starts it again on its append-only file
-    "redis": Fault("Redis killed (append-only file)", lambda s: s.redis_server().kill()),
+    "redis": Fault("Redis killed (append-only file)", lambda s: s.redis_server().kill(), restarted="redis"),
     "redis-lost": Fault(
         "Redis lost its data while the notifications worker was stopped",
         lose_redis_while_a_consumer_is_stopped,
+        restarted="redis",
     ),
 }
