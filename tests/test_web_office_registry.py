@@ -42,10 +42,15 @@ def _pick(page: Any, box: str, option: str, typed: str | None = None) -> None:
     closed, so the next click never lands on the dropdown instead of what lies behind it."""
     from playwright.sync_api import expect
 
-    page.locator(".el-select", has=page.get_by_role("combobox", name=box)).click()
+    select = page.locator(".el-select", has=page.get_by_role("combobox", name=box))
+    select.click()
     if typed:
         page.get_by_role("combobox", name=box).fill(typed)
+        # the list has shrunk to what matches (the dropdown may move as it does) before the click
+        shown = page.locator(".el-select__popper:visible .el-select-dropdown__item:visible")
+        expect(shown.filter(has_not_text=typed)).to_have_count(0)
     page.get_by_role("option", name=option, exact=True).click()
+    expect(select).to_contain_text(option)
     expect(page.locator(".el-select__popper:visible")).to_have_count(0)
 
 
