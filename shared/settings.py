@@ -74,6 +74,16 @@ class Settings(BaseSettings):
     # Event backbone
     relay_batch_size: int = Field(500, ge=1, le=10_000)
     relay_poll_seconds: float = Field(1.0, gt=0, description="Safety-net polling interval of the relay.")
+    relay_message_max_events: int = Field(
+        20, ge=1, le=200, description="most events the relay puts in one message to a consumer"
+    )
+    relay_linger_seconds: float = Field(
+        0.02,
+        ge=0,
+        le=1,
+        description="while a consumer's queue has messages waiting, the relay waits this long after "
+        "publishing, so that the next events go in one message (0: never)",
+    )
     relay_max_backoff_seconds: float = Field(
         30.0, gt=0, description="Longest pause between the relay's reconnection attempts (tenacity)."
     )

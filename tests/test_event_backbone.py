@@ -1,17 +1,26 @@
 """The event backbone end to end: outbox, relay, real Celery workers, idempotency, dead letters."""
 
+import base64
+import json
 import os
 import re
 import signal
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 import redis
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text, update
 
 from shared.auth import Role
+from shared.celery_app import make_celery
 from shared.db import get_engine, transaction
 from shared.events.consumer import handle_event_task_name
+from shared.events.contracts.registry import AccountLockedV1, GridDeletedV1
 from shared.events.envelope import CloudEvent
+from shared.events.relay import OutboxRelay
 from tests.factories import enterprise_payload
 from tests.support import probe
 from tests.support.processes import wait_until
@@ -37,16 +46,25 @@ def copies() -> dict[str, int]:
     return {service: scalar(sql) for service, sql in COPIES.items()}
 
 
-def send_probe(**data: object) -> CloudEvent:
-    event = CloudEvent.wrap(
+def ping(**data: object) -> CloudEvent:
+    return CloudEvent.wrap(
         probe.ProbePingedV1(**data), source="tests", subject=None, correlation_id="probe-test"
     )
-    probe.celery_app.send_task(  # the event id as task id, as the relay sends it
+
+
+def send_message(*envelopes: dict) -> None:
+    """One message with these events, the first one's id as task id, as the relay sends them."""
+    probe.celery_app.send_task(
         handle_event_task_name("probe"),
-        args=[event.model_dump(mode="json")],
+        args=[list(envelopes)],
         queue="probe",
-        task_id=str(event.id),
+        task_id=str(envelopes[0]["id"]),
     )
+
+
+def send_probe(**data: object) -> CloudEvent:
+    event = ping(**data)
+    send_message(event.model_dump(mode="json"))
     return event
 
 
@@ -122,10 +140,71 @@ def test_events_wait_in_outbox_while_redis_is_unreachable(clients, workers, rela
     proxy.disable()
 
 
+@pytest.fixture
+def spare_redis() -> Iterator[str]:
+    """A Redis database no worker reads: the relay's messages stay there to be looked at."""
+    url = f"{os.environ['REDIS_URL'].rsplit('/', 1)[0]}/9"
+    store = redis.Redis.from_url(url)
+    store.flushdb()
+    yield url
+    store.flushdb()
+
+
+def queued(redis_url: str, queue: str) -> list[tuple[str, list[dict]]]:
+    """The task messages waiting in `queue`, oldest first: (task id, events)."""
+    store = redis.Redis.from_url(redis_url)
+    messages = [json.loads(raw) for raw in reversed(store.lrange(queue, 0, -1))]
+    return [(m["headers"]["id"], json.loads(base64.b64decode(m["body"]))[0][0]) for m in messages]
+
+
+def test_the_relay_sends_a_burst_in_few_messages_in_order(spare_redis):
+    outbox = probe.runtime.tables.outbox
+    with probe.runtime.transaction() as session:
+        # what other tests left unpublished is not this test's
+        session.execute(update(outbox).where(outbox.c.published_at.is_(None)).values(published_at=func.now()))
+        grids = probe.runtime.publish_many(
+            session, [(GridDeletedV1(grid_id=uuid.uuid4()), None) for _ in range(5)]
+        )
+        locked = probe.runtime.publish(session, AccountLockedV1(
+            user_id=uuid.uuid4(), person_id=uuid.uuid4(), username="someone", failures=5,
+            locked_until=datetime.now(UTC), client_address=None), subject=None)  # fmt: skip
+    settings = probe.runtime.settings.model_copy(
+        update={"relay_message_max_events": 3, "redis_url": spare_redis}
+    )
+    relay = OutboxRelay(probe.runtime, make_celery("probe", settings))
+    relay.settings = settings
+
+    assert relay.relay_batch() == 6
+    ids = [str(e.id) for e in grids]
+    for service, expected in {
+        "inspections": [ids[:3], ids[3:]],  # grid.deleted only
+        "reporting": [ids[:3], ids[3:]],
+        "notifications": [ids[:3], [*ids[3:], str(locked.id)]],  # account.locked too
+    }.items():
+        messages = queued(spare_redis, service)
+        assert [[e["id"] for e in events] for _, events in messages] == expected, service
+        assert [task_id for task_id, _ in messages] == [first for first, *_ in expected]
+    assert relay.relay_batch() == 0  # all marked published with the messages sent
+
+
+def test_the_relay_waits_a_moment_while_a_consumer_has_messages_waiting(spare_redis):
+    settings = probe.runtime.settings.model_copy(
+        update={"relay_linger_seconds": 0.3, "redis_url": spare_redis}
+    )
+    relay = OutboxRelay(probe.runtime, make_celery("probe", settings))
+    relay.settings = settings
+    relay._queues.add("notifications")
+    listener = redis.Redis.from_url(spare_redis)
+    listener.lpush("notifications", "a message not yet taken")
+    started = time.monotonic()
+    relay._linger_while_consumers_are_behind(listener)
+    assert time.monotonic() - started >= 0.3  # the events of that moment go in one message
+
+
 def test_same_event_delivered_twice_has_one_effect(workers):
     event = send_probe()
     probe.celery_app.send_task(
-        handle_event_task_name("probe"), args=[event.model_dump(mode="json")], queue="probe"
+        handle_event_task_name("probe"), args=[[event.model_dump(mode="json")]], queue="probe"
     )
     # the second delivery is recognised and skipped before the handler runs
     wait_until(
@@ -175,6 +254,27 @@ def test_persistent_failure_is_dead_lettered_and_can_be_replayed(workers):
     )
     wait_until(lambda: scalar("SELECT replayed_at IS NULL FROM probe.dead_letter") is True)
     assert scalar("SELECT replay_count FROM probe.dead_letter") == 1
+
+
+def test_a_message_of_several_events_sends_round_again_only_those_that_failed(workers):
+    """A burst comes in one message: each event is applied on its own; one that failed for a moment
+    goes round again without the others, one that can never be handled is dead-lettered."""
+    fine = [ping() for _ in range(3)]
+    flaky = ping(fail_times=1)
+    unreadable = {**ping().model_dump(mode="json"), "dataversion": 9}
+    send_message(*(e.model_dump(mode="json") for e in (fine[0], flaky)), unreadable,
+                 *(e.model_dump(mode="json") for e in fine[1:]))  # fmt: skip
+    wait_until(lambda: effects(flaky) == 1, timeout=60)
+
+    def attempts(event: CloudEvent) -> int:
+        return scalar("SELECT count(*) FROM probe.attempt WHERE event_id = :id", id=event.id)
+
+    assert [effects(e) for e in fine] == [1, 1, 1] and [attempts(e) for e in fine] == [1, 1, 1]
+    assert attempts(flaky) == 2
+    reason = scalar("SELECT reason FROM probe.dead_letter WHERE event_id = :id", id=unreadable["id"])
+    assert "probe.pinged v9" in reason
+    retries = re.findall(rf"probe\.handle_event\[{fine[0].id}\] retry: Retry in", workers["probe"].log_text())
+    assert len(retries) == 1
 
 
 def test_worker_killed_mid_task_runs_it_again_with_one_effect(workers):

@@ -336,7 +336,7 @@ def test_an_event_for_a_unit_not_yet_known_waits_for_the_registry(workers):
         )
     )
     # the retried delivery, now through the worker, is applied once
-    celery_app.send_task(handle_event_task_name("notifications"), args=[envelope], queue="notifications")
+    celery_app.send_task(handle_event_task_name("notifications"), args=[[envelope]], queue="notifications")
     wait_until(lambda: told(zone.people["member"], f"event:{envelope['id']}") == 1)
     assert (
         sql("SELECT count(*) FROM notifications.processed_event WHERE event_id = :id", id=envelope["id"]) == 1

@@ -48,7 +48,7 @@ def deliver_through_worker(envelopes: list[dict]) -> None:
     for index in range(0, len(shuffled) - 1, 5):  # swap neighbours now and then
         shuffled[index], shuffled[index + 1] = shuffled[index + 1], shuffled[index]
     for env in shuffled + rng.sample(envelopes, len(envelopes) // 10):  # and redeliver a tenth
-        celery_app.send_task(handle_event_task_name("reporting"), args=[env], queue="reporting")
+        celery_app.send_task(handle_event_task_name("reporting"), args=[[env]], queue="reporting")
     distinct = len({e["id"] for e in envelopes})
     wait_until(lambda: sql("SELECT count(*) FROM reporting.processed_event") == distinct, timeout=120)
 

@@ -74,7 +74,7 @@ def send_probe(queue: str, **data: object) -> CloudEvent:
     event = CloudEvent.wrap(probe.ProbePingedV1(**data), source="tests", subject=None, correlation_id=None)
     probe.celery_app.send_task(
         handle_event_task_name("probe"),
-        args=[event.model_dump(mode="json")],
+        args=[[event.model_dump(mode="json")]],
         queue=queue,
         task_id=str(event.id),
     )

@@ -1,12 +1,15 @@
 """Idempotent event consumers: at-least-once delivery, exactly-once effect.
 
 Each service registers one Celery task, `<service>.handle_event`, on its own queue, which applies
-each event with the handler registered for its contract (`shared.events.handlers`). The task
-records (consumer, event id) in the service's `processed_event` table in the same transaction as
-the handler's effect; a redelivered event finds its row and does nothing. Transient failures are
-retried by Celery's own autoretry, with exponential backoff and full jitter (`retry_backoff`,
-`retry_backoff_max`, `retry_jitter`); an event that keeps failing, or whose contract the service
-does not know, goes to the dead-letter table with the reason, from where it can be replayed.
+each event of its message (the relay puts the events of a burst in one message: a message costs
+the worker more CPU than most events) with the handler registered for its contract
+(`shared.events.handlers`), each in its own transaction. That transaction records (consumer, event
+id) in the service's `processed_event` table with the handler's effect; a redelivered event finds
+its row and does nothing. The events that failed for a transient reason are sent again as one
+message by Celery's retry, with exponential backoff and full jitter (`retry_backoff`,
+`retry_backoff_max`, `retry_jitter`), the others being done; an event that keeps failing, or whose
+contract the service does not know, goes to the dead-letter table with the reason, from where it
+can be replayed.
 """
 
 import json
@@ -15,6 +18,8 @@ from typing import Any
 
 import structlog
 from celery import Celery, Task
+from celery.exceptions import SoftTimeLimitExceeded
+from celery.utils.time import get_exponential_backoff_interval
 from pydantic import ValidationError
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
@@ -77,34 +82,59 @@ class EventConsumer:
             max_retries=settings.consumer_max_retries,
             acks_late=True,
             reject_on_worker_lost=True,
-            # a failure raised out of the task is retried by Celery after a random delay of up to
-            # base * 2^retries seconds, at most retry_backoff_max (exponential backoff, full jitter)
+            # a failure raised out of the task (the dead-letter table unreachable) is retried by
+            # Celery after a random delay of up to base * 2^retries seconds, at most
+            # retry_backoff_max (exponential backoff, full jitter); a failed event likewise, below
             autoretry_for=(Exception,),
             retry_backoff=settings.retry_backoff_base_seconds,
             retry_backoff_max=settings.retry_backoff_max_seconds,
             retry_jitter=True,
         )
-        def handle_event(task: Task, envelope: dict[str, Any]) -> str:
+        def handle_event(task: Task, events: list[dict[str, Any]] | dict[str, Any]) -> str:
+            """`events`: the envelopes of a batch, or one envelope (a replay; a message from before
+            batches)."""
+            batch = events if isinstance(events, list) else [events]
             attempts = task.request.retries + 1
+            failed: list[tuple[dict[str, Any], Exception]] = []
             try:
-                return consumer.process(envelope)
-            except PermanentEventError as exc:
-                consumer.dead_letter(envelope, reason=str(exc), attempts=attempts)
-                return "dead-lettered"
-            except Exception as exc:
-                if task.request.retries >= task.max_retries:
-                    consumer.dead_letter(envelope, reason=f"{type(exc).__name__}: {exc}", attempts=attempts)
-                    return "dead-lettered"
+                for index, envelope in enumerate(batch):
+                    try:
+                        consumer.process(envelope)
+                    except PermanentEventError as exc:
+                        consumer.dead_letter(envelope, reason=str(exc), attempts=attempts)
+                    except SoftTimeLimitExceeded as exc:  # the hard limit is near: the rest later
+                        failed += [(rest, exc) for rest in batch[index:]]
+                        break
+                    except Exception as exc:
+                        failed.append((envelope, exc))
+            finally:
+                clear_context()
+            if not failed:
+                return f"{len(batch)} handled"
+            if task.request.retries >= task.max_retries:
+                for envelope, error in failed:
+                    consumer.dead_letter(
+                        envelope, reason=f"{type(error).__name__}: {error}", attempts=attempts
+                    )
+                return f"{len(failed)} dead-lettered"
+            for envelope, error in failed:
                 log.warning(
                     "event.retry",
                     consumer=consumer.name,
                     event_id=envelope.get("id"),
                     attempt=attempts,
-                    error=repr(exc),
+                    error=repr(error),
                 )
-                raise  # to Celery's autoretry
-            finally:
-                clear_context()
+            # only the failed events go round again (Celery's autoretry would resend them all)
+            countdown = get_exponential_backoff_interval(
+                factor=int(max(1.0, settings.retry_backoff_base_seconds)),
+                retries=task.request.retries,
+                maximum=settings.retry_backoff_max_seconds,
+                full_jitter=True,
+            )
+            raise task.retry(
+                args=[[envelope for envelope, _ in failed]], exc=failed[0][1], countdown=countdown
+            )
 
     def parse(self, envelope: dict[str, Any]) -> tuple[CloudEvent, EventContract | None, Handler | None]:
         try:
@@ -187,5 +217,5 @@ class EventConsumer:
             .where(table.c.id == dead_letter_id)
             .values(replayed_at=func.now(), replay_count=table.c.replay_count + 1)
         )
-        self.app.send_task(handle_event_task_name(self.name), args=[row.envelope], queue=self.name)
+        self.app.send_task(handle_event_task_name(self.name), args=[[row.envelope]], queue=self.name)
         return dict(row._mapping)

@@ -80,5 +80,5 @@ def send_unreadable_event(service: str) -> dict:
         dataversion=9,
         data={"enterprise_id": str(uuid.uuid4())},
     ).model_dump(mode="json")
-    celery_app.send_task(handle_event_task_name(service), args=[envelope], queue=service)
+    celery_app.send_task(handle_event_task_name(service), args=[[envelope]], queue=service)
     return envelope
