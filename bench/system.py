@@ -326,7 +326,7 @@ def latency_run(
     while time.monotonic() < deadline:
         rows = system.query(
             """
-            SELECT extract(epoch FROM m.created_at - h.reported_at) * 1000
+            SELECT extract(epoch FROM m.created_at - h.reported_at) * 1000, extract(epoch FROM h.reported_at)
             FROM unnest(CAST(:ids AS uuid[])) AS r(id)
             JOIN inspections.hazard h ON h.id = r.id
             JOIN notifications.inbox_message m
@@ -340,6 +340,10 @@ def latency_run(
         time.sleep(0.5)
     settle(system)
     latencies = sorted(float(row[0]) for row in rows)
+    by_window: dict[int, list[float]] = {}  # p95 of each 5 s of reports: a start, or a steady backlog
+    first = min((float(row[1]) for row in rows), default=0.0)
+    for latency, reported in rows:
+        by_window.setdefault(int((float(reported) - first) // 5), []).append(float(latency))
     p50, p95 = p50_p95(latencies) if latencies else (float("nan"), float("nan"))
     p99 = latencies[int(0.99 * (len(latencies) - 1))] if latencies else float("nan")
     answer_p50, answer_p95 = p50_p95(answered)
@@ -347,6 +351,8 @@ def latency_run(
           f"p50 {p50:.0f} ms, p95 {p95:.0f} ms, p99 {p99:.0f} ms, max {latencies[-1] if latencies else float('nan'):.0f} ms "
           f"({len(latencies)} messages); answers p50 {answer_p50:.0f} ms, p95 {answer_p95:.0f} ms; "
           f"the sender fell at most {behind * 1000:.0f} ms behind")  # fmt: skip
+    print("    p95 of each 5 s of reports: "
+          + ", ".join(f"{p50_p95(window)[1]:.0f}" for _, window in sorted(by_window.items())) + " ms")  # fmt: skip
     for service in CONSUMERS:
         events = applied(system, service) - applied_before[service]
         used = worker_cpu_seconds(system, service) - cpu_before[service]

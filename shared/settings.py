@@ -78,11 +78,11 @@ class Settings(BaseSettings):
         20, ge=1, le=200, description="most events the relay puts in one message to a consumer"
     )
     relay_linger_seconds: float = Field(
-        0.02,
+        0.1,
         ge=0,
         le=1,
-        description="while a consumer's queue has messages waiting, the relay waits this long after "
-        "publishing, so that the next events go in one message (0: never)",
+        description="while a consumer has a message waiting, the relay holds the next events until it "
+        "takes it, at most this long, so that they go in one message (0: never)",
     )
     relay_max_backoff_seconds: float = Field(
         30.0, gt=0, description="Longest pause between the relay's reconnection attempts (tenacity)."

@@ -5,6 +5,7 @@ import json
 import os
 import re
 import signal
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -187,9 +188,10 @@ def test_the_relay_sends_a_burst_in_few_messages_in_order(spare_redis):
     assert relay.relay_batch() == 0  # all marked published with the messages sent
 
 
-def test_the_relay_waits_a_moment_while_a_consumer_has_messages_waiting(spare_redis):
+def test_while_a_consumer_has_a_message_waiting_the_relay_holds_the_next_events(spare_redis):
+    """...until the consumer takes it, or the linger time has passed: they go in one message then."""
     settings = probe.runtime.settings.model_copy(
-        update={"relay_linger_seconds": 0.3, "redis_url": spare_redis}
+        update={"relay_linger_seconds": 0.5, "redis_url": spare_redis}
     )
     relay = OutboxRelay(probe.runtime, make_celery("probe", settings))
     relay.settings = settings
@@ -197,8 +199,16 @@ def test_the_relay_waits_a_moment_while_a_consumer_has_messages_waiting(spare_re
     listener = redis.Redis.from_url(spare_redis)
     listener.lpush("notifications", "a message not yet taken")
     started = time.monotonic()
+    relay._linger_while_consumers_are_behind(listener)  # nobody takes it
+    assert time.monotonic() - started >= 0.5
+
+    relay.settings = settings.model_copy(update={"relay_linger_seconds": 60})
+    taker = threading.Timer(0.3, lambda: listener.rpop("notifications"))  # the consumer, later
+    taker.start()
+    started = time.monotonic()
     relay._linger_while_consumers_are_behind(listener)
-    assert time.monotonic() - started >= 0.3  # the events of that moment go in one message
+    assert 0.3 <= time.monotonic() - started < 60  # it went on once the message was taken
+    taker.join()
 
 
 def test_same_event_delivered_twice_has_one_effect(workers):

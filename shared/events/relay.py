@@ -7,9 +7,10 @@ same transaction. If the broker is unreachable the transaction rolls back and th
 nothing is lost, and a consumer that sees an event twice ignores the second.
 
 It waits on its Redis wake list, which a writer pushes to after its commit (shared.events.wake),
-and reads the outbox every `relay_poll_seconds` anyway as a safety net. While a consumer has
-messages waiting in its queue, it waits `relay_linger_seconds` more before reading, so that a
-burst reaches the consumer in fewer messages (the events would wait in the queue anyway). When the database or the broker fails it reconnects at
+and reads the outbox every `relay_poll_seconds` anyway as a safety net. While a consumer has a
+message waiting in its queue, it reads only once that message is taken (or `relay_linger_seconds`
+have passed), so that a burst reaches the consumer in fewer messages: the events would wait in the
+queue anyway. When the database or the broker fails it reconnects at
 once, then with exponential backoff (tenacity) up to `relay_max_backoff_seconds`. Its loop touches
 the heartbeat `relay-<service>` (shared.heartbeat) on every turn and before every reconnection.
 """
@@ -34,6 +35,7 @@ from shared.runtime import ServiceRuntime
 
 log = structlog.get_logger(__name__)
 PUBLISHED_LOG_SECONDS = 60.0
+LINGER_POLL_SECONDS = 0.005  # how often a lingering relay looks whether its consumers took their message
 
 
 class OutboxRelay:
@@ -148,16 +150,18 @@ class OutboxRelay:
         return listener
 
     def _linger_while_consumers_are_behind(self, listener: redis.Redis) -> None:
-        """While a consumer it publishes to has messages waiting, what is committed in the next
-        moment would wait in its queue anyway: wait a little, so that it goes in the same message
+        """While a consumer it publishes to has a message waiting (it is busy with another), what is
+        committed meanwhile would wait in its queue anyway: hold it until the consumer takes that
+        message, at most `relay_linger_seconds`, so that it goes in the next message with the rest
         (a message costs the consumer more CPU than most events)."""
-        if not self.settings.relay_linger_seconds or not self._queues:
-            return
-        with listener.pipeline(transaction=False) as pipeline:
-            for queue in self._queues:
-                pipeline.llen(queue)
-            if any(pipeline.execute()):
-                time.sleep(self.settings.relay_linger_seconds)
+        deadline = time.monotonic() + self.settings.relay_linger_seconds
+        while self._queues and time.monotonic() < deadline and not self._stopping:
+            with listener.pipeline(transaction=False) as pipeline:
+                for queue in self._queues:
+                    pipeline.llen(queue)
+                if not any(pipeline.execute()):
+                    return
+            time.sleep(LINGER_POLL_SECONDS)
 
     def _drain_and_log(self) -> None:
         """Publish what is waiting; say how much at most once a minute (a line per wake is noise)."""
