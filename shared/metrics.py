@@ -131,7 +131,7 @@ class BackboneGauges(Collector):
             return
         yield _gauge(
             "gridsafe_queue_depth",
-            "Messages waiting in a Celery queue (the service's own)",
+            "Messages waiting in a Celery queue (the service's own), each of one or more events",
             {("queue",): [((name,), depth)]},
         )
         yield _gauge(

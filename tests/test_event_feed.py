@@ -224,7 +224,7 @@ def test_events_redis_lost_reach_every_subscriber_once_through_the_feed(
     try:
         register(clients, auth, grid, 5)
         wait_until(lambda: published(5))
-        assert all(queue_depth(broker, queue) >= 5 for queue in CONSUMERS)
+        assert all(queue_depth(broker, queue) >= 1 for queue in CONSUMERS)  # messages of up to 20 events
         for queue in CONSUMERS:  # Redis loses them (a purge, or a restart without its data)
             broker.delete(queue)
     finally:
@@ -306,7 +306,9 @@ def test_the_gauges_show_the_backbone_after_real_activity(clients, workers, rela
         relay("registry")
         wait_until(lambda: published(3))
         assert gauge(registry, "gridsafe_outbox_unpublished_events", service="registry") == 0
-        assert gauge(inspections, "gridsafe_queue_depth", queue="inspections") >= 3
+        assert (
+            gauge(inspections, "gridsafe_queue_depth", queue="inspections") >= 1
+        )  # the 3 in 1 to 3 messages
     finally:
         resume_consumers("inspections")
     wait_until(lambda: gauge(inspections, "gridsafe_queue_depth", queue="inspections") == 0)
