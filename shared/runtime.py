@@ -22,12 +22,16 @@ from shared.settings import Settings, get_settings
 
 
 class DatabaseSlots:
-    """As many of an API process's requests hold a database session at once as its pool has
-    connections; the others wait for a slot on the event loop, holding no thread.
+    """As many of an API process's requests hold a database session at once as its pool keeps
+    connections open (DB_POOL_SIZE); the others wait for a slot on the event loop, holding no
+    thread. The overflow (DB_MAX_OVERFLOW) is for what runs beside the requests.
 
     Without it, requests beyond the pool take every thread of the pool of threads and wait there
     for a connection, while the requests holding the connections wait for a thread to commit or
-    serialise their answer: nothing moves until the pool's timeout fails requests with 500.
+    serialise their answer: nothing moves until the pool's timeout fails requests with 500. With
+    slots for the overflow too, a busy API would open and close a connection every few requests
+    (the pool closes an overflow connection when it is given back): a new PostgreSQL backend each
+    time, costing both sides more than the request.
     """
 
     def __init__(self, size: int) -> None:
@@ -80,7 +84,7 @@ class ServiceRuntime:
 
     @cached_property
     def database_slots(self) -> "DatabaseSlots":
-        return DatabaseSlots(self.settings.db_pool_size + self.settings.db_max_overflow)
+        return DatabaseSlots(self.settings.db_pool_size)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

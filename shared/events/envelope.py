@@ -29,11 +29,16 @@ class CloudEvent(BaseModel):
         cls, contract: EventContract, *, source: str, subject: str | None, correlation_id: str | None
     ) -> "CloudEvent":
         # constructed, not validated: the contract was validated when it was made, and the
-        # envelope's own fields come from here
+        # envelope's own fields come from here, every one (a field left to its default costs
+        # pydantic a look at the default factory's signature, on every event)
         return cls.model_construct(
+            specversion="1.0",
+            id=uuid.uuid4(),
             source=source,
             type=contract.event_type,
             subject=subject,
+            time=datetime.now(UTC),
+            datacontenttype="application/json",
             dataschema=schema_uri(contract.event_type, contract.event_version),
             dataversion=contract.event_version,
             correlationid=correlation_id,
