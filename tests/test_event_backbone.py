@@ -188,26 +188,28 @@ def test_the_relay_sends_a_burst_in_few_messages_in_order(spare_redis):
     assert relay.relay_batch() == 0  # all marked published with the messages sent
 
 
-def test_while_a_consumer_has_a_message_waiting_the_relay_holds_the_next_events(spare_redis):
-    """...until the consumer takes it, or the linger time has passed: they go in one message then."""
-    settings = probe.runtime.settings.model_copy(
-        update={"relay_linger_seconds": 0.5, "redis_url": spare_redis}
-    )
-    relay = OutboxRelay(probe.runtime, make_celery("probe", settings))
-    relay.settings = settings
-    relay._queues.add("notifications")
+def test_while_its_consumers_have_a_message_waiting_the_relay_holds_the_next_events(spare_redis):
+    """...until one takes it, or the linger time has passed: they go in one message then."""
+
+    def held(linger: float) -> float:
+        settings = probe.runtime.settings.model_copy(
+            update={"relay_linger_seconds": linger, "redis_url": spare_redis}
+        )
+        relay = OutboxRelay(probe.runtime, make_celery("probe", settings))
+        relay.settings = settings
+        relay._queues = ["notifications", "reporting"]  # its last batch's consumers
+        started = time.monotonic()
+        relay._linger_while_consumers_are_behind(listener)
+        return time.monotonic() - started
+
     listener = redis.Redis.from_url(spare_redis)
     listener.lpush("notifications", "a message not yet taken")
-    started = time.monotonic()
-    relay._linger_while_consumers_are_behind(listener)  # nobody takes it
-    assert time.monotonic() - started >= 0.5
-
-    relay.settings = settings.model_copy(update={"relay_linger_seconds": 60})
-    taker = threading.Timer(0.3, lambda: listener.rpop("notifications"))  # the consumer, later
+    assert held(60) < 60  # reporting has none waiting: it gets the next events at once
+    listener.lpush("reporting", "a message not yet taken")
+    assert held(0.5) >= 0.5  # nobody takes one: held as long as the setting says
+    taker = threading.Timer(0.3, lambda: listener.rpop("notifications"))  # a consumer, later
     taker.start()
-    started = time.monotonic()
-    relay._linger_while_consumers_are_behind(listener)
-    assert 0.3 <= time.monotonic() - started < 60  # it went on once the message was taken
+    assert 0.3 <= held(60) < 60  # it went on once one was taken
     taker.join()
 
 

@@ -7,10 +7,10 @@ same transaction. If the broker is unreachable the transaction rolls back and th
 nothing is lost, and a consumer that sees an event twice ignores the second.
 
 It waits on its Redis wake list, which a writer pushes to after its commit (shared.events.wake),
-and reads the outbox every `relay_poll_seconds` anyway as a safety net. While a consumer has a
-message waiting in its queue, it reads only once that message is taken (or `relay_linger_seconds`
-have passed), so that a burst reaches the consumer in fewer messages: the events would wait in the
-queue anyway. When the database or the broker fails it reconnects at
+and reads the outbox every `relay_poll_seconds` anyway as a safety net. While every consumer of
+its last batch has a message waiting in its queue, it reads only once one is taken (or
+`relay_linger_seconds` have passed), so that a burst reaches the consumers in fewer messages: the
+events would wait in the queues anyway. When the database or the broker fails it reconnects at
 once, then with exponential backoff (tenacity) up to `relay_max_backoff_seconds`. Its loop touches
 the heartbeat `relay-<service>` (shared.heartbeat) on every turn and before every reconnection.
 """
@@ -35,7 +35,7 @@ from shared.runtime import ServiceRuntime
 
 log = structlog.get_logger(__name__)
 PUBLISHED_LOG_SECONDS = 60.0
-LINGER_POLL_SECONDS = 0.005  # how often a lingering relay looks whether its consumers took their message
+LINGER_POLL_SECONDS = 0.01  # how often a lingering relay looks whether its consumers took their message
 
 
 class OutboxRelay:
@@ -47,7 +47,7 @@ class OutboxRelay:
         self.heartbeat = f"relay-{runtime.name}"
         self._published = 0  # since the last relay.published line
         self._logged_at = -float("inf")
-        self._queues: set[str] = set()  # the consumers' queues it has published to
+        self._queues: list[str] = []  # the consumers' queues of its last batch
 
     def relay_batch(self) -> int:
         """Publish up to one batch of events. Returns how many were published."""
@@ -73,7 +73,7 @@ class OutboxRelay:
                 for service, envelopes in by_subscriber.items():
                     for start in range(0, len(envelopes), most):
                         self._send(producer, service, envelopes[start : start + most])
-            self._queues.update(by_subscriber)
+            self._queues = sorted(by_subscriber)
             session.execute(
                 update(outbox)
                 .where(outbox.c.position.in_([row.position for row in rows]))
@@ -150,17 +150,17 @@ class OutboxRelay:
         return listener
 
     def _linger_while_consumers_are_behind(self, listener: redis.Redis) -> None:
-        """While a consumer it publishes to has a message waiting (it is busy with another), what is
-        committed meanwhile would wait in its queue anyway: hold it until the consumer takes that
+        """While each consumer of its last batch has a message waiting (each is busy with another),
+        what is committed meanwhile would wait in their queues anyway: hold it until one takes its
         message, at most `relay_linger_seconds`, so that it goes in the next message with the rest
         (a message costs the consumer more CPU than most events)."""
         deadline = time.monotonic() + self.settings.relay_linger_seconds
-        while self._queues and time.monotonic() < deadline and not self._stopping:
-            with listener.pipeline(transaction=False) as pipeline:
-                for queue in self._queues:
-                    pipeline.llen(queue)
-                if not any(pipeline.execute()):
-                    return
+        # a queue's list exists while it holds a message; a consumer with none waiting gets the
+        # next events at once
+        queues = self._queues
+        while queues and listener.exists(*queues) == len(queues) and not self._stopping:
+            if time.monotonic() >= deadline:
+                return
             time.sleep(LINGER_POLL_SECONDS)
 
     def _drain_and_log(self) -> None:
