@@ -7,10 +7,10 @@ same transaction. If the broker is unreachable the transaction rolls back and th
 nothing is lost, and a consumer that sees an event twice ignores the second.
 
 It waits on its Redis wake list, which a writer pushes to after its commit (shared.events.wake),
-and reads the outbox every `relay_poll_seconds` anyway as a safety net. While every consumer of
-its last batch has a message waiting in its queue, it reads only once one is taken (or
+and reads the outbox every `relay_poll_seconds` anyway as a safety net. While a consumer of its
+last batch has a message waiting in its queue, it reads only once that is taken (or
 `relay_linger_seconds` have passed), so that a burst reaches the consumers in fewer messages: the
-events would wait in the queues anyway. When the database or the broker fails it reconnects at
+events would wait in the queue anyway. When the database or the broker fails it reconnects at
 once, then with exponential backoff (tenacity) up to `relay_max_backoff_seconds`. Its loop touches
 the heartbeat `relay-<service>` (shared.heartbeat) on every turn and before every reconnection.
 """
@@ -150,15 +150,15 @@ class OutboxRelay:
         return listener
 
     def _linger_while_consumers_are_behind(self, listener: redis.Redis) -> None:
-        """While each consumer of its last batch has a message waiting (each is busy with another),
-        what is committed meanwhile would wait in their queues anyway: hold it until one takes its
-        message, at most `relay_linger_seconds`, so that it goes in the next message with the rest
-        (a message costs the consumer more CPU than most events)."""
+        """While a consumer of its last batch has a message waiting (it is busy with another), what
+        is committed meanwhile would wait in its queue anyway: hold it until the consumers have
+        taken what waits, at most `relay_linger_seconds`, so that it goes in the next message with
+        the rest (a message costs a consumer more CPU than most events). The other consumers wait
+        with it: holding only while all are busy batched too little to keep up with a burst. A
+        consumer that is down holds every batch this long, until it is back."""
         deadline = time.monotonic() + self.settings.relay_linger_seconds
-        # a queue's list exists while it holds a message; a consumer with none waiting gets the
-        # next events at once
-        queues = self._queues
-        while queues and listener.exists(*queues) == len(queues) and not self._stopping:
+        # a queue's list exists while it holds a message
+        while self._queues and listener.exists(*self._queues) and not self._stopping:
             if time.monotonic() >= deadline:
                 return
             time.sleep(LINGER_POLL_SECONDS)
