@@ -24,7 +24,8 @@ import redis
 import structlog
 from celery import Celery
 from kombu.utils.json import dumps
-from sqlalchemy import func, select, update
+from sqlalchemy import BigInteger, any_, bindparam, func, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_exponential
 
 from shared.events.consumer import handle_event_task_name
@@ -48,18 +49,25 @@ class OutboxRelay:
         self._published = 0  # since the last relay.published line
         self._logged_at = -float("inf")
         self._queues: list[str] = []  # the consumers' queues of its last batch
+        # built once: every batch runs them
+        outbox = runtime.tables.outbox
+        self._claim = (
+            select(outbox.c.position, outbox.c.event_type, outbox.c.envelope)
+            .where(outbox.c.published_at.is_(None))
+            .order_by(outbox.c.position)
+            .limit(bindparam("most"))
+            .with_for_update(skip_locked=True)
+        )
+        self._mark_published = (
+            update(outbox)
+            .where(outbox.c.position == any_(bindparam("positions", type_=ARRAY(BigInteger))))
+            .values(published_at=func.now())
+        )
 
     def relay_batch(self) -> int:
         """Publish up to one batch of events. Returns how many were published."""
-        outbox = self.runtime.tables.outbox
         with self.runtime.transaction() as session:
-            rows = session.execute(
-                select(outbox.c.position, outbox.c.event_type, outbox.c.envelope)
-                .where(outbox.c.published_at.is_(None))
-                .order_by(outbox.c.position)
-                .limit(self.settings.relay_batch_size)
-                .with_for_update(skip_locked=True)
-            ).all()
+            rows = session.execute(self._claim, {"most": self.settings.relay_batch_size}).all()
             if not rows:
                 return 0
             by_subscriber: dict[str, list[dict[str, Any]]] = {}
@@ -74,11 +82,7 @@ class OutboxRelay:
                     for start in range(0, len(envelopes), most):
                         self._send(producer, service, envelopes[start : start + most])
             self._queues = sorted(by_subscriber)
-            session.execute(
-                update(outbox)
-                .where(outbox.c.position.in_([row.position for row in rows]))
-                .values(published_at=func.now())
-            )
+            session.execute(self._mark_published, {"positions": [row.position for row in rows]})
         return len(rows)
 
     def _send(self, producer: Any, service: str, envelopes: list[dict[str, Any]]) -> None:
