@@ -33,12 +33,19 @@ pytestmark = BROWSER_TEST
 
 
 def _zone_with_a_grid_member(gateway: str, admin: dict[str, str]) -> dict[str, Any]:
-    """Through the APIs: a grid, a unit in it, a grid member with an account."""
+    """Through the APIs: a grid, a unit in it, a grid member with an account; the grid and the unit
+    since 2020, so that they owe this week's duties whatever the day (one registered mid-week owes
+    the weekly check from the next week)."""
     registry = httpx.Client(base_url=f"{gateway}/api/registry", headers=admin, timeout=30)
     inspections = httpx.Client(base_url=f"{gateway}/api/inspections", headers=admin, timeout=30)
-    grid = create_zone_and_grid(registry, admin)
+    since = "2020-01-01"
+    grid = create_zone_and_grid(registry, admin, valid_from=since, reason="自2020年起设立")
     unit = ok(
-        registry.post("/enterprises", json=enterprise_payload(grid["id"], name="华安化工有限公司")), 201
+        registry.post(
+            "/enterprises",
+            json=enterprise_payload(grid["id"], name="华安化工有限公司", registered_on=since, reason="补录"),
+        ),
+        201,
     )
     username = staff(registry, grid["id"], "王网格", duty="grid_member", role="grid_member")
     wait_until(lambda: inspections.get(f"/units/{unit['id']}").status_code == 200, timeout=60)

@@ -21,7 +21,7 @@ from playwright.sync_api import ViewportSize
 
 from shared.local_servers import free_port
 from shared.processes import BY_NAME, PROCESSES
-from shared.settings import SERVICE_NAMES
+from shared.settings import SERVICE_NAMES, get_settings
 from tests.support.processes import ManagedProcess, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -157,7 +157,8 @@ def menu_item(page: Any, title: str) -> Any:
 
 @contextmanager
 def browser_page(viewport: ViewportSize = PHONE, **context_options: Any) -> Iterator[Any]:
-    """A page of Debian's Chromium at `viewport` (a phone's, unless told), in Chinese."""
+    """A page of Debian's Chromium at `viewport` (a phone's, unless told), in Chinese, with the
+    clock of someone in the zone (its time zone, whatever this machine's is)."""
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -165,7 +166,12 @@ def browser_page(viewport: ViewportSize = PHONE, **context_options: Any) -> Iter
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
         context = browser.new_context(
-            viewport=viewport, is_mobile=phone, has_touch=phone, locale="zh-CN", **context_options
+            viewport=viewport,
+            is_mobile=phone,
+            has_touch=phone,
+            locale="zh-CN",
+            timezone_id=get_settings().zone_timezone,
+            **context_options,
         )
         try:
             yield context.new_page()
