@@ -5,6 +5,7 @@ import json
 import os
 import re
 import signal
+import socket
 import threading
 import time
 import uuid
@@ -25,6 +26,7 @@ from shared.events.relay import OutboxRelay
 from tests.factories import enterprise_payload
 from tests.support import probe
 from tests.support.processes import wait_until
+from tests.support.servers import claim_redis_db, release_redis_db, with_redis_db
 from tests.support.tcp_proxy import TcpProxy
 
 COPIES = {
@@ -143,12 +145,15 @@ def test_events_wait_in_outbox_while_redis_is_unreachable(clients, workers, rela
 
 @pytest.fixture
 def spare_redis() -> Iterator[str]:
-    """A Redis database no worker reads: the relay's messages stay there to be looked at."""
-    url = f"{os.environ['REDIS_URL'].rsplit('/', 1)[0]}/9"
-    store = redis.Redis.from_url(url)
-    store.flushdb()
-    yield url
-    store.flushdb()
+    """A Redis database no worker reads (claimed like a test process's own): the relay's messages
+    stay there to be looked at."""
+    url = os.environ["REDIS_URL"]
+    db = claim_redis_db(url, owner=f"{socket.gethostname()}/spare-{os.getpid()}")
+    redis.Redis.from_url(with_redis_db(url, db)).flushdb()  # what a crashed run may have left
+    try:
+        yield with_redis_db(url, db)
+    finally:
+        release_redis_db(url, db)
 
 
 def queued(redis_url: str, queue: str) -> list[tuple[str, list[dict]]]:
