@@ -4,7 +4,9 @@
 a steady rate, one transaction each, as the report endpoint writes them (its own cost is
 bench.hazards' business; on a two-core machine it would take the CPU this run measures); the real
 inspections relay and a notifications worker (2 prefork processes; BENCH_POOL=threads to try threads) carry them to the recipients' inboxes
-(email and SMS off: the inbox only). Latency is from the outbox row to the inbox row; CPU per event
+(email and SMS off: the inbox only). No reporting worker runs, so reporting's queue only grows
+and the relay holds each batch for RELAY_LINGER_SECONDS (as with a consumer down): the latency
+includes that hold. Latency is from the outbox row to the inbox row; CPU per event
 is the worker's processes' CPU time from the first event until the last message arrived, over the
 events (robust where latency is not: on a busy machine the queue, not the worker, sets the
 latency). Prints figures; asserts nothing.
