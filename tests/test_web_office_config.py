@@ -386,7 +386,9 @@ def test_the_reports_download_files_and_show_scores_filings_and_the_campaign(sys
         dialog = page.locator(".el-overlay-dialog")
         _pick_day(dialog, "结束日期", date.fromisoformat(phases[0]["starts_on"]) - timedelta(days=1))
         dialog.get_by_role("button", name="保存").click()
-        expect(dialog.get_by_text("结束日期早于开始日期")).to_be_visible()  # said at the field
+        expect(
+            dialog.locator(".el-form-item__error", has_text="结束日期早于开始日期")
+        ).to_be_visible()  # at the field
         dialog.get_by_role("button", name="取消").click()
         assert ok(api["reporting"].get("/campaign"))["items"][0]["ends_on"] == phases[0]["ends_on"]
 

@@ -115,7 +115,12 @@ def headers_of(gateway: str, username: str) -> dict[str, str]:
 
 
 def accessible(page: Any, screen: str) -> None:
-    """axe-core finds no serious or critical violation on the screen shown."""
+    """axe-core finds no serious or critical violation on the screen shown, once it is at rest (a
+    message still fading in has too little contrast for axe)."""
+    page.wait_for_function(
+        "document.getAnimations().every((a) => a.playState !== 'running'"
+        " || a.effect?.getTiming().iterations === Infinity)"  # a spinner turns for ever
+    )
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, { resultTypes: ['violations'] })")
     bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
