@@ -173,7 +173,12 @@ class Settings(BaseSettings):
         "increment): on busy cores people's requests are served first and the events catch up after",
     )
     db_pool_size: int = Field(5, ge=1, description="database connections each process keeps open")
-    db_max_overflow: int = Field(5, ge=0, description="extra connections a busy process may open")
+    db_max_overflow: int = Field(
+        5,
+        ge=0,
+        description="extra connections a busy process may open (beside an API's requests, which hold "
+        "at most DB_POOL_SIZE at once)",
+    )
     db_pool_recycle_seconds: int = Field(
         1800, ge=1, description="a pooled database connection older than this is replaced at checkout"
     )
