@@ -255,6 +255,57 @@ def test_an_offline_inspection_the_service_refuses_later_stays_with_its_reason(s
         assert _count(inspections, "/inspections", unit_id=unit["id"]) == 0
 
 
+MAJOR_BASIS = "工贸行业重大事故隐患判定标准(2023)第四条(一)"
+MAJOR_CHECKLIST = {
+    "code": "BROWSER-MAJOR",
+    "name": "粉尘涉爆重大隐患判定",
+    "items": [
+        {
+            "key": "dust-removal",
+            "text": "除尘系统采用正压吹送粉尘,且无可靠的防范点燃源措施",
+            "category": "粉尘防爆",
+            "basis": MAJOR_BASIS,
+            "major_criterion": True,
+        },
+        {"key": "exits", "text": "安全出口、疏散通道畅通", "category": "消防"},
+    ],
+}
+
+
+def test_a_failed_major_hazard_criterion_is_reported_as_major_from_the_phone(system, make_token):
+    """A finding under a major-hazard standard's item is proposed as major (the service refuses it
+    as general); the item shows the clause it comes from, and it cannot be fixed on the spot."""
+    from playwright.sync_api import expect
+
+    admin = {"Authorization": f"Bearer {make_token(Role.zone_admin)}"}
+    zone = _zone_with_a_grid_member(system, admin)
+    ok(httpx.post(f"{system}/api/inspections/checklists", json=MAJOR_CHECKLIST, headers=admin), 201)
+    unit = zone["unit"]
+
+    with _phone() as page:
+        log_in(page, system, zone["username"])
+        page.goto(f"{system}/units/{unit['id']}/inspect")  # the one checklist is chosen by itself
+        item = page.locator('[data-item="dust-removal"]')
+        expect(item.get_by_text("重大隐患判定项")).to_be_visible()
+        expect(item.get_by_text(f"依据:{MAJOR_BASIS}")).to_be_visible()
+        _fail(item, "除尘间")
+        expect(item.get_by_role("radio", name="重大隐患")).to_have_attribute("aria-checked", "true")
+        expect(item.get_by_role("radio", name="一般隐患")).to_have_attribute("aria-disabled", "true")
+        item.get_by_role("radio", name="一般隐患").click(force=True)
+        expect(item.get_by_role("radio", name="重大隐患")).to_have_attribute("aria-checked", "true")
+        expect(item.get_by_role("switch")).to_have_count(0)  # no 立改立销 for a major hazard
+        page.locator('[data-item="exits"]').get_by_text("合格", exact=True).click()
+        shot(page, "inspect-major-criterion")
+        accessible(page, "inspect-major-criterion")
+        page.get_by_role("button", name="提交检查").click()
+        expect(page).to_have_url(f"{system}/units/{unit['id']}")
+
+    [hazard] = ok(
+        httpx.get(f"{system}/api/inspections/hazards", params={"unit_id": unit["id"]}, headers=admin)
+    )["items"]
+    assert (hazard["grade"], hazard["basis"], hazard["location"]) == ("major", MAJOR_BASIS, "除尘间")
+
+
 def test_a_session_that_ends_while_an_inspection_is_typed_returns_to_it_after_login(system, make_token):
     from playwright.sync_api import expect
 
