@@ -13,6 +13,7 @@ from packaging.utils import canonicalize_name
 
 from services.inspections.settings import InspectionsSettings
 from services.notifications.settings import NotificationsSettings
+from services.registry.settings import RegistrySettings
 from shared.db_roles import service_role
 from shared.processes import PROCESSES, ProcessKind, database_connections
 from shared.settings import DEFAULT_PORTS, SERVICE_NAMES, Settings
@@ -82,7 +83,7 @@ def test_api_ports_and_health_checks_match_the_settings(service):
 
 
 def test_environment_variables_are_settings_the_code_reads():
-    service_settings = (Settings, InspectionsSettings, NotificationsSettings)
+    service_settings = (Settings, RegistrySettings, InspectionsSettings, NotificationsSettings)
     fields = {name.upper() for settings in service_settings for name in settings.model_fields}
     for name, spec in APP_SERVICES.items():
         unknown = set(spec["environment"]) - fields
@@ -277,6 +278,11 @@ def test_the_web_proxy_serves_the_app_over_https_and_routes_each_api():
         for source in copy:
             assert source == "." or (WEB / source).exists(), source
 
+    # QR codes on labels and documents open the app where `web` serves it
+    for name, app in APP_SERVICES.items():
+        assert app["environment"]["WEB_BASE_URL"] == "https://${SITE_ADDRESS:-localhost}", name
+    assert spec["environment"]["SITE_ADDRESS"] == "${SITE_ADDRESS:-localhost}"
+
     caddyfile = (WEB / "Caddyfile").read_text()
     assert "tls {$TLS:internal}" in caddyfile
     for service in SERVICE_NAMES:
@@ -286,3 +292,12 @@ def test_the_web_proxy_serves_the_app_over_https_and_routes_each_api():
         assert re.search(route, caddyfile), service
     assert "try_files {path} /index.html" in caddyfile
     assert {"node_modules", "dist"} <= set((WEB / ".dockerignore").read_text().split())
+
+
+def test_the_registry_takes_the_map_tile_server_from_compose_and_none_when_left_empty():
+    spec = SERVICES["registry-api"]["environment"]
+    assert spec["MAP_TILE_URL"] == "${MAP_TILE_URL:-}"
+    assert spec["MAP_TILE_ATTRIBUTION"] == "${MAP_TILE_ATTRIBUTION:-}"
+    assert RegistrySettings(map_tile_url="").map_tile_url is None
+    tiles = "http://tiles.zone.local/{z}/{x}/{y}.png"
+    assert RegistrySettings(map_tile_url=tiles).map_tile_url == tiles

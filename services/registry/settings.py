@@ -2,7 +2,7 @@
 
 from functools import lru_cache
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from shared.settings import Settings
 
@@ -39,6 +39,11 @@ class RegistrySettings(Settings):
         10.0, gt=0, description="how long the dossier waits for inspections' and reporting's sections"
     )
     password_min_length: int = Field(10, ge=8, le=128, description="shortest password accepted")
+
+    @field_validator("map_tile_url", mode="before")
+    @classmethod
+    def _no_tile_server(cls, value: object) -> object:
+        return value or None  # MAP_TILE_URL set empty (compose passes it through): no tile server
 
 
 @lru_cache
