@@ -2,15 +2,18 @@
 running system: an enterprise safety manager rectifies an ordered hazard with an after-photo, which
 the grid leader sees and verifies; reports a hazard of its own (自查自报); records a pre-shift
 training with its sign-in sheet and the monthly exam; files the monthly risk report; and sees the
-certificates to renew. Refused input shows the service's message at the field it names. Each screen
-is saved in test-artifacts/web/ and checked with axe-core.
+certificates to renew. Refused input shows the service's message at the field it names. A session
+that ends while a form is typed returns to it after the login, as it was left; a camera's photo is
+stored scaled down. Each screen is saved in test-artifacts/web/ and checked with axe-core.
 """
 
+import io
 import re
 from datetime import timedelta
 from typing import Any
 
 import httpx
+from PIL import Image
 
 from services.inspections.hazard.service import check_deadlines
 from services.inspections.runtime import runtime as inspections_runtime
@@ -24,6 +27,7 @@ from tests.support.browser import (
     account,
     browser_page,
     headers_of,
+    log_in,
     ok,
     shot,
     staff,
@@ -35,6 +39,7 @@ from tests.support.processes import wait_until
 pytestmark = BROWSER_TEST
 
 WORKERS = ("赵一", "钱二", "孙三")
+MAX_SIDE = 1600  # web/src/photos.ts: a photo's long side above it is scaled down on the phone
 
 
 def _enterprise_with_a_safety_manager(gateway: str, admin: dict[str, str]) -> dict[str, Any]:
@@ -276,3 +281,169 @@ def test_enterprise_rectifies_reports_trains_and_files_on_a_phone(system, make_t
     assert [(f["period"], f["version"]) for f in filings] == [(local_today().strftime("%Y-%m"), 1)]
     attachments = ok(reporting.get(f"/filings/{filings[0]['id']}/attachments"))["items"]
     assert [a["content_type"] for a in attachments] == ["application/pdf"]
+
+
+def _session_ends(page: Any) -> None:
+    """The session's tokens are revoked elsewhere: the page's next call is refused."""
+    page.evaluate(
+        """() => {
+          const stored = JSON.parse(localStorage.getItem('gridsafe.session'))
+          stored.tokens.access = 'revoked'
+          stored.tokens.refresh = 'revoked'
+          localStorage.setItem('gridsafe.session', JSON.stringify(stored))
+        }"""
+    )
+
+
+def _log_in_here(page: Any, username: str) -> None:
+    page.get_by_placeholder("请输入账号").fill(username)
+    page.get_by_placeholder("请输入密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+
+
+def _drafts(page: Any) -> list[str]:
+    """The names of what the phone keeps of forms being filled in (web/src/drafts.ts)."""
+    return page.evaluate(
+        """() => new Promise((done, failed) => {
+          const opened = indexedDB.open('gridsafe-drafts')
+          opened.onerror = () => failed(opened.error)
+          opened.onsuccess = () => {
+            const keys = opened.result.transaction('forms').objectStore('forms').getAllKeys()
+            keys.onsuccess = () => { opened.result.close(); done(keys.result) }
+            keys.onerror = () => failed(keys.error)
+          }
+        })"""
+    )
+
+
+def _kept(page: Any, field: str) -> None:
+    """Wait until the phone keeps `field` (`form/name`); each field is kept in the order typed."""
+    wait_until(lambda: any(key.endswith(f"/{field}") for key in _drafts(page)), timeout=10)
+
+
+def test_a_session_that_ends_while_forms_are_typed_returns_to_them_after_login(system, make_token):
+    from playwright.sync_api import expect
+
+    admin = {"Authorization": f"Bearer {make_token(Role.zone_admin)}"}
+    zone = _enterprise_with_a_safety_manager(system, admin)
+    unit = zone["unit"]
+
+    with browser_page() as page:
+        log_in(page, system, zone["username"], lands="/enterprise")
+
+        # 自查自报 typed with a photo; the session ends, the page is opened again and the report sent.
+        page.get_by_role("tab", name="自查自报").click()
+        page.get_by_role("radio", name="用电").click()
+        page.get_by_placeholder("隐患所在部位").fill("配电房")
+        page.get_by_placeholder("发现的问题").fill("配电箱门未关闭")
+        page.locator(".van-uploader input[type=file]").set_input_files(files=[_picture("panel.jpg")])
+        expect(page.locator(".van-uploader__preview")).to_have_count(1)
+        _kept(page, "enterprise.report/photos")
+        _session_ends(page)
+        page.reload()
+        expect(page.get_by_text("已恢复上次未提交的内容")).to_be_visible()
+        expect(page.get_by_placeholder("发现的问题")).to_have_value("配电箱门未关闭")
+        page.get_by_role("button", name="上报隐患").click()  # refused: back to login
+        expect(page.get_by_role("button", name="登录")).to_be_visible()
+        _log_in_here(page, zone["username"])
+        expect(page).to_have_url(f"{system}/enterprise/report")
+        expect(page.get_by_role("radio", name="用电")).to_be_checked()
+        expect(page.get_by_placeholder("隐患所在部位")).to_have_value("配电房")
+        expect(page.get_by_placeholder("发现的问题")).to_have_value("配电箱门未关闭")
+        expect(page.locator(".van-uploader__preview")).to_have_count(1)
+        _screen(page, "enterprise-self-report-restored")
+        page.get_by_role("button", name="上报隐患").click()
+        expect(page).to_have_url(re.compile("/enterprise/hazards/"))
+        expect(page.get_by_text("配电箱门未关闭")).to_be_visible()
+        assert not [key for key in _drafts(page) if "/enterprise.report/" in key]
+        page.goto(f"{system}/enterprise/report")
+        page.reload()
+        expect(page.get_by_placeholder("隐患所在部位")).to_have_value("")
+        expect(page.locator(".van-uploader__preview")).to_have_count(0)
+        expect(page.get_by_text("已恢复上次未提交的内容")).to_be_hidden()
+
+        # 班前教育 typed with attendees and the sign-in sheet; the session ends, the screen's next call
+        # is refused and the login comes; the training is recorded once after it.
+        page.goto(f"{system}/enterprise/training")
+        page.get_by_placeholder("班组名称").fill("冲压一班")
+        page.get_by_role("button", name="添加").click()
+        expect(page.get_by_role("radio", name="冲压一班")).to_be_checked()
+        page.get_by_placeholder("如:受限空间作业安全").fill("冲压设备安全操作")
+        for name in WORKERS[:2]:
+            page.get_by_role("checkbox", name=name).click()
+        page.locator(".van-uploader input[type=file]").set_input_files(files=[_picture("sign-in.jpg")])
+        expect(page.locator(".van-uploader__preview")).to_have_count(1)
+        _kept(page, "enterprise.training/sheet")
+        _session_ends(page)
+        page.reload()
+        expect(page.get_by_role("button", name="登录")).to_be_visible()
+        _log_in_here(page, zone["username"])
+        expect(page).to_have_url(f"{system}/enterprise/training")
+        expect(page.get_by_role("radio", name="冲压一班")).to_be_checked()
+        expect(page.get_by_placeholder("如:受限空间作业安全")).to_have_value("冲压设备安全操作")
+        for name in WORKERS[:2]:
+            expect(page.get_by_role("checkbox", name=name)).to_be_checked()
+        expect(page.get_by_role("checkbox", name=WORKERS[2])).not_to_be_checked()
+        expect(page.locator(".van-uploader__preview")).to_have_count(1)
+        _screen(page, "enterprise-training-restored")
+        page.get_by_role("button", name="登记班前教育").click()
+        expect(page.get_by_role("status")).to_contain_text("2 人参训")
+        assert not [key for key in _drafts(page) if "/enterprise.training/" in key]
+        page.goto(f"{system}/enterprise/training")
+        page.reload()
+        expect(page.get_by_role("checkbox", name=WORKERS[0])).not_to_be_checked()
+        expect(page.get_by_placeholder("如:受限空间作业安全")).to_have_value("")
+        expect(page.locator(".van-uploader__preview")).to_have_count(0)
+
+    # Each form recorded once, with its photo.
+    inspections = httpx.Client(base_url=f"{system}/api/inspections", headers=admin, timeout=30)
+    reported = ok(inspections.get("/hazards", params={"unit_id": unit["id"], "source": "self_report"}))
+    assert [(h["location"], h["description"]) for h in reported["items"]] == [("配电房", "配电箱门未关闭")]
+    evidence = ok(inspections.get(f"/hazards/{reported['items'][0]['id']}/evidence"))["items"]
+    assert [(e["tag"], e["filename"]) for e in evidence] == [("before", "panel.jpg")]
+    trainings = sql_rows(
+        "SELECT s.topic, cardinality(s.attendee_ids), count(e.id) FROM inspections.training_session s"
+        " LEFT JOIN inspections.training_evidence e ON e.session_id = s.id WHERE s.unit_id = :unit"
+        " GROUP BY s.id",
+        unit=unit["id"],
+    )
+    assert trainings == [("冲压设备安全操作", 2, 1)]
+
+
+def test_a_rectification_photo_from_the_camera_is_kept_over_a_login_and_stored_scaled_down(
+    system, make_token
+):
+    from playwright.sync_api import expect
+
+    admin = {"Authorization": f"Bearer {make_token(Role.zone_admin)}"}
+    zone = _enterprise_with_a_safety_manager(system, admin)
+    hazard = _ordered(system, admin, zone["unit"], "冲床防护罩缺失", days=10)
+    camera = photo("JPEG", taken=utc_now().replace(microsecond=0), size=(4000, 3000))
+
+    with browser_page() as page:
+        log_in(page, system, zone["username"], lands="/enterprise")
+        page.locator(".rectify").first.click()
+        page.locator(".van-uploader input[type=file]").set_input_files(
+            files=[{"name": "guard-fitted.jpg", "mimeType": "image/jpeg", "buffer": camera}]
+        )
+        expect(page.locator(".van-uploader__preview")).to_have_count(1)
+        page.get_by_placeholder("已采取的措施(可不填)").fill("已加装防护罩")
+        _kept(page, f"enterprise.hazard:{hazard['id']}/reason")
+        _session_ends(page)
+        page.reload()
+        expect(page.get_by_role("button", name="登录")).to_be_visible()
+        _log_in_here(page, zone["username"])
+        expect(page).to_have_url(f"{system}/enterprise/hazards/{hazard['id']}")
+        expect(page.locator(".van-uploader__preview")).to_have_count(1)
+        expect(page.get_by_placeholder("已采取的措施(可不填)")).to_have_value("已加装防护罩")
+        page.get_by_role("button", name="提交整改完成").click()
+        expect(page.get_by_text("等待监管人员复查验收")).to_be_visible()
+
+    inspections = httpx.Client(base_url=f"{system}/api/inspections", headers=admin, timeout=30)
+    [after] = ok(inspections.get(f"/hazards/{hazard['id']}/evidence"))["items"]
+    assert (after["tag"], after["filename"]) == ("after", "guard-fitted.jpg")
+    stored = inspections.get(f"/hazards/{hazard['id']}/evidence/{after['id']}")
+    assert stored.status_code == 200, stored.text
+    with Image.open(io.BytesIO(stored.content)) as image:
+        assert (image.format, image.size) == ("JPEG", (MAX_SIDE, MAX_SIDE * 3 // 4))
+        image.load()  # the whole image decodes

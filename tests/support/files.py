@@ -14,9 +14,14 @@ def _dms(degrees: float) -> tuple[int, int, float]:
 
 
 def photo(
-    kind: str = "PNG", *, taken: datetime | None = None, position: tuple[float, float] | None = None
+    kind: str = "PNG",
+    *,
+    taken: datetime | None = None,
+    position: tuple[float, float] | None = None,
+    size: tuple[int, int] = (64, 48),
 ) -> bytes:
-    """A small photo; a JPEG may carry EXIF DateTimeOriginal and a GPS position (north, east)."""
+    """A photo, small unless `size` says (a phone camera's: 4000 x 3000); a JPEG may carry EXIF
+    DateTimeOriginal and a GPS position (north, east)."""
     exif = Image.Exif()
     if taken is not None:
         exif.get_ifd(ExifTags.IFD.Exif)[ExifTags.Base.DateTimeOriginal] = taken.strftime("%Y:%m:%d %H:%M:%S")
@@ -26,7 +31,7 @@ def photo(
         gps[ExifTags.GPS.GPSLatitudeRef], gps[ExifTags.GPS.GPSLatitude] = "N", _dms(latitude)
         gps[ExifTags.GPS.GPSLongitudeRef], gps[ExifTags.GPS.GPSLongitude] = "E", _dms(longitude)
     out = io.BytesIO()
-    Image.new("RGB", (64, 48), (200, 40, 40)).save(out, kind, exif=exif)
+    Image.new("RGB", size, (200, 40, 40)).save(out, kind, exif=exif)
     return out.getvalue()
 
 
