@@ -395,6 +395,21 @@ def test_a_session_that_ends_while_forms_are_typed_returns_to_them_after_login(s
         expect(page.get_by_placeholder("如:受限空间作业安全")).to_have_value("")
         expect(page.locator(".van-uploader__preview")).to_have_count(0)
 
+        # 月度考试 typed, the page opened again: kept; 清空重填 empties the form and what was kept.
+        page.goto(f"{system}/enterprise/exam")
+        page.get_by_placeholder("如:11月安全知识考试").fill("本月安全知识考试")
+        page.get_by_label(WORKERS[0]).fill("92")
+        _kept(page, "enterprise.exam/scores")
+        page.reload()
+        expect(page.get_by_label(WORKERS[0])).to_have_value("92")
+        expect(page.get_by_placeholder("如:11月安全知识考试")).to_have_value("本月安全知识考试")
+        page.get_by_role("button", name="清空重填").click()
+        page.get_by_role("button", name="清空", exact=True).click()
+        expect(page.get_by_placeholder("如:11月安全知识考试")).to_have_value("")
+        expect(page.get_by_label(WORKERS[0])).to_have_value("")
+        expect(page.get_by_text("已恢复上次未提交的内容")).to_be_hidden()
+        wait_until(lambda: not [key for key in _drafts(page) if "/enterprise.exam/" in key], timeout=10)
+
     # Each form recorded once, with its photo.
     inspections = httpx.Client(base_url=f"{system}/api/inspections", headers=admin, timeout=30)
     reported = ok(inspections.get("/hazards", params={"unit_id": unit["id"], "source": "self_report"}))
