@@ -166,7 +166,7 @@ def test_enterprise_rectifies_reports_trains_and_files_on_a_phone(system, make_t
         broken = {"name": "broken.jpg", "mimeType": "image/jpeg", "buffer": b"not a photo at all"}
         photos.locator("input[type=file]").set_input_files(files=[broken])
         page.get_by_role("button", name="提交整改完成").click()
-        expect(page.get_by_role("alert")).to_contain_text("照片未被接收")
+        expect(page.get_by_role("alert")).to_contain_text("照片未上传")
         said = page.locator(".van-field", has_text="整改后照片").locator(".van-field__error-message")
         expect(said).to_contain_text("broken.jpg")
         expect(said).to_contain_text("无法读取")  # the service's reason
@@ -462,3 +462,38 @@ def test_a_rectification_photo_from_the_camera_is_kept_over_a_login_and_stored_s
     with Image.open(io.BytesIO(stored.content)) as image:
         assert (image.format, image.size) == ("JPEG", (MAX_SIDE, MAX_SIDE * 3 // 4))
         image.load()  # the whole image decodes
+
+
+def test_a_photo_whose_answer_was_lost_is_stored_once_when_the_report_is_sent_again(system, make_token):
+    """The service stores a self-report's photo but its answer never reaches the phone: the photo
+    is marked as not sent, and sending again (with the same key) stores nothing new."""
+    from playwright.sync_api import Route, expect
+
+    admin = {"Authorization": f"Bearer {make_token(Role.zone_admin)}"}
+    zone = _enterprise_with_a_safety_manager(system, admin)
+    keys: list[str | None] = []
+
+    def answer_lost(route: Route) -> None:
+        route.fetch()  # the service stores the photo …
+        keys.append(route.request.headers.get("idempotency-key"))
+        route.abort()  # … and its answer is lost on the way back
+
+    with browser_page() as page:
+        log_in(page, system, zone["username"], lands="/enterprise")
+        page.get_by_role("tab", name="自查自报").click()
+        page.get_by_role("radio", name="用电").click()
+        page.get_by_placeholder("隐患所在部位").fill("配电房")
+        page.get_by_placeholder("发现的问题").fill("配电箱门未关闭")
+        page.locator(".van-uploader input[type=file]").set_input_files(files=[_picture("panel.jpg")])
+        page.route("**/api/inspections/hazards/*/evidence", answer_lost, times=1)
+        page.get_by_role("button", name="上报隐患").click()
+        expect(page.get_by_role("alert")).to_contain_text("照片未上传")
+        expect(page.get_by_text("网络中断")).to_be_visible()
+        _screen(page, "enterprise-self-report-photo-not-sent")
+        page.get_by_role("button", name="重新上传照片").click()
+        expect(page).to_have_url(re.compile("/enterprise/hazards/"))
+
+    inspections = httpx.Client(base_url=f"{system}/api/inspections", headers=admin, timeout=30)
+    [reported] = ok(inspections.get("/hazards", params={"unit_id": zone["unit"]["id"]}))["items"]
+    [stored] = ok(inspections.get(f"/hazards/{reported['id']}/evidence"))["items"]
+    assert stored["filename"] == "panel.jpg" and keys[0]

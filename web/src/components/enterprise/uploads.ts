@@ -12,6 +12,16 @@ export async function multipart(file: File, fields: Record<string, string> = {})
   return { body: form as never, bodySerializer: (body: unknown) => body as FormData }
 }
 
+/**
+ * The Idempotency-Key of sending `file` as part of `base` (a report's own key, a hazard's step): the
+ * same picked file sent again, after a lost answer or a login in between, is stored once.
+ */
+export function fileKey(base: string, file: File): string {
+  return `${base}/${file.lastModified}-${file.size}`
+}
+
+const NO_NETWORK = Symbol('no network')
+
 // The stored file's id of each picked file already sent, so a retry sends only the others.
 const sent = new WeakMap<UploaderFileListItem, string>()
 
@@ -34,13 +44,14 @@ export async function uploadAll(
     }
     item.status = 'uploading'
     item.message = '上传中'
-    const { data, error } = await send(item.file)
+    // no answer (the network went): sent again later under the same key, it is stored once
+    const { data, error } = await send(item.file).catch(() => ({ data: undefined, error: NO_NETWORK }))
     if (data) {
       Object.assign(item, { status: 'done', message: '' })
       sent.set(toRaw(item), data.id)
       ids.push(data.id)
     } else {
-      const why = problemMessage(error, '上传失败 / upload failed')
+      const why = error === NO_NETWORK ? '网络中断,请联网后再提交 / no answer: submit again' : problemMessage(error, '上传失败 / upload failed')
       Object.assign(item, { status: 'failed', message: '未上传' })
       refusals.push(`${item.file.name}:${why}`)
     }
