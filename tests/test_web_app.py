@@ -3,7 +3,8 @@
 The run command starts every process (the four APIs, their workers and relays, the scheduler, and
 the gateway serving the built app); the data are made through the APIs; Debian's Chromium, driven
 by Playwright, logs in as a grid member, reloads, and reads the home screen and a unit's page by
-its URL (the link of its QR code). Each screen is saved as a screenshot in test-artifacts/web/ and
+its URL (the link of its QR code); a grid member inspects, and the grid's leader opens the two
+hazards from the home screen, sees their photos and verifies the fix. Each screen is saved as a screenshot in test-artifacts/web/ and
 checked with axe-core for serious or critical accessibility violations.
 """
 
@@ -19,6 +20,7 @@ from tests.support.browser import (
     BROWSER_TEST,
     PASSWORD,
     accessible,
+    account,
     browser_page,
     headers_of,
     log_in,
@@ -146,6 +148,15 @@ def test_grid_member_logs_in_on_a_phone_and_sees_the_day(system, make_token):
         accessible(page, "inbox")
 
 
+def _loaded(page: Any, name: str) -> None:
+    """The photo named `name` for screen readers is shown, and the browser has its pixels."""
+    from playwright.sync_api import expect
+
+    image = page.get_by_role("img", name=name, exact=True)
+    expect(image).to_be_visible()
+    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+
+
 CHECKLIST = {
     "code": "BROWSER-DAILY",
     "name": "工贸企业日常检查",
@@ -158,6 +169,8 @@ CHECKLIST = {
 
 
 def test_grid_member_inspects_on_the_phone_two_failed_items_become_hazards_with_photos(system, make_token):
+    """Two failed items become two hazards with their photos; the leader sees the photos on the
+    hazards' pages and, once the enterprise has rectified one, verifies and closes it there."""
     from playwright.sync_api import expect
 
     admin = {"Authorization": f"Bearer {make_token(Role.zone_admin)}"}
@@ -212,6 +225,62 @@ def test_grid_member_inspects_on_the_phone_two_failed_items_become_hazards_with_
 
     hazards = wait_until(leader_sees_both, timeout=60, interval=1)
     assert sorted(h["location"] for h in hazards) == ["二号仓库", "配电间"]
+    photos: dict[str, str] = {}  # each hazard's before-photo, by the hazard's description
     for hazard in hazards:
         evidence = ok(as_leader.get(f"/hazards/{hazard['id']}/evidence"))["items"]
         assert [(e["tag"], e["content_type"]) for e in evidence] == [("before", "image/jpeg")]
+        photos[hazard["description"]] = evidence[0]["filename"]
+
+    # The enterprise sets both deadlines and rectifies the wiring, with its after-photo.
+    manager, _ = account(registry, "周安全", "enterprise_user", enterprise_id=unit["id"])
+    as_unit = httpx.Client(base_url=f"{system}/api/inspections", headers=headers_of(system, manager))
+    due = {"deadline": str(local_today() + timedelta(days=2)), "responsible_person": "周安全"}
+    by_place = {h["location"]: h for h in hazards}
+    for hazard in hazards:
+        order = {**due, "measures": f"整改{hazard['location']}"}
+        ok(as_unit.post(f"/hazards/{hazard['id']}/actions/order_rectification", json=order))
+    wiring, extinguisher = by_place["配电间"], by_place["二号仓库"]
+    after = {"file": ("wiring-fixed.jpg", photo("JPEG"), "image/jpeg")}
+    fixed = ok(as_unit.post(f"/hazards/{wiring['id']}/evidence", files=after, data={"tag": "after"}), 201)
+    ok(as_unit.post(f"/hazards/{wiring['id']}/actions/mark_rectified", json={"evidence_ids": [fixed["id"]]}))
+
+    # The leader opens each hazard from the home screen and sees its photos; verifies the fix.
+    with browser_page() as page:
+        log_in(page, system, leader)
+        page.get_by_role("tab", name="即将到期 1").click()
+        page.get_by_text(extinguisher["description"], exact=True).click()
+        expect(page).to_have_url(f"{system}/hazards/{extinguisher['id']}")
+        expect(page.get_by_text(unit["name"])).to_be_visible()
+        _loaded(page, f"整改前照片 {photos[extinguisher['description']]}")
+
+        page.go_back()
+        page.get_by_role("tab", name="待复查 1").click()
+        page.get_by_text(wiring["description"], exact=True).click()
+        expect(page).to_have_url(f"{system}/hazards/{wiring['id']}")
+        _loaded(page, f"整改前照片 {photos[wiring['description']]}")
+        _loaded(page, "整改后照片 wiring-fixed.jpg")
+        expect(page.get_by_text("已整改待复查", exact=True)).to_be_visible()
+        shot(page, "hazard")
+        accessible(page, "hazard")
+
+        # No result chosen, then failed without its reason: each refusal said at its field.
+        field = {name: page.locator(".van-field", has_text=name) for name in ("复查结论", "复查意见")}
+        submit = page.get_by_role("button", name="提交复查验收")
+        submit.click()
+        expect(field["复查结论"].locator(".van-field__error-message")).to_contain_text("必填")
+        result = page.get_by_role("radiogroup", name="复查结论")
+        result.get_by_text("不通过", exact=True).click()
+        expect(page.locator(".van-field", has_text="新的整改期限")).to_be_visible()
+        submit.click()
+        expect(field["复查意见"].locator(".van-field__error-message")).to_contain_text("缺少必填项")
+        expect(page.get_by_role("alert")).to_contain_text("缺少必填项")
+        accessible(page, "hazard-refused")
+
+        result.get_by_text("通过", exact=True).click()
+        submit.click()
+        expect(page.get_by_text("已验收待销号", exact=True)).to_be_visible()
+        assert ok(as_leader.get(f"/hazards/{wiring['id']}"))["state"] == "verified"
+        page.get_by_role("button", name="提交销号").click()
+        expect(page.get_by_text("已销号", exact=True)).to_be_visible()
+        shot(page, "hazard-closed")
+    assert ok(as_leader.get(f"/hazards/{wiring['id']}"))["state"] == "closed"

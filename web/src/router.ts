@@ -15,6 +15,7 @@ export const router = createRouter({
     // The unit's QR code (一企一码) opens this URL.
     { path: '/units/:id', name: 'unit', component: () => import('@/views/UnitView.vue'), props: true },
     { path: '/units/:id/inspect', name: 'inspect', component: () => import('@/views/InspectView.vue'), props: true },
+    { path: '/hazards/:id', name: 'hazard', component: () => import('@/views/HazardView.vue'), props: true },
     { path: '/me', name: 'me', component: () => import('@/views/MeView.vue') },
     ...enterpriseRoutes,
     { path: '/outbox', name: 'outbox', component: () => import('@/views/OutboxView.vue') },

@@ -3,6 +3,7 @@
 // (GET /hazards/actions) and the policy's `hazard.step`.
 import type { InspectionsSchemas } from '@/api/client'
 import { may } from '@/actions'
+import { label } from '@/labels'
 import { session } from '@/session'
 
 type Hazard = InspectionsSchemas['schemas']['HazardOut']
@@ -93,6 +94,57 @@ export function stepsFor(hazard: Hazard, rules: Record<string, TransitionRules>)
     if (hazard.grade === 'major' && rule.major_roles) roles = roles.filter((role) => rule.major_roles!.includes(role))
     return roles.some((role) => mine.includes(role))
   })
+}
+
+/** The tag of the files a step uploads: a suspension's proof is neither before nor after. */
+export const evidenceTagOf = (action: string): 'after' | 'other' => (action === 'suspend' ? 'other' : 'after')
+
+/** What a step's form holds: its texts and dates by key, the verification's result, the plan's parts. */
+export interface StepValues {
+  texts: Record<string, string>
+  passed: boolean | undefined
+  plan: Record<string, string>
+}
+
+/** The body of a step from the fields shown and what was entered in them; `evidence`: the ids of the files uploaded for it. */
+export function stepBody(fields: StepField[], values: StepValues, evidence: string[]): Record<string, unknown> {
+  const sent: Record<string, unknown> = {}
+  for (const field of fields) {
+    if (field.kind === 'evidence') sent.evidence_ids = evidence
+    else if (field.kind === 'plan') {
+      if (Object.values(values.plan).some((part) => part.trim())) sent.plan = { ...values.plan }
+    } else if (field.kind === 'passed') sent.passed = values.passed
+    else if (values.texts[field.key]) sent[field.key] = values.texts[field.key]
+  }
+  return sent
+}
+
+/** A step of the history by its name: a person's action, else the system's (overdue, …). */
+export function stepName(action: string): string {
+  const chosen = label('hazard_action', action)
+  return chosen === action ? label('hazard_system_step', action) : chosen
+}
+
+// a step's details by the titles of the form fields they were entered in
+const TITLES: Record<string, string> = {
+  ...Object.fromEntries(Object.values(STEP_FIELDS).flat().map((field) => [field.key, field.label])),
+  previous_grade: '原等级',
+  review_late: '审查超期',
+}
+
+function shown(key: string, value: unknown): string {
+  if (key === 'passed') return value ? '通过' : '不通过'
+  if (key.endsWith('grade')) return label('hazard_grade', String(value))
+  if (typeof value === 'boolean') return value ? '是' : '否'
+  return typeof value === 'object' ? JSON.stringify(value) : String(value)
+}
+
+/** What a step of the history recorded besides its reason (the plan left out): 新的整改期限:2026-12-01;… */
+export function stepDetails(values: Record<string, unknown>): string {
+  return Object.entries(values)
+    .filter(([key, value]) => value !== null && value !== '' && key !== 'plan')
+    .map(([key, value]) => `${TITLES[key] ?? key}:${shown(key, value)}`)
+    .join(';')
 }
 
 /** The field a problem's `loc` names: body.plan.goals_and_tasks → plan.goals_and_tasks. */

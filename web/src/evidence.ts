@@ -1,0 +1,45 @@
+// A hazard's evidence (photos before and after rectification, and other files), read with the
+// person's token as blobs: the evidence is not public, so no plain <img src> to the API. Used by
+// the phone's hazard page and the console's.
+import { computed, onUnmounted, ref, toValue, watch, type MaybeRefOrGetter } from 'vue'
+import { inspections, type InspectionsSchemas } from '@/api/client'
+import { label } from '@/labels'
+
+export type Evidence = InspectionsSchemas['schemas']['EvidenceOut']
+
+/**
+ * An object URL for each file of `evidence` once it is downloaded (by file id), fetched again for
+ * files added later and revoked when the component goes.
+ */
+export function useEvidenceUrls(hazardId: MaybeRefOrGetter<string>, evidence: MaybeRefOrGetter<Evidence[]>) {
+  const urls = ref<Record<string, string>>({})
+
+  async function fetchAll(): Promise<void> {
+    for (const file of toValue(evidence)) {
+      if (urls.value[file.id]) continue
+      const { data } = await inspections.GET('/hazards/{hazard_id}/evidence/{file_id}', {
+        params: { path: { hazard_id: toValue(hazardId), file_id: file.id } },
+        parseAs: 'blob',
+      })
+      if (data) urls.value = { ...urls.value, [file.id]: URL.createObjectURL(data as Blob) }
+    }
+  }
+
+  watch(() => toValue(evidence), () => void fetchAll(), { immediate: true })
+  onUnmounted(() => Object.values(urls.value).forEach((url) => URL.revokeObjectURL(url)))
+  return urls
+}
+
+/** The files by tag (before, after, other), leaving out tags without files. */
+export function useEvidenceGroups(evidence: MaybeRefOrGetter<Evidence[]>) {
+  return computed(() =>
+    (['before', 'after', 'other'] as const)
+      .map((tag) => ({ tag, files: toValue(evidence).filter((file) => file.tag === tag) }))
+      .filter((group) => group.files.length),
+  )
+}
+
+export const isImage = (file: Evidence): boolean => file.content_type.startsWith('image/')
+
+/** A photo's text for screen readers: 整改前照片 extinguisher.jpg. */
+export const photoAlt = (file: Evidence): string => `${label('hazard_evidence', file.tag)}照片 ${file.filename}`
