@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 from PIL import Image
+from pypdf import PdfReader
 
 from services.inspections.hazard.service import check_deadlines
 from services.inspections.runtime import runtime as inspections_runtime
@@ -156,6 +157,11 @@ def test_enterprise_rectifies_reports_trains_and_files_on_a_phone(system, make_t
         expect(rows.last).to_contain_text(later["description"])
         expect(page.get_by_role("tab", name="自查自报")).to_be_visible()
         _screen(page, "enterprise-home")
+        with page.expect_download(timeout=60_000) as downloaded:  # its own dossier (一企一档)
+            page.get_by_text("本企业档案").click()
+        assert downloaded.value.suggested_filename.endswith(".pdf")
+        dossier = PdfReader(downloaded.value.path())
+        assert unit["name"] in "".join(sheet.extract_text() for sheet in dossier.pages)
 
         # The hazard: no photo yet is said at the field; a file that is no photo is refused with the why.
         rows.nth(1).click()
