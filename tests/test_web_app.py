@@ -25,6 +25,7 @@ from tests.support.browser import (
     headers_of,
     log_in,
     ok,
+    photo_shown,
     shot,
     staff,
 )
@@ -148,15 +149,6 @@ def test_grid_member_logs_in_on_a_phone_and_sees_the_day(system, make_token):
         accessible(page, "inbox")
 
 
-def _loaded(page: Any, name: str) -> None:
-    """The photo named `name` for screen readers is shown, and the browser has its pixels."""
-    from playwright.sync_api import expect
-
-    image = page.get_by_role("img", name=name, exact=True)
-    expect(image).to_be_visible()
-    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle())
-
-
 CHECKLIST = {
     "code": "BROWSER-DAILY",
     "name": "工贸企业日常检查",
@@ -251,14 +243,14 @@ def test_grid_member_inspects_on_the_phone_two_failed_items_become_hazards_with_
         page.get_by_text(extinguisher["description"], exact=True).click()
         expect(page).to_have_url(f"{system}/hazards/{extinguisher['id']}")
         expect(page.get_by_text(unit["name"])).to_be_visible()
-        _loaded(page, f"整改前照片 {photos[extinguisher['description']]}")
+        photo_shown(page, f"整改前照片 {photos[extinguisher['description']]}")
 
         page.go_back()
         page.get_by_role("tab", name="待复查 1").click()
         page.get_by_text(wiring["description"], exact=True).click()
         expect(page).to_have_url(f"{system}/hazards/{wiring['id']}")
-        _loaded(page, f"整改前照片 {photos[wiring['description']]}")
-        _loaded(page, "整改后照片 wiring-fixed.jpg")
+        photo_shown(page, f"整改前照片 {photos[wiring['description']]}")
+        photo_shown(page, "整改后照片 wiring-fixed.jpg")
         expect(page.get_by_text("已整改待复查", exact=True)).to_be_visible()
         shot(page, "hazard")
         accessible(page, "hazard")

@@ -30,6 +30,7 @@ from tests.support.browser import (
     headers_of,
     log_in,
     ok,
+    photo_shown,
     shot,
     staff,
 )
@@ -182,7 +183,7 @@ def test_enterprise_rectifies_reports_trains_and_files_on_a_phone(system, make_t
         _screen(page, "enterprise-hazard")
         page.get_by_role("button", name="提交整改完成").click()
         expect(page.get_by_text("等待监管人员复查验收")).to_be_visible()
-        expect(page.locator(".evidence", has_text="guard-fixed.jpg")).to_contain_text("整改后")
+        photo_shown(page, "整改后照片 guard-fixed.jpg")
         shot(page, "enterprise-hazard-rectified")
 
         # 自查自报 from the tab bar, with a photo; the report opens as the enterprise's hazard.

@@ -137,6 +137,15 @@ def accessible(page: Any, screen: str) -> None:
     )
 
 
+def photo_shown(page: Any, name: str) -> None:
+    """The photo named `name` for screen readers is shown, and the browser has its pixels."""
+    from playwright.sync_api import expect
+
+    image = page.get_by_role("img", name=name, exact=True)
+    expect(image).to_be_visible()
+    page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+
+
 def shot(page: Any, screen: str) -> None:
     """The screen as the phone shows it, and the whole page."""
     page.screenshot(path=str(ARTIFACTS / f"{screen}.png"), animations="disabled")
