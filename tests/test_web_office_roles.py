@@ -5,9 +5,12 @@ enforcement in its work queue and takes the step the state machine lets it take 
 the hazard's timeline then shows. A committee leader lands on the dashboard, reads its figures and
 the ledger, which it sorts and pages. An auditor reads the registry pages, the map and a unit's
 dossier without a button that changes anything. The safety office fills in a major hazard's
-six-part plan on the hazard's page and sees it after saving. A console page outside a role's
-actions, typed as a URL, says 无权访问. Each screen is saved in test-artifacts/web/ and checked
-with axe-core.
+six-part plan on the hazard's page and sees it after saving; it hands a hazard to enforcement,
+lists a major one for supervision, verifies it with the evaluation and the restart application
+(its fields asked for once the verification passes) and closes it with the authority's review
+day, finding it in the queues awaiting close-out and review on the way. A console page outside a
+role's actions, typed as a URL, says 无权访问. Each screen is saved in test-artifacts/web/ and
+checked with axe-core.
 """
 
 import re
@@ -37,7 +40,7 @@ from tests.support.browser import (
     staff,
 )
 from tests.support.processes import wait_until
-from tests.test_web_office import DASHBOARD, _hazard, _zone
+from tests.test_web_office import DASHBOARD, _hazard, _rectified_by_the_enterprise, _zone
 
 pytestmark = BROWSER_TEST
 
@@ -372,3 +375,132 @@ def test_the_safety_office_fills_in_a_major_hazards_six_part_plan(system, desk):
 
     saved_plan = ok(inspections.get(f"/hazards/{hazard['id']}"))["plan"]
     assert saved_plan == {part: text for part, (_, text) in plan.items()}
+
+
+def _step(page: Any, action: str) -> Any:
+    """Opens the form of the step `action` on a hazard's page."""
+    page.get_by_role("tab", name=zh("hazard_action", action), exact=True).click()
+    return page.get_by_role("form", name=zh("hazard_action", action))
+
+
+def _date(page: Any, field: str, day: object) -> None:
+    page.locator(f"#{field}").fill(str(day))
+    page.locator(f"#{field}").press("Enter")
+
+
+def test_the_safety_office_hands_over_lists_verifies_and_closes_hazards_on_their_pages(system, desk):
+    from playwright.sync_api import expect
+
+    zone, _, inspections = desk
+    office = headers_of(system, zone["office"])
+    today = local_today()
+    refused = _hazard(inspections, zone["unit"], "general", "动火作业未办理审批")
+    major = _hazard(inspections, zone["unit"], "major", "液氯储罐区未设置泄漏报警")
+    general = _hazard(inspections, zone["unit"], "general", "安全出口堵塞")
+    # the general one, rectified by the unit and verified: it waits for its close-out only
+    order = {
+        "deadline": str(today + timedelta(days=7)),
+        "responsible_person": "孙厂长",
+        "measures": "清理通道",
+    }
+    ok(inspections.post(f"/hazards/{general['id']}/actions/order_rectification", json=order, headers=office))
+    _rectified_by_the_enterprise(system, zone["enterprise"], general["id"])
+    ok(inspections.post(f"/hazards/{general['id']}/actions/verify", json={"passed": True}, headers=office))
+
+    def hazard_page(page: Any, hazard: dict) -> None:
+        page.goto(f"{system}/office/hazards/{hazard['id']}")
+        expect(page.get_by_role("heading", name=hazard["description"])).to_be_visible()
+
+    with browser_page(DESKTOP) as page:
+        log_in(page, system, zone["office"], lands=DASHBOARD)
+
+        # 拒不整改,移交执法: the unit refuses; the hazard goes to the enforcement team named.
+        hazard_page(page, refused)
+        form = _step(page, "refuse")
+        form.get_by_role("button", name=re.compile("^提交")).click()  # nothing filled in: said at the fields
+        for field in ("refuse-reason", "refuse-enforcement_owner"):
+            item = form.locator(".el-form-item", has=page.locator(f"#{field}"))
+            expect(item.locator(".el-form-item__error")).to_be_visible()
+        page.locator("#refuse-reason").fill("企业拒不整改,拒绝签收整改通知")
+        page.locator("#refuse-enforcement_owner").fill("区应急管理综合执法大队")
+        _screen(page, "office-hazard-refuse-form")
+        form.get_by_role("button", name=re.compile("^提交")).click()
+        expect(page.get_by_role("heading", name=refused["description"])).to_contain_text("已移交执法")
+        expect(page.get_by_role("row", name="执法接收 区应急管理综合执法大队")).to_be_visible()
+        handed = page.locator(".el-timeline-item", has_text=zh("hazard_action", "refuse"))
+        expect(handed).to_contain_text("企业拒不整改,拒绝签收整改通知")
+        expect(handed).to_contain_text("已登记 → 已移交执法")
+        # what is the enforcement team's to do now is not the office's
+        expect(page.get_by_role("tab", name="限期整改")).to_have_count(0)
+        _screen(page, "office-hazard-refused")
+
+        # 挂牌督办: the major hazard listed for supervision by the authority named.
+        hazard_page(page, major)
+        form = _step(page, "list_for_supervision")
+        page.locator("#list_for_supervision-listing_authority").fill("区安全生产委员会")
+        page.locator("#list_for_supervision-reason").fill("重大事故隐患,挂牌督办至销号")
+        _screen(page, "office-hazard-list-form")
+        form.get_by_role("button", name=re.compile("^提交")).click()
+        listed = page.locator(".el-timeline-item", has_text=zh("hazard_action", "list_for_supervision"))
+        expect(listed).to_contain_text("重大事故隐患,挂牌督办至销号")
+        expect(page.get_by_role("row", name="挂牌督办 区安全生产委员会")).to_be_visible()
+        expect(
+            page.get_by_role("row", name=re.compile("^挂牌督办通知书"))
+        ).to_be_visible()  # the notice issued
+        _screen(page, "office-hazard-listed")
+        after = ok(inspections.get(f"/hazards/{major['id']}"))
+        assert (after["state"], after["listing_authority"]) == ("reported", "区安全生产委员会")
+        assert after["listed_at"] is not None
+
+        # The unit rectifies it under a plan; its verification then asks for the evaluation and the
+        # day the unit applied to restart (a listed major hazard).
+        plan = {part: f"{part} 已落实" for part in ("goals_and_tasks", "methods_and_measures", "funds_and_materials", "responsible_body_and_people", "time_limit_and_milestones", "safety_and_emergency_measures")}  # fmt: skip
+        ok(inspections.post(f"/hazards/{major['id']}/actions/order_rectification", json={**order, "plan": plan}, headers=office))  # fmt: skip
+        _rectified_by_the_enterprise(system, zone["enterprise"], major["id"])
+        hazard_page(page, major)
+        form = _step(page, "verify")
+        expect(page.locator("#verify-evaluation")).to_have_count(0)  # until the verification passes
+        form.get_by_text("通过", exact=True).click()
+        page.locator("#verify-evaluation").fill("报警装置已安装联网,经第三方评估合格")
+        form.get_by_role("button", name=re.compile("^提交")).click()  # no restart date: said at its field
+        restart = form.locator(".el-form-item", has=page.locator("#verify-restart_applied_on"))
+        expect(restart.locator(".el-form-item__error")).to_be_visible()
+        _date(page, "verify-restart_applied_on", today)
+        expect(restart.locator(".el-form-item__error")).to_have_count(0)
+        _screen(page, "office-hazard-verify-major-form")
+        form.get_by_role("button", name=re.compile("^提交")).click()
+        expect(page.get_by_role("heading", name=major["description"])).to_contain_text("已验收待销号")
+        verified = page.locator(".el-timeline-item", has_text=zh("hazard_action", "verify"))
+        expect(verified).to_contain_text("报警装置已安装联网,经第三方评估合格")
+        after = ok(inspections.get(f"/hazards/{major['id']}"))
+        assert (after["state"], after["restart_applied_on"]) == ("verified", str(today))
+
+        # The queues: both verified hazards await their close-out; the major one the authority's review.
+        page.goto(f"{system}/office/hazards/queues")
+        page.get_by_role("tab", name="待销号").click()
+        for hazard in (general, major):
+            expect(page.get_by_role("link", name=hazard["description"])).to_be_visible()
+        expect(page.get_by_role("link", name=refused["description"])).to_have_count(0)
+        _screen(page, "office-queues-close")
+        page.get_by_role("tab", name="待主管部门审查(重大隐患)").click()
+        expect(page.get_by_role("link", name=major["description"])).to_be_visible()
+        expect(page.get_by_role("link", name=general["description"])).to_have_count(0)
+        _screen(page, "office-queues-review")
+
+        # 销号 of the major hazard: the day of the authority's on-site review.
+        page.get_by_role("link", name=major["description"]).click()
+        expect(page.get_by_role("heading", name=major["description"])).to_be_visible()
+        form = _step(page, "close")
+        _date(page, "close-authority_review_on", today)
+        page.locator("#close-reason").fill("主管部门现场审查合格")
+        _screen(page, "office-hazard-close-major-form")
+        form.get_by_role("button", name=re.compile("^提交")).click()
+        expect(page.get_by_role("heading", name=major["description"])).to_contain_text("已销号")
+        expect(page.get_by_role("tab")).to_have_count(0)  # nothing is left to do
+        _screen(page, "office-hazard-closed-major")
+
+    handed = ok(inspections.get(f"/hazards/{refused['id']}"))
+    assert (handed["state"], handed["enforcement_owner"]) == ("with_enforcement", "区应急管理综合执法大队")
+    closed = ok(inspections.get(f"/hazards/{major['id']}"))
+    assert (closed["state"], closed["authority_review_on"]) == ("closed", str(today))
+    assert closed["review_late"] is False
