@@ -8,6 +8,7 @@ hazards from the home screen, sees their photos and verifies the fix. Each scree
 checked with axe-core for serious or critical accessibility violations.
 """
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -147,6 +148,26 @@ def test_grid_member_logs_in_on_a_phone_and_sees_the_day(system, make_token):
         expect(page.locator(".unread").first).to_be_visible()
         shot(page, "inbox")
         accessible(page, "inbox")
+
+        # 我的: who is logged in; logging out ends the session (a reload stays at the login).
+        page.get_by_role("tab", name="我的").click()
+        expect(page.locator(".van-cell", has_text="角色")).to_contain_text("网格员")
+        shot(page, "me")
+        accessible(page, "me")
+        refresh = page.evaluate("() => JSON.parse(localStorage.getItem('gridsafe.session')).tokens.refresh")
+        page.get_by_role("button", name="退出登录").click()
+        expect(page.get_by_role("button", name="登录")).to_be_visible()
+        wait_until(  # the session is revoked at the registry, not only forgotten by the phone
+            lambda: (
+                httpx.post(f"{system}/api/registry/auth/refresh", json={"refresh_token": refresh}).status_code
+                == 401
+            ),
+            timeout=10,
+        )
+        page.reload()
+        expect(page.get_by_role("button", name="登录")).to_be_visible()
+        page.goto(f"{system}/units/{unit['id']}")
+        expect(page).to_have_url(re.compile("/login"))
 
 
 CHECKLIST = {
