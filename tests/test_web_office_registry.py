@@ -3,8 +3,10 @@
 A zone admin draws a grid on the map, registers a unit in it (a refused credit code is shown at
 its field until corrected), assigns a grid member with dates and sees it on the responsibility timeline, finds
 grid and unit on the map and opens the unit's dossier from its marker, and imports a ledger with
-a bad cell shown in the table of refused cells. A safety office user reads the same lists without
-any edit button or the import page. Each screen is saved and checked with axe-core.
+a bad cell shown in the table of refused cells. A zone admin redraws an existing grid on its page
+(its corners typed), corrects a unit and a person, and gives a login one more role (修改账号), each
+seen saved through the API. A safety office user reads the same lists without any edit button or
+the import page. Each screen is saved and checked with axe-core.
 """
 
 import re
@@ -18,7 +20,17 @@ from services.registry.ledger.service import ENTERPRISE_COLUMNS
 from shared.auth import Role
 from shared.clock import local_today
 from tests.factories import ORIGIN, create_zone_and_grid, credit_code, enterprise_payload
-from tests.support.browser import BROWSER_TEST, DESKTOP, PASSWORD, accessible, account, browser_page, ok, shot
+from tests.support.browser import (
+    BROWSER_TEST,
+    DESKTOP,
+    PASSWORD,
+    accessible,
+    account,
+    browser_page,
+    headers_of,
+    ok,
+    shot,
+)
 from tests.support.processes import wait_until
 
 pytestmark = BROWSER_TEST
@@ -300,3 +312,103 @@ def test_the_safety_office_reads_the_registry_without_edit_buttons(system, make_
         for path in ("registry/import", "registry/grids/new", f"registry/grids/{grid['id']}"):
             page.goto(f"{system}/office/{path}")
             expect(page.get_by_text("无权访问 / forbidden")).to_be_visible()
+
+
+def test_zone_admin_redraws_a_grid_and_corrects_a_unit_a_person_and_a_login(system, make_token):
+    from playwright.sync_api import expect
+
+    admin = {"Authorization": f"Bearer {make_token(Role.zone_admin)}"}
+    registry = httpx.Client(base_url=f"{system}/api/registry", headers=admin, timeout=30)
+    grid = create_zone_and_grid(registry, admin)
+    at = {"longitude": ORIGIN[0] + 0.005, "latitude": ORIGIN[1] + 0.005}
+    unit = ok(
+        registry.post("/enterprises", json=enterprise_payload(grid["id"], name="宏达机械厂", **at)), 201
+    )
+    username = account(registry, "赵管理", "zone_admin")[0]
+    office, office_id = account(registry, "钱安办", "safety_office")
+    # the grid grows to the south-west: five corners around the unit (经度, 纬度)
+    corners = [(117.295, 31.795), (117.31, 31.795), (117.315, 31.81), (117.305, 31.815), (117.295, 31.81)]
+
+    with browser_page(DESKTOP) as page:
+        _at_the_desk(page, system, username)
+
+        # The grid's page: its corners as drawn; the boundary typed anew and the name changed.
+        page.goto(f"{system}/office/registry/grids")
+        page.get_by_role("row", name=re.compile(grid["name"])).get_by_role("button", name="编辑").click()
+        expect(page).to_have_url(f"{system}/office/registry/grids/{grid['id']}")
+        expect(page.get_by_role("heading", name=f"编辑网格 {grid['code']}")).to_be_visible()
+        boundary = page.locator('textarea[aria-label^="边界顶点坐标"]')
+        drawn = [tuple(corner) for corner in grid["boundary"]["coordinates"][0][:4]]
+        expect(boundary).to_have_value("\n".join(f"{x:.6f},{y:.6f}" for x, y in drawn))
+        for corner in range(1, 5):
+            expect(page.get_by_title(f"第{corner}个顶点")).to_be_attached()
+        _screen(page, "office-grid-edit")
+        page.locator('input[aria-label="网格名称"]').fill("第一网格(扩大)")
+        boundary.fill("\n".join(f"{x},{y}" for x, y in corners))
+        boundary.blur()
+        for corner in range(1, 6):  # the map turns to the typed corners
+            expect(page.get_by_title(f"第{corner}个顶点")).to_be_in_viewport()
+        expect(page.get_by_text("5 个顶点")).to_be_visible()
+        _screen(page, "office-grid-edit-redrawn")
+        page.get_by_role("button", name="保存").click()
+        expect(page).to_have_url(f"{system}/office/registry/grids")
+        expect(page.get_by_role("cell", name="第一网格(扩大)")).to_be_visible()
+        saved = ok(registry.get(f"/grids/{grid['id']}"))
+        assert saved["name"] == "第一网格(扩大)"
+        assert saved["boundary"]["coordinates"][0][:5] == [list(corner) for corner in corners]
+
+        # A unit's details corrected, with the reason.
+        page.goto(f"{system}/office/registry/units")
+        page.get_by_role("row", name=re.compile("宏达机械厂")).get_by_role("button", name="编辑").click()
+        dialog = page.get_by_role("dialog")
+        expect(dialog.locator('input[aria-label="单位名称"]')).to_have_value("宏达机械厂")
+        dialog.locator('input[aria-label="单位名称"]').fill("宏达精密机械有限公司")
+        dialog.locator('input[aria-label="地址"]').fill("经开区繁华大道88号")
+        dialog.locator('input[aria-label="企业负责人"]').fill("周厂长")
+        dialog.locator('input[aria-label="原因"]').fill("工商变更登记")
+        _screen(page, "office-unit-edit")
+        dialog.get_by_role("button", name="保存").click()
+        expect(page.get_by_role("dialog")).to_have_count(0)
+        expect(page.get_by_role("link", name="宏达精密机械有限公司")).to_be_visible()
+        corrected = ok(registry.get(f"/enterprises/{unit['id']}"))
+        assert (corrected["name"], corrected["address"], corrected["responsible_head"]) == (
+            "宏达精密机械有限公司",
+            "经开区繁华大道88号",
+            "周厂长",
+        )
+
+        # A person's title and phone; then their login's roles (修改账号).
+        page.goto(f"{system}/office/registry/people")
+        row = page.get_by_role("row", name=re.compile("钱安办"))
+        row.get_by_role("button", name="编辑").click()
+        dialog = page.get_by_role("dialog")
+        dialog.locator('input[aria-label="职务"]').fill("安全办副主任")
+        dialog.locator('input[aria-label="电话"]').fill("13800000001")
+        _screen(page, "office-person-edit")
+        dialog.get_by_role("button", name="保存").click()
+        expect(page.get_by_role("dialog")).to_have_count(0)
+        expect(row).to_contain_text("安全办副主任")
+        expect(row).to_contain_text("13800000001")
+        person = ok(registry.get(f"/people/{office_id}"))
+        assert (person["title"], person["phone"]) == ("安全办副主任", "13800000001")
+
+        row.get_by_role("button", name="修改账号").click()
+        dialog = page.get_by_role("dialog")
+        expect(dialog.locator('input[aria-label="用户名"]')).to_have_value(office)
+        expect(dialog.locator('input[aria-label="用户名"]')).to_be_disabled()
+        expect(dialog.get_by_role("checkbox", name="管委会安全办")).to_be_checked()
+        dialog.get_by_text("管委会领导", exact=True).click()
+        expect(dialog.get_by_role("checkbox", name="管委会领导")).to_be_checked()
+        _screen(page, "office-account-edit")
+        dialog.get_by_role("button", name="保存").click()
+        expect(page.get_by_role("dialog")).to_have_count(0)
+        expect(row).to_contain_text("管委会安全办、管委会领导")
+        _screen(page, "office-people-edited")
+
+    login = ok(registry.get("/accounts", params={"person_id": office_id}))["items"]
+    assert [(a["username"], sorted(a["roles"])) for a in login] == [
+        (office, ["committee_leader", "safety_office"])
+    ]
+    # the changed roles hold for the next login
+    actions = ok(httpx.get(f"{system}/api/registry/auth/actions", headers=headers_of(system, office)))
+    assert "statistics.read" in actions and "settings.read" not in actions
