@@ -224,6 +224,11 @@ def test_enterprise_rectifies_reports_trains_and_files_on_a_phone(system, make_t
         page.get_by_placeholder("如:11月安全知识考试").fill("本月安全知识考试")
         page.get_by_role("button", name="登记考试").click()  # nobody's score: the service's word
         expect(page.get_by_role("alert")).to_contain_text("scores")
+        expect(page.locator(".field-error")).to_contain_text("至少")  # under 成绩, where it belongs
+        page.get_by_label(WORKERS[0]).fill("150")  # out of range: said at that person's score
+        page.get_by_role("button", name="登记考试").click()
+        said = page.locator(".van-field", has_text=WORKERS[0]).locator(".van-field__error-message")
+        expect(said).to_be_visible()
         page.get_by_label(WORKERS[0]).fill("92")
         page.get_by_label(WORKERS[1]).fill("48")
         _screen(page, "enterprise-exam")
