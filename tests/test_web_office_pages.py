@@ -6,10 +6,14 @@ registry serves them to the person (`GET /auth/actions`), which agree with share
 opens every page from the menu, waits for the page's own data, saves the screen in
 test-artifacts/web/ as office-page-<role>-<page> and checks it with axe-core; every page it may
 not open, typed as a URL, says 无权访问. The auditor's pages show no button that changes anything.
+
+The dashboard's figures open the hazards behind them: a slice of a chart, clicked where ECharts
+draws it, and the rates (整改率 of this month's hazards, 按期销号率 of those closed).
 """
 
+import math
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
@@ -23,7 +27,6 @@ from tests.support.browser import (
     BROWSER_TEST,
     DESKTOP,
     ROOT,
-    accessible,
     account,
     browser_page,
     headers_of,
@@ -31,13 +34,14 @@ from tests.support.browser import (
     menu_item,
     menu_titles,
     ok,
-    shot,
 )
 from tests.support.processes import wait_until
-from tests.test_web_office import DASHBOARD, _hazard
-from tests.test_web_office_roles import Desk, desk  # noqa: F401 (the fixture)
+from tests.test_web_office import DASHBOARD, _hazard, _rectified_by_the_enterprise
+from tests.test_web_office_roles import Desk, _screen
+from tests.test_web_office_roles import desk as _desk
 
 pytestmark = BROWSER_TEST
+desk = _desk  # the fixture: a zone with a grid and a unit, and the zone admin's clients
 
 OFFICE_ROLES = [
     Role.zone_admin,
@@ -97,7 +101,7 @@ class Zone(NamedTuple):
 
 
 @pytest.fixture
-def zone(system, desk: Desk, http_sink) -> Zone:  # noqa: F811 (the fixture imported above)
+def zone(system, desk: Desk, http_sink) -> Zone:
     made, registry, inspections = desk
     checklist = {
         "code": "fire-daily",
@@ -222,11 +226,75 @@ def test_each_office_role_opens_every_page_the_policy_grants_it_and_no_other(sys
             if role == Role.auditor:
                 expect(page.locator(".el-main").get_by_role("button", name=CHANGES)).to_have_count(0)
                 expect(page.locator(".el-main").get_by_role("switch")).to_have_count(0)
-            screen = f"office-page-{role.value}-{shown.path.replace('/', '-')}"
-            shot(page, screen)
-            accessible(page, screen)
+            _screen(page, f"office-page-{role.value}-{shown.path.replace('/', '-')}")
 
         for path in refused:
             page.goto(f"{system}/office/{path}")
             expect(page.get_by_text("无权访问 / forbidden")).to_be_visible()
             assert menu_titles(page) == [p.title for p in menu]
+
+
+def _at_angle(box: dict, degrees: float) -> dict[str, float]:
+    """The middle of the dashboard's ring charts (pieOption: centre 50% 45%, radius 40%–68% of half
+    the smaller side) at `degrees` clockwise from twelve o'clock, where ECharts starts its first
+    slice; a position in the chart's element."""
+    radius = 0.54 * min(box["width"], box["height"]) / 2
+    return {
+        "x": box["width"] * 0.5 + radius * math.sin(math.radians(degrees)),
+        "y": box["height"] * 0.45 - radius * math.cos(math.radians(degrees)),
+    }
+
+
+def test_the_dashboards_charts_and_rates_open_the_hazards_behind_them(system, desk):
+    from playwright.sync_api import expect
+
+    made, registry, inspections = desk
+    leader = account(registry, "郑主任", "committee_leader")[0]
+    office = headers_of(system, made["office"])
+    fixed, _ = (_hazard(inspections, made["unit"], "general", d) for d in ("灭火器压力不足", "安全出口堵塞"))
+    major = _hazard(inspections, made["unit"], "major", "储罐区可燃气体报警器失效")
+    # one of the three is rectified, verified and closed out within its deadline
+    order = {"deadline": str(local_today() + timedelta(days=7)), "responsible_person": "孙厂长", "measures": "更换灭火器"}  # fmt: skip
+    ok(inspections.post(f"/hazards/{fixed['id']}/actions/order_rectification", json=order, headers=office))
+    _rectified_by_the_enterprise(system, made["enterprise"], fixed["id"])
+    ok(inspections.post(f"/hazards/{fixed['id']}/actions/verify", json={"passed": True}, headers=office))
+    ok(inspections.post(f"/hazards/{fixed['id']}/actions/close", json={}, headers=office))
+    board = f"{system}/api/reporting/dashboard"
+    own = headers_of(system, leader)
+    wait_until(lambda: ok(httpx.get(board, headers=own))["this_month"]["closed"] == 1, timeout=60, interval=1)
+    figures = ok(httpx.get(board, headers=own))["this_month"]
+    assert (figures["found"], figures["rectification_rate"], figures["on_time_rate"]) == (3, 0.3333, 1.0)
+    descriptions = re.compile("灭火器压力不足|安全出口堵塞|储罐区可燃气体报警器失效")
+
+    with browser_page(DESKTOP, reduced_motion="reduce") as page:  # the charts drawn without animation
+        log_in(page, system, leader, lands=DASHBOARD)
+        ledger = page.get_by_role("link", name=descriptions)
+
+        # 整改率: worked out from this month's hazards, which it opens; 按期销号率: from those closed.
+        rectified = page.get_by_role("link", name="本月整改率 33%")
+        expect(rectified).to_be_visible()
+        expect(page.get_by_role("link", name="按期销号率 100%")).to_be_visible()
+        rectified.click()
+        expect(page).to_have_url(re.compile(r"/office/hazards\?.*from="))
+        expect(ledger).to_have_count(3)
+        page.go_back()
+        page.get_by_role("link", name="按期销号率 100%").click()
+        expect(page).to_have_url(re.compile(r"/office/hazards\?.*state=closed"))
+        expect(ledger).to_have_count(1)
+        expect(ledger).to_have_text(fixed["description"])
+        page.go_back()
+
+        # The grades' ring: general 2 from twelve o'clock clockwise (240°), then major 1. Its
+        # slice is pointed at (the tooltip names it) and clicked: the ledger lists the major ones.
+        ring = page.get_by_role("img", name="本月隐患等级:一般隐患 2,重大隐患 1")
+        expect(ring).to_be_visible()
+        card = page.locator(".el-card", has=ring)
+        at = _at_angle(ring.bounding_box(), 300)
+        ring.hover(position=at)
+        expect(card).to_contain_text("重大隐患: 1")
+        _screen(page, "office-dashboard-grade-pointed")
+        ring.click(position=at)
+        expect(page).to_have_url(re.compile(r"/office/hazards\?.*grade=major"))
+        expect(ledger).to_have_count(1)
+        expect(ledger).to_have_text(major["description"])
+        _screen(page, "office-dashboard-grade-ledger")
