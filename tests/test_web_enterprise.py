@@ -27,8 +27,10 @@ from tests.support.browser import (
     accessible,
     account,
     browser_page,
+    end_session,
     headers_of,
     log_in,
+    log_in_here,
     ok,
     photo_shown,
     shot,
@@ -295,22 +297,13 @@ def test_enterprise_rectifies_reports_trains_and_files_on_a_phone(system, make_t
     assert [a["content_type"] for a in attachments] == ["application/pdf"]
 
 
-def _session_ends(page: Any) -> None:
-    """The session's tokens are revoked elsewhere: the page's next call is refused."""
-    page.evaluate(
-        """() => {
-          const stored = JSON.parse(localStorage.getItem('gridsafe.session'))
-          stored.tokens.access = 'revoked'
-          stored.tokens.refresh = 'revoked'
-          localStorage.setItem('gridsafe.session', JSON.stringify(stored))
-        }"""
-    )
-
-
-def _log_in_here(page: Any, username: str) -> None:
-    page.get_by_placeholder("请输入账号").fill(username)
-    page.get_by_placeholder("请输入密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
+def _self_report_typed(page: Any) -> None:
+    """自查自报 opened from the tab bar and filled in, with a photo (panel.jpg)."""
+    page.get_by_role("tab", name="自查自报").click()
+    page.get_by_role("radio", name="用电").click()
+    page.get_by_placeholder("隐患所在部位").fill("配电房")
+    page.get_by_placeholder("发现的问题").fill("配电箱门未关闭")
+    page.locator(".van-uploader input[type=file]").set_input_files(files=[_picture("panel.jpg")])
 
 
 def _drafts(page: Any) -> list[str]:
@@ -344,20 +337,16 @@ def test_a_session_that_ends_while_forms_are_typed_returns_to_them_after_login(s
         log_in(page, system, zone["username"], lands="/enterprise")
 
         # 自查自报 typed with a photo; the session ends, the page is opened again and the report sent.
-        page.get_by_role("tab", name="自查自报").click()
-        page.get_by_role("radio", name="用电").click()
-        page.get_by_placeholder("隐患所在部位").fill("配电房")
-        page.get_by_placeholder("发现的问题").fill("配电箱门未关闭")
-        page.locator(".van-uploader input[type=file]").set_input_files(files=[_picture("panel.jpg")])
+        _self_report_typed(page)
         expect(page.locator(".van-uploader__preview")).to_have_count(1)
         _kept(page, "enterprise.report/photos")
-        _session_ends(page)
+        end_session(page)
         page.reload()
         expect(page.get_by_text("已恢复上次未提交的内容")).to_be_visible()
         expect(page.get_by_placeholder("发现的问题")).to_have_value("配电箱门未关闭")
         page.get_by_role("button", name="上报隐患").click()  # refused: back to login
         expect(page.get_by_role("button", name="登录")).to_be_visible()
-        _log_in_here(page, zone["username"])
+        log_in_here(page, zone["username"])
         expect(page).to_have_url(f"{system}/enterprise/report")
         expect(page.get_by_role("radio", name="用电")).to_be_checked()
         expect(page.get_by_placeholder("隐患所在部位")).to_have_value("配电房")
@@ -386,10 +375,10 @@ def test_a_session_that_ends_while_forms_are_typed_returns_to_them_after_login(s
         page.locator(".van-uploader input[type=file]").set_input_files(files=[_picture("sign-in.jpg")])
         expect(page.locator(".van-uploader__preview")).to_have_count(1)
         _kept(page, "enterprise.training/sheet")
-        _session_ends(page)
+        end_session(page)
         page.reload()
         expect(page.get_by_role("button", name="登录")).to_be_visible()
-        _log_in_here(page, zone["username"])
+        log_in_here(page, zone["username"])
         expect(page).to_have_url(f"{system}/enterprise/training")
         expect(page.get_by_role("radio", name="冲压一班")).to_be_checked()
         expect(page.get_by_placeholder("如:受限空间作业安全")).to_have_value("冲压设备安全操作")
@@ -456,10 +445,10 @@ def test_a_rectification_photo_from_the_camera_is_kept_over_a_login_and_stored_s
         expect(page.locator(".van-uploader__preview")).to_have_count(1)
         page.get_by_placeholder("已采取的措施(可不填)").fill("已加装防护罩")
         _kept(page, f"enterprise.hazard:{hazard['id']}/reason")
-        _session_ends(page)
+        end_session(page)
         page.reload()
         expect(page.get_by_role("button", name="登录")).to_be_visible()
-        _log_in_here(page, zone["username"])
+        log_in_here(page, zone["username"])
         expect(page).to_have_url(f"{system}/enterprise/hazards/{hazard['id']}")
         expect(page.locator(".van-uploader__preview")).to_have_count(1)
         expect(page.get_by_placeholder("已采取的措施(可不填)")).to_have_value("已加装防护罩")
@@ -492,11 +481,7 @@ def test_a_photo_whose_answer_was_lost_is_stored_once_when_the_report_is_sent_ag
 
     with browser_page() as page:
         log_in(page, system, zone["username"], lands="/enterprise")
-        page.get_by_role("tab", name="自查自报").click()
-        page.get_by_role("radio", name="用电").click()
-        page.get_by_placeholder("隐患所在部位").fill("配电房")
-        page.get_by_placeholder("发现的问题").fill("配电箱门未关闭")
-        page.locator(".van-uploader input[type=file]").set_input_files(files=[_picture("panel.jpg")])
+        _self_report_typed(page)
         page.route("**/api/inspections/hazards/*/evidence", answer_lost, times=1)
         page.get_by_role("button", name="上报隐患").click()
         expect(page.get_by_role("alert")).to_contain_text("照片未上传")

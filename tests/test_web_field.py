@@ -17,8 +17,10 @@ from tests.support.browser import (
     BROWSER_TEST,
     accessible,
     browser_page,
+    end_session,
     headers_of,
     log_in,
+    log_in_here,
     ok,
     shot,
 )
@@ -316,25 +318,9 @@ def test_a_session_that_ends_while_an_inspection_is_typed_returns_to_it_after_lo
         log_in(page, system, zone["username"])
         items = _open_inspection(page, system, unit["id"])
         _fail(items["extinguishers"], "二号仓库")
-        # the session ends (its tokens revoked elsewhere): the next call is refused
-        page.evaluate(
-            """() => {
-              const stored = JSON.parse(localStorage.getItem('gridsafe.session'))
-              stored.tokens.access = 'revoked'
-              stored.tokens.refresh = 'revoked'
-              localStorage.setItem('gridsafe.session', JSON.stringify(stored))
-            }"""
-        )
+        end_session(page)  # its tokens revoked elsewhere: the next call is refused
         page.reload()  # the page's next call is refused: back to login
         expect(page.get_by_role("button", name="登录")).to_be_visible()
         log_in_here(page, zone["username"])
         expect(page).to_have_url(f"{system}/units/{unit['id']}/inspect")
         expect(items["extinguishers"].get_by_placeholder("隐患所在部位")).to_have_value("二号仓库")
-
-
-def log_in_here(page: Any, username: str) -> None:
-    from tests.support.browser import PASSWORD
-
-    page.get_by_placeholder("请输入账号").fill(username)
-    page.get_by_placeholder("请输入密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()

@@ -155,10 +155,27 @@ def shot(page: Any, screen: str) -> None:
 def log_in(page: Any, gateway: str, username: str, lands: str = "/") -> None:
     """Log in from the login page; `lands`: where the person is taken (the offices: /office/dashboard)."""
     page.goto(f"{gateway}/login")
+    log_in_here(page, username)
+    page.wait_for_url(f"{gateway}{lands}")
+
+
+def log_in_here(page: Any, username: str) -> None:
+    """Log in on the login page shown (it then returns where the person was)."""
     page.get_by_placeholder("请输入账号").fill(username)
     page.get_by_placeholder("请输入密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{gateway}{lands}")
+
+
+def end_session(page: Any) -> None:
+    """The session's tokens are revoked elsewhere: the page's next call is refused."""
+    page.evaluate(
+        """() => {
+          const stored = JSON.parse(localStorage.getItem('gridsafe.session'))
+          stored.tokens.access = 'revoked'
+          stored.tokens.refresh = 'revoked'
+          localStorage.setItem('gridsafe.session', JSON.stringify(stored))
+        }"""
+    )
 
 
 def menu_titles(page: Any) -> list[str]:
