@@ -39,37 +39,11 @@ from tests.support.browser import (
     shot,
     staff,
 )
+from tests.support.console import CHANGES, console_pages
 from tests.support.processes import wait_until
 from tests.test_web_office import DASHBOARD, _hazard, _rectified_by_the_enterprise, _zone
 
 pytestmark = BROWSER_TEST
-
-# The console's menu as web/src/office/pages/*/routes.ts declare it, in its order: each page's
-# title, path and the policy's action that shows it.
-MENU = [
-    ("驾驶舱", "dashboard", "statistics.read"),
-    ("我的消息", "inbox", "inbox.own"),
-    ("隐患台帐", "hazards", "hazard.read"),
-    ("待办队列", "hazards/queues", "hazard.read"),
-    ("分布图", "map", "unit.read"),
-    ("网格", "registry/grids", "grid.read"),
-    ("企业与工地", "registry/units", "unit.read"),
-    ("人员与账号", "registry/people", "person.read"),
-    ("责任台帐", "registry/assignments", "responsibility.read"),
-    ("台账导入", "registry/import", "ledger.transfer"),
-    ("报送情况", "reports/filings", "statistics.read"),
-    ("报表下载", "reports/downloads", "statistics.read"),
-    ("月度考核", "reports/assessment", "assessment.read"),
-    ("实施步骤", "reports/campaign", "statistics.read"),
-    ("检查表", "config/checklists", "settings.read"),
-    ("检查频次", "config/cadences", "settings.read"),
-    ("工作日历", "config/calendar", "settings.read"),
-    ("地方规定与考核计分", "config/zone-rules", "settings.read"),
-    ("外部推送", "config/webhooks", "settings.read"),
-    ("死信", "config/dead-letters", "settings.read"),
-]
-# A button that would change something (the read-only pages show none).
-CHANGES = re.compile(r"^(新建|登记|编辑|保存|分配|终止|开通|修改|删除|导入|提交)")
 
 
 class Desk(NamedTuple):
@@ -93,8 +67,9 @@ def desk(system, make_token) -> Desk:
 
 def _granted(role: Role) -> tuple[list[str], list[str]]:
     """The menu's titles the policy grants `role`, and the paths of the pages it does not."""
-    shown = [title for title, _, action in MENU if role in rule(action).grants]
-    refused = [path for _, path, action in MENU if role not in rule(action).grants]
+    menu = [page for page in console_pages() if page.in_menu]
+    shown = [page.title for page in menu if role in rule(page.action).grants]
+    refused = [page.path for page in menu if role not in rule(page.action).grants]
     return shown, refused
 
 

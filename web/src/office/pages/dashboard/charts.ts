@@ -43,14 +43,15 @@ export function barOption(slices: Slice[], seriesName: string) {
 export function pieOption(slices: Slice[], seriesName: string) {
   return {
     tooltip: { trigger: 'item', formatter: '{b}: {c} ({d}%)' },
-    legend: { bottom: 0 },
+    // each slice's name and count in the legend: labels beside the ring were cut at a narrow card's edge
+    legend: { bottom: 0, formatter: (name: string) => `${name} ${slices.find((s) => s.name === name)?.value ?? ''}` },
     series: [
       {
         name: seriesName,
         type: 'pie',
         radius: ['40%', '68%'],
         center: ['50%', '45%'],
-        label: { formatter: '{b}\n{c}' },
+        label: { show: false },
         data: slices.map((s) => ({ name: s.name, value: s.value, key: s.key, itemStyle: s.colour ? { color: s.colour } : undefined })),
       },
     ],
