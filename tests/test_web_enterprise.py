@@ -392,6 +392,10 @@ def test_a_session_that_ends_while_forms_are_typed_returns_to_them_after_login(s
         assert not [key for key in _drafts(page) if "/enterprise.training/" in key]
         page.goto(f"{system}/enterprise/training")
         page.reload()
+        # the one team is chosen by itself, which is not something typed: nothing is kept of it
+        expect(page.get_by_role("radio", name="冲压一班")).to_be_checked()
+        expect(page.get_by_text("已恢复上次未提交的内容")).to_be_hidden()
+        assert not [key for key in _drafts(page) if "/enterprise.training/" in key]
         expect(page.get_by_role("checkbox", name=WORKERS[0])).not_to_be_checked()
         expect(page.get_by_placeholder("如:受限空间作业安全")).to_have_value("")
         expect(page.locator(".van-uploader__preview")).to_have_count(0)
@@ -487,6 +491,11 @@ def test_a_photo_whose_answer_was_lost_is_stored_once_when_the_report_is_sent_ag
         expect(page.get_by_role("alert")).to_contain_text("照片未上传")
         expect(page.get_by_text("网络中断")).to_be_visible()
         _screen(page, "enterprise-self-report-photo-not-sent")
+        # the phone closes the page: the report, its key and the photo are kept with the form
+        _kept(page, "enterprise.report/key")
+        _kept(page, "enterprise.report/reported")
+        page.reload()
+        expect(page.locator(".van-uploader__preview")).to_have_count(1)
         page.get_by_role("button", name="重新上传照片").click()
         expect(page).to_have_url(re.compile("/enterprise/hazards/"))
 

@@ -29,7 +29,10 @@ def console_pages() -> list[Page]:
     for file in sorted((ROOT / "web" / "src" / "office" / "pages").glob("*/routes.ts")):
         text = file.read_text()
         constants = dict(re.findall(r"const (\w+) = '([^']*)'", text))
-        for path, meta in re.findall(r"path: '([^']+)',[^{}]*?meta: \{([^}]*)\}", text):
+        routes = re.findall(r"path: '([^']+)',[^{}]*?meta: \{([^}]*)\}", text)
+        # a route written otherwise (braces before its meta, no meta) would be missed without a word
+        assert len(routes) == text.count("path: '"), f"{file}: a route this reading does not understand"
+        for path, meta in routes:
             fields: dict[str, str] = {}
             for part in meta.split(","):
                 key, _, value = (p.strip() for p in part.partition(":"))

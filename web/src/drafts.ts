@@ -46,7 +46,9 @@ export function useDraft(
   const initial = Object.fromEntries(Object.entries(fields).map(([name, field]) => [name, unwrapped(field.value)]))
   const restored = ref(false)
   let keeping = false // off while the draft is put back or dropped: those changes are not the user's
-  let whole = false // after a drop the next change keeps every field, as the form shows them
+  // the first change, and the first after a drop, keeps every field as the form shows it (a value
+  // the form made itself, such as a report's idempotency key, is kept with the first thing typed)
+  let whole = true
 
   function kept(name: string): unknown {
     return name in picked ? toRaw(picked[name].value).map((item) => item.file) : unwrapped(fields[name].value)

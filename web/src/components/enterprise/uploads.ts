@@ -5,19 +5,33 @@ import { toRaw } from 'vue'
 import { problemMessage } from '@/api/client'
 import { shrink } from '@/photos'
 
-export async function multipart(file: File, fields: Record<string, string> = {}) {
+async function formOf(file: File, fields: Record<string, string>) {
+  const sent = await shrink(file)
   const form = new FormData()
-  form.append('file', await shrink(file))
+  form.append('file', sent)
   for (const [name, value] of Object.entries(fields)) form.append(name, value)
-  return { body: form as never, bodySerializer: (body: unknown) => body as FormData }
+  return { sent, body: form as never, bodySerializer: (body: unknown) => body as FormData }
+}
+
+export async function multipart(file: File, fields: Record<string, string> = {}) {
+  const { body, bodySerializer } = await formOf(file, fields)
+  return { body, bodySerializer }
 }
 
 /**
- * The Idempotency-Key of sending `file` as part of `base` (a report's own key, a hazard's step): the
- * same picked file sent again, after a lost answer or a login in between, is stored once.
+ * The same, with the upload's Idempotency-Key: `base` (a report's own key, a hazard's step) and a
+ * digest of the bytes sent, so a photo sent again after a lost answer or a login is stored once,
+ * and other bytes (a photo shrunk differently) never come with the key of the first.
  */
-export function fileKey(base: string, file: File): string {
-  return `${base}/${file.lastModified}-${file.size}`
+export async function keyedMultipart(base: string, file: File, fields: Record<string, string> = {}) {
+  const { sent, ...upload } = await formOf(file, fields)
+  return { ...upload, key: `${base}/${await digestOf(file, sent)}` }
+}
+
+async function digestOf(picked: File, sent: File): Promise<string> {
+  if (!crypto.subtle) return `${picked.lastModified}-${picked.size}-${sent.size}` // only over HTTPS or localhost
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', await sent.arrayBuffer()))
+  return Array.from(digest.slice(0, 16), (byte) => byte.toString(16).padStart(2, '0')).join('')
 }
 
 const NO_NETWORK = Symbol('no network')
