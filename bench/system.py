@@ -10,8 +10,9 @@ settings), seeds a grid with a grid member and an enterprise through the APIs, a
   SQLAlchemy endpoint inserting one row (bench/bare_insert_app.py, one uvicorn process, started
   here on the same database), each driven for `--ratio-seconds` by `--connections` keep-alive
   connections, alternately, `--ratio-rounds` times (2), and the CPU time each process spent per
-  request (`--pause-consumers`: the relay and the consumers stopped while POST /hazards is driven,
-  so they do not take the cores from it; its events are handled after each run);
+  request, and the cores each process used meanwhile (`--pause-consumers`: the relay and the
+  consumers stopped while POST /hazards is driven, so they do not take the cores from it; its
+  events are handled after each run);
 - report → inbox latency (the hazard's report time to the grid member's inbox message) at steady
   rates (default 20/s and 100/s; `--rates` with none: no such runs) through the API, sent over
   `--sender-connections` keep-alive connections, with the rest of the system running;
@@ -43,6 +44,7 @@ import psutil
 
 from bench.scratch import p50_p95
 from shared.local_servers import free_port
+from shared.processes import RUN_PROCESSES
 from shared.tokens import keys_on_one_host
 from tests.support import chaos
 
@@ -210,6 +212,45 @@ def cpu_seconds(processes: list[psutil.Process]) -> float:
             continue
         total += times.user + times.system
     return total
+
+
+def cpu_by_process(
+    system: chaos.ChaosSystem, bare: subprocess.Popen[bytes] | None = None
+) -> dict[str, float]:
+    """CPU seconds so far of each process the run command started, by its name (with the pool
+    processes it forked, those that ended included), of PostgreSQL's processes, of Redis, of this
+    process (the load generator) and of the `bare` endpoint's."""
+    groups: dict[str, list[psutil.Process]] = {"the load generator (this process)": [psutil.Process()]}
+    if bare is not None:
+        groups["bare endpoint"] = [psutil.Process(bare.pid)]
+    for process in RUN_PROCESSES:
+        try:
+            started = system.process(process.name)
+        except ValueError:  # not running (a process left out of this run)
+            continue
+        groups[process.name] = [started, *started.children(recursive=True)]
+    groups["redis-server"] = [system.redis_server()]
+    pgdata = system.folder / "data" / "postgres" / "pgdata"
+    postmaster = psutil.Process(int((pgdata / "postmaster.pid").read_text().split()[0]))
+    groups["postgres"] = [postmaster, *postmaster.children()]
+    seconds = {}
+    for name, processes in groups.items():
+        seconds[name] = 0.0
+        for process in processes:
+            try:
+                times = process.cpu_times()
+            except psutil.Error:
+                continue
+            seconds[name] += times.user + times.system + times.children_user + times.children_system
+    return seconds
+
+
+def shares(before: dict[str, float], after: dict[str, float], wall: float) -> str:
+    """The cores each process used between `before` and `after`, most first."""
+    used = {name: (after[name] - before.get(name, 0.0)) / wall for name in after}
+    return ", ".join(
+        f"{name} {cores:.2f}" for name, cores in sorted(used.items(), key=lambda x: -x[1]) if cores >= 0.01
+    )
 
 
 def worker_processes(system: chaos.ChaosSystem, service: str) -> list[psutil.Process]:
@@ -430,17 +471,23 @@ def main() -> None:
         api = [system.process("inspections-api")]
         for _ in range(args.ratio_rounds):
             before = cpu_seconds([psutil.Process(bare.pid)])
+            by_process, started = cpu_by_process(system, bare), time.monotonic()
             bare_rps.append(
                 asyncio.run(
                     closed_loop(bare_url, "/rows", bare_body, {}, args.connections, args.ratio_seconds)
                 )
             )
             bare_cpu += cpu_seconds([psutil.Process(bare.pid)]) - before
+            print(f"  cores used while the bare endpoint was driven: "
+                  f"{shares(by_process, cpu_by_process(system, bare), time.monotonic() - started)}")  # fmt: skip
             before = cpu_seconds(api)
+            by_process, started = cpu_by_process(system), time.monotonic()
             with consumers_paused(system, args.pause_consumers):
                 hazard_rps.append(asyncio.run(closed_loop(system.urls["inspections"], "/hazards", body, headers,
                                                           args.connections, args.ratio_seconds)))  # fmt: skip
             hazard_cpu += cpu_seconds(api) - before
+            print(f"  cores used while POST /hazards was driven: "
+                  f"{shares(by_process, cpu_by_process(system), time.monotonic() - started)}")  # fmt: skip
             settle(system)
         bare.terminate()
         bare.wait(30)
