@@ -261,9 +261,12 @@ def test_the_safety_office_reads_the_registry_without_edit_buttons(system, make_
     grid = create_zone_and_grid(registry, admin)
     ok(registry.post("/enterprises", json=enterprise_payload(grid["id"], name="宏达机械厂")), 201)
     placed = {}
-    for offset, status in enumerate(("operating", "suspended", "closed"), start=1):
+    for offset, status in enumerate(("operating", "suspended", "closed", "key"), start=1):
         at = {"longitude": ORIGIN[0] + offset * 0.002, "latitude": ORIGIN[1] + 0.005}
-        unit = enterprise_payload(grid["id"], production_status=status, key_supervision=False, **at)
+        key = status == "key"  # an operating unit under key supervision
+        unit = enterprise_payload(
+            grid["id"], production_status="operating" if key else status, key_supervision=key, **at
+        )
         placed[status] = ok(registry.post("/enterprises", json=unit), 201)["id"]
     username = account(registry, "钱安办", "safety_office")[0]
 
@@ -298,15 +301,18 @@ def test_the_safety_office_reads_the_registry_without_edit_buttons(system, make_
         expect(page.get_by_role("combobox", name="选择网格")).to_be_visible()
         expect(page.get_by_role("button", name="分配职责")).to_have_count(0)
 
-        # The map tells suspended and closed units from operating ones.
+        # The map tells suspended and closed units from operating ones, and rings key-supervision units.
         page.goto(f"{system}/office/map")
-        expect(page.locator("path.unit-marker")).to_have_count(3)
+        expect(page.locator("path.unit-marker")).to_have_count(4)
         marker = {
             status: page.locator(f'path.unit-marker[data-unit="{id_}"]') for status, id_ in placed.items()
         }
         expect(marker["operating"]).not_to_have_attribute("stroke-dasharray", re.compile("."))
         expect(marker["suspended"]).to_have_attribute("stroke-dasharray", "3 3")
         expect(marker["closed"]).to_have_attribute("fill", "#ffffff")
+        expect(marker["key"]).to_have_attribute("stroke", "#000000")
+        expect(marker["key"]).to_have_attribute("stroke-width", "3")
+        expect(marker["operating"]).to_have_attribute("stroke-width", "1")
         _screen(page, "office-map-read-only")
 
         for path in ("registry/import", "registry/grids/new", f"registry/grids/{grid['id']}"):

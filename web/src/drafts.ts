@@ -3,6 +3,7 @@
 import { createStore, del, delMany, get, getMany, set, setMany } from 'idb-keyval'
 import type { UploaderFileListItem } from 'vant'
 import { nextTick, ref, toRaw, watch, type Ref } from 'vue'
+import { copied } from '@/problems'
 import { session } from '@/session'
 
 const store = createStore('gridsafe-drafts', 'forms')
@@ -19,16 +20,6 @@ export function dropDraft(key: string): Promise<void> {
   return del(key, store).catch(() => undefined)
 }
 
-/** A value as IndexedDB keeps it: Vue's proxies taken off, arrays and plain objects copied. */
-function unwrapped<T>(value: T): T {
-  const raw = toRaw(value)
-  if (Array.isArray(raw)) return raw.map(unwrapped) as T
-  if (raw !== null && typeof raw === 'object' && Object.getPrototypeOf(raw) === Object.prototype) {
-    return Object.fromEntries(Object.entries(raw).map(([name, inner]) => [name, unwrapped(inner)])) as T
-  }
-  return raw
-}
-
 /**
  * Keep a form's fields (refs, by the name they are kept under) as the user's draft `key`: put back
  * when the form opens, kept on every change. Each field is an entry of its own, so typing does not
@@ -43,7 +34,7 @@ export function useDraft(
   const prefix = `${session.me?.user_id ?? ''}/${key}/`
   const names = [...Object.keys(fields), ...Object.keys(picked)]
   const keys = names.map((name) => prefix + name)
-  const initial = Object.fromEntries(Object.entries(fields).map(([name, field]) => [name, unwrapped(field.value)]))
+  const initial = Object.fromEntries(Object.entries(fields).map(([name, field]) => [name, copied(field.value)]))
   const restored = ref(false)
   let keeping = false // off while the draft is put back or dropped: those changes are not the user's
   // the first change, and the first after a drop, keeps every field as the form shows it (a value
@@ -51,7 +42,7 @@ export function useDraft(
   let whole = true
 
   function kept(name: string): unknown {
-    return name in picked ? toRaw(picked[name].value).map((item) => item.file) : unwrapped(fields[name].value)
+    return name in picked ? toRaw(picked[name].value).map((item) => item.file) : copied(fields[name].value)
   }
 
   async function save(name: string): Promise<void> {
@@ -93,7 +84,7 @@ export function useDraft(
 
   async function discard(): Promise<void> {
     keeping = false
-    for (const [name, field] of Object.entries(fields)) field.value = unwrapped(initial[name])
+    for (const [name, field] of Object.entries(fields)) field.value = copied(initial[name])
     for (const field of Object.values(picked)) field.value = []
     await drop()
   }

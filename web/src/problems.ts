@@ -41,7 +41,7 @@ const plain = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype
 
 /** A value as it is now: arrays and plain objects copied (a form changes them in place), anything else (a file) itself. */
-function copied(value: unknown): unknown {
+export function copied(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(copied)
   if (plain(value)) return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, copied(inner)]))
   return toRaw(value)
