@@ -9,12 +9,14 @@ seen saved through the API. A safety office user reads the same lists without an
 the import page. Each screen is saved and checked with axe-core.
 """
 
+import io
 import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
+from pypdf import PdfReader
 
 from services.registry.ledger.service import ENTERPRISE_COLUMNS
 from shared.auth import Role
@@ -232,6 +234,17 @@ def test_zone_admin_draws_a_grid_registers_a_unit_assigns_staff_and_opens_the_do
             page.get_by_role("button", name="下载 PDF").click()
         assert download.value.suggested_filename == f"一企一档-{code}.pdf"
         assert Path(download.value.path()).read_bytes().startswith(b"%PDF-")
+        # 打印: the dossier alone, without the console's menu, header and buttons
+        page.emulate_media(media="print")
+        expect(page.get_by_role("navigation", name="管理端菜单")).to_be_hidden()
+        expect(page.get_by_role("button", name="下载 PDF")).to_be_hidden()
+        expect(page.get_by_role("heading", name="四、安全管理制度(16项)")).to_be_visible()
+        printed = PdfReader(io.BytesIO(page.pdf(format="A4")))
+        text = "".join(sheet.extract_text() for sheet in printed.pages)
+        assert (
+            "一企一档" in text and "十一、报告报送" in text and "驾驶舱" not in text and "管理端" not in text
+        )
+        page.emulate_media(media="screen")
 
         # A ledger with a bad cell: nothing imported, the cell shown by row and column.
         page.goto(f"{system}/office/registry/import")
