@@ -283,18 +283,22 @@ def test_enterprise_rectifies_reports_trains_and_files_on_a_phone(system, make_t
     reported = ok(leader.get("/hazards", params={"unit_id": unit["id"], "source": "self_report"}))["items"]
     assert [(h["location"], h["state"]) for h in reported] == [("配电房", "reported")]
     assert [e["tag"] for e in ok(leader.get(f"/hazards/{reported[0]['id']}/evidence"))["items"]] == ["before"]
-    trainings = sql_rows(
-        "SELECT s.kind, cardinality(s.attendee_ids), count(e.id) FROM inspections.training_session s"
-        " LEFT JOIN inspections.training_evidence e ON e.session_id = s.id WHERE s.unit_id = :unit"
-        " GROUP BY s.id",
-        unit=unit["id"],
-    )
-    assert trainings == [("pre_shift", 2, 1)]
+    assert _trainings(unit["id"]) == [("pre_shift", "冲压设备安全操作", 2, 1)]
     reporting = httpx.Client(base_url=f"{system}/api/reporting", headers=admin, timeout=30)
     filings = ok(reporting.get("/filings", params={"unit_id": unit["id"]}))["items"]
     assert [(f["period"], f["version"]) for f in filings] == [(local_today().strftime("%Y-%m"), 1)]
     attachments = ok(reporting.get(f"/filings/{filings[0]['id']}/attachments"))["items"]
     assert [a["content_type"] for a in attachments] == ["application/pdf"]
+
+
+def _trainings(unit_id: str) -> list[tuple]:
+    """The unit's recorded trainings as inspections keeps them: kind, topic, attendees, sign-in sheets."""
+    return sql_rows(
+        "SELECT s.kind, s.topic, cardinality(s.attendee_ids), count(e.id) FROM inspections.training_session s"
+        " LEFT JOIN inspections.training_evidence e ON e.session_id = s.id WHERE s.unit_id = :unit"
+        " GROUP BY s.id",
+        unit=unit_id,
+    )
 
 
 def _self_report_typed(page: Any) -> None:
@@ -421,13 +425,7 @@ def test_a_session_that_ends_while_forms_are_typed_returns_to_them_after_login(s
     assert [(h["location"], h["description"]) for h in reported["items"]] == [("配电房", "配电箱门未关闭")]
     evidence = ok(inspections.get(f"/hazards/{reported['items'][0]['id']}/evidence"))["items"]
     assert [(e["tag"], e["filename"]) for e in evidence] == [("before", "panel.jpg")]
-    trainings = sql_rows(
-        "SELECT s.topic, cardinality(s.attendee_ids), count(e.id) FROM inspections.training_session s"
-        " LEFT JOIN inspections.training_evidence e ON e.session_id = s.id WHERE s.unit_id = :unit"
-        " GROUP BY s.id",
-        unit=unit["id"],
-    )
-    assert trainings == [("冲压设备安全操作", 2, 1)]
+    assert _trainings(unit["id"]) == [("pre_shift", "冲压设备安全操作", 2, 1)]
 
 
 def test_a_rectification_photo_from_the_camera_is_kept_over_a_login_and_stored_scaled_down(
