@@ -72,9 +72,16 @@ def launched(launcher_pid: int, name: str, **command_options: str | int) -> psut
     the launcher's host, port base and data folder)."""
     command = BY_NAME[name].command(sys.executable, **command_options)  # type: ignore[arg-type]
     (found,) = [
-        child for child in psutil.Process(launcher_pid).children() if child.cmdline()[1:] == command[1:]
+        child for child in psutil.Process(launcher_pid).children() if _command_of(child)[1:] == command[1:]
     ]
     return found
+
+
+def _command_of(process: psutil.Process) -> list[str]:
+    try:
+        return process.cmdline()
+    except psutil.Error:  # a child that has just ended (a zombie until the launcher reaps it)
+        return []
 
 
 class ManagedProcess:
