@@ -293,6 +293,36 @@ def test_a_message_of_several_events_sends_round_again_only_those_that_failed(wo
     assert len(retries) == 1
 
 
+def test_a_message_is_applied_in_one_transaction_or_else_one_event_at_a_time(workers):
+    """A message whose events all succeed is applied in one transaction; one that fails undoes the
+    message's transaction, and its events are then applied one by one, each once."""
+
+    def transactions(events: list[CloudEvent]) -> int:  # the transactions that claimed them
+        return scalar(
+            "SELECT count(DISTINCT xmin::text) FROM probe.processed_event WHERE event_id = ANY(:ids)",
+            ids=[e.id for e in events],
+        )
+
+    together = [ping() for _ in range(4)]
+    send_message(*(e.model_dump(mode="json") for e in together))
+    wait_until(lambda: all(effects(e) == 1 for e in together))
+    assert transactions(together) == 1
+
+    before, flaky, after = ping(), ping(fail_times=1), ping()
+    send_message(*(e.model_dump(mode="json") for e in (before, flaky, after)))
+    wait_until(lambda: effects(flaky) == 1, timeout=60)
+    assert [effects(e) for e in (before, flaky, after)] == [1, 1, 1]
+    # `before` ran in the message's transaction, undone when `flaky` failed (its one failure),
+    # then alone, as `flaky` did; `after` ran only alone
+    attempts = [
+        scalar("SELECT count(*) FROM probe.attempt WHERE event_id = :id", id=e.id)
+        for e in (before, flaky, after)
+    ]
+    assert attempts == [2, 2, 1]
+    assert transactions([before, after]) == 2
+    assert '"event": "event.batch_one_by_one"' in workers["probe"].log_text()
+
+
 def test_worker_killed_mid_task_runs_it_again_with_one_effect(workers):
     event = send_probe(pause_seconds=1.5)
     store = redis.Redis.from_url(os.environ["REDIS_URL"])

@@ -3,9 +3,11 @@
 Each service registers one Celery task, `<service>.handle_event`, on its own queue, which applies
 each event of its message (the relay puts the events of a burst in one message: a message costs
 the worker more CPU than most events) with the handler registered for its contract
-(`shared.events.handlers`), each in its own transaction. That transaction records (consumer, event
-id) in the service's `processed_event` table with the handler's effect; a redelivered event finds
-its row and does nothing. The events that failed for a transient reason are sent again as one
+(`shared.events.handlers`). A message's events are applied in one transaction; if any of them fails,
+nothing of it stays and each is applied in a transaction of its own, so a failing event holds back
+only itself. Each event's application records (consumer, event id) in the service's
+`processed_event` table with the handler's effect; a redelivered event finds its row and does
+nothing. The events that failed for a transient reason are sent again as one
 message by Celery's retry, with exponential backoff and full jitter (`retry_backoff`,
 `retry_backoff_max`, `retry_jitter`), the others being done; an event that keeps failing, or whose
 contract the service does not know, goes to the dead-letter table with the reason, from where it
@@ -97,7 +99,9 @@ class EventConsumer:
             attempts = task.request.retries + 1
             failed: list[tuple[dict[str, Any], Exception]] = []
             try:
-                for index, envelope in enumerate(batch):
+                if len(batch) > 1 and consumer.process_together(batch):
+                    return f"{len(batch)} handled"
+                for index, envelope in enumerate(batch):  # one by one: each failure on its own
                     try:
                         consumer.process(envelope)
                     except PermanentEventError as exc:
@@ -163,20 +167,42 @@ class EventConsumer:
 
     def process(self, envelope: dict[str, Any]) -> str:
         """Apply one event once. Returns 'applied' or 'duplicate'."""
-        event, data, handler = self.parse(envelope)
-        bind_correlation_id(event.correlationid)
+        parsed = self.parse(envelope)
         with self.runtime.transaction() as session:
-            # Concurrent deliveries of one event serialise on this key; the loser sees a conflict.
-            claimed = session.execute(
-                self._claim, {"consumer": self.name, "event_id": event.id, "event_type": event.type}
-            ).first()
-            if claimed is None:
-                log.info("event.duplicate", consumer=self.name, event_id=str(event.id), type=event.type)
-                return "duplicate"
-            if handler is not None:
-                handler(session, data, event)
-            for observer in self.observers:
-                observer(session, event)
+            return self._apply(session, *parsed)
+
+    def process_together(self, batch: list[dict[str, Any]]) -> bool:
+        """Apply a message's events in one transaction (a transaction per event cost about as much
+        as its handler). False, with nothing applied, if any of them fails: the caller then applies
+        them one by one, so that a failing event holds back only itself."""
+        try:
+            parsed = [self.parse(envelope) for envelope in batch]
+            with self.runtime.transaction() as session:
+                for event, data, handler in parsed:
+                    self._apply(session, event, data, handler)
+                    session.expire_all()  # the next event's handler reads rows afresh
+        except SoftTimeLimitExceeded:  # the hard limit is near: the whole message again later
+            raise
+        except Exception as exc:
+            log.info("event.batch_one_by_one", consumer=self.name, events=len(batch), error=repr(exc))
+            return False
+        return True
+
+    def _apply(
+        self, session: Session, event: CloudEvent, data: EventContract | None, handler: Handler | None
+    ) -> str:
+        bind_correlation_id(event.correlationid)
+        # Concurrent deliveries of one event serialise on this key; the loser sees a conflict.
+        claimed = session.execute(
+            self._claim, {"consumer": self.name, "event_id": event.id, "event_type": event.type}
+        ).first()
+        if claimed is None:
+            log.info("event.duplicate", consumer=self.name, event_id=str(event.id), type=event.type)
+            return "duplicate"
+        if handler is not None:
+            handler(session, data, event)
+        for observer in self.observers:
+            observer(session, event)
         log.debug("event.applied", consumer=self.name, event_id=str(event.id), type=event.type)
         return "applied"
 
