@@ -91,21 +91,6 @@ class ServiceRuntime:
         with self.session_factory() as session, session.begin():
             yield session
 
-    @contextmanager
-    def autocommit(self) -> Iterator[Session]:
-        """A session each of whose statements commits on its own: no BEGIN and COMMIT round trips.
-        Only for work whose one write is a single statement (atomic by itself) after reads that
-        need no transaction. The relay is woken as after `transaction`."""
-        bind = self.session_factory.kw["bind"]
-        if isinstance(bind, Engine):  # else the tests' seam: join the test's transaction as usual
-            bind = self._autocommit_engine
-        with self.session_factory(bind=bind) as session, session.begin():
-            yield session
-
-    @cached_property
-    def _autocommit_engine(self) -> Engine:
-        return self.engine.execution_options(isolation_level="AUTOCOMMIT")  # the same pool
-
     def publish(self, session: Session, contract: EventContract, *, subject: str | None) -> CloudEvent:
         """Write an event to this service's outbox, in the caller's transaction.
 

@@ -62,8 +62,7 @@ async def report_hazard(
 
 
 def _report_hazard(data: HazardReport, user: Access, idempotency_key: str | None) -> Response:
-    # without a key the report writes in one statement, atomic by itself (service.report_hazard)
-    with runtime.transaction() if idempotency_key else runtime.autocommit() as session:
+    with runtime.transaction() as session:
         hazard, created = service.report_hazard(session, data, user.within(session), idempotency_key)
     return answer(hazard, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
