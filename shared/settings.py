@@ -75,7 +75,10 @@ class Settings(BaseSettings):
     relay_batch_size: int = Field(500, ge=1, le=10_000)
     relay_poll_seconds: float = Field(1.0, gt=0, description="Safety-net polling interval of the relay.")
     relay_message_max_events: int = Field(
-        20, ge=1, le=200, description="most events the relay puts in one message to a consumer"
+        100,
+        ge=1,
+        le=200,
+        description="most events the relay puts in one message to a consumer (applied in one transaction)",
     )
     relay_linger_seconds: float = Field(
         0.1,
