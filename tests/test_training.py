@@ -395,12 +395,17 @@ def test_a_training_sessions_sign_in_sheet_is_kept_and_checked_by_its_content(ap
     ]
     sheet = pdf()
 
-    def upload(content: bytes, name: str, enterprise=unit):
+    def upload(content: bytes, name: str, enterprise=unit, key: str | None = None):
         files = {"file": (name, content, "application/octet-stream")}
-        return api("POST", f"/trainings/{session_id}/evidence", role=Role.enterprise_user, enterprise_id=enterprise, files=files)  # fmt: skip
+        headers = {"Idempotency-Key": key} if key else {}
+        return api("POST", f"/trainings/{session_id}/evidence", role=Role.enterprise_user, enterprise_id=enterprise, files=files, headers=headers)  # fmt: skip
 
-    kept = upload(sheet, "签到表.pdf")
+    kept = upload(sheet, "签到表.pdf", key="sheet-1")
     assert kept.status_code == 201 and kept.json()["content_type"] == "application/pdf"
+    again = upload(sheet, "签到表.pdf", key="sheet-1")  # its answer was lost: sent again
+    assert again.status_code == 200 and again.json()["id"] == kept.json()["id"]
+    other = upload(pdf(pages=2), "另一张.pdf", key="sheet-1")
+    assert other.status_code == 409 and "Idempotency-Key" in other.json()["detail"]
     assert upload(b"MZ not a photo", "photo.jpg").status_code == 422  # judged by content, not name
     pretended = upload(b"%PDF-1.4 sign-in sheet", "签到表.pdf")  # decoded whole, not by its first bytes
     assert pretended.status_code == 422 and "签到表.pdf" in pretended.json()["detail"]

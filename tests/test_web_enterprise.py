@@ -468,8 +468,9 @@ def test_a_rectification_photo_from_the_camera_is_kept_over_a_login_and_stored_s
 
 
 def test_a_photo_whose_answer_was_lost_is_stored_once_when_the_report_is_sent_again(system, make_token):
-    """The service stores a self-report's photo but its answer never reaches the phone: the photo
-    is marked as not sent, and sending again (with the same key) stores nothing new."""
+    """The service stores a self-report's photo, or a training's sign-in sheet, but its answer
+    never reaches the phone: the photo is marked as not sent, and sending again (with the same key)
+    stores nothing new."""
     from playwright.sync_api import Route, expect
 
     admin = {"Authorization": f"Bearer {make_token(Role.zone_admin)}"}
@@ -501,3 +502,20 @@ def test_a_photo_whose_answer_was_lost_is_stored_once_when_the_report_is_sent_ag
     [reported] = ok(inspections.get("/hazards", params={"unit_id": zone["unit"]["id"]}))["items"]
     [stored] = ok(inspections.get(f"/hazards/{reported['id']}/evidence"))["items"]
     assert stored["filename"] == "panel.jpg" and keys[0]
+
+    with browser_page() as page:
+        log_in(page, system, zone["username"], lands="/enterprise")
+        page.goto(f"{system}/enterprise/training")
+        page.get_by_placeholder("班组名称").fill("冲压一班")
+        page.get_by_role("button", name="添加").click()
+        page.get_by_placeholder("如:受限空间作业安全").fill("冲压设备安全操作")
+        page.get_by_role("checkbox", name=WORKERS[0]).click()
+        page.locator(".van-uploader input[type=file]").set_input_files(files=[_picture("sign-in.jpg")])
+        page.route("**/api/inspections/trainings/*/evidence", answer_lost, times=1)
+        page.get_by_role("button", name="登记班前教育").click()
+        expect(page.get_by_text("签到表未上传")).to_be_visible()
+        expect(page.get_by_text("网络中断")).to_be_visible()
+        page.get_by_role("button", name="重新上传签到表").click()
+        expect(page.get_by_role("status")).to_contain_text("班前教育已登记")
+    assert keys[1] and keys[1] != keys[0]
+    assert _trainings(zone["unit"]["id"]) == [("pre_shift", "冲压设备安全操作", 1, 1)]

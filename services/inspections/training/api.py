@@ -4,6 +4,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Query, Request, Response, UploadFile, status
 
 from services.inspections.deps import DbSession, permit
+from services.inspections.request_keys.service import IdempotencyKey
 from services.inspections.settings import get_inspections_settings
 from services.inspections.training import service
 from services.inspections.training.schemas import (
@@ -54,12 +55,20 @@ def record_training(data: TrainingIn, session: DbSession, user: Recorder) -> Tra
     openapi_extra=body_limit(get_inspections_settings().evidence_max_bytes),
 )
 def add_evidence(
-    session_id: uuid.UUID, file: Annotated[UploadFile, File()], session: DbSession, user: Recorder
+    session_id: uuid.UUID,
+    file: Annotated[UploadFile, File()],
+    session: DbSession,
+    user: Recorder,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
 ) -> TrainingEvidenceOut:
     content = file.file.read(get_inspections_settings().evidence_max_bytes + 1)
-    return TrainingEvidenceOut.model_validate(
-        service.add_evidence(session, session_id, file.filename or "file", content, user)
+    evidence, created = service.add_evidence(
+        session, session_id, file.filename or "file", content, user, idempotency_key
     )
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return TrainingEvidenceOut.model_validate(evidence)
 
 
 @router.get("/trainings/{session_id}/evidence", summary="培训佐证 / a session's photos and sign-in sheets")

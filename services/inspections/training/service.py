@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import any_, func, select
 from sqlalchemy.orm import Session
 
+from services.inspections.request_keys import service as request_keys
 from services.inspections.rules import catalogue as local_rules
 from services.inspections.runtime import runtime
 from services.inspections.settings import get_inspections_settings
@@ -206,22 +207,27 @@ def _training(session: Session, session_id: uuid.UUID, user: Access) -> Training
 
 
 def add_evidence(
-    session: Session, session_id: uuid.UUID, filename: str, content: bytes, user: Access
-) -> StoredFile:
-    """Attach the session's photo or sign-in sheet (JPEG, PNG, WebP or PDF, told by content)."""
+    session: Session,
+    session_id: uuid.UUID,
+    filename: str,
+    content: bytes,
+    user: Access,
+    idempotency_key: str | None = None,
+) -> tuple[StoredFile, bool]:
+    """Attach the session's photo or sign-in sheet (JPEG, PNG, WebP or PDF, told by content); a
+    resend with the same Idempotency-Key returns the first file. Returns it and whether it is new."""
+    file_id = uuid.uuid4()
+    body = request_keys.fingerprint(session_id, content)
+    previous = request_keys.claim(session, user, idempotency_key, "training.evidence", body, file_id)
+    if previous is not None:
+        return session.get_one(TrainingEvidence, previous), False
     training = _training(session, session_id, user)
     max_bytes = get_inspections_settings().evidence_max_bytes
-    return uploads.attach(
-        session,
-        TrainingEvidence,
-        TrainingEvidence.session_id,
-        training.id,
-        filename,
-        content,
-        max_bytes,
-        user.user_id,
-        user.name,
-    )
+    record = uploads.attach(
+        session, TrainingEvidence, TrainingEvidence.session_id, training.id, filename, content, max_bytes,
+        user.user_id, user.name, id=file_id,
+    )  # fmt: skip
+    return record, True
 
 
 def evidence_of(

@@ -5029,7 +5029,10 @@ export interface operations {
     add_evidence_trainings__session_id__evidence_post: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description the same key and body give the first result (200); the key with another body gives 409 */
+                "idempotency-key"?: string | null;
+            };
             path: {
                 session_id: string;
             };
