@@ -406,6 +406,15 @@ def test_a_training_sessions_sign_in_sheet_is_kept_and_checked_by_its_content(ap
     assert again.status_code == 200 and again.json()["id"] == kept.json()["id"]
     other = upload(pdf(pages=2), "另一张.pdf", key="sheet-1")
     assert other.status_code == 409 and "Idempotency-Key" in other.json()["detail"]
+    # a photo the phone made smaller has no EXIF left: the time the phone took it is kept instead
+    shrunk = api(
+        "POST", f"/trainings/{session_id}/evidence", role=Role.enterprise_user, enterprise_id=unit,
+        files={"file": ("签到表-缩小.jpg", photo("JPEG"), "image/jpeg")}, data={"taken_at": "2026-11-02T07:30:00+08:00"},
+    )  # fmt: skip
+    assert shrunk.status_code == 201
+    assert datetime.fromisoformat(shrunk.json()["taken_at"]) == datetime(
+        2026, 11, 2, 7, 30, tzinfo=ZoneInfo("Asia/Shanghai")
+    )
     assert upload(b"MZ not a photo", "photo.jpg").status_code == 422  # judged by content, not name
     pretended = upload(b"%PDF-1.4 sign-in sheet", "签到表.pdf")  # decoded whole, not by its first bytes
     assert pretended.status_code == 422 and "签到表.pdf" in pretended.json()["detail"]
@@ -416,7 +425,10 @@ def test_a_training_sessions_sign_in_sheet_is_kept_and_checked_by_its_content(ap
     assert upload(sheet, "x.pdf", enterprise=uuid.uuid4()).status_code == 403
     listed = api("GET", f"/trainings/{session_id}/evidence", role=Role.zone_admin).json()["items"]
     by_name = {e["filename"]: e for e in listed}
-    assert by_name.keys() == {"签到表.pdf", "现场.jpg"} and by_name["签到表.pdf"]["taken_at"] is None
+    assert (
+        by_name.keys() == {"签到表.pdf", "现场.jpg", "签到表-缩小.jpg"}
+        and by_name["签到表.pdf"]["taken_at"] is None
+    )
     assert datetime.fromisoformat(by_name["现场.jpg"]["taken_at"]) == taken.replace(
         tzinfo=ZoneInfo("Asia/Shanghai")
     )

@@ -9,7 +9,7 @@ stored scaled down. Each screen is saved in test-artifacts/web/ and checked with
 
 import io
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -460,6 +460,8 @@ def test_a_rectification_photo_from_the_camera_is_kept_over_a_login_and_stored_s
     inspections = httpx.Client(base_url=f"{system}/api/inspections", headers=admin, timeout=30)
     [after] = ok(inspections.get(f"/hazards/{hazard['id']}/evidence"))["items"]
     assert (after["tag"], after["filename"]) == ("after", "guard-fitted.jpg")
+    # made smaller, the photo lost its EXIF; the time the phone took it came with it
+    assert abs(datetime.fromisoformat(after["taken_at"]) - utc_now()) < timedelta(minutes=10)
     stored = inspections.get(f"/hazards/{hazard['id']}/evidence/{after['id']}")
     assert stored.status_code == 200, stored.text
     with Image.open(io.BytesIO(stored.content)) as image:

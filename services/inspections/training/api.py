@@ -1,7 +1,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, File, Query, Request, Response, UploadFile, status
+from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile, status
 
 from services.inspections.deps import DbSession, permit
 from services.inspections.request_keys.service import IdempotencyKey
@@ -57,15 +57,15 @@ def record_training(data: TrainingIn, session: DbSession, user: Recorder) -> Tra
 def add_evidence(
     session_id: uuid.UUID,
     file: Annotated[UploadFile, File()],
+    told: Annotated[uploads.Told, Depends(uploads.told_by_form)],
     session: DbSession,
     user: Recorder,
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> TrainingEvidenceOut:
     content = file.file.read(get_inspections_settings().evidence_max_bytes + 1)
-    evidence, created = service.add_evidence(
-        session, session_id, file.filename or "file", content, user, idempotency_key
-    )
+    upload = uploads.Upload(file.filename or "file", content, told)
+    evidence, created = service.add_evidence(session, session_id, upload, user, idempotency_key)
     if not created:
         response.status_code = status.HTTP_200_OK
     return TrainingEvidenceOut.model_validate(evidence)

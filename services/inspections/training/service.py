@@ -209,23 +209,22 @@ def _training(session: Session, session_id: uuid.UUID, user: Access) -> Training
 def add_evidence(
     session: Session,
     session_id: uuid.UUID,
-    filename: str,
-    content: bytes,
+    upload: uploads.Upload,
     user: Access,
     idempotency_key: str | None = None,
 ) -> tuple[StoredFile, bool]:
     """Attach the session's photo or sign-in sheet (JPEG, PNG, WebP or PDF, told by content); a
     resend with the same Idempotency-Key returns the first file. Returns it and whether it is new."""
     file_id = uuid.uuid4()
-    body = request_keys.fingerprint(session_id, content)
+    body = request_keys.fingerprint(session_id, upload.content, upload.told)
     previous = request_keys.claim(session, user, idempotency_key, "training.evidence", body, file_id)
     if previous is not None:
         return session.get_one(TrainingEvidence, previous), False
     training = _training(session, session_id, user)
     max_bytes = get_inspections_settings().evidence_max_bytes
     record = uploads.attach(
-        session, TrainingEvidence, TrainingEvidence.session_id, training.id, filename, content, max_bytes,
-        user.user_id, user.name, id=file_id,
+        session, TrainingEvidence, TrainingEvidence.session_id, training.id, upload.filename, upload.content,
+        max_bytes, user.user_id, user.name, upload.told, id=file_id,
     )  # fmt: skip
     return record, True
 

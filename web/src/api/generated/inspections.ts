@@ -866,6 +866,21 @@ export interface components {
         Body_add_evidence_trainings__session_id__evidence_post: {
             /** File */
             file: string;
+            /**
+             * Taken At
+             * @description 拍摄时间 / when the phone took it
+             */
+            taken_at?: string | null;
+            /**
+             * Latitude
+             * @description 纬度 WGS-84 from the phone
+             */
+            latitude?: number | null;
+            /**
+             * Longitude
+             * @description 经度 WGS-84
+             */
+            longitude?: number | null;
         };
         /** Body_add_file_inspections__inspection_id__files_post */
         Body_add_file_inspections__inspection_id__files_post: {

@@ -1,5 +1,7 @@
 // A file for a service's multipart upload (`file`, and form fields such as a hazard evidence's
-// `tag`), passed to the typed client as it is; photos are made smaller on the phone first.
+// `tag`), passed to the typed client as it is; photos are made smaller on the phone first, and
+// since that loses their EXIF time, the time the phone took it goes as `taken_at` (as the grid
+// member's photos do), which the service keeps where the photo itself has none.
 import type { UploaderFileListItem } from 'vant'
 import { toRaw } from 'vue'
 import { problemMessage } from '@/api/client'
@@ -9,6 +11,7 @@ async function formOf(file: File, fields: Record<string, string>) {
   const sent = await shrink(file)
   const form = new FormData()
   form.append('file', sent)
+  if (file.lastModified) form.append('taken_at', new Date(file.lastModified).toISOString())
   for (const [name, value] of Object.entries(fields)) form.append(name, value)
   return { sent, body: form as never, bodySerializer: (body: unknown) => body as FormData }
 }
