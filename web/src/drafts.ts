@@ -2,7 +2,7 @@
 // session that ends, a reload or a closed browser returns to the form as it was left.
 import { createStore, del, delMany, get, getMany, set, setMany } from 'idb-keyval'
 import type { UploaderFileListItem } from 'vant'
-import { nextTick, ref, toRaw, watch, type Ref } from 'vue'
+import { nextTick, onUnmounted, ref, toRaw, watch, type Ref } from 'vue'
 import { copied } from '@/problems'
 import { session } from '@/session'
 
@@ -59,6 +59,15 @@ export function useDraft(
   // an upload's progress marks its item: only another file is a change
   for (const [name, field] of Object.entries(picked)) watch(() => field.value.map((item) => item.file), () => save(name))
 
+  // the previews of the photos put back, given up with the form
+  const previews: string[] = []
+  function preview(file: File): string {
+    const url = URL.createObjectURL(file)
+    previews.push(url)
+    return url
+  }
+  onUnmounted(() => previews.forEach((url) => URL.revokeObjectURL(url)))
+
   void getMany(keys, store)
     .catch(() => [])
     .then(async (values) => {
@@ -66,7 +75,7 @@ export function useDraft(
         const value = values[index]
         if (value === undefined) return
         restored.value = true
-        if (name in picked) picked[name].value = (value as File[]).map((file) => ({ file, url: URL.createObjectURL(file) }))
+        if (name in picked) picked[name].value = (value as File[]).map((file) => ({ file, url: preview(file) }))
         else fields[name].value = value
       })
       await nextTick() // the watchers have seen what was put back

@@ -8,25 +8,34 @@ import { label } from '@/labels'
 export type Evidence = InspectionsSchemas['schemas']['EvidenceOut']
 
 /**
- * An object URL for each file of `evidence` once it is downloaded (by file id), fetched again for
- * files added later and revoked when the component goes.
+ * An object URL for each file of `evidence` once it is downloaded (by file id), fetched once each
+ * however often the list is reloaded, files added later too, and revoked when the component goes
+ * (one whose download ends after that is not kept).
  */
 export function useEvidenceUrls(hazardId: MaybeRefOrGetter<string>, evidence: MaybeRefOrGetter<Evidence[]>) {
   const urls = ref<Record<string, string>>({})
+  const asked = new Set<string>() // downloaded or on the way
+  let gone = false
+
+  async function fetchOne(file: Evidence): Promise<void> {
+    asked.add(file.id)
+    const { data } = await inspections.GET('/hazards/{hazard_id}/evidence/{file_id}', {
+      params: { path: { hazard_id: toValue(hazardId), file_id: file.id } },
+      parseAs: 'blob',
+    })
+    if (!data) asked.delete(file.id) // asked again with the next reload
+    else if (!gone) urls.value = { ...urls.value, [file.id]: URL.createObjectURL(data as Blob) }
+  }
 
   async function fetchAll(): Promise<void> {
-    for (const file of toValue(evidence)) {
-      if (urls.value[file.id]) continue
-      const { data } = await inspections.GET('/hazards/{hazard_id}/evidence/{file_id}', {
-        params: { path: { hazard_id: toValue(hazardId), file_id: file.id } },
-        parseAs: 'blob',
-      })
-      if (data) urls.value = { ...urls.value, [file.id]: URL.createObjectURL(data as Blob) }
-    }
+    for (const file of toValue(evidence)) if (!asked.has(file.id)) await fetchOne(file)
   }
 
   watch(() => toValue(evidence), () => void fetchAll(), { immediate: true })
-  onUnmounted(() => Object.values(urls.value).forEach((url) => URL.revokeObjectURL(url)))
+  onUnmounted(() => {
+    gone = true
+    Object.values(urls.value).forEach((url) => URL.revokeObjectURL(url))
+  })
   return urls
 }
 
