@@ -6,6 +6,7 @@ import pytest
 
 from shared.auth import Role
 from shared.clock import local_today
+from shared.settings import get_settings
 from tests.factories import enterprise_payload
 
 
@@ -44,6 +45,7 @@ def test_login_issues_a_token_carrying_the_grids_a_member_staffs(clients, auth, 
     token = registry.post("/auth/token", data={"username": "li.member", "password": "s3cret-pass"}).json()
     me = registry.get("/auth/me", headers={"Authorization": f"Bearer {token['access_token']}"}).json()
     assert me["roles"] == ["grid_member"] and me["grid_ids"] == [grid["id"]] and me["name"] == "赵六"
+    assert me["time_zone"] == get_settings().zone_timezone  # the screens show times in it
     taken = registry.post(
         "/accounts",
         json={

@@ -9,7 +9,7 @@ test-artifacts/web/ and checked with axe-core.
 """
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -17,6 +17,7 @@ import httpx
 
 from shared.auth import Role
 from shared.clock import local_today
+from shared.settings import get_settings
 from tests.factories import create_zone_and_grid, enterprise_payload
 from tests.support.browser import (
     BROWSER_TEST,
@@ -263,3 +264,24 @@ def test_an_auditor_reads_without_acting_and_an_enterprise_user_is_kept_out(syst
             expect(page.get_by_text(hazard["description"])).to_have_count(0)
         shot(page, "office-forbidden-enterprise")
         accessible(page, "office-forbidden-enterprise")
+
+
+def test_times_and_days_are_the_zones_on_a_desk_set_to_another_time_zone(system, make_token):
+    """A desk whose clock is in New York (13 hours behind the zone) shows a hazard's report time
+    and day as the zone counts them."""
+    from playwright.sync_api import expect
+
+    admin = {"Authorization": f"Bearer {make_token(Role.zone_admin)}"}
+    zone = _zone(system, admin)
+    inspections = httpx.Client(base_url=f"{system}/api/inspections", headers=admin, timeout=30)
+    hazard = _hazard(inspections, zone["unit"], "general", "配电箱未接地")
+    reported = datetime.fromisoformat(hazard["reported_at"]).astimezone(get_settings().zone)
+    day = f"{reported.year}/{reported.month}/{reported.day}"
+
+    with browser_page(DESKTOP, timezone_id="America/New_York") as page:
+        log_in(page, system, zone["office"], lands=DASHBOARD)
+        assert page.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone") == "America/New_York"
+        page.goto(f"{system}/office/hazards/{hazard['id']}")
+        expect(page.get_by_text(f"· {day} {reported:%H:%M:%S}")).to_be_visible()
+        page.goto(f"{system}/office/hazards")
+        expect(page.get_by_role("row", name=re.compile("配电箱未接地"))).to_contain_text(day)

@@ -194,7 +194,8 @@ def menu_item(page: Any, title: str) -> Any:
 @contextmanager
 def browser_page(viewport: ViewportSize = PHONE, **context_options: Any) -> Iterator[Any]:
     """A page of Debian's Chromium at `viewport` (a phone's, unless told), in Chinese, with the
-    clock of someone in the zone (its time zone, whatever this machine's is)."""
+    clock of someone in the zone (its time zone, whatever this machine's is; `timezone_id` for a
+    device set to another)."""
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -206,8 +207,7 @@ def browser_page(viewport: ViewportSize = PHONE, **context_options: Any) -> Iter
             is_mobile=phone,
             has_touch=phone,
             locale="zh-CN",
-            timezone_id=get_settings().zone_timezone,
-            **context_options,
+            **{"timezone_id": get_settings().zone_timezone, **context_options},
         )
         try:
             yield context.new_page()

@@ -14,6 +14,7 @@ export interface Me {
   person_id: string | null
   enterprise_id: string | null
   grid_ids: string[]
+  time_zone?: string // the zone's (see zone.ts)
 }
 
 interface Tokens {

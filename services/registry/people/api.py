@@ -11,6 +11,7 @@ from services.registry.people.schemas import (
     AccountCreate,
     AccountOut,
     AccountUpdate,
+    Me,
     PasswordChange,
     PersonCreate,
     PersonOut,
@@ -21,8 +22,8 @@ from services.registry.sessions.schemas import TokenOut
 from shared import audit
 from shared.access import Access, Scope, actions_of
 from shared.audit import AuditAction
-from shared.auth import Principal
 from shared.pagination import Page, PageQuery
+from shared.settings import get_settings
 
 router = APIRouter(tags=["people 人员与账号"])
 Editor = Annotated[Access, permit("unit.edit")]
@@ -55,8 +56,8 @@ def login(
 
 
 @router.get("/auth/me", summary="当前用户 / who the token says you are")
-def me(user: Annotated[Access, permit("account.me")]) -> Principal:
-    return user.principal
+def me(user: Annotated[Access, permit("account.me")]) -> Me:
+    return Me(**user.principal.model_dump(), time_zone=get_settings().zone_timezone)
 
 
 @router.get(

@@ -2,7 +2,7 @@ import uuid
 
 from pydantic import MISSING, BaseModel, ConfigDict, EmailStr, Field
 
-from shared.auth import PersonRole, Role
+from shared.auth import PersonRole, Principal, Role
 
 
 class PersonCreate(BaseModel):
@@ -76,3 +76,10 @@ class AccountOut(BaseModel):
     username: str
     roles: list[Role]
     is_active: bool
+
+
+class Me(Principal):
+    """Who the token says the caller is, and the zone's time zone, in which the screens show times
+    and dates whatever the device's own."""
+
+    time_zone: str = Field(description="the zone's IANA time zone, e.g. Asia/Shanghai")

@@ -1927,6 +1927,39 @@ export interface components {
             /** Tile Attribution */
             tile_attribution: string;
         };
+        /**
+         * Me
+         * @description Who the token says the caller is, and the zone's time zone, in which the screens show times
+         *     and dates whatever the device's own.
+         */
+        Me: {
+            /**
+             * User Id
+             * Format: uuid
+             */
+            user_id: string;
+            /**
+             * Name
+             * @default
+             */
+            name: string;
+            /** Roles */
+            roles: components["schemas"]["Role"][];
+            /** Person Id */
+            person_id?: string | null;
+            /** Enterprise Id */
+            enterprise_id?: string | null;
+            /**
+             * Grid Ids
+             * @default []
+             */
+            grid_ids: string[];
+            /**
+             * Time Zone
+             * @description the zone's IANA time zone, e.g. Asia/Shanghai
+             */
+            time_zone: string;
+        };
         /** MissingCertificate */
         MissingCertificate: {
             /**
@@ -2279,33 +2312,6 @@ export interface components {
             operating_rules: string | null;
             /** Responsible Person Id */
             responsible_person_id?: string | null;
-        };
-        /**
-         * Principal
-         * @description Who is calling, as the token says.
-         */
-        Principal: {
-            /**
-             * User Id
-             * Format: uuid
-             */
-            user_id: string;
-            /**
-             * Name
-             * @default
-             */
-            name: string;
-            /** Roles */
-            roles: components["schemas"]["Role"][];
-            /** Person Id */
-            person_id?: string | null;
-            /** Enterprise Id */
-            enterprise_id?: string | null;
-            /**
-             * Grid Ids
-             * @default []
-             */
-            grid_ids: string[];
         };
         /**
          * ProductionStatus
@@ -2760,7 +2766,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Principal"];
+                    "application/json": components["schemas"]["Me"];
                 };
             };
             /** @description 缺少或无效的令牌 / missing or invalid token */

@@ -1,7 +1,7 @@
-// Days as the phone's calendar counts them (YYYY-MM-DD), for defaults and "还剩 N 天".
-export function today(): string {
-  return new Date().toLocaleDateString('sv-SE') // ISO order: 2026-11-30
-}
+// Days as the zone's calendar counts them (YYYY-MM-DD), for defaults and "还剩 N 天".
+import { today } from '@/zone'
+
+export { today }
 
 export function thisMonth(): string {
   return today().slice(0, 7)

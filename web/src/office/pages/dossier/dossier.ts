@@ -1,15 +1,13 @@
 // The dossier's JSON (registry GET /enterprises/{id}/dossier) and how its values read.
 import type { RegistrySchemas } from '@/api/client'
+import { when as zoneWhen } from '@/zone'
 
 type Schemas = RegistrySchemas['schemas']
 export type Dossier = Schemas['Dossier']
 export type OrgUnit = Schemas['OrgUnitOut']
 
-/** A moment as the reader's date and time; a day as it is. */
-export function when(moment: string | null | undefined): string {
-  if (!moment) return '—'
-  return moment.length <= 10 ? moment : new Date(moment).toLocaleString('zh-CN', { hour12: false })
-}
+/** A moment as the zone's date and time, a day as it is, '—' for none. */
+export const when = (moment: string | null | undefined): string => zoneWhen(moment, '—')
 
 /** The organisation (公司 → 车间 → 班组) as rows, each with its depth. */
 export function orgRows(units: OrgUnit[], depth = 0): { depth: number; unit: OrgUnit }[] {
