@@ -13,6 +13,7 @@ from PIL import Image
 from sqlalchemy import text
 
 from services.inspections.hazard.service import check_deadlines
+from services.inspections.request_keys.jobs import forget_request_keys
 from services.inspections.runtime import runtime as inspections
 from shared.auth import Role
 from shared.clock import local_today
@@ -321,6 +322,39 @@ def test_the_same_idempotency_key_gives_the_same_hazard(api, unit):
     )
     assert other.status_code == 409 and "different request" in other.json()["detail"]
     assert sql("SELECT count(*) FROM inspections.hazard") == 1
+
+
+def test_idempotency_keys_are_forgotten_after_their_days(api, unit):
+    """A key is kept REQUEST_KEY_DAYS (30): a resend within them gives the first hazard, one after
+    them (the key forgotten by the nightly job) makes a new one."""
+    body = {
+        "unit_id": str(unit),
+        "source": "grid_patrol",
+        "category": "用电",
+        "grade": "general",
+        "location": "配电房",
+        "description": "线路老化",
+    }
+
+    def report(key: str):
+        return api(
+            "POST", "/hazards", who="admin", role=Role.zone_admin, json=body, headers={"Idempotency-Key": key}
+        )
+
+    old, recent = report("sent-long-ago").json(), report("sent-lately").json()
+    sql(
+        "UPDATE inspections.request_key SET created_at = now() - interval '31 days' WHERE key = 'sent-long-ago'"
+        " RETURNING key"
+    )
+    sql(
+        "UPDATE inspections.request_key SET created_at = now() - interval '29 days' WHERE key = 'sent-lately'"
+        " RETURNING key"
+    )
+    assert forget_request_keys() == 1
+    again = report("sent-lately")
+    assert again.status_code == 200 and again.json()["id"] == recent["id"]
+    anew = report("sent-long-ago")
+    assert anew.status_code == 201 and anew.json()["id"] != old["id"]
 
 
 # a shell script behind the JPEG magic bytes, 46 bytes in all

@@ -39,6 +39,7 @@ def test_every_job_declared_in_a_jobs_module_is_scheduled():
         "inspections.check_hazard_deadlines",
         "inspections.check_unacted_hazards",
         "inspections.check_missed_inspections",
+        "inspections.forget_request_keys",
         "notifications.send_reminders",
         "notifications.send_stalled_deliveries",
         "notifications.send_digests",

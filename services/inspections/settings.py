@@ -30,6 +30,11 @@ class InspectionsSettings(Settings):
         description="who issues the hazard notices, as printed on them",
     )
     evidence_max_bytes: int = Field(10 * 1024 * 1024, ge=1024, description="largest evidence file")
+    request_key_days: int = Field(
+        30,
+        ge=1,
+        description="an Idempotency-Key is kept this many days: a resend after that makes the record anew",
+    )
 
 
 @lru_cache

@@ -6,10 +6,11 @@ recorded twice."""
 import hashlib
 import json
 import uuid
+from datetime import datetime
 from typing import Annotated, Any, cast
 
 from fastapi import Header
-from sqlalchemy import Table, bindparam, select
+from sqlalchemy import Table, bindparam, delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -81,3 +82,9 @@ def claim(
             field="Idempotency-Key",
         )
     return previous.result_id
+
+
+def forget_before(session: Session, moment: datetime) -> int:
+    """Delete the keys kept before `moment` (a phone resends within days, not weeks); how many."""
+    forgotten = session.execute(delete(RequestKey).where(RequestKey.created_at < moment))
+    return forgotten.rowcount  # type: ignore[attr-defined]
