@@ -5,6 +5,7 @@ import random
 import uuid
 from datetime import UTC, datetime, timedelta
 from functools import partial
+from zoneinfo import ZoneInfo
 
 import pypdfium2
 import pytest
@@ -30,7 +31,7 @@ from shared.events.contracts.registry import (
 )
 from shared.events.contracts.reporting import ReportKind
 from shared.periods import PeriodKind, containing
-from tests.support.files import pdf
+from tests.support.files import pdf, photo
 from tests.support.inspections import sql
 from tests.support.jobs import exported
 from tests.support.notifications import told, zone_with_people
@@ -250,6 +251,16 @@ def test_filing_reports_versions_lateness_status_and_the_overdue_reminder(client
         clients["reporting"].post(attach, files={"file": ("x.pdf", b"not a pdf")}, headers=mine).status_code
         == 422
     )
+    # a photo the phone made smaller (no EXIF left) keeps the time the phone says it took it
+    shrunk = clients["reporting"].post(
+        attach, files={"file": ("现场.jpg", photo("JPEG"))}, data={"taken_at": "2026-11-02T07:30:00+08:00"}, headers=mine
+    )  # fmt: skip
+    assert shrunk.status_code == 201
+    assert datetime.fromisoformat(shrunk.json()["taken_at"]) == datetime(
+        2026, 11, 2, 7, 30, tzinfo=ZoneInfo("Asia/Shanghai")
+    )
+    half = clients["reporting"].post(attach, files={"file": ("现场.jpg", photo("JPEG"))}, data={"latitude": "31.8"}, headers=mine)  # fmt: skip
+    assert half.status_code == 422 and "longitude" in half.text
     pretended = clients["reporting"].post(attach, files={"file": ("扫描件.pdf", b"%PDF-1.7 scanned report")}, headers=mine)  # fmt: skip
     assert pretended.status_code == 422 and "扫描件.pdf" in pretended.json()["detail"]
     others = auth(Role.enterprise_user, enterprise_id=other)

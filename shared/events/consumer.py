@@ -99,8 +99,15 @@ class EventConsumer:
             attempts = task.request.retries + 1
             failed: list[tuple[dict[str, Any], Exception]] = []
             try:
-                if len(batch) > 1 and consumer.process_together(batch):
-                    return f"{len(batch)} handled"
+                # together at the first attempt; a message sent round again goes one by one, so
+                # one that ran out of time together still makes progress
+                together = len(batch) > 1 and task.request.retries == 0
+                try:
+                    if together and consumer.process_together(batch):
+                        return f"{len(batch)} handled"
+                except SoftTimeLimitExceeded as exc:  # nothing of it kept: all of it again later
+                    failed = [(envelope, exc) for envelope in batch]
+                    batch = []
                 for index, envelope in enumerate(batch):  # one by one: each failure on its own
                     try:
                         consumer.process(envelope)
@@ -174,14 +181,16 @@ class EventConsumer:
     def process_together(self, batch: list[dict[str, Any]]) -> bool:
         """Apply a message's events in one transaction (a transaction per event cost about as much
         as its handler). False, with nothing applied, if any of them fails: the caller then applies
-        them one by one, so that a failing event holds back only itself."""
+        them one by one, so that a failing event holds back only itself. Out of time
+        (SoftTimeLimitExceeded), nothing is applied and the error is raised."""
         try:
             parsed = [self.parse(envelope) for envelope in batch]
             with self.runtime.transaction() as session:
                 for event, data, handler in parsed:
                     self._apply(session, event, data, handler)
+                    session.flush()
                     session.expire_all()  # the next event's handler reads rows afresh
-        except SoftTimeLimitExceeded:  # the hard limit is near: the whole message again later
+        except SoftTimeLimitExceeded:  # the hard limit is near: the caller sends it round again
             raise
         except Exception as exc:
             log.info("event.batch_one_by_one", consumer=self.name, events=len(batch), error=repr(exc))

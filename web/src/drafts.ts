@@ -61,12 +61,17 @@ export function useDraft(
 
   // the previews of the photos put back, given up with the form
   const previews: string[] = []
+  let gone = false
   function preview(file: File): string {
+    if (gone) return '' // the form went before its draft was read
     const url = URL.createObjectURL(file)
     previews.push(url)
     return url
   }
-  onUnmounted(() => previews.forEach((url) => URL.revokeObjectURL(url)))
+  onUnmounted(() => {
+    gone = true
+    previews.forEach((url) => URL.revokeObjectURL(url))
+  })
 
   void getMany(keys, store)
     .catch(() => [])

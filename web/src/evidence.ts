@@ -19,10 +19,12 @@ export function useEvidenceUrls(hazardId: MaybeRefOrGetter<string>, evidence: Ma
 
   async function fetchOne(file: Evidence): Promise<void> {
     asked.add(file.id)
-    const { data } = await inspections.GET('/hazards/{hazard_id}/evidence/{file_id}', {
-      params: { path: { hazard_id: toValue(hazardId), file_id: file.id } },
-      parseAs: 'blob',
-    })
+    const { data } = await inspections
+      .GET('/hazards/{hazard_id}/evidence/{file_id}', {
+        params: { path: { hazard_id: toValue(hazardId), file_id: file.id } },
+        parseAs: 'blob',
+      })
+      .catch(() => ({ data: undefined })) // no network
     if (!data) asked.delete(file.id) // asked again with the next reload
     else if (!gone) urls.value = { ...urls.value, [file.id]: URL.createObjectURL(data as Blob) }
   }

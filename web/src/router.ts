@@ -2,7 +2,7 @@ import { createRouter, createWebHistory } from 'vue-router'
 import { loadActions, may } from '@/actions'
 import { landsInOffice } from '@/office/roles'
 import { officeRoute, refusedInOffice } from '@/office/routes'
-import { session } from '@/session'
+import { learnTimeZone, session } from '@/session'
 import enterpriseRoutes, { worksForAnEnterprise } from '@/views/enterprise/routes'
 
 export const router = createRouter({
@@ -28,6 +28,7 @@ export const router = createRouter({
 
 router.beforeEach(async (to) => {
   if (!to.meta.public && !session.tokens) return { name: 'login', query: { next: to.fullPath } }
+  await learnTimeZone()
   if (refusedInOffice(to)) return { name: 'office-forbidden' }
   if (to.name === 'home') {
     await loadActions().catch(() => undefined) // offline: the token's enterprise still tells

@@ -71,11 +71,24 @@ export async function login(username: string, password: string): Promise<void> {
     throw new LoginRefused(`登录失败 / login failed (${answer.status})`)
   }
   take(await answer.json())
-  const me = await fetch('/api/registry/auth/me', {
-    headers: { Authorization: `Bearer ${session.tokens!.access}` },
-  })
-  session.me = me.ok ? await me.json() : null
+  session.me = await readMe(session.tokens!.access)
   save()
+}
+
+async function readMe(access: string): Promise<Me | null> {
+  const me = await fetch('/api/registry/auth/me', { headers: { Authorization: `Bearer ${access}` } })
+  return me.ok ? await me.json() : null
+}
+
+/** A session from before /auth/me told the zone's time zone learns it (zone.ts); offline, later. */
+export async function learnTimeZone(): Promise<void> {
+  if (!session.tokens || session.me?.time_zone) return
+  const access = await freshAccessToken()
+  const me = access ? await readMe(access).catch(() => null) : null
+  if (me) {
+    session.me = me
+    save()
+  }
 }
 
 let renewing: Promise<string | null> | null = null

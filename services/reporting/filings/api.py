@@ -1,7 +1,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, File, Query, Request, Response, UploadFile, status
+from fastapi import APIRouter, Depends, File, Query, Request, Response, UploadFile, status
 
 from services.reporting.deps import DbSession, permit
 from services.reporting.filings import exports, service
@@ -96,12 +96,15 @@ def filing_status_xlsx(
     openapi_extra=body_limit(get_reporting_settings().upload_max_bytes),
 )
 def add_attachment(
-    filing_id: uuid.UUID, file: Annotated[UploadFile, File()], session: DbSession, user: Filer
+    filing_id: uuid.UUID,
+    file: Annotated[UploadFile, File()],
+    told: Annotated[uploads.Told, Depends(uploads.told_by_form)],
+    session: DbSession,
+    user: Filer,
 ) -> AttachmentOut:
     content = file.file.read(get_reporting_settings().upload_max_bytes + 1)
-    return AttachmentOut.model_validate(
-        service.add_attachment(session, filing_id, file.filename or "file", content, user)
-    )
+    upload = uploads.Upload(file.filename or "file", content, told)
+    return AttachmentOut.model_validate(service.add_attachment(session, filing_id, upload, user))
 
 
 @router.get("/{filing_id}/attachments", summary="报告附件 / a filing's attachments")

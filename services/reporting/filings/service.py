@@ -283,22 +283,15 @@ def _filing(session: Session, filing_id: uuid.UUID, user: Access) -> ReportFilin
 
 
 def add_attachment(
-    session: Session, filing_id: uuid.UUID, filename: str, content: bytes, user: Access
+    session: Session, filing_id: uuid.UUID, upload: uploads.Upload, user: Access
 ) -> FilingAttachment:
     """Attach a scan, photo or PDF to a filing (附件), judged by its content."""
     filing = _filing(session, filing_id, user)
     max_bytes = get_reporting_settings().upload_max_bytes
     return uploads.attach(
-        session,
-        FilingAttachment,
-        FilingAttachment.filing_id,
-        filing.id,
-        filename,
-        content,
-        max_bytes,
-        user.user_id,
-        user.name,
-    )
+        session, FilingAttachment, FilingAttachment.filing_id, filing.id, upload.filename, upload.content,
+        max_bytes, user.user_id, user.name, upload.told,
+    )  # fmt: skip
 
 
 def attachments_of(

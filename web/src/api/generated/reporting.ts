@@ -696,6 +696,21 @@ export interface components {
         Body_add_attachment_filings__filing_id__attachments_post: {
             /** File */
             file: string;
+            /**
+             * Taken At
+             * @description 拍摄时间 / when the phone took it
+             */
+            taken_at?: string | null;
+            /**
+             * Latitude
+             * @description 纬度 WGS-84 from the phone
+             */
+            latitude?: number | null;
+            /**
+             * Longitude
+             * @description 经度 WGS-84
+             */
+            longitude?: number | null;
         };
         /** CoverageRow */
         CoverageRow: {

@@ -1,6 +1,7 @@
 // The ledger's filters as they stand in its URL (/office/hazards?grid_id=…&state=…), so that every
 // figure of the dashboard links to the list behind it, and the API's query made from them.
 import type { LocationQueryRaw } from 'vue-router'
+import { nextDay, startOfDay } from '@/zone'
 
 export interface LedgerFilters {
   grid_id?: string
@@ -28,16 +29,6 @@ export function filtersOf(query: Record<string, unknown>): LedgerFilters {
   return filters as LedgerFilters
 }
 
-/** A local date's first instant (the browser's time zone, the zone's for the people using it). */
-function startOf(day: string): string {
-  return new Date(`${day}T00:00:00`).toISOString()
-}
-
-function dayAfter(day: string): string {
-  const next = new Date(`${day}T00:00:00`)
-  next.setDate(next.getDate() + 1)
-  return next.toISOString()
-}
 
 /** The /hazards query for the filters. */
 export function apiQuery(filters: LedgerFilters) {
@@ -49,8 +40,8 @@ export function apiQuery(filters: LedgerFilters) {
     source: filters.source as never,
     overdue: filters.overdue === undefined ? undefined : filters.overdue === 'true',
     due_by: filters.due_by,
-    reported_from: filters.from ? startOf(filters.from) : undefined,
-    reported_to: filters.to ? dayAfter(filters.to) : undefined,
+    reported_from: filters.from ? startOfDay(filters.from) : undefined,
+    reported_to: filters.to ? startOfDay(nextDay(filters.to)) : undefined,
     sort: filters.sort,
   }
 }
