@@ -285,3 +285,6 @@ def test_times_and_days_are_the_zones_on_a_desk_set_to_another_time_zone(system,
         expect(page.get_by_text(f"· {day} {reported:%H:%M:%S}")).to_be_visible()
         page.goto(f"{system}/office/hazards")
         expect(page.get_by_role("row", name=re.compile("配电箱未接地"))).to_contain_text(day)
+        # the ledger of that one zone day has it (its bounds are the zone's midnights, not New York's)
+        page.goto(f"{system}/office/hazards?from={reported.date()}&to={reported.date()}")
+        expect(page.get_by_role("row", name=re.compile("配电箱未接地"))).to_be_visible()
