@@ -299,9 +299,9 @@ def test_the_lifecycle_is_listed_and_each_actions_body_is_documented(api):
     assert set(plan["required"]) == set(SIX_PARTS)
 
 
-def test_the_same_idempotency_key_gives_the_same_hazard(api, unit):
-    headers = {"Idempotency-Key": "phone-42-report-7"}
-    body = {
+def _keyed_report(unit) -> dict[str, str]:
+    """The report a phone sends, and may send again, with its Idempotency-Key."""
+    return {
         "unit_id": str(unit),
         "source": "grid_patrol",
         "category": "用电",
@@ -309,6 +309,11 @@ def test_the_same_idempotency_key_gives_the_same_hazard(api, unit):
         "location": "配电房",
         "description": "线路老化",
     }
+
+
+def test_the_same_idempotency_key_gives_the_same_hazard(api, unit):
+    headers = {"Idempotency-Key": "phone-42-report-7"}
+    body = _keyed_report(unit)
     first = api("POST", "/hazards", who="admin", role=Role.zone_admin, json=body, headers=headers)
     again = api("POST", "/hazards", who="admin", role=Role.zone_admin, json=body, headers=headers)
     assert first.status_code == 201 and again.status_code == 200 and again.json()["id"] == first.json()["id"]
@@ -327,14 +332,7 @@ def test_the_same_idempotency_key_gives_the_same_hazard(api, unit):
 def test_idempotency_keys_are_forgotten_after_their_days(api, unit):
     """A key is kept REQUEST_KEY_DAYS (30): a resend within them gives the first hazard, one after
     them (the key forgotten by the nightly job) makes a new one."""
-    body = {
-        "unit_id": str(unit),
-        "source": "grid_patrol",
-        "category": "用电",
-        "grade": "general",
-        "location": "配电房",
-        "description": "线路老化",
-    }
+    body = _keyed_report(unit)
 
     def report(key: str):
         return api(
