@@ -425,6 +425,7 @@ def test_a_training_sessions_sign_in_sheet_is_kept_and_checked_by_its_content(ap
     assert upload(sheet, "x.pdf", enterprise=uuid.uuid4()).status_code == 403
     listed = api("GET", f"/trainings/{session_id}/evidence", role=Role.zone_admin).json()["items"]
     by_name = {e["filename"]: e for e in listed}
+    assert len(listed) == len(by_name)  # the sheet sent again was not stored twice
     assert (
         by_name.keys() == {"签到表.pdf", "现场.jpg", "签到表-缩小.jpg"}
         and by_name["签到表.pdf"]["taken_at"] is None

@@ -33,9 +33,9 @@ export function daysUntil(day: string): number {
   return Math.round((Date.parse(`${day}T00:00:00Z`) - Date.parse(`${today()}T00:00:00Z`)) / DAY_MS)
 }
 
-/** The day after `day` (YYYY-MM-DD). */
-export function nextDay(day: string): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10)
+/** The day `days` after `day` (YYYY-MM-DD; negative: before). */
+export function addDays(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10)
 }
 
 /** The instant the zone's `day` begins (for the services' from/to instants). */

@@ -1,7 +1,7 @@
 // The ledger's filters as they stand in its URL (/office/hazards?grid_id=…&state=…), so that every
 // figure of the dashboard links to the list behind it, and the API's query made from them.
 import type { LocationQueryRaw } from 'vue-router'
-import { nextDay, startOfDay } from '@/zone'
+import { addDays, startOfDay } from '@/zone'
 
 export interface LedgerFilters {
   grid_id?: string
@@ -41,7 +41,7 @@ export function apiQuery(filters: LedgerFilters) {
     overdue: filters.overdue === undefined ? undefined : filters.overdue === 'true',
     due_by: filters.due_by,
     reported_from: filters.from ? startOfDay(filters.from) : undefined,
-    reported_to: filters.to ? startOfDay(nextDay(filters.to)) : undefined,
+    reported_to: filters.to ? startOfDay(addDays(filters.to, 1)) : undefined,
     sort: filters.sort,
   }
 }
@@ -52,11 +52,4 @@ export function monthOf(day: string): { from: string; to: string } {
   const last = new Date(year, month, 0).getDate()
   const mm = String(month).padStart(2, '0')
   return { from: `${year}-${mm}-01`, to: `${year}-${mm}-${String(last).padStart(2, '0')}` }
-}
-
-/** A zone date `days` after `day`. */
-export function addDays(day: string, days: number): string {
-  const at = new Date(`${day}T12:00:00`)
-  at.setDate(at.getDate() + days)
-  return `${at.getFullYear()}-${String(at.getMonth() + 1).padStart(2, '0')}-${String(at.getDate()).padStart(2, '0')}`
 }
