@@ -21,12 +21,12 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Any
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from pydantic import ConfigDict, Field
 from sqlalchemy import ColumnElement, Date, DateTime, Select, String, false, or_, select, true
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from shared.auth import PEOPLE_ROLES, CurrentUser, Principal, Role
+from shared.auth import PEOPLE_ROLES, BearerPrincipal, CurrentUser, Principal, Role
 from shared.clock import local_today
 from shared.db import upsert_snapshot
 from shared.errors import Forbidden
@@ -502,6 +502,23 @@ def access_for(
     return Access(**principal.model_dump(), rule=chosen, scope=scope, session=session, tenancy=tenancy)
 
 
+class _Permit(BearerPrincipal):
+    """`Gate.permit`'s dependency when it needs no session: the caller and their access in one
+    dependency (each level of dependencies costs FastAPI more per request than the check)."""
+
+    def __init__(self, chosen: Rule, tenancy: Tenancy | None, *, zone_wide: bool) -> None:
+        super().__init__()
+        self.chosen = chosen
+        self.tenancy = tenancy
+        self.zone_wide = zone_wide  # a service with no session: its rules are zone-wide or own
+
+    async def __call__(self, request: Request) -> Access:  # type: ignore[override]
+        found = access_for(await super().__call__(request), self.chosen.action, None, self.tenancy)
+        if self.zone_wide and found.scope != Scope.zone and found.scope != Scope.own:
+            raise forbidden(self.chosen, "仅限全区范围 / zone-wide roles only")
+        return found
+
+
 # Each endpoint dependency `Gate.permit` made, and its action (how a route's rule is found).
 ACTION_OF: dict[Callable[..., Any], str] = {}
 
@@ -518,21 +535,11 @@ class Gate:
         runs its own transaction and hands it over (`Access.within`): no session dependency to
         set up and tear down around it."""
         chosen = POLICY[action]  # a KeyError at import: an endpoint naming an action not in the table
-        if self.session_parameter is not None and own_transaction:
-
-            async def check_unbound(user: CurrentUser) -> Access:
-                return access_for(user, chosen.action, None, self.tenancy)
-
-            check: Callable[..., Any] = check_unbound
-        elif self.session_parameter is None:
-
-            async def check_zone(user: CurrentUser) -> Access:
-                found = access_for(user, chosen.action)
-                if found.scope != Scope.zone and found.scope != Scope.own:
-                    raise forbidden(chosen, "仅限全区范围 / zone-wide roles only")
-                return found
-
-            check = check_zone
+        if self.session_parameter is None or own_transaction:
+            zone_wide = self.session_parameter is None
+            check: Callable[..., Any] = _Permit(
+                chosen, None if zone_wide else self.tenancy, zone_wide=zone_wide
+            )
         else:
             session_dependency = self.session_parameter.__metadata__[0]
 
@@ -543,7 +550,7 @@ class Gate:
                 return access_for(user, chosen.action, session, self.tenancy)
 
             check = check_scoped
-        check.__name__ = f"permit_{action.replace('.', '_')}"
+            check.__name__ = f"permit_{action.replace('.', '_')}"
         ACTION_OF[check] = action
         return Depends(check)
 

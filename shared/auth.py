@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import HTTPBearer
 from pydantic import AfterValidator, BaseModel, Field, ValidationError
 
 from shared.settings import Settings, get_settings
@@ -105,21 +105,26 @@ async def decode_token(token: str, verifier: TokenVerifier) -> Principal:
         raise _unauthorized(f"令牌内容无效 / invalid token claims: {exc.errors()[0]['msg']}") from None
 
 
-_bearer = HTTPBearer(auto_error=False)
+class BearerPrincipal(HTTPBearer):
+    """The dependency naming the caller from the request's bearer token, 401 without a valid one.
+
+    One dependency rather than a chain (token scheme, then decoding): each level costs FastAPI
+    more per request than the decoding itself. OpenAPI shows it as the `HTTPBearer` scheme."""
+
+    def __init__(self) -> None:
+        super().__init__(auto_error=False, scheme_name="HTTPBearer")
+
+    # no blocking I/O, so `async`: FastAPI runs it without a thread hop (the verifier awaits its
+    # rare key fetches)
+    async def __call__(self, request: Request) -> Principal:  # type: ignore[override]
+        credentials = await super().__call__(request)
+        if credentials is None:
+            raise _unauthorized("缺少认证令牌 / missing bearer token")
+        # Each service's app keeps its own verifier (shared.web.create_app).
+        return await decode_token(credentials.credentials, request.app.state.token_verifier)
 
 
-# Dependencies that do no blocking I/O are `async def`, so FastAPI runs them without a thread hop
-# (the verifier awaits its rare key fetches).
-async def authenticate(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Principal:
-    if credentials is None:
-        raise _unauthorized("缺少认证令牌 / missing bearer token")
-    # Each service's app keeps its own verifier (shared.web.create_app).
-    return await decode_token(credentials.credentials, request.app.state.token_verifier)
-
-
+authenticate = BearerPrincipal()
 CurrentUser = Annotated[Principal, Depends(authenticate)]
 
 
