@@ -323,6 +323,27 @@ def test_a_message_is_applied_in_one_transaction_or_else_one_event_at_a_time(wor
     assert '"event": "event.batch_one_by_one"' in workers["probe"].log_text()
 
 
+def test_a_message_claims_its_events_together_and_skips_those_applied_before(workers):
+    """The events of a message are claimed in one statement: one applied before, and one given twice
+    in the message, have one effect each, and the rest are still applied together."""
+    done = ping()
+    send_message(done.model_dump(mode="json"))
+    wait_until(lambda: effects(done) == 1)
+    twice, other = ping(), ping()
+    send_message(*(e.model_dump(mode="json") for e in (done, twice, twice, other)))
+    wait_until(lambda: effects(other) == 1)
+    assert [effects(e) for e in (done, twice, other)] == [1, 1, 1]
+    runs = [scalar("SELECT count(*) FROM probe.attempt WHERE event_id = :id", id=e.id) for e in (done, twice)]
+    assert runs == [1, 1]  # no second run of either, and no failed batch run
+    assert (
+        scalar(
+            "SELECT count(DISTINCT xmin::text) FROM probe.processed_event WHERE event_id = ANY(:ids)",
+            ids=[twice.id, other.id],
+        )
+        == 1
+    )  # applied together: the message's transaction did not fail
+
+
 def test_worker_killed_mid_task_runs_it_again_with_one_effect(workers):
     event = send_probe(pause_seconds=1.5)
     store = redis.Redis.from_url(os.environ["REDIS_URL"])

@@ -23,7 +23,7 @@ from celery import Celery, Task
 from celery.exceptions import SoftTimeLimitExceeded
 from celery.utils.time import get_exponential_backoff_interval
 from pydantic import ValidationError
-from sqlalchemy import func, select, update
+from sqlalchemy import ARRAY, Text, Uuid, bindparam, cast, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -66,8 +66,31 @@ class EventConsumer:
         self.handlers = handlers.by_contract
         self.observers = handlers.observers
         processed = runtime.tables.processed
-        # built once: every event runs it
+        # built once: every event runs one or the other
         self._claim = insert(processed).on_conflict_do_nothing().returning(processed.c.event_id)
+        claimed_together = (
+            func.unnest(
+                cast(bindparam("event_ids", type_=ARRAY(Uuid)), ARRAY(Uuid)),
+                cast(bindparam("event_types", type_=ARRAY(Text)), ARRAY(Text)),
+            )
+            .table_valued("event_id", "event_type")
+            .render_derived(name="claimed")
+        )
+        self._claim_together = (
+            insert(processed)
+            .from_select(
+                ["consumer", "event_id", "event_type"],
+                select(
+                    bindparam("consumer", type_=Text),
+                    claimed_together.c.event_id,
+                    claimed_together.c.event_type,
+                )
+                # in one order, so two deliveries of overlapping messages cannot deadlock
+                .order_by(claimed_together.c.event_id),
+            )
+            .on_conflict_do_nothing()
+            .returning(processed.c.event_id)
+        )
         self._register_task()
 
     @property
@@ -186,8 +209,23 @@ class EventConsumer:
         try:
             parsed = [self.parse(envelope) for envelope in batch]
             with self.runtime.transaction() as session:
+                claimed = set(
+                    session.scalars(
+                        self._claim_together,
+                        {
+                            "consumer": self.name,
+                            "event_ids": [event.id for event, _, _ in parsed],
+                            "event_types": [event.type for event, _, _ in parsed],
+                        },
+                    )
+                )
                 for event, data, handler in parsed:
-                    self._apply(session, event, data, handler)
+                    bind_correlation_id(event.correlationid)
+                    if event.id not in claimed:
+                        self._duplicate(event)
+                        continue
+                    claimed.discard(event.id)  # an event twice in one message is applied once
+                    self._run(session, event, data, handler)
                     session.flush()
                     session.expire_all()  # the next event's handler reads rows afresh
         except SoftTimeLimitExceeded:  # the hard limit is near: the caller sends it round again
@@ -206,14 +244,23 @@ class EventConsumer:
             self._claim, {"consumer": self.name, "event_id": event.id, "event_type": event.type}
         ).first()
         if claimed is None:
-            log.info("event.duplicate", consumer=self.name, event_id=str(event.id), type=event.type)
+            self._duplicate(event)
             return "duplicate"
+        self._run(session, event, data, handler)
+        return "applied"
+
+    def _duplicate(self, event: CloudEvent) -> None:
+        log.info("event.duplicate", consumer=self.name, event_id=str(event.id), type=event.type)
+
+    def _run(
+        self, session: Session, event: CloudEvent, data: EventContract | None, handler: Handler | None
+    ) -> None:
+        """The effect of an event claimed in this transaction."""
         if handler is not None:
             handler(session, data, event)
         for observer in self.observers:
             observer(session, event)
         log.debug("event.applied", consumer=self.name, event_id=str(event.id), type=event.type)
-        return "applied"
 
     def dead_letter(self, envelope: dict[str, Any], *, reason: str, attempts: int) -> None:
         table = self.runtime.tables.dead_letter

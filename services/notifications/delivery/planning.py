@@ -8,16 +8,16 @@ whatever was left pending, so a lost queue message delays a delivery but never l
 import uuid
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import structlog
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from sqlalchemy import event, select
+from sqlalchemy import Row, event, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from services.notifications.delivery.models import Channel, Delivery, DeliveryStatus, Preference
 from services.notifications.directory.models import PersonContact
-from services.notifications.inbox.models import InboxMessage
 from services.notifications.settings import NotificationsSettings, get_notifications_settings
 from shared.clock import local_now_text, utc_now
 from shared.labels import both
@@ -47,8 +47,9 @@ def render(template: str, **context: object) -> str:
     return templates.get_template(template).render(**context)
 
 
-def plan_deliveries(session: Session, messages: Sequence[InboxMessage]) -> list[uuid.UUID]:
-    """Add a delivery per preferred channel for each new message; returns the ids to send now."""
+def plan_deliveries(session: Session, messages: Sequence[Row[Any]]) -> list[uuid.UUID]:
+    """Add a delivery per preferred channel for each new message (`inbox.service.NewMessage`, an
+    inbox row); returns the ids to send now."""
     settings = get_notifications_settings()
     channels_on = enabled_channels(settings)
     if not messages or not channels_on:

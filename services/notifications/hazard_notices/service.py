@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from services.notifications.directory.models import UnitContact
 from services.notifications.directory.service import known_unit
 from services.notifications.hazard_notices.models import HazardWatch
-from services.notifications.inbox.models import InboxMessage
 from services.notifications.inbox.routing import (
     DEADLINE_REMINDER_ROUTE,
     HAZARD_ROUTES,
@@ -27,7 +26,7 @@ from services.notifications.inbox.routing import (
     recipients,
     unit_and_recipients,
 )
-from services.notifications.inbox.service import Notice, notify
+from services.notifications.inbox.service import NewMessage, Notice, notify
 from services.notifications.settings import get_notifications_settings
 from shared.db import snapshot_upsert
 from shared.events.contracts.inspections import (
@@ -143,10 +142,10 @@ def _hazard_notice(watch: HazardWatch, unit: UnitContact, occasion: str, title: 
     )
 
 
-def remind_and_escalate(session: Session, today: date, watches: list[HazardWatch]) -> list[InboxMessage]:
+def remind_and_escalate(session: Session, today: date, watches: list[HazardWatch]) -> list[NewMessage]:
     """Deadline reminders and ladder steps due on `today` for these hazards; returns new messages."""
     settings = get_notifications_settings()
-    sent: list[InboxMessage] = []
+    sent: list[NewMessage] = []
     for watch in watches:
         if not watch.open or watch.deadline is None:
             continue

@@ -2,14 +2,15 @@
 
 import typing
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ARRAY, Table, Text, Uuid, bindparam, cast, func, select, update
+from sqlalchemy import ARRAY, Row, Table, Text, Uuid, bindparam, cast, func, select, update
 from sqlalchemy.dialects.postgresql import Insert, insert
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.selectable import ExecutableReturnsRows
+from sqlalchemy.sql.dml import ReturningInsert
 
 from services.notifications.delivery.planning import plan_deliveries, send_after_commit
 from services.notifications.inbox.models import InboxMessage
@@ -41,13 +42,18 @@ class Notice:
         return cls(f"event:{event.id}", event.type, title, body, urgent, subject_id, event.id)
 
 
+# A message just written, as the row its insert returned (its columns by name): no ORM object to
+# build, which cost a burst of events a sixth of their CPU.
+NewMessage = Row[Any]
+
+
 def notify(
     session: Session,
     notice: Notice,
     recipients: dict[uuid.UUID, str],
     *,
     along: tuple[Insert, dict[str, Any]] | None = None,
-) -> list[InboxMessage]:
+) -> Sequence[NewMessage]:
     """Write the notice to each recipient's inbox (person id -> why they are told) and plan its
     deliveries; recipients already told on this occasion are skipped. Returns the new messages.
 
@@ -61,7 +67,7 @@ def notify(
     parameters["notice_title"] = notice.title[:200]
     parameters |= {"notice_people": list(recipients), "notice_whys": list(recipients.values())}
     statement = _notice_statement(None if along is None else along[0])
-    messages = list(session.scalars(statement, {**(along[1] if along else {}), **parameters}))
+    messages = session.execute(statement, {**(along[1] if along else {}), **parameters}).all()
     send_after_commit(session, plan_deliveries(session, messages))
     return messages
 
@@ -70,7 +76,7 @@ _NOTICE_FIELDS = ("occasion", "event_id", "event_type", "subject_id", "title", "
 
 
 @lru_cache(maxsize=16)
-def _notice_statement(along: Insert | None) -> ExecutableReturnsRows:
+def _notice_statement(along: Insert | None) -> ReturningInsert[Any]:
     """The inbox rows of one notice, built once per `along` statement: the recipients as two arrays,
     so one statement (and one compilation) serves however many they are."""
     inbox = typing.cast(Table, InboxMessage.__table__)
@@ -97,8 +103,7 @@ def _notice_statement(along: Insert | None) -> ExecutableReturnsRows:
     )
     if along is not None:
         statement = statement.add_cte(along.cte("along"))
-    # the new rows as messages, from a statement executed as written with its parameters
-    return select(InboxMessage).from_statement(statement)
+    return statement
 
 
 def messages(

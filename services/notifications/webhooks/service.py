@@ -5,10 +5,11 @@ import base64
 import json
 import secrets
 import uuid
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -123,9 +124,22 @@ _SUBSCRIBED = select(WebhookSubscription.id, WebhookSubscription.url).where(
 )
 
 
+def _subscribed(session: Session, event_type: str) -> Sequence[Row[uuid.UUID, str]]:
+    """The enabled endpoints subscribed to this type, read once per transaction: a consumer applies
+    a message's events in one, and they see the subscriptions as of its first event."""
+    transaction = session.get_transaction()
+    kept = session.info.get("webhook_subscriptions")
+    if kept is None or kept[0] is not transaction:
+        kept = session.info["webhook_subscriptions"] = (transaction, {})
+    known: dict[str, Sequence[Row[uuid.UUID, str]]] = kept[1]
+    if event_type not in known:
+        known[event_type] = session.execute(_SUBSCRIBED, {"event_types": [event_type]}).all()
+    return known[event_type]
+
+
 def fan_out(session: Session, event: CloudEvent) -> None:
     """A delivery of this event to every enabled endpoint subscribed to its type, once each."""
-    subscriptions = session.execute(_SUBSCRIBED, {"event_types": [event.type]}).all()
+    subscriptions = _subscribed(session, event.type)
     if not subscriptions:
         return
     # The Standard Webhooks payload shape: type, timestamp, data (here the whole CloudEvent).
