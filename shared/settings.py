@@ -146,7 +146,12 @@ class Settings(BaseSettings):
         30.0, ge=0, description="an event younger than this is left to the fast path (Redis) for now"
     )
     feed_page_size: int = Field(500, ge=1, le=1000, description="events per page the reconciler reads")
-    reconcile_max_pages: int = Field(40, ge=1, description="pages one reconciler run reads at most")
+    reconcile_max_pages: int = Field(
+        2,
+        ge=1,
+        description="pages of a feed one reconciler run reads, the worker's events waiting behind it; "
+        "with more to read, the next run is queued at once",
+    )
 
     # Tasks (shared/celery_app.py): a task a worker took but never acknowledged (the worker was
     # killed) goes back to its queue once the visibility timeout has passed; so every task that

@@ -189,7 +189,13 @@ def create_worker(
         time_limit=RECONCILE_SOFT_TIME_LIMIT_SECONDS + 10,
     )
     def reconcile_events() -> dict[str, int]:
-        """Apply what the fast path missed from the publishers' feeds (shared.events.reconciler)."""
-        return reconciler.run()
+        """Apply what the fast path missed from the publishers' feeds (shared.events.reconciler).
+
+        A run reads at most RECONCILE_MAX_PAGES pages of each feed, since the events that arrive
+        meanwhile wait behind it; with more to read, it goes on in a run queued behind them."""
+        done = reconciler.run()
+        if done.unfinished:
+            reconcile_events.apply_async(queue=runtime.name)
+        return done.recovered
 
     return app, consumer

@@ -283,6 +283,33 @@ def test_an_event_both_paths_deliver_is_applied_once(clients, workers, relay, au
     assert copies() == dict.fromkeys(CONSUMERS, 3)
 
 
+@pytest.mark.committed
+def test_a_reconciler_run_reads_a_few_pages_and_says_its_feed_has_more(clients, auth, grid, feed_apis):
+    """A run reads at most RECONCILE_MAX_PAGES pages of a feed, since the worker's own events wait
+    behind it, and says which feeds have more; the runs after it read on to the end (the worker
+    queues the next at once)."""
+    from services.reporting.worker import consumer
+    from shared.events.reconciler import Reconciler
+
+    before = applied("reporting")
+    register(clients, auth, grid, 3)  # no relay runs: only the feed has them
+    reconciler = Reconciler(consumer)
+    reconciler.settings = reconciler.settings.model_copy(
+        update={"feed_page_size": 1, "reconcile_max_pages": 1, "reconcile_grace_seconds": 0}
+    )
+    runs: list[tuple[int, bool]] = []
+
+    def one_run() -> bool:
+        done = reconciler.run()
+        runs.append((done.recovered.get("registry", 0), "registry" in done.unfinished))
+        return applied("reporting") == before + 3
+
+    wait_until(one_run, timeout=120)
+    assert max(recovered for recovered, _ in runs) == 1  # one page of one event a run
+    assert all(more for _, more in runs[:-1]) or len(runs) >= 3
+    assert any(more for _, more in runs)
+
+
 # --- what to watch ------------------------------------------------------------------------------
 
 
@@ -381,7 +408,7 @@ def test_a_failing_event_holds_its_feed_until_it_is_dead_lettered(feed_apis):
     young.settings = young.settings.model_copy(update={"reconcile_grace_seconds": 3600})
     # (the feed may hold the event back a while: another transaction on the server is older)
     wait_until(
-        lambda: young.follow("inspections") == 0 and cursor("reporting", "inspections").get("caught_up_at"),
+        lambda: young.follow("inspections") == (0, False) and cursor("reporting", "inspections").get("caught_up_at"),
         timeout=120,
     )
     kept = cursor("reporting", "inspections")

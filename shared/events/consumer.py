@@ -6,8 +6,8 @@ the worker more CPU than most events) with the handler registered for its contra
 (`shared.events.handlers`). A message's events are applied in one transaction; if any of them fails,
 nothing of it stays and each is applied in a transaction of its own, so a failing event holds back
 only itself. Each event's application records (consumer, event id) in the service's
-`processed_event` table with the handler's effect; a redelivered event finds its row and does
-nothing. The events that failed for a transient reason are sent again as one
+`processed_event` table with the handler's effect (a message's events claimed in one statement);
+a redelivered event finds its row and does nothing. The events that failed for a transient reason are sent again as one
 message by Celery's retry, with exponential backoff and full jitter (`retry_backoff`,
 `retry_backoff_max`, `retry_jitter`), the others being done; an event that keeps failing, or whose
 contract the service does not know, goes to the dead-letter table with the reason, from where it

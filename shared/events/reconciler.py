@@ -20,6 +20,7 @@ lacks on, it reads the envelopes.
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -55,6 +56,12 @@ def publishers_of(consumer: str) -> tuple[str, ...]:
     return tuple(service for service in SERVICE_NAMES if service in found)
 
 
+@dataclass
+class ReconcilerRun:
+    recovered: dict[str, int] = field(default_factory=dict)  # per publisher, the events applied
+    unfinished: list[str] = field(default_factory=list)  # publishers with more to read
+
+
 class Reconciler:
     def __init__(self, consumer: EventConsumer, tokens: ServiceTokens | None = None) -> None:
         self.consumer = consumer
@@ -72,22 +79,27 @@ class Reconciler:
             self._http = httpx.Client(timeout=30.0)
         return self._http
 
-    def run(self) -> dict[str, int]:
+    def run(self) -> ReconcilerRun:
         """Follow every publisher's feed; how many events each had that this consumer lacked."""
-        recovered = {}
+        done = ReconcilerRun()
         for publisher in publishers_of(self.name):
             try:
-                recovered[publisher] = self.follow(publisher)
+                done.recovered[publisher], more = self.follow(publisher)
             except (httpx.HTTPError, ServiceAuthUnavailable) as exc:
                 self._save(publisher, error=f"{type(exc).__name__}: {exc}")
                 log.warning("reconcile.unreachable", consumer=self.name, publisher=publisher, error=repr(exc))
-        return recovered
+                continue
+            if more:
+                done.unfinished.append(publisher)
+        return done
 
-    def follow(self, publisher: str) -> int:
+    def follow(self, publisher: str) -> tuple[int, bool]:
+        """How many events this consumer lacked, and whether the feed has more than one run reads."""
         cursor = self._cursor(publisher)
         recovered = 0
+        pages, more = 0, True
         envelopes = False  # pages of ids first: nearly every event is known already
-        for _ in range(self.settings.reconcile_max_pages):
+        while more and pages < self.settings.reconcile_max_pages:
             page = self._fetch(publisher, cursor, envelopes=envelopes)
             cursor, applied, stop = self._apply_page(publisher, page, cursor)
             recovered += applied
@@ -95,13 +107,15 @@ class Reconciler:
             caught_up = stop == "young" or (stop is None and not page.more and not page.held)
             error = stop if stop not in (None, "young", LACKS_ENVELOPE) else None
             self._save(publisher, cursor=cursor, recovered=applied, caught_up=caught_up, error=error)
-            # an event to apply: read on from it with the envelopes (then with ids again)
+            # an event to apply: read on from it with the envelopes (then with ids again); that
+            # read is the same page's
             envelopes = stop == LACKS_ENVELOPE
-            if not envelopes and (stop is not None or not page.more):
-                break
+            if not envelopes:
+                pages += 1
+                more = stop is None and page.more
         if recovered:
             log.info("reconcile.recovered", consumer=self.name, publisher=publisher, events=recovered)
-        return recovered
+        return recovered, more
 
     def _apply_page(self, publisher: str, page: FeedPage, cursor: str) -> tuple[str, int, str | None]:
         """Apply the page's events this consumer lacks, in order: (the cursor reached, how many were
