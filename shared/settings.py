@@ -147,7 +147,7 @@ class Settings(BaseSettings):
     )
     feed_page_size: int = Field(500, ge=1, le=1000, description="events per page the reconciler reads")
     reconcile_max_pages: int = Field(
-        2,
+        1,
         ge=1,
         description="pages of a feed one reconciler run reads, the worker's events waiting behind it; "
         "with more to read, the next run is queued at once",

@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from shared.auth import authenticate
+from shared.auth import BearerPrincipal
 from shared.context import bind_correlation_id, clear_context
 from shared.errors import PROBLEM_JSON, DomainError, Problem, dotted, problem, title_of, validation_message
 from shared.health import database_problem, redis_problem, wait_until_reachable
@@ -131,7 +131,7 @@ def error_statuses(route: RouteContext) -> dict[int, str]:
     has_input = bool(
         route.body_field or dependant.path_params or dependant.query_params or dependant.header_params
     )
-    authenticated = authenticate in _calls(dependant)
+    authenticated = any(isinstance(call, BearerPrincipal) for call in _calls(dependant))
     statuses = {
         status: why
         for status, why, applies in [

@@ -179,8 +179,8 @@ def create_worker(
 
     reconciler = Reconciler(consumer)
 
-    # A run may read many pages: it acknowledges early, so Redis's visibility timeout does not
-    # bound it, and a run lost with its worker is done by the next one.
+    # A run is acknowledged early, so Redis's visibility timeout does not bound it, and a run lost
+    # with its worker is done by the next one.
     @app.task(
         name=reconcile_events_task_name(runtime.name),
         shared=False,
@@ -188,14 +188,14 @@ def create_worker(
         soft_time_limit=RECONCILE_SOFT_TIME_LIMIT_SECONDS,
         time_limit=RECONCILE_SOFT_TIME_LIMIT_SECONDS + 10,
     )
-    def reconcile_events() -> dict[str, int]:
+    def reconcile_events(unfinished: dict[str, str] | None = None) -> dict[str, int]:
         """Apply what the fast path missed from the publishers' feeds (shared.events.reconciler).
 
         A run reads at most RECONCILE_MAX_PAGES pages of each feed, since the events that arrive
-        meanwhile wait behind it; with more to read, it goes on in a run queued behind them."""
-        done = reconciler.run()
+        meanwhile wait behind it; the feeds with more to read go on in a run queued behind them."""
+        done = reconciler.run(unfinished)
         if done.unfinished:
-            reconcile_events.apply_async(queue=runtime.name)
+            reconcile_events.apply_async(args=[done.unfinished], queue=runtime.name)
         return done.recovered
 
     return app, consumer

@@ -19,7 +19,7 @@ lacks on, it reads the envelopes.
 """
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -59,7 +59,7 @@ def publishers_of(consumer: str) -> tuple[str, ...]:
 @dataclass
 class ReconcilerRun:
     recovered: dict[str, int] = field(default_factory=dict)  # per publisher, the events applied
-    unfinished: list[str] = field(default_factory=list)  # publishers with more to read
+    unfinished: dict[str, str] = field(default_factory=dict)  # publisher -> cursor, more to read
 
 
 class Reconciler:
@@ -79,23 +79,30 @@ class Reconciler:
             self._http = httpx.Client(timeout=30.0)
         return self._http
 
-    def run(self) -> ReconcilerRun:
-        """Follow every publisher's feed; how many events each had that this consumer lacked."""
+    def run(self, unfinished: Mapping[str, str] | None = None) -> ReconcilerRun:
+        """Follow every publisher's feed, or read on in the feeds an earlier run left unfinished
+        (publisher -> the cursor it reached): how many events each had that this consumer lacked."""
         done = ReconcilerRun()
-        for publisher in publishers_of(self.name):
+        chosen = unfinished if unfinished is not None else dict.fromkeys(publishers_of(self.name))
+        for publisher, reached in chosen.items():
             try:
-                done.recovered[publisher], more = self.follow(publisher)
+                done.recovered[publisher], more_after = self.follow(publisher, reached)
             except (httpx.HTTPError, ServiceAuthUnavailable) as exc:
                 self._save(publisher, error=f"{type(exc).__name__}: {exc}")
                 log.warning("reconcile.unreachable", consumer=self.name, publisher=publisher, error=repr(exc))
                 continue
-            if more:
-                done.unfinished.append(publisher)
+            if more_after is not None:
+                done.unfinished[publisher] = more_after
         return done
 
-    def follow(self, publisher: str) -> tuple[int, bool]:
-        """How many events this consumer lacked, and whether the feed has more than one run reads."""
+    def follow(self, publisher: str, reached: str | None = None) -> tuple[int, str | None]:
+        """How many events this consumer lacked, and the cursor to read on from where the feed has
+        more than one run reads (else None). `reached`: where the run before this one stopped; if
+        another run has moved the cursor since, that run reads on instead (no two chains of runs
+        read one feed)."""
         cursor = self._cursor(publisher)
+        if reached is not None and reached != cursor:
+            return 0, None
         recovered = 0
         pages, more = 0, True
         envelopes = False  # pages of ids first: nearly every event is known already
@@ -109,13 +116,15 @@ class Reconciler:
             self._save(publisher, cursor=cursor, recovered=applied, caught_up=caught_up, error=error)
             # an event to apply: read on from it with the envelopes (then with ids again); that
             # read is the same page's
-            envelopes = stop == LACKS_ENVELOPE
-            if not envelopes:
-                pages += 1
-                more = stop is None and page.more
+            if stop == LACKS_ENVELOPE and not envelopes:
+                envelopes = True
+                continue
+            envelopes = False
+            pages += 1
+            more = stop is None and page.more
         if recovered:
             log.info("reconcile.recovered", consumer=self.name, publisher=publisher, events=recovered)
-        return recovered, more
+        return recovered, cursor if more else None
 
     def _apply_page(self, publisher: str, page: FeedPage, cursor: str) -> tuple[str, int, str | None]:
         """Apply the page's events this consumer lacks, in order: (the cursor reached, how many were
