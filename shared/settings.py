@@ -149,8 +149,8 @@ class Settings(BaseSettings):
     reconcile_max_pages: int = Field(
         1,
         ge=1,
-        description="pages of a feed one reconciler run reads, the worker's events waiting behind it; "
-        "with more to read, the next run is queued at once",
+        description="pages one reconciler run reads, over its feeds, the worker's events waiting "
+        "behind it; with more to read, the next run is queued at once",
     )
 
     # Tasks (shared/celery_app.py): a task a worker took but never acknowledged (the worker was

@@ -84,29 +84,37 @@ class Reconciler:
         (publisher -> the cursor it reached): how many events each had that this consumer lacked."""
         done = ReconcilerRun()
         chosen = unfinished if unfinished is not None else dict.fromkeys(publishers_of(self.name))
+        left = self.settings.reconcile_max_pages  # pages this run may still read, over its feeds
         for publisher, reached in chosen.items():
+            if left == 0:  # the next run starts on it where it is now
+                done.unfinished[publisher] = reached or self._cursor(publisher)
+                continue
             try:
-                done.recovered[publisher], more_after = self.follow(publisher, reached)
+                done.recovered[publisher], more_after, read = self.follow(publisher, reached, left)
             except (httpx.HTTPError, ServiceAuthUnavailable) as exc:
                 self._save(publisher, error=f"{type(exc).__name__}: {exc}")
                 log.warning("reconcile.unreachable", consumer=self.name, publisher=publisher, error=repr(exc))
                 continue
+            left -= read
             if more_after is not None:
                 done.unfinished[publisher] = more_after
         return done
 
-    def follow(self, publisher: str, reached: str | None = None) -> tuple[int, str | None]:
-        """How many events this consumer lacked, and the cursor to read on from where the feed has
-        more than one run reads (else None). `reached`: where the run before this one stopped; if
-        another run has moved the cursor since, that run reads on instead (no two chains of runs
-        read one feed)."""
+    def follow(
+        self, publisher: str, reached: str | None = None, most: int | None = None
+    ) -> tuple[int, str | None, int]:
+        """How many events this consumer lacked; the cursor to read on from where the feed has more
+        than the `most` pages read (else None); and the pages read. `reached`: where the run before
+        this one stopped; if another run has moved the cursor since, that run reads on instead (no
+        two chains of runs read one feed)."""
         cursor = self._cursor(publisher)
         if reached is not None and reached != cursor:
-            return 0, None
+            return 0, None, 0
+        most = self.settings.reconcile_max_pages if most is None else most
         recovered = 0
         pages, more = 0, True
         envelopes = False  # pages of ids first: nearly every event is known already
-        while more and pages < self.settings.reconcile_max_pages:
+        while more and pages < most:
             page = self._fetch(publisher, cursor, envelopes=envelopes)
             cursor, applied, stop = self._apply_page(publisher, page, cursor)
             recovered += applied
@@ -124,7 +132,7 @@ class Reconciler:
             more = stop is None and page.more
         if recovered:
             log.info("reconcile.recovered", consumer=self.name, publisher=publisher, events=recovered)
-        return recovered, cursor if more else None
+        return recovered, cursor if more else None, pages
 
     def _apply_page(self, publisher: str, page: FeedPage, cursor: str) -> tuple[str, int, str | None]:
         """Apply the page's events this consumer lacks, in order: (the cursor reached, how many were
