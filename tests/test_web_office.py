@@ -288,3 +288,39 @@ def test_times_and_days_are_the_zones_on_a_desk_set_to_another_time_zone(system,
         # the ledger of that one zone day has it (its bounds are the zone's midnights, not New York's)
         page.goto(f"{system}/office/hazards?from={reported.date()}&to={reported.date()}")
         expect(page.get_by_role("row", name=re.compile("配电箱未接地"))).to_be_visible()
+
+
+def test_a_hazard_page_shows_the_hazard_asked_last_when_an_earlier_answer_comes_late(system, make_token):
+    """Moving from one hazard's page to another's while the first is still being read: the first's
+    late answer does not replace the second."""
+    from playwright.sync_api import Route, expect
+
+    admin = {"Authorization": f"Bearer {make_token(Role.zone_admin)}"}
+    zone = _zone(system, admin)
+    inspections = httpx.Client(base_url=f"{system}/api/inspections", headers=admin, timeout=30)
+    first = _hazard(inspections, zone["unit"], "general", "消防通道堆放杂物")
+    second = _hazard(inspections, zone["unit"], "general", "配电箱门未关闭")
+    held: list[Route] = []
+
+    with browser_page(DESKTOP) as page:
+        log_in(page, system, zone["office"], lands=DASHBOARD)
+        page.route(
+            f"**/api/inspections/hazards/{first['id']}", lambda route: held.append(route)
+        )  # answered later
+        page.goto(f"{system}/office/hazards/{first['id']}")
+        for _ in range(300):  # Playwright calls the route's handler while it waits
+            if held:
+                break
+            page.wait_for_timeout(100)
+        assert held, "the first hazard was never asked for"
+        # within the app (no reload): the router follows the address to the second hazard
+        page.evaluate(
+            "path => { history.pushState(history.state, '', path); dispatchEvent(new PopStateEvent('popstate', {state: history.state})) }",
+            f"/office/hazards/{second['id']}",
+        )
+        expect(page.get_by_text("配电箱门未关闭").first).to_be_visible()
+        with page.expect_response(lambda answer: answer.url.endswith(f"/hazards/{first['id']}")):
+            held[0].continue_()
+        page.wait_for_timeout(500)  # the late answer has been handled by now
+        expect(page.get_by_text("配电箱门未关闭").first).to_be_visible()
+        expect(page.get_by_text("消防通道堆放杂物")).to_have_count(0)

@@ -19,7 +19,10 @@ export function useHazard(id: () => string, notFound: string) {
   const chosen = ref('')
   const steps = computed(() => (hazard.value ? stepsFor(hazard.value, rules.value) : []))
 
+  let latest = 0 // the newest load: an older one answering after it (another hazard) is dropped
+
   async function load(): Promise<void> {
+    const asked = ++latest
     const path = { hazard_id: id() }
     const [found, past, files, catalogue] = await Promise.all([
       inspections.GET('/hazards/{hazard_id}', { params: { path } }),
@@ -28,6 +31,7 @@ export function useHazard(id: () => string, notFound: string) {
       inspections.GET('/hazards/actions'),
       loadActions(), // the steps follow the policy's actions
     ])
+    if (asked !== latest) return
     failed.value = found.error ? problemMessage(found.error, notFound) : ''
     hazard.value = found.data ?? null
     history.value = past.data?.items ?? []
