@@ -6,6 +6,7 @@ from functools import lru_cache
 from typing import Any, cast
 
 from sqlalchemy import (
+    ARRAY,
     Connection,
     CursorResult,
     Delete,
@@ -16,10 +17,14 @@ from sqlalchemy import (
     Update,
     bindparam,
     create_engine,
+    func,
     tuple_,
 )
+from sqlalchemy import cast as cast_
 from sqlalchemy.dialects.postgresql import Insert, insert
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.sql.selectable import TableValuedAlias
+from sqlalchemy.types import TypeEngine
 
 from shared.settings import get_settings
 
@@ -167,3 +172,12 @@ def where_given(query: Select[Any], filters: dict[Any, Any]) -> Select[Any]:
         if value is not None:
             query = query.where(column == value)
     return query
+
+
+def array_rows(name: str, **columns: tuple[str, TypeEngine[Any]]) -> TableValuedAlias:
+    """Rows from parallel array parameters (`unnest(:a, :b) AS name(x, y)`), column name ->
+    (parameter, element type): one statement, compiled once, for however many rows."""
+    arrays = [
+        cast_(bindparam(parameter, type_=ARRAY(kind)), ARRAY(kind)) for parameter, kind in columns.values()
+    ]
+    return func.unnest(*arrays).table_valued(*columns).render_derived(name=name)

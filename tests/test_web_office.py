@@ -9,6 +9,7 @@ test-artifacts/web/ and checked with axe-core.
 """
 
 import re
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -40,9 +41,11 @@ pytestmark = BROWSER_TEST
 DASHBOARD = "/office/dashboard"
 
 
-def _zone(gateway: str, admin: dict[str, str]) -> dict[str, Any]:
+def _zone(gateway: str, make_token: Callable[..., str]) -> dict[str, Any]:
     """Through the APIs: a grid and a unit in it; the safety office (the zone's duty), an auditor,
-    the unit's own account and a zone admin, each able to log in."""
+    the unit's own account and a zone admin, each able to log in; and, as `inspections`, a client
+    of the inspections API with a zone admin's token."""
+    admin = {"Authorization": f"Bearer {make_token(Role.zone_admin)}"}
     registry = httpx.Client(base_url=f"{gateway}/api/registry", headers=admin, timeout=30)
     inspections = httpx.Client(base_url=f"{gateway}/api/inspections", headers=admin, timeout=30)
     grid = create_zone_and_grid(registry, admin)
@@ -62,6 +65,7 @@ def _zone(gateway: str, admin: dict[str, str]) -> dict[str, Any]:
         "auditor": account(registry, "钱审计", "auditor")[0],
         "enterprise": account(registry, "孙企业", "enterprise_user", enterprise_id=unit["id"])[0],
         "admin": account(registry, "李管理", "zone_admin")[0],
+        "inspections": inspections,
     }
 
 
@@ -93,9 +97,8 @@ def _rectified_by_the_enterprise(gateway: str, username: str, hazard_id: str) ->
 def test_the_safety_office_works_a_hazard_from_the_dashboard_to_its_close_out(system, make_token):
     from playwright.sync_api import expect
 
-    admin = {"Authorization": f"Bearer {make_token(Role.zone_admin)}"}
-    zone = _zone(system, admin)
-    inspections = httpx.Client(base_url=f"{system}/api/inspections", headers=admin, timeout=30)
+    zone = _zone(system, make_token)
+    inspections = zone["inspections"]
     general = _hazard(inspections, zone["unit"], "general", "灭火器压力不足")
     major = _hazard(inspections, zone["unit"], "major", "储罐区可燃气体报警器失效")
     office = headers_of(system, zone["office"])
@@ -206,9 +209,8 @@ def test_the_safety_office_works_a_hazard_from_the_dashboard_to_its_close_out(sy
 def test_an_auditor_reads_without_acting_and_an_enterprise_user_is_kept_out(system, make_token):
     from playwright.sync_api import expect
 
-    admin = {"Authorization": f"Bearer {make_token(Role.zone_admin)}"}
-    zone = _zone(system, admin)
-    inspections = httpx.Client(base_url=f"{system}/api/inspections", headers=admin, timeout=30)
+    zone = _zone(system, make_token)
+    inspections = zone["inspections"]
     hazard = _hazard(inspections, zone["unit"], "general", "配电箱未接地")
     hazard_page = f"{system}/office/hazards/{hazard['id']}"
 
@@ -271,9 +273,8 @@ def test_times_and_days_are_the_zones_on_a_desk_set_to_another_time_zone(system,
     and day as the zone counts them."""
     from playwright.sync_api import expect
 
-    admin = {"Authorization": f"Bearer {make_token(Role.zone_admin)}"}
-    zone = _zone(system, admin)
-    inspections = httpx.Client(base_url=f"{system}/api/inspections", headers=admin, timeout=30)
+    zone = _zone(system, make_token)
+    inspections = zone["inspections"]
     hazard = _hazard(inspections, zone["unit"], "general", "配电箱未接地")
     reported = datetime.fromisoformat(hazard["reported_at"]).astimezone(get_settings().zone)
     day = f"{reported.year}/{reported.month}/{reported.day}"
@@ -295,9 +296,8 @@ def test_a_hazard_page_shows_the_hazard_asked_last_when_an_earlier_answer_comes_
     late answer does not replace the second."""
     from playwright.sync_api import Route, expect
 
-    admin = {"Authorization": f"Bearer {make_token(Role.zone_admin)}"}
-    zone = _zone(system, admin)
-    inspections = httpx.Client(base_url=f"{system}/api/inspections", headers=admin, timeout=30)
+    zone = _zone(system, make_token)
+    inspections = zone["inspections"]
     first = _hazard(inspections, zone["unit"], "general", "消防通道堆放杂物")
     second = _hazard(inspections, zone["unit"], "general", "配电箱门未关闭")
     held: list[Route] = []

@@ -23,11 +23,12 @@ from celery import Celery, Task
 from celery.exceptions import SoftTimeLimitExceeded
 from celery.utils.time import get_exponential_backoff_interval
 from pydantic import ValidationError
-from sqlalchemy import ARRAY, Text, Uuid, bindparam, cast, func, select, update
+from sqlalchemy import Text, Uuid, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from shared.context import bind_correlation_id, clear_context
+from shared.db import array_rows
 from shared.events.contracts import EventContract, UnknownContract, contract_for
 from shared.events.envelope import CloudEvent
 from shared.events.handlers import Handler, Handlers
@@ -68,13 +69,8 @@ class EventConsumer:
         processed = runtime.tables.processed
         # built once: every event runs one or the other
         self._claim = insert(processed).on_conflict_do_nothing().returning(processed.c.event_id)
-        claimed_together = (
-            func.unnest(
-                cast(bindparam("event_ids", type_=ARRAY(Uuid)), ARRAY(Uuid)),
-                cast(bindparam("event_types", type_=ARRAY(Text)), ARRAY(Text)),
-            )
-            .table_valued("event_id", "event_type")
-            .render_derived(name="claimed")
+        claimed_together = array_rows(
+            "claimed", event_id=("event_ids", Uuid()), event_type=("event_types", Text())
         )
         self._claim_together = (
             insert(processed)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ARRAY, Row, Table, Text, Uuid, bindparam, cast, func, select, update
+from sqlalchemy import Row, Table, Text, Uuid, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import Insert, insert
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningInsert
@@ -15,6 +15,7 @@ from sqlalchemy.sql.dml import ReturningInsert
 from services.notifications.delivery.planning import plan_deliveries, send_after_commit
 from services.notifications.inbox.models import InboxMessage
 from shared.clock import utc_now
+from shared.db import array_rows
 from shared.errors import NotFound
 from shared.events.envelope import CloudEvent
 from shared.pagination import Keyset, Page, PageRequest
@@ -81,14 +82,7 @@ def _notice_statement(along: Insert | None) -> ReturningInsert[Any]:
     so one statement (and one compilation) serves however many they are."""
     inbox = typing.cast(Table, InboxMessage.__table__)
     columns = inbox.c
-    people = (
-        func.unnest(
-            cast(bindparam("notice_people", type_=ARRAY(Uuid)), ARRAY(Uuid)),
-            cast(bindparam("notice_whys", type_=ARRAY(Text)), ARRAY(Text)),
-        )
-        .table_valued("person_id", "why")
-        .render_derived(name="people")
-    )
+    people = array_rows("people", person_id=("notice_people", Uuid()), why=("notice_whys", Text()))
     rows = select(
         func.gen_random_uuid(),
         people.c.person_id,
