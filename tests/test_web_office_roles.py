@@ -57,12 +57,10 @@ class Desk(NamedTuple):
 
 @pytest.fixture
 def desk(system, make_token) -> Desk:
-    admin = {"Authorization": f"Bearer {make_token(Role.zone_admin)}"}
-    return Desk(
-        _zone(system, admin),
-        httpx.Client(base_url=f"{system}/api/registry", headers=admin, timeout=30),
-        httpx.Client(base_url=f"{system}/api/inspections", headers=admin, timeout=30),
-    )
+    zone = _zone(system, make_token)
+    inspections = zone["inspections"]
+    registry = httpx.Client(base_url=f"{system}/api/registry", headers=inspections.headers, timeout=30)
+    return Desk(zone, registry, inspections)
 
 
 def _granted(role: Role) -> tuple[list[str], list[str]]:
